@@ -1,0 +1,107 @@
+"""The `reportgen` command: parses options, calls the engine, maps known errors to exit 2."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reportgen import __version__
+from reportgen.config import load_config, preset_names, preset_path, resolve_config
+from reportgen.errors import ReportInputError
+
+
+DEBUG_VARIABLE = "REPORTGEN_DEBUG"
+
+
+def _exit_with(message: str) -> None:
+    """One line on stderr, exit code 2: the user can fix this."""
+    click.echo(f"reportgen: error: {message}", err=True)
+    sys.exit(2)
+
+
+class ReportgenGroup(click.Group):
+    """Unexpected failures exit 1 with one line; REPORTGEN_DEBUG=1 shows the traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort, SystemExit):
+            raise
+        except ReportInputError as exc:
+            _exit_with(str(exc))
+        except Exception as exc:
+            if os.environ.get(DEBUG_VARIABLE):
+                raise
+            click.echo(f"reportgen: unexpected failure: {type(exc).__name__}: {exc} "
+                       f"(set {DEBUG_VARIABLE}=1 for the traceback)", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=ReportgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+def main() -> None:
+    """Turn a table of user behaviour into an executive report on who converts and why.
+
+    \b
+    Quick start:
+      reportgen run                       # the bundled student-purchase data
+      reportgen run data.csv --target churned --positive yes --out out/
+      reportgen run --preset students-course
+    """
+
+
+@main.command()
+@click.argument("data", required=False, type=click.Path(path_type=Path))
+@click.option("--target", metavar="COLUMN", help="Outcome column (needed for a CSV without --config/--preset).")
+@click.option("--positive", metavar="LABEL", help="Value of the outcome column that counts as converting (default 1).")
+@click.option("--preset", type=click.Choice(preset_names()), help="A bundled dataset config; default 'students'.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="A dataset config (YAML); see `reportgen presets` for examples.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for report.pdf, report.html, results.json and figures/.")
+@click.option("--seed", type=int, help="Seed for the split and every model (default from the config: 365).")
+@click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder whose templates (and report.css) take precedence over the defaults, file by file.")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
+def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, no_pdf) -> None:
+    """Analyse DATA (default: the bundled student-purchase table) and write the report.
+
+    \b
+    Examples:
+      reportgen run
+      reportgen run --preset students-course --out course/
+      reportgen run customers.csv --target churned --positive yes
+    """
+    from reportgen.engine import run_report
+
+    config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed)
+    result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf)
+    best = result.best
+    click.echo(f"{result.summary.headline}")
+    click.echo(f"Recommended: {best.label} (test F1 {best.test.f1:.3f}, PR AUC {best.test.pr_auc:.3f}).")
+    click.echo(f"Wrote {out_dir / 'report.pdf'} and report.html, results.json in {result.run.seconds:.0f} s.")
+
+
+@main.command()
+def presets() -> None:
+    """List the bundled dataset presets, one line each."""
+    for name in preset_names():
+        config = load_config(preset_path(name))
+        click.echo(f"{name:<18} {config.title} [{config.data.name}, outcome {config.target.column}]")
+
+
+@main.command()
+@click.argument("config_file", type=click.Path(path_type=Path))
+def validate(config_file: Path) -> None:
+    """Check a dataset config without running anything."""
+    config = load_config(config_file)
+    if not Path(config.data).is_file():
+        _exit_with(f"{config_file}: data file {config.data} does not exist")
+    click.echo(f"{config_file}: valid ({config.name}, outcome {config.target.column}, {len(config.models)} models)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""The dataset/run specification: declared once, with defaults, loaded from YAML.
+
+Everything dataset-specific (where the data is, how to read it, the outcome, outlier
+rules, encodings, which models run and how they are searched) lives in a config file;
+the engine knows nothing about any particular table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from reportgen.errors import ReportInputError
+from reportgen.resources import bundled_path
+
+Scalar = Union[bool, int, float, str]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReadSpec(Spec):
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    keep_default_na: bool = Field(
+        True, description="False keeps strings such as 'NA' (Namibia) as values, not missing."
+    )
+    na_values: list[str] = Field(default_factory=list)
+
+
+class TargetSpec(Spec):
+    column: str
+    positive: Scalar = 1
+    positive_name: str = Field("Positive", description="Class label in tables, e.g. 'Purchased'.")
+    negative_name: str = Field("Negative", description="Class label in tables, e.g. 'Did not purchase'.")
+    positive_noun: str = Field("positives", description="Plural noun for sentences, e.g. 'buyers'.")
+    negative_noun: str = Field("negatives", description="Plural noun for sentences, e.g. 'non-buyers'.")
+
+
+class OutlierRule(Spec):
+    column: str
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _has_a_limit(self) -> "OutlierRule":
+        if self.min is None and self.max is None:
+            raise ValueError(f"outlier rule for '{self.column}' needs 'min' or 'max'")
+        return self
+
+    def describe(self) -> str:
+        parts = []
+        if self.min is not None:
+            parts.append(f"{self.column} >= {self.min:g}")
+        if self.max is not None:
+            parts.append(f"{self.column} <= {self.max:g}")
+        return " and ".join(parts)
+
+
+class MissingSpec(Spec):
+    fill: dict[str, Scalar] = Field(
+        default_factory=dict, description="Constant per column, applied before anything else."
+    )
+    numeric: Literal["median", "mean"] = "median"
+    categorical_fill: str = "(missing)"
+
+
+class VifSpec(Spec):
+    threshold: float = Field(5.0, gt=1)
+    add_constant: bool = Field(
+        True, description="Compute VIF with an intercept column, as the textbook definition does."
+    )
+
+
+class EncodingSpec(Spec):
+    categorical: Literal["onehot", "ordinal"] = "onehot"
+    min_frequency: float = Field(
+        0.01, ge=0, lt=1, description="Categories rarer than this share are grouped as 'other'."
+    )
+    unknown_code: int = Field(-1, description="Ordinal code given to categories unseen in training.")
+
+
+class SplitSpec(Spec):
+    test_size: float = Field(0.2, gt=0, lt=1)
+    stratify: bool = True
+
+
+class LogitSpec(Spec):
+    intercept: bool = True
+    alpha: float = Field(0.05, gt=0, lt=1)
+    categoricals: bool = Field(True, description="Include one-hot categoricals as logit terms.")
+
+
+class ModelSpec(Spec):
+    name: str
+    scaler: Literal["standard", "minmax_symmetric", "none"] | None = Field(
+        None, description="None uses the family's default."
+    )
+    params: dict[str, Scalar | None] = Field(default_factory=dict)
+    grid: dict[str, list[Scalar | None]] | None = Field(
+        None, description="Search space; None uses the family's default."
+    )
+
+
+class SearchSpec(Spec):
+    cv: int = Field(5, ge=2, le=20)
+    scoring: Literal["average_precision", "f1", "roc_auc", "accuracy", "balanced_accuracy"] = (
+        "average_precision"
+    )
+    shuffle: bool = Field(True, description="Shuffle before making folds (seeded).")
+    n_jobs: int = 2
+
+
+DEFAULT_MODELS = ["logistic_regression", "knn", "svm", "decision_tree", "random_forest"]
+
+
+class DatasetConfig(Spec):
+    name: str
+    title: str = "Who converts, and why"
+    unit: str = Field("rows", description="Plural noun for one row of the table, e.g. 'students'.")
+    description: str = ""
+    data: Path
+    read: ReadSpec = Field(default_factory=ReadSpec)
+    target: TargetSpec
+    id_columns: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    categorical: list[str] = Field(default_factory=list)
+    labels: dict[str, str] = Field(default_factory=dict)
+    outliers: list[OutlierRule] = Field(default_factory=list)
+    missing: MissingSpec = Field(default_factory=MissingSpec)
+    vif: VifSpec = Field(default_factory=VifSpec)
+    encoding: EncodingSpec = Field(default_factory=EncodingSpec)
+    split: SplitSpec = Field(default_factory=SplitSpec)
+    logit: LogitSpec = Field(default_factory=LogitSpec)
+    models: list[ModelSpec] = Field(
+        default_factory=lambda: [ModelSpec(name=n) for n in DEFAULT_MODELS]
+    )
+    search: SearchSpec = Field(default_factory=SearchSpec)
+    seed: int = 365
+
+    @field_validator("models")
+    @classmethod
+    def _known_models(cls, models: list[ModelSpec]) -> list[ModelSpec]:
+        from reportgen.registry import FAMILIES
+
+        for spec in models:
+            if spec.name not in FAMILIES:
+                raise ValueError(
+                    f"unknown model '{spec.name}'; choose from {', '.join(FAMILIES)}"
+                )
+        names = [spec.name for spec in models]
+        if "logistic_regression" not in names:
+            raise ValueError("models must include 'logistic_regression' (the report's logit)")
+        return models
+
+    def label(self, column: str) -> str:
+        return self.labels.get(column, column.replace("_", " ").capitalize())
+
+
+def _describe_validation_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    return f"key '{where}': {first['msg']}"
+
+
+def load_config(path: str | Path) -> DatasetConfig:
+    """Read and validate a dataset config; the data path is resolved against the file's folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReportInputError(f"config file not found: {path}. Give the path of a YAML file.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise ReportInputError(f"{path} is not valid YAML ({reason}); fix the file and retry.") from None
+    if not isinstance(raw, dict):
+        raise ReportInputError(f"{path} must hold a mapping of keys (name, data, target, ...).")
+    try:
+        config = DatasetConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ReportInputError(f"invalid config {path}: {_describe_validation_error(exc)}") from None
+    if not config.data.is_absolute():
+        config = config.model_copy(update={"data": (path.parent / config.data).resolve()})
+    return config
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in bundled_path("data", "presets").glob("*.yaml"))
+
+
+def preset_path(name: str) -> Path:
+    if name not in preset_names():
+        raise ReportInputError(
+            f"unknown preset '{name}'; choose from: {', '.join(preset_names())}"
+        )
+    return bundled_path("data", "presets", f"{name}.yaml")
+
+
+def config_for_csv(data: Path, target: str, positive: str | None) -> DatasetConfig:
+    """A config with defaults for a bare CSV: every other column is a candidate feature."""
+    target_spec = TargetSpec(column=target)
+    if positive is not None:
+        target_spec = TargetSpec(column=target, positive=positive)
+    return DatasetConfig(name=data.stem, title=f"Who has {target}?", data=data, target=target_spec)
+
+
+def resolve_config(
+    data: Path | None = None,
+    *,
+    target: str | None = None,
+    positive: str | None = None,
+    preset: str | None = None,
+    config: Path | None = None,
+    seed: int | None = None,
+) -> DatasetConfig:
+    """Combine CLI-style choices into one config: explicit file > preset > bare CSV > default."""
+    if config is not None and preset is not None:
+        raise ReportInputError("give either --config or --preset, not both")
+    if config is not None:
+        spec = load_config(config)
+    elif preset is not None or data is None:
+        spec = load_config(preset_path(preset or "students"))
+    else:
+        if target is None:
+            raise ReportInputError(
+                f"{data}: name the outcome column with --target COLUMN (or give --config/--preset)"
+            )
+        spec = config_for_csv(Path(data), target, positive)
+    updates: dict[str, object] = {}
+    if data is not None and (config is not None or preset is not None):
+        updates["data"] = Path(data)
+    if target is not None and target != spec.target.column:
+        updates["target"] = TargetSpec(column=target)
+    if positive is not None:
+        target_spec = updates.get("target", spec.target)
+        updates["target"] = target_spec.model_copy(update={"positive": positive})
+    if seed is not None:
+        updates["seed"] = seed
+    return spec.model_copy(update=updates) if updates else spec

@@ -1,0 +1,178 @@
+"""The whole run: load -> clean -> model -> interpret -> render, timed stage by stage."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from reportgen import __version__
+from reportgen.clean import CleanData, clean
+from reportgen.config import DatasetConfig
+from reportgen.evaluate import best_model_name, drivers, model_result, tree_summary
+from reportgen.interpret import interpret
+from reportgen.load import load
+from reportgen.model import FittedModel, fit_models
+from reportgen.registry import FAMILIES
+from reportgen.result import DatasetSummary, Preprocessing, ReportResult, RunInfo, to_json
+from reportgen.logit import summarise_logit
+
+
+@dataclass
+class Analysis:
+    """The result plus what only this process holds: fitted pipelines and the cleaned data."""
+
+    result: ReportResult
+    fitted: list[FittedModel]
+    clean: CleanData
+
+
+class StageClock:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
+
+
+def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData) -> DatasetSummary:
+    outcome_rate = (data.y_train.sum() + data.y_test.sum()) / (len(data.y_train) + len(data.y_test))
+    return DatasetSummary(
+        name=config.name,
+        title=config.title,
+        source=Path(config.data).name,
+        rows_read=rows_read,
+        rows_used=data.rows_used,
+        target=config.target.column,
+        positive_label=str(config.target.positive),
+        positive_name=config.target.positive_name,
+        negative_name=config.target.negative_name,
+        positive_noun=config.target.positive_noun,
+        negative_noun=config.target.negative_noun,
+        unit=config.unit,
+        positive_rate=round(float(outcome_rate), 6),
+        features=data.features,
+        feature_labels={c: config.label(c) for c in data.features},
+        train_rows=len(data.x_train),
+        test_rows=len(data.x_test),
+    )
+
+
+def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
+    """Everything up to and including the interpretation; writes nothing."""
+    clock = clock or StageClock()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+        return _analyse(config, clock)
+
+
+def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
+    with clock.stage("load"):
+        loaded = load(config)
+    with clock.stage("clean"):
+        data = clean(loaded, config)
+    with clock.stage("model"):
+        fitted = fit_models(data, config)
+    with clock.stage("evaluate"):
+        models = [model_result(f, data, config, FAMILIES[f.name].importance) for f in fitted]
+        by_name = {f.name: f for f in fitted}
+        logit_model = by_name["logistic_regression"]
+        logit = summarise_logit(
+            logit_model.estimator,
+            logit_model.transformed_feature_names(),
+            data.categorical,
+            config.logit.alpha,
+            config.target.positive_name,
+        )
+        best = best_model_name(fitted)
+        tree = tree_summary(by_name["decision_tree"], data) if "decision_tree" in by_name else None
+        found_drivers = drivers(by_name[best], data, config)
+    notes = data.warnings + logit.warnings
+    result = ReportResult(
+        dataset=dataset_summary(config, loaded.rows_read, data),
+        preprocessing=Preprocessing(
+            steps=data.steps,
+            vif=data.vif,
+            vif_threshold=config.vif.threshold,
+            distributions=data.distributions,
+            correlation=data.correlation,
+            encoding=data.encoding,
+            reference_categories=data.reference_categories if config.logit.intercept
+            and config.encoding.categorical == "onehot" and config.logit.categoricals else {},
+            warnings=data.warnings,
+        ),
+        logit=logit,
+        models=models,
+        best_model=best,
+        tree=tree,
+        drivers=found_drivers,
+        warnings=notes,
+        settings=config.model_dump(mode="json", exclude={"data"}),
+    )
+    with clock.stage("interpret"):
+        result = interpret(result)
+    return Analysis(result=result, fitted=fitted, clean=data)
+
+
+def replace_outputs(staging: Path, out_dir: Path) -> None:
+    """Move a complete set of outputs into place; earlier files of the same names are replaced."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for item in staging.iterdir():
+        target = out_dir / item.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        item.replace(target)
+
+
+def run_report(
+    config: DatasetConfig,
+    out_dir: str | Path = "output",
+    *,
+    template_dir: str | Path | None = None,
+    pdf: bool = True,
+) -> ReportResult:
+    """Run the analysis and write report.html, report.pdf, results.json and figures/ to out_dir.
+
+    Outputs are built in a temporary folder beside out_dir and moved in only when all are
+    complete, so a failed run leaves the previous report untouched.
+    """
+    from reportgen.figures import make_figures
+    from reportgen.render import render_html, render_pdf
+
+    started_at = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    clock = StageClock()
+    out_dir = Path(out_dir).resolve()
+    analysis = analyse(config, clock)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=out_dir.parent))
+    run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"),
+                  seconds=0.0, stage_seconds={})
+    try:
+        with clock.stage("figures"):
+            figures = make_figures(analysis, staging / "figures")
+        result = dataclasses.replace(analysis.result, figures=figures, run=run)
+        with clock.stage("html"):
+            html = render_html(result, template_dir)
+            (staging / "report.html").write_text(html, encoding="utf-8")
+        if pdf:
+            with clock.stage("pdf"):
+                render_pdf(html, staging / "report.pdf", base_dir=staging, template_dir=template_dir)
+        run.seconds = round(time.perf_counter() - started, 3)
+        run.stage_seconds = dict(clock.seconds)
+        (staging / "results.json").write_text(to_json(result), encoding="utf-8")
+        replace_outputs(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result

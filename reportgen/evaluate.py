@@ -1,0 +1,186 @@
+"""Stage 3b, evaluate: metrics on train and test, curves, importances and drivers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.inspection import permutation_importance
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_curve,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+    roc_curve,
+)
+
+from reportgen.clean import CleanData
+from reportgen.config import DatasetConfig
+from reportgen.logit import readable_term
+from reportgen.model import FittedModel
+from reportgen.result import (
+    CvScore,
+    Curve,
+    Driver,
+    Importance,
+    Metrics,
+    ModelResult,
+    TreeSummary,
+)
+
+CURVE_POINTS = 200
+PERMUTATION_REPEATS = 5
+
+
+def positive_scores(fitted: FittedModel, x: pd.DataFrame) -> np.ndarray:
+    """Class-1 probability where the model gives one, else its decision score (SVM)."""
+    if hasattr(fitted.pipeline, "predict_proba"):
+        return fitted.pipeline.predict_proba(x)[:, 1]
+    return fitted.pipeline.decision_function(x)
+
+
+def metrics_for(y: pd.Series, scores: np.ndarray, predicted: np.ndarray) -> Metrics:
+    (tn, fp), (fn, tp) = confusion_matrix(y, predicted, labels=[0, 1])
+    return Metrics(
+        accuracy=round(float(accuracy_score(y, predicted)), 6),
+        precision=round(float(precision_score(y, predicted, zero_division=0)), 6),
+        recall=round(float(recall_score(y, predicted, zero_division=0)), 6),
+        f1=round(float(f1_score(y, predicted, zero_division=0)), 6),
+        roc_auc=round(float(roc_auc_score(y, scores)), 6),
+        pr_auc=round(float(average_precision_score(y, scores)), 6),
+        confusion_matrix=[[int(tn), int(fp)], [int(fn), int(tp)]],
+    )
+
+
+def thinned(x: np.ndarray, y: np.ndarray) -> Curve:
+    """At most CURVE_POINTS points, always keeping both ends, for figures and results.json."""
+    if len(x) > CURVE_POINTS:
+        keep = np.unique(np.linspace(0, len(x) - 1, CURVE_POINTS).round().astype(int))
+        x, y = x[keep], y[keep]
+    return Curve(x=[round(float(v), 5) for v in x], y=[round(float(v), 5) for v in y])
+
+
+def roc_points(y: pd.Series, scores: np.ndarray) -> Curve:
+    fpr, tpr, _ = roc_curve(y, scores)
+    return thinned(fpr, tpr)
+
+
+def pr_points(y: pd.Series, scores: np.ndarray) -> Curve:
+    precision, recall, _ = precision_recall_curve(y, scores)
+    return thinned(recall[::-1], precision[::-1])
+
+
+def original_column(name: str, columns: list[str]) -> str:
+    """Map an encoded name ('student_country_US') back to its source column."""
+    if name in columns:
+        return name
+    for column in sorted(columns, key=len, reverse=True):
+        if name.startswith(column + "_"):
+            return column
+    return name
+
+
+def impurity_importance(fitted: FittedModel, clean: CleanData) -> list[Importance]:
+    totals: dict[str, float] = {}
+    for name, value in zip(fitted.transformed_feature_names(), fitted.estimator.feature_importances_):
+        column = original_column(name, clean.features)
+        totals[column] = totals.get(column, 0.0) + float(value)
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    return [Importance(feature=f, importance=round(v, 6)) for f, v in ranked]
+
+
+def plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, importance: str) -> ModelResult:
+    train_scores = positive_scores(fitted, clean.x_train)
+    test_scores = positive_scores(fitted, clean.x_test)
+    return ModelResult(
+        name=fitted.name,
+        label=fitted.label,
+        params={k: plain(v) for k, v in fitted.params.items()},
+        cv=CvScore(metric=config.search.scoring, mean=round(fitted.cv_mean, 6), std=round(fitted.cv_std, 6)),
+        train=metrics_for(clean.y_train, train_scores, fitted.pipeline.predict(clean.x_train)),
+        test=metrics_for(clean.y_test, test_scores, fitted.pipeline.predict(clean.x_test)),
+        roc_curve=roc_points(clean.y_test, test_scores),
+        pr_curve=pr_points(clean.y_test, test_scores),
+        fit_seconds=fitted.fit_seconds,
+        candidates=fitted.candidates,
+        feature_importance=impurity_importance(fitted, clean) if importance == "impurity" else [],
+        importance_kind="impurity (mean decrease in Gini)" if importance == "impurity" else "",
+        grid_edges=fitted.grid_edges,
+    )
+
+
+def best_model_name(fitted: list[FittedModel]) -> str:
+    """The highest cross-validated score on the training rows; ties go to the simpler, earlier model."""
+    return max(fitted, key=lambda m: round(m.cv_mean, 4)).name if fitted else ""
+
+
+def tree_summary(fitted: FittedModel, clean: CleanData) -> TreeSummary:
+    from sklearn.tree import export_text
+
+    tree = fitted.estimator
+    names = fitted.transformed_feature_names()
+    used = tree.tree_.feature[tree.tree_.feature >= 0]
+    importances = tree.feature_importances_
+    split_features = sorted({names[i] for i in used}, key=lambda n: -importances[names.index(n)])
+    root = int(tree.tree_.feature[0])
+    return TreeSummary(
+        depth=int(tree.get_depth()),
+        leaves=int(tree.get_n_leaves()),
+        root_feature=readable_term(names[root], clean.categorical) if root >= 0 else "",
+        root_threshold=round(float(tree.tree_.threshold[0]), 4) if root >= 0 else 0.0,
+        split_features=[
+            Importance(feature=readable_term(n, clean.categorical),
+                       importance=round(float(importances[names.index(n)]), 6))
+            for n in split_features
+        ],
+        rules=export_text(tree, feature_names=names, max_depth=3, decimals=1),
+    )
+
+
+def direction(column: str, clean: CleanData, positive_noun: str, negative_noun: str) -> str:
+    """How the feature differs between the two outcomes on the training rows, in words."""
+    x, y = clean.x_train[column], clean.y_train
+    if column in clean.numeric:
+        statistic = "median"
+        pos, neg = x[y == 1].median(), x[y == 0].median()
+        if pos == neg:
+            statistic = "mean"
+            pos, neg = x[y == 1].mean(), x[y == 0].mean()
+        relation = "higher" if pos > neg else "lower" if pos < neg else "the same"
+        return f"{relation} among {positive_noun}: {statistic} {pos:,.3g} vs {neg:,.3g} for {negative_noun}"
+    rates = y.groupby(x.astype(str)).agg(["mean", "size"])
+    rates = rates[rates["size"] >= max(20, int(0.01 * len(x)))]
+    if rates.empty:
+        return "varies by category"
+    top, bottom = rates["mean"].idxmax(), rates["mean"].idxmin()
+    return (f"{positive_noun} are most common for {top} ({rates.loc[top, 'mean']:.1%}) and least for "
+            f"{bottom} ({rates.loc[bottom, 'mean']:.1%})")
+
+
+def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> list[Driver]:
+    """Permutation importance of the recommended model on the held-out rows: how much its
+    score drops when one original column is shuffled. It measures, it does not tune."""
+    found = permutation_importance(
+        fitted.pipeline, clean.x_test, clean.y_test,
+        scoring=config.search.scoring if config.search.scoring != "accuracy" else "average_precision",
+        n_repeats=PERMUTATION_REPEATS, random_state=config.seed, n_jobs=config.search.n_jobs,
+    )
+    order = np.argsort(-found.importances_mean)
+    return [
+        Driver(
+            feature=clean.features[i],
+            label=config.label(clean.features[i]),
+            importance=round(float(found.importances_mean[i]), 6),
+            direction=direction(clean.features[i], clean, config.target.positive_noun, config.target.negative_noun),
+        )
+        for i in order
+    ]

@@ -1,0 +1,300 @@
+"""Figures drawn from the result object (and, for the tree drawing, the fitted tree).
+
+Each function draws one figure and returns it; `make_figures` saves them as PNG files sized
+for an A4 page and returns {name: relative path} for the templates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from sklearn.tree import plot_tree  # noqa: E402
+
+from reportgen.logit import readable_term  # noqa: E402
+from reportgen.result import ReportResult  # noqa: E402
+
+PRIMARY = "#1f4e79"
+ACCENT = "#e07b39"
+MUTED = "#9aa5b1"
+PALETTE = ["#1f4e79", "#e07b39", "#2a9d8f", "#8e5ea2", "#c44e52", "#6c757d", "#b8860b"]
+WIDTH = 6.8
+DPI = 170
+TREE_DEPTH_SHOWN = 3
+HIGHLIGHT_SHARE = 0.05
+
+STYLE = {
+    "font.size": 8.5,
+    "axes.titlesize": 9.5,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 8.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e5e8eb",
+    "grid.linewidth": 0.6,
+    "legend.fontsize": 7.5,
+    "legend.frameon": False,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "svg.hashsalt": "reportgen",
+}
+
+
+def new_figure(height: float, ncols: int = 1, nrows: int = 1, **kwargs):
+    return plt.subplots(nrows, ncols, figsize=(WIDTH, height), layout="constrained", **kwargs)
+
+
+def outcome_balance(result: ReportResult) -> Figure:
+    d = result.dataset
+    positives = round(d.positive_rate * d.rows_used)
+    counts = [d.rows_used - positives, positives]
+    fig, ax = new_figure(1.9)
+    bars = ax.barh([d.negative_name, d.positive_name], counts, color=[MUTED, PRIMARY])
+    for bar, count in zip(bars, counts):
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f"  {count:,} ({count / d.rows_used:.1%})",
+                va="center", fontsize=8)
+    ax.set_xlim(0, max(counts) * 1.25)
+    ax.set_xlabel(d.unit.capitalize())
+    ax.set_title(f"Outcome after cleaning: {d.positive_rate:.1%} {d.positive_noun}")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def distributions(result: ReportResult) -> Figure | None:
+    rows = result.preprocessing.distributions
+    if not rows:
+        return None
+    fig, axes = new_figure(1.45 * len(rows) + 0.4, ncols=2, nrows=len(rows), squeeze=False)
+    for row, dist in zip(axes, rows):
+        for ax, edges, counts, when in (
+            (row[0], dist.edges_before, dist.counts_before, "before"),
+            (row[1], dist.edges_after, dist.counts_after, "after"),
+        ):
+            edges = np.asarray(edges)
+            ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
+                   color=MUTED if when == "before" else PRIMARY, edgecolor="white", linewidth=0.3)
+            ax.set_yscale("log" if when == "before" else "linear")
+            ax.set_title(f"{result.dataset.feature_labels.get(dist.column, dist.column)}: {when} the rule",
+                         fontsize=8, fontweight="normal", loc="left")
+            if when == "before":
+                for limit in (dist.limit_low, dist.limit_high):
+                    if limit is not None:
+                        ax.axvline(limit, color=ACCENT, linestyle="--", linewidth=1)
+    fig.suptitle("Distributions before (log scale, dashed line = limit) and after the outlier rules",
+                 fontsize=9, fontweight="bold")
+    return fig
+
+
+def correlation(result: ReportResult) -> Figure | None:
+    corr = result.preprocessing.correlation
+    if len(corr) < 2:
+        return None
+    names = list(corr)
+    matrix = np.array([[corr[c][r] for c in names] for r in names])
+    labels = [result.dataset.feature_labels.get(n, n) for n in names]
+    fig, ax = new_figure(3.6)
+    sns.heatmap(matrix, ax=ax, annot=True, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, square=True,
+                xticklabels=labels, yticklabels=labels, cbar_kws={"shrink": 0.7}, annot_kws={"size": 7})
+    ax.set_title("Correlation between numeric features (after outlier rules)")
+    ax.tick_params(axis="x", rotation=35)
+    plt.setp(ax.get_xticklabels(), ha="right")
+    return fig
+
+
+def vif(result: ReportResult) -> Figure | None:
+    rows = sorted(result.preprocessing.vif, key=lambda r: r.vif)
+    if not rows:
+        return None
+    fig, ax = new_figure(0.35 * len(rows) + 0.9)
+    colors = [ACCENT if r.dropped else PRIMARY for r in rows]
+    ax.barh([result.dataset.feature_labels.get(r.feature, r.feature) for r in rows],
+            [min(r.vif, 100) for r in rows], color=colors)
+    ax.axvline(result.preprocessing.vif_threshold, color="black", linestyle="--", linewidth=1)
+    ax.set_xlabel("Variance inflation factor (orange = dropped; dashed = threshold)")
+    ax.set_title("Multicollinearity check")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def logit_coefficients(result: ReportResult) -> Figure:
+    rows = [c for c in result.logit.coefficients if c.ci_low is not None and c.ci_high is not None]
+    rows = sorted(rows, key=lambda c: c.coef)
+    fig, ax = new_figure(0.28 * len(rows) + 1.1)
+    y = np.arange(len(rows))
+    low = np.exp(np.clip([c.ci_low for c in rows], -30, 30))
+    high = np.exp(np.clip([c.ci_high for c in rows], -30, 30))
+    odds = np.array([c.odds_ratio for c in rows])
+    colors = [PRIMARY if c.significant else MUTED for c in rows]
+    ax.hlines(y, low, high, color=colors, linewidth=2)
+    ax.scatter(odds, y, color=colors, zorder=3, s=18)
+    ax.axvline(1, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(y, [result.dataset.feature_labels.get(c.feature, c.feature) for c in rows])
+    ax.set_xlabel(f"Odds ratio per unit, with {1 - result.logit.alpha:.0%} interval (grey = not significant)")
+    ax.set_title("Logistic regression: effect of each term on the odds")
+    return fig
+
+
+MODEL_METRICS = [("precision", "Precision"), ("recall", "Recall"), ("f1", "F1"), ("pr_auc", "PR AUC"),
+                 ("roc_auc", "ROC AUC")]
+
+
+def model_comparison(result: ReportResult) -> Figure:
+    fig, ax = new_figure(2.8)
+    width = 0.8 / len(MODEL_METRICS)
+    x = np.arange(len(result.models))
+    for i, (key, label) in enumerate(MODEL_METRICS):
+        values = [getattr(m.test, key) for m in result.models]
+        ax.bar(x + i * width - 0.4 + width / 2, values, width, label=label, color=PALETTE[i])
+    ax.set_xticks(x, [("★ " if m.name == result.best_model else "") + m.label for m in result.models])
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("Test set score")
+    ax.set_title(f"Model comparison on the test set (★ = recommended; {result.dataset.positive_noun} class)")
+    ax.legend(ncols=len(MODEL_METRICS), loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.grid(axis="x", visible=False)
+    return fig
+
+
+def confusion_matrices(result: ReportResult) -> Figure:
+    n = len(result.models)
+    ncols = min(n, 3)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = new_figure(2.1 * nrows + 0.2, ncols=ncols, nrows=nrows, squeeze=False)
+    labels = [result.dataset.negative_name, result.dataset.positive_name]
+    for ax, model in zip(axes.flat, result.models):
+        matrix = np.array(model.test.confusion_matrix)
+        sns.heatmap(matrix, ax=ax, annot=True, fmt=",d", cbar=False, cmap="Blues", xticklabels=labels,
+                    yticklabels=labels, annot_kws={"size": 8.5}, linewidths=0.5, linecolor="white")
+        ax.set_title(model.label, fontsize=8.5)
+        ax.set_xlabel("Predicted", fontsize=7.5)
+        ax.set_ylabel("Actual", fontsize=7.5)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle("Confusion matrices on the test set", fontsize=9.5, fontweight="bold")
+    return fig
+
+
+def roc_curves(result: ReportResult) -> Figure:
+    fig, ax = new_figure(3.4)
+    for color, model in zip(PALETTE, result.models):
+        ax.plot(model.roc_curve.x, model.roc_curve.y, color=color,
+                linewidth=2.2 if model.name == result.best_model else 1.2,
+                label=f"{model.label} (AUC {model.test.roc_auc:.3f})")
+    ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Chance")
+    ax.set_xlabel("False positive rate")
+    ax.set_ylabel("True positive rate (recall)")
+    ax.set_title("ROC curves on the test set")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def pr_curves(result: ReportResult) -> Figure:
+    fig, ax = new_figure(3.4)
+    for color, model in zip(PALETTE, result.models):
+        ax.plot(model.pr_curve.x, model.pr_curve.y, color=color,
+                linewidth=2.2 if model.name == result.best_model else 1.2,
+                label=f"{model.label} (AP {model.test.pr_auc:.3f})")
+    ax.axhline(result.dataset.positive_rate, color=MUTED, linestyle="--", linewidth=0.8,
+               label=f"Base rate ({result.dataset.positive_rate:.1%})")
+    ax.set_xlabel("Recall")
+    ax.set_ylabel("Precision")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Precision-recall curves on the test set")
+    ax.legend(loc="lower left")
+    return fig
+
+
+def importances(result: ReportResult) -> Figure | None:
+    models = [m for m in result.models if m.feature_importance]
+    if not models:
+        return None
+    fig, axes = new_figure(0.25 * len(result.dataset.features) + 1.3, ncols=len(models), squeeze=False)
+    for ax, color, model in zip(axes.flat, PALETTE, models):
+        rows = list(reversed(model.feature_importance))
+        ax.barh([result.dataset.feature_labels.get(r.feature, r.feature) for r in rows],
+                [r.importance for r in rows], color=color)
+        ax.set_title(model.label, fontsize=8.5)
+        ax.set_xlabel("Share of impurity reduction")
+        ax.grid(axis="y", visible=False)
+    fig.suptitle("Feature importance in the tree models", fontsize=9.5, fontweight="bold")
+    return fig
+
+
+def drivers(result: ReportResult) -> Figure | None:
+    rows = list(reversed(result.drivers[:8]))
+    if not rows:
+        return None
+    fig, ax = new_figure(0.3 * len(rows) + 1.0)
+    ax.barh([r.label for r in rows], [max(r.importance, 0) for r in rows], color=ACCENT)
+    metric = result.best.cv.metric.replace("_", " ")
+    ax.set_xlabel(f"Drop in test {metric if metric != 'accuracy' else 'average precision'} when the feature is shuffled")
+    ax.set_title(f"What drives the {result.best.label.lower()}'s predictions")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def decision_tree(result: ReportResult, tree, feature_names: list[str]) -> Figure:
+    """The top levels of the tuned tree; nodes that split on the deciding features are highlighted."""
+    deciding = {s.feature for s in result.tree.split_features if s.importance >= HIGHLIGHT_SHARE}
+    names = [readable_term(n, result.dataset.features) for n in feature_names]
+    fig, ax = plt.subplots(figsize=(WIDTH * 1.35, 4.6), layout="constrained")
+    nodes = plot_tree(tree, max_depth=TREE_DEPTH_SHOWN, feature_names=names,
+                      class_names=[result.dataset.negative_name, result.dataset.positive_name],
+                      impurity=False, proportion=True, rounded=True, precision=2, fontsize=7, ax=ax)
+    for node in nodes:
+        first_line = node.get_text().split("\n")[0]
+        split_on = first_line.split(" <= ")[0] if " <= " in first_line else None
+        box = node.get_bbox_patch()
+        if box is None:
+            continue
+        if split_on in deciding:
+            box.set_facecolor("#fde3cf")
+            box.set_edgecolor(ACCENT)
+            box.set_linewidth(1.4)
+        else:
+            box.set_facecolor("white")
+            box.set_edgecolor(MUTED)
+    ax.set_title(f"Decision tree, top {TREE_DEPTH_SHOWN} levels of {result.tree.depth} "
+                 f"(orange = split on a deciding feature)", fontsize=9, fontweight="bold")
+    return fig
+
+
+def make_figures(analysis, folder: Path) -> dict[str, str]:
+    """Draw every figure the result supports into folder; returns {name: 'figures/<name>.png'}."""
+    result: ReportResult = analysis.result
+    folder.mkdir(parents=True, exist_ok=True)
+    drawers = {
+        "outcome_balance": lambda: outcome_balance(result),
+        "distributions": lambda: distributions(result),
+        "correlation": lambda: correlation(result),
+        "vif": lambda: vif(result),
+        "logit_coefficients": lambda: logit_coefficients(result),
+        "model_comparison": lambda: model_comparison(result),
+        "confusion_matrices": lambda: confusion_matrices(result),
+        "roc_curves": lambda: roc_curves(result),
+        "pr_curves": lambda: pr_curves(result),
+        "importances": lambda: importances(result),
+        "drivers": lambda: drivers(result),
+    }
+    tree = next((f for f in analysis.fitted if f.name == "decision_tree"), None)
+    if tree is not None and result.tree is not None:
+        drawers["decision_tree"] = lambda: decision_tree(result, tree.estimator, tree.transformed_feature_names())
+    paths = {}
+    with plt.rc_context(STYLE):
+        for name, draw in drawers.items():
+            fig = draw()
+            if fig is None:
+                continue
+            fig.savefig(folder / f"{name}.png", dpi=DPI, metadata={"Software": None})
+            plt.close(fig)
+            paths[name] = f"{folder.name}/{name}.png"
+    return paths

@@ -1,0 +1,123 @@
+"""The statsmodels logit as a scikit-learn classifier, and its summary as plain data.
+
+Wrapping `sm.Logit` lets the logit share the other models' pipeline, cross-validation and
+evaluation, while the report still gets statsmodels' full inference (standard errors,
+z, p-values, pseudo R², LLR test).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import statsmodels.api as sm
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from reportgen.result import Coefficient, LogitResult
+
+
+class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
+    def __init__(self, fit_intercept: bool = True, maxiter: int = 200):
+        self.fit_intercept = fit_intercept
+        self.maxiter = maxiter
+
+    def _design(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return sm.add_constant(x, has_constant="add") if self.fit_intercept else x
+
+    def fit(self, x, y):
+        y = np.asarray(y, dtype=float)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                self.result_ = sm.Logit(y, self._design(x)).fit(disp=0, maxiter=self.maxiter)
+            except np.linalg.LinAlgError:
+                self.result_ = sm.Logit(y, self._design(x)).fit(disp=0, method="bfgs", maxiter=self.maxiter)
+        self.fit_warnings_ = sorted({str(w.message).splitlines()[0] for w in caught})
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = np.asarray(x).shape[1]
+        return self
+
+    def predict_proba(self, x) -> np.ndarray:
+        positive = np.asarray(self.result_.predict(self._design(x)))
+        return np.column_stack([1 - positive, positive])
+
+    def predict(self, x) -> np.ndarray:
+        return (self.predict_proba(x)[:, 1] >= 0.5).astype(int)
+
+
+def readable_term(name: str, categorical: list[str]) -> str:
+    """'student_country_US' -> 'student_country = US' for one-hot columns."""
+    for column in sorted(categorical, key=len, reverse=True):
+        if name.startswith(column + "_"):
+            level = name[len(column) + 1:]
+            return f"{column} = {'other' if level == 'infrequent_sklearn' else level}"
+    return name
+
+
+def _finite(value: float) -> float | None:
+    """None where statsmodels could not estimate a value (e.g. under perfect separation)."""
+    return float(value) if np.isfinite(value) else None
+
+
+def logit_equation(intercept: float | None, terms: list[Coefficient], positive_name: str) -> str:
+    parts = [f"{intercept:.4g}"] if intercept is not None else []
+    for term in terms:
+        sign = "-" if term.coef < 0 else "+"
+        magnitude = f"{abs(term.coef):.4g} × [{term.feature}]"
+        parts.append(f"{sign} {magnitude}" if parts else (f"-{magnitude}" if term.coef < 0 else magnitude))
+    right = " ".join(parts) if parts else "0"
+    return f"log(p / (1 - p)) = {right},  where p = P({positive_name})"
+
+
+def separation_notes(result) -> list[str]:
+    extra = result.summary().extra_txt or ""
+    return [re.sub(r"\s+", " ", note).strip() for note in extra.split("\n\n") if "separation" in note.lower()]
+
+
+def summarise_logit(
+    model: StatsmodelsLogit,
+    feature_names: list[str],
+    categorical: list[str],
+    alpha: float,
+    positive_name: str,
+) -> LogitResult:
+    result = model.result_
+    names = (["const"] if model.fit_intercept else []) + list(feature_names)
+    conf = np.asarray(result.conf_int(alpha=alpha))
+    rows = []
+    for i, name in enumerate(names):
+        pvalue = _finite(result.pvalues[i])
+        rows.append(Coefficient(
+            feature=name if name == "const" else readable_term(name, categorical),
+            coef=float(result.params[i]),
+            std_err=_finite(result.bse[i]),
+            z=_finite(result.tvalues[i]),
+            pvalue=pvalue,
+            ci_low=_finite(conf[i, 0]),
+            ci_high=_finite(conf[i, 1]),
+            odds_ratio=float(np.exp(np.clip(result.params[i], -700, 700))),
+            significant=pvalue is not None and pvalue < alpha,
+        ))
+    intercept = rows.pop(0).coef if model.fit_intercept else None
+    significant = [row for row in rows if row.significant]
+    notes = model.fit_warnings_ + separation_notes(result)
+    converged = bool(result.mle_retvals.get("converged", True))
+    if not converged:
+        notes.append("The logit's maximum-likelihood fit did not converge; treat its p-values with caution.")
+    return LogitResult(
+        llr_pvalue=_finite(result.llr_pvalue),
+        llr=_finite(result.llr),
+        pseudo_r2=_finite(result.prsquared),
+        log_likelihood=_finite(result.llf),
+        log_likelihood_null=_finite(result.llnull),
+        n_observations=int(result.nobs),
+        intercept=intercept,
+        alpha=alpha,
+        coefficients=rows,
+        equation=logit_equation(intercept, significant, positive_name),
+        converged=converged,
+        summary_text=result.summary(xname=names).as_text(),
+        warnings=notes,
+    )

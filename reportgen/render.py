@@ -1,0 +1,101 @@
+"""Stage 5, render: Jinja2 templates to HTML, WeasyPrint HTML to PDF.
+
+Templates are found in the user's folder first, then in the package defaults; an override
+can extend a default with `{% extends "default:report.html" %}`. Nothing here computes a
+statistic: templates read the result object and format its values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+
+from reportgen.resources import bundled_root
+from reportgen.result import ReportResult
+
+STYLESHEET = "report.css"
+
+
+def template_loader(template_dir: str | Path | None) -> ChoiceLoader:
+    defaults = FileSystemLoader(bundled_root("templates"))
+    loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
+    return ChoiceLoader([*loaders, PrefixLoader({"default": defaults}), defaults])
+
+
+def fmt_number(value: float | int | None, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_percent(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}%}"
+
+
+def fmt_pvalue(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def fmt_coefficient(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
+def environment(template_dir: str | Path | None = None) -> Environment:
+    env = Environment(
+        loader=template_loader(template_dir),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=fmt_number, pct=fmt_percent, pvalue=fmt_pvalue, coef=fmt_coefficient)
+    return env
+
+
+def stylesheet(template_dir: str | Path | None) -> str:
+    """The CSS, taken from the user's folder when it has one, else the bundled assets."""
+    if template_dir and (Path(template_dir) / STYLESHEET).is_file():
+        return (Path(template_dir) / STYLESHEET).read_text(encoding="utf-8")
+    return (bundled_root("assets") / STYLESHEET).read_text(encoding="utf-8")
+
+
+def render_html(result: ReportResult, template_dir: str | Path | None = None) -> str:
+    template = environment(template_dir).get_template("report.html")
+    return template.render(result=result, css=stylesheet(template_dir))
+
+
+def _restricted_fetcher(allowed: list[Path]):
+    """A WeasyPrint URL fetcher that reads only files under the allowed folders and data: URLs."""
+    from weasyprint.urls import URLFetcher
+
+    roots = [p.resolve() for p in allowed]
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if not any(path.is_relative_to(root) for root in roots):
+                    raise ValueError(f"reportgen does not let a report read {path}")
+            elif parsed.scheme != "data":
+                raise ValueError(f"reportgen does not let a report fetch {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols={"file", "data"})
+
+
+def render_pdf(html: str, target: Path, *, base_dir: Path, template_dir: str | Path | None = None) -> None:
+    from weasyprint import HTML
+
+    allowed = [base_dir, bundled_root("assets"), bundled_root("templates")]
+    if template_dir:
+        allowed.append(Path(template_dir))
+    HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=_restricted_fetcher(allowed)).write_pdf(
+        target, pdf_tags=True
+    )

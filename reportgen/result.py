@@ -1,0 +1,240 @@
+"""The result object: everything a report says, as plain dataclasses.
+
+The engine fills one `ReportResult`; templates and figures only read it, and it
+round-trips through `results.json` (`to_json` / `load_result`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+
+@dataclass
+class DatasetSummary:
+    name: str
+    title: str
+    source: str
+    rows_read: int
+    rows_used: int
+    target: str
+    positive_label: str
+    positive_name: str
+    negative_name: str
+    positive_noun: str
+    negative_noun: str
+    unit: str
+    positive_rate: float
+    features: list[str]
+    feature_labels: dict[str, str]
+    train_rows: int = 0
+    test_rows: int = 0
+
+
+@dataclass
+class PreprocessingStep:
+    name: str
+    description: str
+    rows_before: int
+    rows_after: int
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VifRow:
+    feature: str
+    vif: float
+    dropped: bool
+
+
+@dataclass
+class Distribution:
+    """Histograms of one outlier-rule column before and after the rules."""
+
+    column: str
+    edges_before: list[float]
+    counts_before: list[int]
+    edges_after: list[float]
+    counts_after: list[int]
+    limit_low: float | None
+    limit_high: float | None
+
+
+@dataclass
+class Preprocessing:
+    steps: list[PreprocessingStep]
+    vif: list[VifRow]
+    vif_threshold: float
+    distributions: list[Distribution]
+    correlation: dict[str, dict[str, float]]
+    encoding: list[str]
+    reference_categories: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Coefficient:
+    feature: str
+    coef: float
+    std_err: float | None
+    z: float | None
+    pvalue: float | None
+    ci_low: float | None
+    ci_high: float | None
+    odds_ratio: float
+    significant: bool
+
+
+@dataclass
+class LogitResult:
+    llr_pvalue: float | None
+    llr: float | None
+    pseudo_r2: float | None
+    log_likelihood: float | None
+    log_likelihood_null: float | None
+    n_observations: int
+    intercept: float | None
+    alpha: float
+    coefficients: list[Coefficient]
+    equation: str
+    converged: bool
+    summary_text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Metrics:
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    roc_auc: float
+    pr_auc: float
+    confusion_matrix: list[list[int]]
+
+
+@dataclass
+class Curve:
+    x: list[float]
+    y: list[float]
+
+
+@dataclass
+class Importance:
+    feature: str
+    importance: float
+
+
+@dataclass
+class CvScore:
+    metric: str
+    mean: float
+    std: float
+
+
+@dataclass
+class ModelResult:
+    name: str
+    label: str
+    params: dict[str, object]
+    cv: CvScore
+    train: Metrics
+    test: Metrics
+    roc_curve: Curve
+    pr_curve: Curve
+    fit_seconds: float
+    candidates: int
+    feature_importance: list[Importance] = field(default_factory=list)
+    importance_kind: str = ""
+    grid_edges: list[str] = field(default_factory=list)
+    """Tuned parameters whose best value sits at the end of the searched range."""
+
+
+@dataclass
+class TreeSummary:
+    """What the tuned decision tree splits on (the course's question 3)."""
+
+    depth: int
+    leaves: int
+    root_feature: str
+    root_threshold: float
+    split_features: list[Importance]
+    rules: str
+
+
+@dataclass
+class Driver:
+    feature: str
+    label: str
+    importance: float
+    direction: str
+
+
+@dataclass
+class Question:
+    id: int
+    question: str
+    answer: str
+
+
+@dataclass
+class Summary:
+    headline: str
+    recommended_model: str
+    recommended_label: str
+    why_recommended: str
+    drivers: list[Driver]
+    action: str
+    baseline_accuracy: float
+
+
+@dataclass
+class RunInfo:
+    """The only block allowed to differ between two runs of the same data and settings."""
+
+    version: str
+    started_at: str
+    seconds: float
+    stage_seconds: dict[str, float]
+
+
+@dataclass
+class ReportResult:
+    dataset: DatasetSummary
+    preprocessing: Preprocessing
+    logit: LogitResult
+    models: list[ModelResult]
+    best_model: str
+    tree: TreeSummary | None
+    drivers: list[Driver]
+    warnings: list[str]
+    settings: dict[str, object]
+    summary: Summary | None = None
+    questions: list[Question] = field(default_factory=list)
+    figures: dict[str, str] = field(default_factory=dict)
+    run: RunInfo | None = None
+
+    def model(self, name: str) -> ModelResult:
+        return next(m for m in self.models if m.name == name)
+
+    @property
+    def best(self) -> ModelResult:
+        return self.model(self.best_model)
+
+
+def to_dict(result: ReportResult) -> dict:
+    return dataclasses.asdict(result)
+
+
+def to_json(result: ReportResult) -> str:
+    return json.dumps(to_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def load_result(path: str | Path) -> ReportResult:
+    """Read a `results.json` back into the result type (validated)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return TypeAdapter(ReportResult).validate_python(data)
