@@ -94,6 +94,7 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
             data.categorical,
             config.logit.alpha,
             config.target.positive_name,
+            {c: config.label(c) for c in data.features},
         )
         best = best_model_name(fitted)
         tree = tree_summary(by_name["decision_tree"], data) if "decision_tree" in by_name else None

@@ -35,11 +35,18 @@ CURVE_POINTS = 200
 PERMUTATION_REPEATS = 5
 
 
-def positive_scores(fitted: FittedModel, x: pd.DataFrame) -> np.ndarray:
-    """Class-1 probability where the model gives one, else its decision score (SVM)."""
+def positive_scores(fitted: FittedModel, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Class-1 scores and the predicted classes, from one pass over x.
+
+    Scores are probabilities where the model gives them, else its decision function (SVM);
+    the classes match the estimator's own `predict` (argmax of the probabilities, the sign of
+    the decision function), without a second prediction pass.
+    """
     if hasattr(fitted.pipeline, "predict_proba"):
-        return fitted.pipeline.predict_proba(x)[:, 1]
-    return fitted.pipeline.decision_function(x)
+        scores = fitted.pipeline.predict_proba(x)[:, 1]
+        return scores, (scores > 0.5).astype(int)
+    scores = fitted.pipeline.decision_function(x)
+    return scores, (scores > 0).astype(int)
 
 
 def metrics_for(y: pd.Series, scores: np.ndarray, predicted: np.ndarray) -> Metrics:
@@ -99,15 +106,15 @@ def plain(value: object) -> object:
 
 
 def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, importance: str) -> ModelResult:
-    train_scores = positive_scores(fitted, clean.x_train)
-    test_scores = positive_scores(fitted, clean.x_test)
+    train_scores, train_predicted = positive_scores(fitted, clean.x_train)
+    test_scores, test_predicted = positive_scores(fitted, clean.x_test)
     return ModelResult(
         name=fitted.name,
         label=fitted.label,
         params={k: plain(v) for k, v in fitted.params.items()},
         cv=CvScore(metric=config.search.scoring, mean=round(fitted.cv_mean, 6), std=round(fitted.cv_std, 6)),
-        train=metrics_for(clean.y_train, train_scores, fitted.pipeline.predict(clean.x_train)),
-        test=metrics_for(clean.y_test, test_scores, fitted.pipeline.predict(clean.x_test)),
+        train=metrics_for(clean.y_train, train_scores, train_predicted),
+        test=metrics_for(clean.y_test, test_scores, test_predicted),
         roc_curve=roc_points(clean.y_test, test_scores),
         pr_curve=pr_points(clean.y_test, test_scores),
         fit_seconds=fitted.fit_seconds,

@@ -6,9 +6,11 @@ for an A4 page and returns {name: relative path} for the templates.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 
@@ -27,7 +29,9 @@ MUTED = "#9aa5b1"
 PALETTE = ["#1f4e79", "#e07b39", "#2a9d8f", "#8e5ea2", "#c44e52", "#6c757d", "#b8860b"]
 WIDTH = 6.8
 DPI = 170
+LANDSCAPE_WIDTH = 10.2
 TREE_DEPTH_SHOWN = 3
+TREE_FULL_LEAVES = 12
 HIGHLIGHT_SHARE = 0.05
 
 STYLE = {
@@ -103,7 +107,7 @@ def correlation(result: ReportResult) -> Figure | None:
     fig, ax = new_figure(3.6)
     sns.heatmap(matrix, ax=ax, annot=True, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, square=True,
                 xticklabels=labels, yticklabels=labels, cbar_kws={"shrink": 0.7}, annot_kws={"size": 7})
-    ax.set_title("Correlation between numeric features (after outlier rules)")
+    ax.set_title("Correlation between numeric features")
     ax.tick_params(axis="x", rotation=35)
     plt.setp(ax.get_xticklabels(), ha="right")
     return fig
@@ -137,7 +141,9 @@ def logit_coefficients(result: ReportResult) -> Figure:
     ax.scatter(odds, y, color=colors, zorder=3, s=18)
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xscale("log")
-    ax.set_yticks(y, [result.dataset.feature_labels.get(c.feature, c.feature) for c in rows])
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_yticks(y, [c.label for c in rows])
     ax.set_xlabel(f"Odds ratio per unit, with {1 - result.logit.alpha:.0%} interval (grey = not significant)")
     ax.set_title("Logistic regression: effect of each term on the odds")
     return fig
@@ -154,7 +160,8 @@ def model_comparison(result: ReportResult) -> Figure:
     for i, (key, label) in enumerate(MODEL_METRICS):
         values = [getattr(m.test, key) for m in result.models]
         ax.bar(x + i * width - 0.4 + width / 2, values, width, label=label, color=PALETTE[i])
-    ax.set_xticks(x, [("★ " if m.name == result.best_model else "") + m.label for m in result.models])
+    ax.set_xticks(x, [textwrap.fill(("★ " if m.name == result.best_model else "") + m.label, 14)
+                      for m in result.models])
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("Test set score")
     ax.set_title(f"Model comparison on the test set (★ = recommended; {result.dataset.positive_noun} class)")
@@ -243,28 +250,27 @@ def drivers(result: ReportResult) -> Figure | None:
 
 
 def decision_tree(result: ReportResult, tree, feature_names: list[str]) -> Figure:
-    """The top levels of the tuned tree; nodes that split on the deciding features are highlighted."""
+    """The tuned tree (its top levels when large) for a landscape page; nodes that split on
+    the deciding features are highlighted, as the course's answer shows them."""
     deciding = {s.feature for s in result.tree.split_features if s.importance >= HIGHLIGHT_SHARE}
     names = [readable_term(n, result.dataset.features) for n in feature_names]
-    fig, ax = plt.subplots(figsize=(WIDTH * 1.35, 4.6), layout="constrained")
-    nodes = plot_tree(tree, max_depth=TREE_DEPTH_SHOWN, feature_names=names,
+    shown = result.tree.depth if result.tree.leaves <= TREE_FULL_LEAVES else TREE_DEPTH_SHOWN
+    fig, ax = plt.subplots(figsize=(LANDSCAPE_WIDTH, 4.8), layout="constrained")
+    nodes = plot_tree(tree, max_depth=shown, feature_names=names,
                       class_names=[result.dataset.negative_name, result.dataset.positive_name],
-                      impurity=False, proportion=True, rounded=True, precision=2, fontsize=7, ax=ax)
+                      label="root", impurity=False, proportion=True, rounded=True, precision=2,
+                      fontsize=6 if shown >= 3 else 7, ax=ax)
     for node in nodes:
         first_line = node.get_text().split("\n")[0]
         split_on = first_line.split(" <= ")[0] if " <= " in first_line else None
         box = node.get_bbox_patch()
         if box is None:
             continue
-        if split_on in deciding:
-            box.set_facecolor("#fde3cf")
-            box.set_edgecolor(ACCENT)
-            box.set_linewidth(1.4)
-        else:
-            box.set_facecolor("white")
-            box.set_edgecolor(MUTED)
-    ax.set_title(f"Decision tree, top {TREE_DEPTH_SHOWN} levels of {result.tree.depth} "
-                 f"(orange = split on a deciding feature)", fontsize=9, fontweight="bold")
+        box.set_facecolor("#fde3cf" if split_on in deciding else "white")
+        box.set_edgecolor(ACCENT if split_on in deciding else MUTED)
+        box.set_linewidth(1.4 if split_on in deciding else 0.8)
+    scope = "all levels" if shown >= result.tree.depth else f"top {shown} of {result.tree.depth} levels"
+    ax.set_title(f"Decision tree, {scope} (orange = split on a deciding feature)", fontsize=9, fontweight="bold")
     return fig
 
 

@@ -44,7 +44,7 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - positive, positive])
 
     def predict(self, x) -> np.ndarray:
-        return (self.predict_proba(x)[:, 1] >= 0.5).astype(int)
+        return (self.predict_proba(x)[:, 1] > 0.5).astype(int)
 
 
 def readable_term(name: str, categorical: list[str]) -> str:
@@ -76,12 +76,20 @@ def separation_notes(result) -> list[str]:
     return [re.sub(r"\s+", " ", note).strip() for note in extra.split("\n\n") if "separation" in note.lower()]
 
 
+def display_label(term: str, labels: dict[str, str]) -> str:
+    """'student_country = US' -> 'Country = US' with the config's display labels."""
+    column, _, level = term.partition(" = ")
+    name = labels.get(column, column)
+    return f"{name} = {level}" if level else name
+
+
 def summarise_logit(
     model: StatsmodelsLogit,
     feature_names: list[str],
     categorical: list[str],
     alpha: float,
     positive_name: str,
+    labels: dict[str, str] | None = None,
 ) -> LogitResult:
     result = model.result_
     names = (["const"] if model.fit_intercept else []) + list(feature_names)
@@ -89,8 +97,10 @@ def summarise_logit(
     rows = []
     for i, name in enumerate(names):
         pvalue = _finite(result.pvalues[i])
+        feature = name if name == "const" else readable_term(name, categorical)
         rows.append(Coefficient(
-            feature=name if name == "const" else readable_term(name, categorical),
+            feature=feature,
+            label=display_label(feature, labels or {}),
             coef=float(result.params[i]),
             std_err=_finite(result.bse[i]),
             z=_finite(result.tvalues[i]),

@@ -42,14 +42,14 @@ FAMILIES: dict[str, ModelFamily] = {
             name="knn",
             label="k-nearest neighbours",
             make=lambda seed: KNeighborsClassifier(),
-            grid={"n_neighbors": [5, 11, 21, 35, 51], "weights": ["uniform", "distance"]},
+            grid={"n_neighbors": [11, 25, 51, 101], "weights": ["uniform", "distance"]},
             scaler="standard",
         ),
         ModelFamily(
             name="svm",
             label="Support vector machine",
             make=lambda seed: SVC(kernel="rbf", random_state=seed, cache_size=500),
-            grid={"C": [1, 10], "class_weight": [None, "balanced"]},
+            grid={"C": [1, 3, 10]},
             scaler="standard",
         ),
         ModelFamily(
@@ -57,8 +57,8 @@ FAMILIES: dict[str, ModelFamily] = {
             label="Decision tree",
             make=lambda seed: DecisionTreeClassifier(random_state=seed),
             grid={
-                "max_depth": [3, 4, 5, 6, 8],
-                "min_samples_leaf": [1, 20, 50],
+                "max_depth": [3, 4, 5, 6, 8, 10],
+                "min_samples_leaf": [1, 20, 50, 100],
                 "class_weight": [None, "balanced"],
             },
             importance="impurity",
@@ -66,8 +66,8 @@ FAMILIES: dict[str, ModelFamily] = {
         ModelFamily(
             name="random_forest",
             label="Random forest",
-            make=lambda seed: RandomForestClassifier(n_estimators=150, random_state=seed, n_jobs=1),
-            grid={"min_samples_leaf": [2, 8], "class_weight": [None, "balanced_subsample"]},
+            make=lambda seed: RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1),
+            grid={"min_samples_leaf": [3, 8, 16]},
             importance="impurity",
         ),
     ]

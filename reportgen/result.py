@@ -79,6 +79,7 @@ class Preprocessing:
 @dataclass
 class Coefficient:
     feature: str
+    label: str
     coef: float
     std_err: float | None
     z: float | None
@@ -179,6 +180,9 @@ class Question:
     id: int
     question: str
     answer: str
+    """The whole answer as one text: `short` followed by the `points`."""
+    short: str = ""
+    points: list[str] = field(default_factory=list)
 
 
 @dataclass
