@@ -1,0 +1,196 @@
+"""End to end on the bundled data: the real CLI, the PDF opened with pypdf, results.json checked
+against computations made here independently of the package."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from sklearn.metrics import accuracy_score, average_precision_score, f1_score, precision_score, recall_score
+from sklearn.model_selection import train_test_split
+
+from reportgen.interpret import QUESTIONS
+from reportgen.resources import bundled_path
+from reportgen.result import load_result
+
+BUNDLED = bundled_path("data", "ml_datasource.csv")
+MODEL_NAMES = {"logistic_regression", "knn", "svm", "decision_tree", "random_forest"}
+METRIC_KEYS = {"accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "confusion_matrix"}
+
+
+def reportgen_command() -> list[str]:
+    return [sys.executable, "-m", "reportgen"]
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """`reportgen run` with no arguments, as `make report` does, from an unrelated folder."""
+    workdir = tmp_path_factory.mktemp("default-run")
+    digest_before = hashlib.sha256(BUNDLED.read_bytes()).hexdigest()
+    completed = subprocess.run(reportgen_command() + ["run", "--out", "out"], cwd=workdir,
+                               capture_output=True, text=True, timeout=600)
+    return {
+        "completed": completed,
+        "out": workdir / "out",
+        "digest_before": digest_before,
+        "results": json.loads((workdir / "out" / "results.json").read_text()) if completed.returncode == 0 else None,
+    }
+
+
+@pytest.fixture(scope="module")
+def independent_split():
+    """The split the issue specifies, computed here with pandas and scikit-learn alone."""
+    frame = pd.read_csv(BUNDLED, keep_default_na=False, na_values=[""])
+    kept = frame[(frame.minutes_watched <= 1000) & (frame.courses_started <= 10)
+                 & (frame.practice_exams_started <= 10) & (frame.minutes_spent_on_exams <= 40)]
+    train, test = train_test_split(kept, test_size=0.2, random_state=365, stratify=kept.purchased)
+    return kept, train, test
+
+
+def test_run_succeeds_and_writes_every_output(default_run):
+    completed = default_run["completed"]
+    assert completed.returncode == 0, completed.stderr
+    assert "Traceback" not in completed.stderr
+    out = default_run["out"]
+    for name in ("report.pdf", "report.html", "results.json"):
+        assert (out / name).stat().st_size > 1000
+    assert len(list((out / "figures").glob("*.png"))) >= 8
+    assert not list(out.parent.glob(".reportgen-*")), "the staging folder was left behind"
+
+
+def test_input_file_is_not_modified(default_run):
+    assert hashlib.sha256(BUNDLED.read_bytes()).hexdigest() == default_run["digest_before"]
+
+
+def test_pdf_is_a4_with_page_numbers_and_the_seven_questions(default_run):
+    reader = PdfReader(default_run["out"] / "report.pdf")
+    assert len(reader.pages) >= 10
+    first = reader.pages[0].mediabox
+    assert (round(float(first.width)), round(float(first.height))) == (595, 842)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = re.sub(r"\s+", " ", text)
+    for question in QUESTIONS:
+        assert question in flat, question
+    assert f"Page 2 of {len(reader.pages)}" in flat
+    for heading in ("Executive summary", "How well the models predict", "The logistic regression",
+                    "The decision tree", "Appendix"):
+        assert heading in flat
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 8
+
+
+def test_pdf_states_this_runs_numbers(default_run):
+    results = default_run["results"]
+    flat = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(default_run["out"] / "report.pdf").pages))
+    best = next(m for m in results["models"] if m["name"] == results["best_model"])
+    assert f"{best['test']['pr_auc']:.3f}" in flat
+    assert results["summary"]["headline"][:60] in flat
+    assert f"{results['dataset']['rows_used']:,}" in flat
+
+
+def test_results_json_has_the_documented_shape(default_run):
+    results = default_run["results"]
+    assert {"dataset", "preprocessing", "logit", "models", "best_model", "questions", "warnings"} <= set(results)
+    assert {"name", "rows_read", "rows_used", "target", "positive_label", "positive_rate", "features"} <= set(
+        results["dataset"])
+    assert {"steps", "vif", "warnings"} <= set(results["preprocessing"])
+    assert {"llr_pvalue", "pseudo_r2", "intercept", "coefficients", "equation"} <= set(results["logit"])
+    for coefficient in results["logit"]["coefficients"]:
+        assert {"feature", "coef", "std_err", "z", "pvalue", "significant"} <= set(coefficient)
+    assert {m["name"] for m in results["models"]} == MODEL_NAMES
+    for model in results["models"]:
+        assert {"name", "params", "train", "test"} <= set(model)
+        assert METRIC_KEYS <= set(model["train"]) and METRIC_KEYS <= set(model["test"])
+    assert any(m["feature_importance"] for m in results["models"] if m["name"] == "random_forest")
+    assert [q["id"] for q in results["questions"]] == list(range(1, 8))
+    assert all(len(q["answer"]) > 80 for q in results["questions"])
+
+
+def test_results_json_loads_back_into_the_result_type(default_run):
+    result = load_result(default_run["out"] / "results.json")
+    assert result.best.name == default_run["results"]["best_model"]
+    assert len(result.questions) == 7
+
+
+def test_rows_and_split_match_an_independent_computation(default_run, independent_split):
+    kept, train, test = independent_split
+    dataset = default_run["results"]["dataset"]
+    assert dataset["rows_read"] == 17761
+    assert dataset["rows_used"] == len(kept) == 17626
+    assert dataset["positive_rate"] == pytest.approx(kept.purchased.mean(), abs=1e-6)
+    assert (dataset["train_rows"], dataset["test_rows"]) == (len(train), len(test))
+    for model in default_run["results"]["models"]:
+        (tn, fp), (fn, tp) = model["test"]["confusion_matrix"]
+        assert tn + fp + fn + tp == len(test)
+        assert tp + fn == test.purchased.sum() == 325
+
+
+def test_metrics_agree_with_their_confusion_matrices(default_run):
+    for model in default_run["results"]["models"]:
+        m = model["test"]
+        (tn, fp), (fn, tp) = m["confusion_matrix"]
+        assert m["accuracy"] == pytest.approx((tp + tn) / (tn + fp + fn + tp), abs=1e-6)
+        assert m["precision"] == pytest.approx(tp / (tp + fp), abs=1e-6)
+        assert m["recall"] == pytest.approx(tp / (tp + fn), abs=1e-6)
+        assert m["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn), abs=1e-6)
+
+
+def test_namibia_is_a_country_not_a_missing_value(default_run):
+    steps = default_run["results"]["preprocessing"]["steps"]
+    missing = next(s for s in steps if s["name"] == "Missing values")
+    assert "student_country" not in missing["columns"]
+
+
+def test_course_outlier_rules_and_vif_drop_are_applied(default_run):
+    pre = default_run["results"]["preprocessing"]
+    rules = [s for s in pre["steps"] if s["name"] == "Outlier rule"]
+    assert [s["columns"][0] for s in rules] == ["minutes_watched", "courses_started", "practice_exams_started",
+                                                 "minutes_spent_on_exams"]
+    assert rules[-1]["rows_after"] == 17626
+    dropped = [v["feature"] for v in pre["vif"] if v["dropped"]]
+    assert dropped == ["practice_exams_started"]
+    assert "practice_exams_started" not in default_run["results"]["dataset"]["features"]
+
+
+def test_sound_preset_keeps_the_intercept_and_no_ordinal_country_term(default_run):
+    logit = default_run["results"]["logit"]
+    assert logit["intercept"] is not None
+    assert logit["llr_pvalue"] < 0.001
+    features = [c["feature"] for c in logit["coefficients"]]
+    assert "student_country" not in features
+    assert any(f.startswith("student_country = ") for f in features)
+    equation_terms = [c["feature"] for c in logit["coefficients"] if c["significant"]]
+    for coefficient in logit["coefficients"]:
+        in_equation = f"[{coefficient['feature']}]" in logit["equation"]
+        assert in_equation == (coefficient["feature"] in equation_terms)
+
+
+def test_recommended_model_is_chosen_by_cross_validation_not_the_test_set(default_run):
+    models = default_run["results"]["models"]
+    best = max(models, key=lambda m: round(m["cv"]["mean"], 4))
+    assert default_run["results"]["best_model"] == best["name"]
+    assert all(m["cv"]["metric"] == "average_precision" for m in models)
+
+
+def test_best_model_beats_the_majority_baseline_on_pr_auc(default_run):
+    results = default_run["results"]
+    best = next(m for m in results["models"] if m["name"] == results["best_model"])
+    assert best["test"]["pr_auc"] > 5 * results["dataset"]["positive_rate"]
+    assert results["summary"]["baseline_accuracy"] == pytest.approx(1 - 325 / 3526, abs=1e-6)
+
+
+def test_html_is_escaped_and_references_existing_figures(default_run):
+    out = default_run["out"]
+    html = (out / "report.html").read_text()
+    sources = re.findall(r'<img src="([^"]+)"', html)
+    assert len(sources) >= 8
+    for source in sources:
+        assert (out / source).is_file()
