@@ -96,12 +96,14 @@ def distribution(before: pd.Series, after: pd.Series, rule: OutlierRule) -> Dist
 
 
 def vif_table(frame: pd.DataFrame, add_constant: bool) -> dict[str, float]:
+    """VIF of each column; with `add_constant` the textbook (centred) one, else the uncentred
+    VIF of a regression through the origin."""
     matrix = frame.dropna().to_numpy(dtype=float)
     if add_constant:
         matrix = np.column_stack([np.ones(len(matrix)), matrix])
     offset = 1 if add_constant else 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        values = [variance_inflation_factor(matrix, i + offset) for i in range(frame.shape[1])]
+        values = [variance_inflation_factor(matrix, i + offset, standardize=False) for i in range(frame.shape[1])]
     return {c: float(v) if np.isfinite(v) else 1e6 for c, v in zip(frame.columns, values)}
 
 

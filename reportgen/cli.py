@@ -23,12 +23,28 @@ def _exit_with(message: str) -> None:
 
 
 class ReportgenGroup(click.Group):
-    """Unexpected failures exit 1 with one line; REPORTGEN_DEBUG=1 shows the traceback."""
+    """Usage errors and input errors exit 2 with one line; unexpected failures exit 1 with one
+    line (REPORTGEN_DEBUG=1 shows the traceback)."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("reportgen: interrupted", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                click.echo(exc.format_message())
+                sys.exit(0)
+            where = f" (see '{exc.ctx.command_path} --help')" if getattr(exc, "ctx", None) else ""
+            _exit_with(f"{exc.format_message()}{where}")
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort, SystemExit):
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except ReportInputError as exc:
             _exit_with(str(exc))
@@ -57,13 +73,13 @@ def main() -> None:
 @click.argument("data", required=False, type=click.Path(path_type=Path))
 @click.option("--target", metavar="COLUMN", help="Outcome column (needed for a CSV without --config/--preset).")
 @click.option("--positive", metavar="LABEL", help="Value of the outcome column that counts as converting (default 1).")
-@click.option("--preset", type=click.Choice(preset_names()), help="A bundled dataset config; default 'students'.")
+@click.option("--preset", metavar="NAME", help=f"A bundled dataset config: {', '.join(preset_names())} (default students).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
               help="A dataset config (YAML); see `reportgen presets` for examples.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for report.pdf, report.html, results.json and figures/.")
 @click.option("--seed", type=int, help="Seed for the split and every model (default from the config: 365).")
-@click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--template-dir", type=click.Path(path_type=Path),
               help="Folder whose templates (and report.css) take precedence over the defaults, file by file.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
 def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, no_pdf) -> None:
@@ -77,12 +93,15 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     """
     from reportgen.engine import run_report
 
+    if template_dir is not None and not template_dir.is_dir():
+        _exit_with(f"--template-dir {template_dir} is not a folder; give the folder that holds your templates.")
     config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed)
     result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf)
     best = result.best
     click.echo(f"{result.summary.headline}")
     click.echo(f"Recommended: {best.label} (test F1 {best.test.f1:.3f}, PR AUC {best.test.pr_auc:.3f}).")
-    click.echo(f"Wrote {out_dir / 'report.pdf'} and report.html, results.json in {result.run.seconds:.0f} s.")
+    written = ", ".join(["report.pdf"] * (not no_pdf) + ["report.html", "results.json", "figures/"])
+    click.echo(f"Wrote {written} to {out_dir} in {result.run.seconds:.0f} s.")
 
 
 @main.command()

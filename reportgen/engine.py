@@ -94,7 +94,8 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
             data.categorical,
             config.logit.alpha,
             config.target.positive_name,
-            {c: config.label(c) for c in data.features},
+            labels={c: config.label(c) for c in data.features},
+            numeric=data.numeric,
         )
         best = best_model_name(fitted)
         tree = tree_summary(by_name["decision_tree"], data) if "decision_tree" in by_name else None

@@ -142,10 +142,10 @@ def tree_summary(fitted: FittedModel, clean: CleanData) -> TreeSummary:
     return TreeSummary(
         depth=int(tree.get_depth()),
         leaves=int(tree.get_n_leaves()),
-        root_feature=readable_term(names[root], clean.categorical) if root >= 0 else "",
+        root_feature=readable_term(names[root], clean.categorical, clean.numeric) if root >= 0 else "",
         root_threshold=round(float(tree.tree_.threshold[0]), 4) if root >= 0 else 0.0,
         split_features=[
-            Importance(feature=readable_term(n, clean.categorical),
+            Importance(feature=readable_term(n, clean.categorical, clean.numeric),
                        importance=round(float(importances[names.index(n)]), 6))
             for n in split_features
         ],

@@ -249,11 +249,10 @@ def drivers(result: ReportResult) -> Figure | None:
     return fig
 
 
-def decision_tree(result: ReportResult, tree, feature_names: list[str]) -> Figure:
+def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
     """The tuned tree (its top levels when large) for a landscape page; nodes that split on
     the deciding features are highlighted, as the course's answer shows them."""
     deciding = {s.feature for s in result.tree.split_features if s.importance >= HIGHLIGHT_SHARE}
-    names = [readable_term(n, result.dataset.features) for n in feature_names]
     shown = result.tree.depth if result.tree.leaves <= TREE_FULL_LEAVES else TREE_DEPTH_SHOWN
     fig, ax = plt.subplots(figsize=(LANDSCAPE_WIDTH, 4.8), layout="constrained")
     nodes = plot_tree(tree, max_depth=shown, feature_names=names,
@@ -293,7 +292,9 @@ def make_figures(analysis, folder: Path) -> dict[str, str]:
     }
     tree = next((f for f in analysis.fitted if f.name == "decision_tree"), None)
     if tree is not None and result.tree is not None:
-        drawers["decision_tree"] = lambda: decision_tree(result, tree.estimator, tree.transformed_feature_names())
+        names = [readable_term(n, analysis.clean.categorical, analysis.clean.numeric)
+                 for n in tree.transformed_feature_names()]
+        drawers["decision_tree"] = lambda: decision_tree(result, tree.estimator, names)
     paths = {}
     with plt.rc_context(STYLE):
         for name, draw in drawers.items():

@@ -53,14 +53,25 @@ def read_table(config: DatasetConfig) -> pd.DataFrame:
     return frame
 
 
+TRUE_WORDS = {"true", "yes", "y", "on", "1"}
+FALSE_WORDS = {"false", "no", "n", "off", "0"}
+
+
 def _positive_matches(column: pd.Series, positive: object) -> pd.Series:
-    """Compare labels as text so that 1, '1' and 1.0 all name the same class."""
+    """Compare labels as text so that 1, '1' and 1.0 all name the same class.
+
+    A boolean positive (YAML reads an unquoted `yes` as True) matches the words that YAML
+    would have turned into that boolean.
+    """
     def as_text(value: object) -> str:
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(value).strip()
 
-    return column.map(as_text) == as_text(positive)
+    labels = column.map(as_text)
+    if isinstance(positive, bool):
+        return labels.str.lower().isin(TRUE_WORDS if positive else FALSE_WORDS)
+    return labels == as_text(positive)
 
 
 def outcome_from(frame: pd.DataFrame, config: DatasetConfig, source: str) -> tuple[pd.Series, list[str]]:

@@ -47,8 +47,10 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(x)[:, 1] > 0.5).astype(int)
 
 
-def readable_term(name: str, categorical: list[str]) -> str:
-    """'student_country_US' -> 'student_country = US' for one-hot columns."""
+def readable_term(name: str, categorical: list[str], numeric: list[str] = ()) -> str:
+    """'student_country_US' -> 'student_country = US' for one-hot columns; numeric names pass as they are."""
+    if name in numeric:
+        return name
     for column in sorted(categorical, key=len, reverse=True):
         if name.startswith(column + "_"):
             level = name[len(column) + 1:]
@@ -90,6 +92,7 @@ def summarise_logit(
     alpha: float,
     positive_name: str,
     labels: dict[str, str] | None = None,
+    numeric: list[str] = (),
 ) -> LogitResult:
     result = model.result_
     names = (["const"] if model.fit_intercept else []) + list(feature_names)
@@ -97,7 +100,7 @@ def summarise_logit(
     rows = []
     for i, name in enumerate(names):
         pvalue = _finite(result.pvalues[i])
-        feature = name if name == "const" else readable_term(name, categorical)
+        feature = name if name == "const" else readable_term(name, categorical, numeric)
         rows.append(Coefficient(
             feature=feature,
             label=display_label(feature, labels or {}),

@@ -21,7 +21,7 @@ STYLESHEET = "report.css"
 def template_loader(template_dir: str | Path | None) -> ChoiceLoader:
     defaults = FileSystemLoader(bundled_root("templates"))
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
-    return ChoiceLoader([*loaders, PrefixLoader({"default": defaults}), defaults])
+    return ChoiceLoader([*loaders, PrefixLoader({"default": defaults}, delimiter=":"), defaults])
 
 
 def fmt_number(value: float | int | None, digits: int = 3) -> str:

@@ -1,0 +1,139 @@
+"""Shared fixtures: tiny seeded tables and configs written to tmp_path, and one cheap analysis.
+
+Nothing here reads the bundled 17k-row table except `bundled_csv`, which tests use only for
+read-level and cleaning checks (no models are fitted on it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from reportgen.config import DatasetConfig, load_config
+from reportgen.engine import Analysis, analyse
+from reportgen.resources import bundled_path
+from reportgen.result import RunInfo
+
+SYNTHETIC_ROWS = 400
+SYNTHETIC_SEED = 7
+
+# Small on purpose: three families, tiny grids, 3 folds, one process.
+FAST_MODELS = [
+    {"name": "logistic_regression"},
+    {"name": "knn", "grid": {"n_neighbors": [5, 15]}},
+    {"name": "decision_tree", "grid": {"max_depth": [2, 3, 4]}},
+]
+
+
+def synthetic_frame(rows: int = SYNTHETIC_ROWS, seed: int = SYNTHETIC_SEED) -> pd.DataFrame:
+    """A user table whose outcome depends on minutes watched, exams passed and country.
+
+    'NA' is one of the countries (as Namibia is in the bundled data) and the first four rows
+    break the minutes outlier rule used by `synthetic_spec`.
+    """
+    rng = np.random.default_rng(seed)
+    days = rng.integers(1, 300, rows)
+    minutes = rng.gamma(2.0, 60.0, rows).round(1)
+    exams_started = rng.poisson(2, rows)
+    exams_passed = np.minimum(exams_started, rng.binomial(exams_started, 0.7) + rng.integers(0, 2, rows))
+    country = rng.choice(["US", "IN", "GB", "DE", "NA", "FR"], size=rows, p=[0.35, 0.25, 0.15, 0.1, 0.1, 0.05])
+    log_odds = -2.3 + 0.012 * minutes - 0.004 * days + 0.3 * exams_passed + 0.5 * (country == "US")
+    bought = (rng.random(rows) < 1 / (1 + np.exp(-log_odds))).astype(int)
+    frame = pd.DataFrame({
+        "user_id": np.arange(rows),
+        "country": country,
+        "days": days,
+        "minutes": minutes,
+        "exams_started": exams_started,
+        "exams_passed": exams_passed,
+        "noise": rng.normal(size=rows).round(3),
+        "bought": bought,
+    })
+    frame.loc[:3, "minutes"] = 5000.0
+    return frame
+
+
+def synthetic_spec(data: str = "data.csv") -> dict:
+    return {
+        "name": "synthetic",
+        "title": "Who buys?",
+        "unit": "users",
+        "data": data,
+        "read": {"keep_default_na": False, "na_values": [""]},
+        "target": {
+            "column": "bought", "positive": 1, "positive_name": "Bought", "negative_name": "Did not buy",
+            "positive_noun": "buyers", "negative_noun": "non-buyers",
+        },
+        "id_columns": ["user_id"],
+        "categorical": ["country"],
+        "outliers": [{"column": "minutes", "max": 1000}],
+        "encoding": {"min_frequency": 0.08},
+        "search": {"cv": 3, "n_jobs": 1},
+        "models": FAST_MODELS,
+    }
+
+
+def write_dataset(folder: Path, frame: pd.DataFrame, spec: dict, *, csv_name: str = "data.csv") -> Path:
+    """Write frame as CSV and spec as YAML into folder; return the config's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(folder / csv_name, index=False)
+    config_path = folder / "config.yaml"
+    config_path.write_text(yaml.safe_dump({**spec, "data": csv_name}, sort_keys=False), encoding="utf-8")
+    return config_path
+
+
+@pytest.fixture
+def write_yaml(tmp_path):
+    """Write a mapping (or raw text) to a YAML file in tmp_path and return its path."""
+
+    def write(content: dict | str, name: str = "config.yaml") -> Path:
+        path = tmp_path / name
+        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    """frame + spec overrides -> a validated DatasetConfig whose data is a CSV in tmp_path.
+
+    The spec defaults to a minimal one for a table with a 'y' outcome and no models to tune.
+    """
+
+    def make(frame: pd.DataFrame, **spec) -> DatasetConfig:
+        base = {"name": "tiny", "target": {"column": "y"}, "search": {"cv": 2, "n_jobs": 1}}
+        return load_config(write_dataset(tmp_path, frame, {**base, **spec}))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def bundled_csv() -> Path:
+    return bundled_path("data", "ml_datasource.csv")
+
+
+@pytest.fixture(scope="session")
+def synthetic_config_path(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic")
+    return write_dataset(folder, synthetic_frame(), synthetic_spec())
+
+
+@pytest.fixture(scope="session")
+def analysis(synthetic_config_path) -> Analysis:
+    """One full analysis (no figures, no files) of the 400-row synthetic table; under a second."""
+    return analyse(load_config(synthetic_config_path))
+
+
+@pytest.fixture(scope="session")
+def report_result(analysis):
+    """The synthetic result as run_report would finish it: with a run block and figure paths."""
+    run = RunInfo(version="0.0-test", started_at="2024-01-02T03:04:05+00:00", seconds=1.5,
+                  stage_seconds={"load": 0.1, "model": 1.0})
+    return dataclasses.replace(analysis.result, run=run, figures={"vif": "figures/vif.png"})

@@ -1,0 +1,193 @@
+"""reportgen/cli.py: bad input exits 2 with one line on stderr, and a failed run changes nothing.
+
+Most cases run in-process with click's CliRunner; two run the installed `reportgen` command.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import main
+
+REPORTGEN = Path(sys.executable).parent / "reportgen"
+GOOD_CONFIG = "name: tiny\ndata: t.csv\ntarget: {column: y}\n"
+BAD_KEY_CONFIG = GOOD_CONFIG + "vif: {treshold: 5}\n"
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """A folder with a good and a bad config, small CSVs and a sub-folder; the current directory."""
+    (tmp_path / "t.csv").write_text("a,b,y\n1,2,1\n3,4,0\n5,6,1\n", encoding="utf-8")
+    (tmp_path / "header.csv").write_text("a,b,y\n", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "good.yaml").write_text(GOOD_CONFIG, encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text(BAD_KEY_CONFIG, encoding="utf-8")
+    (tmp_path / "no-data.yaml").write_text(GOOD_CONFIG.replace("t.csv", "gone.csv"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def assert_one_line_error(exit_code: int, stdout: str, stderr: str, *expected: str) -> None:
+    assert exit_code == 2, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("reportgen: error: ")
+    assert "Traceback" not in stdout + stderr
+    assert stdout == ""
+    for text in expected:
+        assert text in lines[0]
+
+
+BAD_INPUTS = [
+    (["run", "missing.csv", "--target", "y"], ["missing.csv", "not found"]),
+    (["run", "folder", "--target", "y"], ["folder", "is a folder"]),
+    (["run", "t.csv", "--target", "churned"], ["'churned'", "its columns are: a, b, y"]),
+    (["run", "t.csv"], ["--target COLUMN"]),
+    (["run", "t.csv", "--target", "y", "--positive", "yes"], ["'yes' never occurs"]),
+    (["run", "header.csv", "--target", "y"], ["no data rows"]),
+    (["run", "--config", "bad.yaml"], ["vif.treshold", "bad.yaml"]),
+    (["run", "--config", "missing.yaml"], ["missing.yaml"]),
+    (["run", "--config", "good.yaml", "--preset", "students"], ["--config or --preset"]),
+    (["validate", "bad.yaml"], ["vif.treshold", "bad.yaml"]),
+    (["validate", "missing.yaml"], ["missing.yaml"]),
+    (["validate", "no-data.yaml"], ["gone.csv", "does not exist"]),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), [pytest.param(*case, id=" ".join(case[0])) for case in BAD_INPUTS])
+def test_bad_input_exits_2_with_one_line(workdir, args, expected):
+    result = invoke(*args, *(["--out", "out"] if args[0] == "run" else []))
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, *expected)
+    assert not (workdir / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["run", "--preset", "nope"], ["run", "--template-dir", "no-such-folder"]])
+def test_options_click_validates_also_give_one_line(workdir, args):
+    result = invoke(*args)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr)
+
+
+def test_unknown_preset_exits_2_naming_the_choices(workdir):
+    result = invoke("run", "--preset", "nope")
+    assert result.exit_code == 2
+    assert "'nope'" in result.stderr and "students-course" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["run", "missing.csv", "--target", "y"], "missing.csv"), (["validate", "bad.yaml"], "vif.treshold")],
+)
+def test_installed_command_exits_2_with_one_line(workdir, args, expected):
+    assert REPORTGEN.is_file(), f"{REPORTGEN} is not installed"
+    done = subprocess.run([str(REPORTGEN), *args], cwd=workdir, capture_output=True, text=True, timeout=60)
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, expected)
+
+
+def test_presets_lists_both_presets(workdir):
+    result = invoke("presets")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["students", "students-course"]
+    assert all("ml_datasource.csv" in line and "purchased" in line for line in lines)
+
+
+def test_validate_a_good_config(workdir):
+    result = invoke("validate", "good.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "good.yaml: valid (tiny, outcome y, 5 models)"
+    assert result.stderr == ""
+
+
+def test_validate_a_bundled_preset():
+    from reportgen.config import preset_path
+
+    result = invoke("validate", str(preset_path("students-course")))
+    assert result.exit_code == 0, result.stderr
+    assert "valid (students-course, outcome purchased, 5 models)" in result.stdout
+
+
+def test_every_option_has_help_text():
+    for name, command in main.commands.items():
+        assert command.help, name
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                assert param.help, f"{name} {param.name}"
+
+
+@pytest.fixture
+def previous_report(workdir) -> dict[Path, bytes]:
+    out = workdir / "out"
+    (out / "figures").mkdir(parents=True)
+    files = {out / "report.html": b"<p>old report</p>", out / "report.pdf": b"%PDF old",
+             out / "results.json": b'{"old": true}', out / "figures" / "vif.png": b"old png"}
+    for path, content in files.items():
+        path.write_bytes(content)
+    return files
+
+
+def assert_untouched(files: dict[Path, bytes], out: Path) -> None:
+    assert {p for p in out.rglob("*") if p.is_file()} == set(files)
+    for path, content in files.items():
+        assert path.read_bytes() == content
+
+
+def test_input_error_leaves_the_previous_report_untouched(previous_report, workdir):
+    result = invoke("run", "missing.csv", "--target", "y", "--out", "out")
+    assert result.exit_code == 2
+    assert_untouched(previous_report, workdir / "out")
+
+
+def test_failure_while_rendering_leaves_the_previous_report_untouched(
+        previous_report, workdir, synthetic_config_path, monkeypatch):
+    """The run gets through the analysis and fails in a user template: nothing is moved in."""
+    monkeypatch.setattr("reportgen.figures.make_figures", lambda analysis, folder: {})
+    broken = workdir / "broken"
+    (broken / "partials").mkdir(parents=True)
+    (broken / "partials" / "cover.html").write_text("{{ result.no_such_field }}", encoding="utf-8")
+    result = invoke("run", "--config", str(synthetic_config_path), "--out", "out", "--no-pdf",
+                    "--template-dir", "broken")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reportgen: unexpected failure: UndefinedError")
+    assert "Traceback" not in result.output
+    assert_untouched(previous_report, workdir / "out")
+    assert not [p.name for p in workdir.iterdir() if p.name.startswith(".reportgen-")]
+
+
+@pytest.fixture
+def fake_run_report(monkeypatch, report_result):
+    calls = []
+
+    def fake(config, out_dir, *, template_dir=None, pdf=True):
+        calls.append({"config": config, "out_dir": out_dir, "template_dir": template_dir, "pdf": pdf})
+        return report_result
+
+    monkeypatch.setattr("reportgen.engine.run_report", fake)
+    return calls
+
+
+def test_run_passes_the_options_to_the_engine(workdir, fake_run_report):
+    result = invoke("run", "t.csv", "--target", "y", "--positive", "0", "--seed", "9", "--out", "o", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    (call,) = fake_run_report
+    assert call["pdf"] is False
+    assert call["out_dir"] == Path("o")
+    assert (call["config"].target.column, call["config"].target.positive, call["config"].seed) == ("y", "0", 9)
+    assert call["config"].data == Path("t.csv")
+
+
+def test_no_pdf_run_does_not_claim_a_pdf(workdir, fake_run_report):
+    result = invoke("run", "t.csv", "--target", "y", "--out", "o", "--no-pdf")
+    assert result.exit_code == 0
+    assert "report.pdf" not in result.stdout

@@ -1,0 +1,124 @@
+"""reportgen/evaluate.py (metrics, curves, choice of model) and reportgen/model.py's grid_edges."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, roc_auc_score
+
+from reportgen.evaluate import CURVE_POINTS, best_model_name, metrics_for, original_column, thinned
+from reportgen.model import grid_edges
+
+# 10 rows: 4 positives; predictions at 0.5 give tp=3, fn=1, fp=2, tn=4.
+Y = pd.Series([1, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+SCORES = np.array([0.9, 0.8, 0.6, 0.3, 0.7, 0.55, 0.4, 0.2, 0.1, 0.05])
+
+
+def test_metrics_for_a_hand_made_example():
+    predicted = (SCORES > 0.5).astype(int)
+    metrics = metrics_for(Y, SCORES, predicted)
+    assert metrics.confusion_matrix == [[4, 2], [1, 3]]
+    assert metrics.accuracy == pytest.approx(7 / 10)
+    assert metrics.precision == pytest.approx(3 / 5)
+    assert metrics.recall == pytest.approx(3 / 4)
+    assert metrics.f1 == pytest.approx(2 * 3 / (2 * 3 + 2 + 1), abs=1e-6)
+    # 24 positive/negative pairs, 20 ranked correctly (0.7 beats 0.6; 0.7, 0.55 and 0.4 beat 0.3)
+    assert metrics.roc_auc == pytest.approx(20 / 24, abs=1e-6)
+    # precision at each positive's rank: 1/1, 2/2, 3/4, 4/7
+    assert metrics.pr_auc == pytest.approx((1 + 1 + 3 / 4 + 4 / 7) / 4, abs=1e-6)
+
+
+def test_metrics_for_matches_sklearn_on_random_data():
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.integers(0, 2, 300))
+    scores = np.clip(0.3 * y + rng.random(300) * 0.8, 0, 1)
+    predicted = (scores > 0.5).astype(int)
+    metrics = metrics_for(y, scores, predicted)
+    (tn, fp), (fn, tp) = confusion_matrix(y, predicted)
+    assert metrics.confusion_matrix == [[tn, fp], [fn, tp]]
+    assert metrics.f1 == pytest.approx(f1_score(y, predicted), abs=1e-6)
+    assert metrics.roc_auc == pytest.approx(roc_auc_score(y, scores), abs=1e-6)
+    assert metrics.pr_auc == pytest.approx(average_precision_score(y, scores), abs=1e-6)
+
+
+def test_metrics_when_nothing_is_predicted_positive():
+    metrics = metrics_for(Y, SCORES, np.zeros(10, dtype=int))
+    assert metrics.confusion_matrix == [[6, 0], [4, 0]]
+    assert (metrics.precision, metrics.recall, metrics.f1) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("length", [2, 50, CURVE_POINTS])
+def test_short_curves_are_kept_whole(length):
+    x = np.linspace(0, 1, length)
+    curve = thinned(x, x ** 2)
+    assert len(curve.x) == length
+    assert curve.x == [round(float(v), 5) for v in x]
+
+
+@pytest.mark.parametrize("length", [CURVE_POINTS + 1, 1000, 12345])
+def test_long_curves_are_thinned_keeping_both_ends(length):
+    x = np.sort(np.random.default_rng(length).random(length))
+    y = np.cumsum(np.ones(length)) / length
+    curve = thinned(x, y)
+    assert len(curve.x) == len(curve.y) <= CURVE_POINTS
+    assert len(curve.x) >= CURVE_POINTS - 1
+    assert (curve.x[0], curve.y[0]) == (round(x[0], 5), round(y[0], 5))
+    assert (curve.x[-1], curve.y[-1]) == (round(x[-1], 5), round(y[-1], 5))
+    assert curve.x == sorted(curve.x)
+
+
+def test_model_results_curves_and_metrics_from_the_fitted_pipelines(analysis):
+    clean = analysis.clean
+    for model, fitted in zip(analysis.result.models, analysis.fitted):
+        assert model.name == fitted.name
+        predicted = fitted.pipeline.predict(clean.x_test)
+        (tn, fp), (fn, tp) = confusion_matrix(clean.y_test, predicted, labels=[0, 1])
+        assert model.test.confusion_matrix == [[tn, fp], [fn, tp]]
+        assert sum(map(sum, model.test.confusion_matrix)) == len(clean.y_test)
+        scores = fitted.pipeline.predict_proba(clean.x_test)[:, 1]
+        assert model.test.pr_auc == pytest.approx(average_precision_score(clean.y_test, scores), abs=1e-6)
+        roc = model.roc_curve
+        assert len(roc.x) <= CURVE_POINTS
+        assert (roc.x[0], roc.y[0], roc.x[-1], roc.y[-1]) == (0.0, 0.0, 1.0, 1.0)
+        assert model.pr_curve.x == sorted(model.pr_curve.x)
+        assert model.pr_curve.x[-1] == 1.0
+
+
+def test_grid_edges_flag_the_largest_and_smallest_tried():
+    grid = {"max_depth": [3, 4, 5], "min_samples_leaf": [1, 20, 50], "C": [0.1, 1.0, 10.0]}
+    assert grid_edges(grid, {"max_depth": 5, "min_samples_leaf": 1, "C": 1.0}) == [
+        "max_depth = 5 (largest tried)", "min_samples_leaf = 1 (smallest tried)"]
+    assert grid_edges(grid, {"max_depth": 4, "min_samples_leaf": 20, "C": 1.0}) == []
+    assert grid_edges(grid, {"C": 10.0}) == ["C = 10.0 (largest tried)"]
+
+
+def test_grid_edges_ignore_text_single_values_and_untried_values():
+    grid = {"weights": ["uniform", "distance"], "gamma": ["scale", 0.1], "k": [5], "depth": [None, 3, 8]}
+    best = {"weights": "distance", "gamma": 0.1, "k": 5, "depth": None}
+    assert grid_edges(grid, best) == []
+    assert grid_edges({"depth": [None, 3, 8]}, {"depth": 8}) == ["depth = 8 (largest tried)"]
+
+
+def test_best_model_is_the_highest_cv_score_and_ties_go_to_the_earlier():
+    models = [SimpleNamespace(name="logistic_regression", cv_mean=0.71234),
+              SimpleNamespace(name="knn", cv_mean=0.70),
+              SimpleNamespace(name="svm", cv_mean=0.71231)]
+    assert best_model_name(models) == "logistic_regression"
+    models[1].cv_mean = 0.75
+    assert best_model_name(models) == "knn"
+    assert best_model_name([]) == ""
+
+
+def test_best_model_in_the_result_has_the_best_cv_score(analysis):
+    result = analysis.result
+    assert result.best.cv.mean == max(m.cv.mean for m in result.models)
+
+
+def test_original_column_maps_encoded_names_back():
+    columns = ["country", "country_rank", "minutes"]
+    assert original_column("country_US", columns) == "country"
+    assert original_column("country_rank", columns) == "country_rank"
+    assert original_column("minutes", columns) == "minutes"

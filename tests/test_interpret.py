@@ -1,0 +1,165 @@
+"""Each question's answer is computed from the result: two different results give two different,
+true answers. Variants are made from one real (synthetic) analysis with dataclasses.replace."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from reportgen.interpret import (
+    QUESTIONS,
+    answer_confusion,
+    answer_equation,
+    answer_improve,
+    answer_llr,
+    answer_rely,
+    answer_tree,
+    answer_use,
+    interpret,
+)
+from reportgen.result import Importance, Metrics
+
+
+@pytest.fixture
+def result(analysis):
+    return analysis.result
+
+
+def with_metrics(result, name: str, split: str = "test", **changes):
+    models = [dataclasses.replace(m, **{split: dataclasses.replace(getattr(m, split), **changes)})
+              if m.name == name else m for m in result.models]
+    return dataclasses.replace(result, models=models)
+
+
+def metrics_from(tn: int, fp: int, fn: int, tp: int, pr_auc: float = 0.5) -> Metrics:
+    return Metrics(accuracy=(tn + tp) / (tn + fp + fn + tp), precision=tp / (tp + fp) if tp + fp else 0.0,
+                   recall=tp / (tp + fn), f1=2 * tp / (2 * tp + fp + fn), roc_auc=0.8, pr_auc=pr_auc,
+                   confusion_matrix=[[tn, fp], [fn, tp]])
+
+
+def text(answer) -> str:
+    return " ".join([answer.short, *answer.points])
+
+
+def test_every_question_is_answered_in_order(result):
+    assert [q.question for q in result.questions] == QUESTIONS
+    for q in result.questions:
+        assert q.answer.startswith(q.short) and q.points
+
+
+def test_llr_answer_follows_the_p_value(result):
+    significant = dataclasses.replace(result, logit=dataclasses.replace(result.logit, llr_pvalue=1e-40))
+    not_significant = dataclasses.replace(result, logit=dataclasses.replace(result.logit, llr_pvalue=0.31))
+    yes, no = answer_llr(significant), answer_llr(not_significant)
+    assert "far better than chance" in yes.short and "1.0e-40" in yes.short
+    assert "0.310" in no.short and "no evidence" in no.short
+    assert f"{result.logit.pseudo_r2:.3f}" in text(yes)
+    assert f"{result.logit.llr:,.1f}" in text(yes)
+
+
+def test_equation_answer_lists_exactly_the_dropped_terms(result):
+    answer = answer_equation(result)
+    dropped = [c for c in result.logit.coefficients if not c.significant]
+    significant = [c for c in result.logit.coefficients if c.significant]
+    assert result.logit.equation in answer.short
+    for c in dropped:
+        assert f"{c.feature} (p = {c.pvalue:.3f})" in text(answer)
+    flipped = [dataclasses.replace(c, significant=not c.significant) for c in result.logit.coefficients]
+    other = dataclasses.replace(result, logit=dataclasses.replace(result.logit, coefficients=flipped))
+    other_text = text(answer_equation(other))
+    for c in significant:
+        assert f"{c.feature} (p = {c.pvalue:.3f})" in other_text
+    assert other_text != text(answer)
+
+
+def test_tree_answer_names_the_deciding_features(result):
+    only_one = dataclasses.replace(result, tree=dataclasses.replace(
+        result.tree, split_features=[Importance("minutes", 1.0)], root_feature="minutes", root_threshold=42.5))
+    answer = answer_tree(only_one)
+    assert answer.short == "The tree decides on minutes (100.0%) only."
+    assert "at most 42.5" in text(answer)
+    never = [f for f in result.dataset.features if f != "minutes"]
+    assert all(f in text(answer) for f in never)
+    real = answer_tree(result)
+    top = result.tree.split_features[0]
+    assert f"{top.feature} ({top.importance:.1%})" in real.short
+    assert real.short != answer.short
+
+
+def test_confusion_answer_counts_and_compares_with_the_majority_rule(result):
+    first = result.models[0].name
+    models = [dataclasses.replace(m, test=metrics_from(70, 10, 15, 5)) if m.name == first else m
+              for m in result.models]
+    changed = dataclasses.replace(result, models=models)
+    changed = dataclasses.replace(changed, summary=dataclasses.replace(changed.summary, baseline_accuracy=0.8))
+    answer = text(answer_confusion(changed))
+    assert "finds 5 of 20" in answer and "misses 15" in answer and "raises 10 false alarms" in answer
+    accuracies = [m.test.accuracy for m in changed.models]
+    low, high = min(accuracies), max(accuracies)
+    assert f"({low:.3f} to {high:.3f})" in answer
+    assert "80.0% accurate" in answer
+    assert answer != text(answer_confusion(result))
+
+
+def test_use_answer_reports_lift_over_the_base_rate(result):
+    best = result.best
+    answer = text(answer_use(result))
+    lift = best.test.precision / result.dataset.positive_rate
+    assert f"{lift:.1f}×" in answer
+    better = with_metrics(result, best.name, precision=0.9)
+    assert f"{0.9 / result.dataset.positive_rate:.1f}×" in text(answer_use(better))
+
+
+def test_improvement_actions_come_from_the_diagnostics(result):
+    overfit_name = result.models[-1].name
+    overfit = with_metrics(result, overfit_name, split="train", f1=1.0)
+    overfit = with_metrics(overfit, overfit_name, f1=0.5)
+    label = overfit.model(overfit_name).label.lower()
+    assert f"over-fitting in the {label} (F1 1.00 on training vs 0.50 on test" in text(answer_improve(overfit))
+
+    balanced = dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, positive_rate=0.45))
+    models = [dataclasses.replace(m, train=m.test, grid_edges=[]) for m in balanced.models]
+    coefficients = [dataclasses.replace(c, significant=True) for c in balanced.logit.coefficients]
+    clean = dataclasses.replace(
+        balanced, models=models,
+        logit=dataclasses.replace(balanced.logit, coefficients=coefficients, warnings=[]),
+        preprocessing=dataclasses.replace(balanced.preprocessing,
+                                          vif=[dataclasses.replace(v, dropped=False) for v in balanced.preprocessing.vif]))
+    clean = with_metrics(clean, clean.best_model, recall=0.9)
+    answer = text(answer_improve(clean))
+    assert "Handle the imbalance" not in answer and "Reduce over-fitting" not in answer
+    assert answer_improve(clean).short == "This run's diagnostics raise no specific problem."
+    assert "Handle the imbalance" in text(answer_improve(dataclasses.replace(
+        clean, dataset=dataclasses.replace(clean.dataset, positive_rate=0.05))))
+
+
+def test_rely_answer_follows_the_cross_validated_choice(result):
+    answer = answer_rely(result)
+    assert answer.short.startswith(f"Rely on the {result.best.label.lower()}")
+    other = next(m for m in result.models if m.name != result.best_model)
+    switched = dataclasses.replace(result, best_model=other.name)
+    assert answer_rely(switched).short.startswith(f"Rely on the {other.label.lower()}")
+    top = [d for d in result.drivers if d.importance > 0][:3]
+    for driver in top:
+        assert driver.label.lower() in answer.short
+
+
+def test_summary_headline_numbers_are_the_best_models(result):
+    best = result.best
+    headline = result.summary.headline
+    assert f"{result.dataset.positive_rate:.1%}" in headline
+    assert f"{best.test.recall:.0%}" in headline and f"{best.test.precision:.0%}" in headline
+    (tn, fp), (fn, tp) = best.test.confusion_matrix
+    assert result.summary.baseline_accuracy == pytest.approx(max(tn + fp, fn + tp) / (tn + fp + fn + tp))
+
+
+def test_interpret_is_a_pure_function_of_the_result(result):
+    again = interpret(dataclasses.replace(result, summary=None, questions=[]))
+    assert again.questions == result.questions and again.summary == result.summary
+
+
+def test_answers_carry_no_placeholder_or_nan(result):
+    for q in result.questions:
+        assert not re.search(r"\bnan\b|\{|\}|None", q.answer), q.answer

@@ -1,0 +1,159 @@
+"""reportgen/load.py: reading as the config says, the 0/1 outcome, and input errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reportgen.clean import clean
+from reportgen.config import load_config, preset_path, resolve_config
+from reportgen.errors import ReportInputError
+from reportgen.load import load
+
+
+def tiny_frame(**columns) -> pd.DataFrame:
+    return pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [1, 0, 1, 0], **columns})
+
+
+@pytest.fixture(scope="module")
+def bundled_raw(bundled_csv) -> pd.DataFrame:
+    return pd.read_csv(bundled_csv, keep_default_na=False, na_values=[""])
+
+
+def test_students_preset_reads_namibia_as_a_country(bundled_raw):
+    loaded = load(load_config(preset_path("students")))
+    country = loaded.frame["student_country"]
+    assert loaded.rows_read == len(bundled_raw) == 17761
+    assert (country == "NA").sum() == 9
+    assert country.isna().sum() == 0
+    assert loaded.warnings == []
+    assert loaded.outcome.tolist() == bundled_raw["purchased"].tolist()
+
+
+def test_course_preset_reads_namibia_as_missing_then_clean_fills_nam():
+    config = load_config(preset_path("students-course"))
+    loaded = load(config)
+    country = loaded.frame["student_country"]
+    assert country.isna().sum() == 9
+    assert (country == "NA").sum() == 0
+
+    cleaned = clean(loaded, config)
+    fill = next(step for step in cleaned.steps if step.name == "Declared fill")
+    assert fill.columns == ["student_country"]
+    assert "9 missing values" in fill.description
+    kept = pd.concat([cleaned.x_train, cleaned.x_test])["student_country"]
+    assert kept.isna().sum() == 0
+    namibia = kept.index.isin(country.index[country.isna()])
+    assert namibia.sum() > 0
+    assert (kept[namibia] == "NAM").all()
+    assert (kept == "NAM").sum() == namibia.sum()
+    assert country.isna().sum() == 9  # the frame as read is not modified
+
+
+@pytest.mark.parametrize("positive", ["1", 1, 1.0])
+def test_positive_label_matches_int_column_whatever_its_type(make_config, positive):
+    config = resolve_config(make_config(tiny_frame()).data, target="y", positive=positive)
+    assert load(config).outcome.tolist() == [1, 0, 1, 0]
+
+
+def test_positive_string_matches_a_float_column(make_config):
+    frame = tiny_frame(y=[1.0, 0.0, np.nan, 1.0])
+    config = make_config(frame, target={"column": "y", "positive": "1"})
+    loaded = load(config)
+    assert loaded.outcome.tolist() == [1, 0, 1]
+    assert loaded.positive_label == "1"
+
+
+def test_text_labels_and_surrounding_spaces(make_config):
+    frame = tiny_frame(y=["yes", " no", "yes ", "no"])
+    config = make_config(frame, target={"column": "y", "positive": "yes"})
+    assert load(config).outcome.tolist() == [1, 0, 1, 0]
+
+
+def test_rows_without_a_target_are_dropped_with_a_warning(make_config):
+    frame = pd.DataFrame({"x": range(6), "y": [1, 0, None, 1, None, 0]})
+    loaded = load(make_config(frame))
+    assert loaded.rows_read == 6
+    assert list(loaded.outcome.index) == [0, 1, 3, 5]
+    assert loaded.outcome.tolist() == [1, 0, 1, 0]
+    assert len(loaded.warnings) == 1
+    assert "2 rows" in loaded.warnings[0] and "'y'" in loaded.warnings[0]
+    assert len(loaded.frame) == 6
+
+
+def test_missing_rows_are_also_left_out_by_clean(make_config):
+    rows = 40
+    frame = pd.DataFrame({"x": np.arange(rows, dtype=float), "y": [1, 0] * (rows // 2)})
+    frame.loc[[3, 7], "y"] = None
+    config = make_config(frame, split={"stratify": False})
+    cleaned = clean(load(config), config)
+    read = cleaned.steps[0]
+    assert (read.name, read.rows_before, read.rows_after) == ("Read", rows, rows - 2)
+    assert cleaned.rows_used == rows - 2
+    assert any("2 rows" in w for w in cleaned.warnings)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("missing target column", "target column 'y' is not in"),
+        ("positive label absent", "positive label '7' never occurs in 'y'; labels found: 0, 1"),
+        ("single class", "a report needs both outcomes"),
+        ("target empty everywhere", "is empty in every row"),
+        ("empty file", "is empty"),
+        ("header only", "has a header but no data rows"),
+        ("directory", "is a folder"),
+        ("missing file", "data file not found"),
+        ("latin-1 read as utf-8", "not readable as utf-8"),
+    ],
+)
+def test_bad_inputs_give_one_line_input_errors(tmp_path, case, expected):
+    data = tmp_path / "t.csv"
+    target, positive = "y", None
+    if case == "missing target column":
+        data.write_text("a,b\n1,2\n", encoding="utf-8")
+    elif case == "positive label absent":
+        data.write_text("a,y\n1,1\n2,0\n", encoding="utf-8")
+        positive = "7"
+    elif case == "single class":
+        data.write_text("a,y\n1,1\n2,1\n", encoding="utf-8")
+    elif case == "target empty everywhere":
+        data.write_text("a,y\n1,\n2,\n", encoding="utf-8")
+    elif case == "empty file":
+        data.write_bytes(b"")
+    elif case == "header only":
+        data.write_text("a,y\n", encoding="utf-8")
+    elif case == "directory":
+        data = tmp_path / "folder.csv"
+        data.mkdir()
+    elif case == "missing file":
+        data = tmp_path / "nope.csv"
+    elif case == "latin-1 read as utf-8":
+        data.write_bytes("country,y\nCôte d'Ivoire,1\nPerú,0\n".encode("latin-1"))
+    config = resolve_config(data, target=target, positive=positive)
+    with pytest.raises(ReportInputError) as error:
+        load(config)
+    message = str(error.value)
+    assert expected in message
+    assert "\n" not in message
+    assert error.value.__suppress_context__ or error.value.__context__ is None
+
+
+def test_missing_target_column_lists_the_columns(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_text("alpha,beta\n1,2\n", encoding="utf-8")
+    with pytest.raises(ReportInputError, match="its columns are: alpha, beta"):
+        load(resolve_config(data, target="y"))
+
+
+def test_latin1_file_reads_when_the_config_says_so(make_config):
+    config = make_config(pd.DataFrame({"c": ["x"], "y": [1]}), read={"encoding": "latin-1"})
+    config.data.write_bytes("c,y\nCôte,1\nPerú,0\n".encode("latin-1"))
+    assert load(config).frame["c"].tolist() == ["Côte", "Perú"]
+
+
+def test_unquoted_yes_as_positive_in_a_config(make_config, write_yaml):
+    make_config(tiny_frame(y=["yes", "no", "yes", "no"]))
+    config = load_config(write_yaml("name: tiny\ndata: data.csv\ntarget: {column: y, positive: yes}\n"))
+    assert load(config).outcome.tolist() == [1, 0, 1, 0]

@@ -1,0 +1,129 @@
+"""reportgen/render.py: autoescaping, user template overrides, and the local-only URL fetcher."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from reportgen.render import _restricted_fetcher, environment, render_html, stylesheet
+
+SCRIPT = "<script>alert('x')</script>"
+DEFAULT_COVER_MARK = '<p class="cover-kicker">'
+
+
+def test_environment_autoescapes_strings_and_files():
+    env = environment()
+    assert env.from_string("{{ v }}").render(v=SCRIPT) == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+    assert env.autoescape("report.html") is True
+
+
+def test_values_from_the_result_are_escaped_in_the_report(report_result):
+    feature = report_result.dataset.features[0]
+    dataset = dataclasses.replace(
+        report_result.dataset, title=f"Title {SCRIPT}",
+        feature_labels={**report_result.dataset.feature_labels, feature: f"Label {SCRIPT}"})
+    drivers = [dataclasses.replace(d, label=f"Driver {SCRIPT}") for d in report_result.drivers]
+    html = render_html(dataclasses.replace(report_result, dataset=dataset, drivers=drivers,
+                                           summary=dataclasses.replace(report_result.summary, drivers=drivers)))
+    assert "<script>" not in html
+    assert "Title &lt;script&gt;" in html
+    assert "Label &lt;script&gt;" in html
+    assert "Driver &lt;script&gt;" in html
+
+
+def test_default_report_has_every_part(report_result):
+    html = render_html(report_result)
+    assert DEFAULT_COVER_MARK in html
+    for section in ["summary", "questions", "models", "logit", "tree", "appendix"]:
+        assert f'id="{section}"' in html
+    assert html.count('class="question"') == 7
+    assert 'src="figures/vif.png"' in html
+
+
+@pytest.fixture
+def template_dir(tmp_path) -> Path:
+    folder = tmp_path / "my-templates"
+    (folder / "partials").mkdir(parents=True)
+    return folder
+
+
+def test_user_partial_overrides_the_default_one_only(report_result, template_dir):
+    (template_dir / "partials" / "cover.html").write_text(
+        '<section class="cover">MY COVER for {{ result.dataset.unit }}</section>', encoding="utf-8")
+    html = render_html(report_result, template_dir)
+    assert "MY COVER for users" in html
+    assert DEFAULT_COVER_MARK not in html
+    assert 'id="summary"' in html
+    assert 'id="appendix"' in html
+    assert DEFAULT_COVER_MARK in render_html(report_result)
+
+
+def test_user_report_can_extend_the_default_with_the_documented_prefix(report_result, template_dir):
+    (template_dir / "report.html").write_text(
+        '{% extends "default:report.html" %}{% block extra %}<p id="extra">EXTRA {{ result.dataset.unit }}</p>'
+        '{% endblock %}', encoding="utf-8")
+    html = render_html(report_result, template_dir)
+    assert '<p id="extra">EXTRA users</p>' in html
+    assert DEFAULT_COVER_MARK in html
+    assert 'id="appendix"' in html
+
+
+def test_user_stylesheet_replaces_the_default(report_result, template_dir):
+    assert stylesheet(template_dir) == stylesheet(None)
+    (template_dir / "report.css").write_text("body { color: rebeccapurple; }", encoding="utf-8")
+    assert stylesheet(template_dir) == "body { color: rebeccapurple; }"
+    assert "body { color: rebeccapurple; }" in render_html(report_result, template_dir)
+
+
+# The URL fetcher WeasyPrint uses for the PDF
+
+
+@pytest.fixture
+def allowed(tmp_path) -> Path:
+    folder = tmp_path / "allowed"
+    (folder / "figures").mkdir(parents=True)
+    (folder / "figures" / "a.png").write_bytes(b"PNGDATA")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("url", ["http://example.com/logo.png", "https://example.com/style.css",
+                                 "ftp://example.com/x", "http://127.0.0.1:8000/"])
+def test_fetcher_refuses_network_urls(allowed, url):
+    with pytest.raises(ValueError, match="does not let a report fetch"):
+        _restricted_fetcher([allowed]).fetch(url)
+
+
+def test_fetcher_reads_files_inside_the_allowed_folders(allowed):
+    response = _restricted_fetcher([allowed]).fetch((allowed / "figures" / "a.png").as_uri())
+    assert response.read() == b"PNGDATA"
+
+
+def test_fetcher_allows_data_urls(allowed):
+    assert _restricted_fetcher([allowed]).fetch("data:text/plain,hello").read() == b"hello"
+
+
+def test_fetcher_refuses_files_outside_the_allowed_folders(allowed, tmp_path):
+    fetcher = _restricted_fetcher([allowed])
+    for url in [(tmp_path / "secret.txt").as_uri(),
+                f"file://{allowed}/../secret.txt",
+                "file:///etc/hostname",
+                "file://localhost/etc/hostname"]:
+        with pytest.raises(ValueError, match="does not let a report read"):
+            fetcher.fetch(url)
+
+
+def test_fetcher_refuses_a_symlink_out_of_the_allowed_folder(allowed, tmp_path):
+    (allowed / "link.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(ValueError, match="does not let a report read"):
+        _restricted_fetcher([allowed]).fetch((allowed / "link.txt").as_uri())
+
+
+def test_fetcher_allows_every_listed_folder(allowed, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "b.css").write_text("p{}", encoding="utf-8")
+    fetcher = _restricted_fetcher([allowed, other])
+    assert fetcher.fetch((other / "b.css").as_uri()).read() == b"p{}"

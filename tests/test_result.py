@@ -1,0 +1,51 @@
+"""reportgen/result.py: results.json round-trips into an equal ReportResult."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from reportgen.result import ReportResult, load_result, to_json
+
+DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers",
+                   "summary", "questions", "warnings", "settings", "figures", "run"}
+
+
+def test_to_json_loads_back_into_an_equal_result(report_result, tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text(to_json(report_result), encoding="utf-8")
+    loaded = load_result(path)
+    assert isinstance(loaded, ReportResult)
+    assert loaded == report_result
+    assert loaded.best.name == report_result.best_model
+    assert to_json(loaded) == to_json(report_result)
+
+
+def test_round_trip_without_run_block_or_tree(analysis, tmp_path):
+    result = dataclasses.replace(analysis.result, tree=None)
+    path = tmp_path / "results.json"
+    path.write_text(to_json(result), encoding="utf-8")
+    loaded = load_result(path)
+    assert loaded == result
+    assert loaded.run is None and loaded.tree is None
+
+
+def test_json_has_the_documented_top_level_keys_and_is_strict(report_result):
+    data = json.loads(to_json(report_result))
+    assert set(data) == DOCUMENTED_KEYS
+    assert len(data["questions"]) == 7
+    assert "NaN" not in to_json(report_result)
+    assert data["run"]["stage_seconds"] == {"load": 0.1, "model": 1.0}
+    assert data["settings"]["seed"] == 365
+
+
+def test_load_result_rejects_a_file_of_the_wrong_shape(report_result, tmp_path):
+    data = json.loads(to_json(report_result))
+    data["models"][0]["test"]["accuracy"] = "high"
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        load_result(path)
