@@ -105,6 +105,26 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
 
 
 @main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("scores.csv"),
+              show_default=True, help="CSV to write: row, id columns, probability, rank, flagged, reason.")
+def score(run_dir: Path, data: Path, out_file: Path) -> None:
+    """Score the rows of DATA with the model saved in RUN_DIR (the --out folder of a run).
+
+    \b
+    Example:
+      reportgen score output/ new-students.csv --out scores.csv
+    """
+    from reportgen.scoring import score_file
+
+    found = score_file(run_dir, data, out_file)
+    click.echo(f"Scored {found['scored']:,} of {found['rows']:,} rows with the {found['model'].lower()} "
+               f"({found['flagged']:,} flagged, {found['problems']:,} with a problem: see the reason column); "
+               f"wrote {out_file}.")
+
+
+@main.command()
 def presets() -> None:
     """List the bundled dataset presets, one line each."""
     for name in preset_names():

@@ -97,6 +97,9 @@ class LogitSpec(Spec):
 
 class ModelSpec(Spec):
     name: str
+    tuning_rows: int | None = Field(
+        None, ge=100, description="Tune on a stratified subsample of at most this many training rows, "
+        "then refit on all of them; None uses the family's default.")
     scaler: Literal["standard", "minmax_symmetric", "none"] | None = Field(
         None, description="None uses the family's default."
     )
@@ -113,6 +116,41 @@ class SearchSpec(Spec):
     )
     shuffle: bool = Field(True, description="Shuffle before making folds (seeded).")
     n_jobs: int = 2
+
+
+Strategy = Literal["none", "class_weight", "random_over", "random_under", "smote"]
+
+
+class ImbalanceSpec(Spec):
+    strategies: list[Strategy] = Field(
+        default_factory=lambda: ["none", "class_weight", "random_over", "random_under", "smote"],
+        description="Compared inside the cross-validation folds; the best per model is kept.",
+    )
+
+    @field_validator("strategies")
+    @classmethod
+    def _not_empty(cls, strategies: list[str]) -> list[str]:
+        if not strategies:
+            raise ValueError("list at least one strategy (e.g. none)")
+        return strategies
+
+
+class ThresholdSpec(Spec):
+    method: Literal["cv", "fixed"] = Field(
+        "cv", description="'cv' tunes each model's threshold on out-of-fold training scores; "
+        "'fixed' keeps the estimator's own cut (0.5 probability, 0 margin) or `value`.")
+    metric: Literal["f1", "profit"] = Field(
+        "f1", description="What the threshold maximises; 'profit' needs the value settings.")
+    value: float | None = None
+
+
+class ValueSpec(Spec):
+    value_per_conversion: float | None = Field(None, gt=0)
+    cost_per_contact: float | None = Field(None, ge=0)
+
+    @property
+    def given(self) -> bool:
+        return self.value_per_conversion is not None and self.cost_per_contact is not None
 
 
 DEFAULT_MODELS = ["logistic_regression", "knn", "svm", "decision_tree", "random_forest"]
@@ -140,7 +178,16 @@ class DatasetConfig(Spec):
         default_factory=lambda: [ModelSpec(name=n) for n in DEFAULT_MODELS]
     )
     search: SearchSpec = Field(default_factory=SearchSpec)
+    imbalance: ImbalanceSpec = Field(default_factory=ImbalanceSpec)
+    threshold: ThresholdSpec = Field(default_factory=ThresholdSpec)
+    value: ValueSpec = Field(default_factory=ValueSpec)
     seed: int = 365
+
+    @model_validator(mode="after")
+    def _profit_needs_values(self) -> "DatasetConfig":
+        if self.threshold.metric == "profit" and not self.value.given:
+            raise ValueError("threshold.metric 'profit' needs value.value_per_conversion and value.cost_per_contact")
+        return self
 
     @field_validator("models")
     @classmethod

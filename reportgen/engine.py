@@ -15,12 +15,20 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.clean import CleanData, clean
 from reportgen.config import DatasetConfig
-from reportgen.evaluate import best_model_name, drivers, model_result, tree_summary
-from reportgen.interpret import interpret
+from reportgen.evaluate import (
+    best_model_name,
+    drivers,
+    imbalance_rows,
+    majority_baseline,
+    model_result,
+    tree_summary,
+)
+from reportgen.interpret import interpret, singular
 from reportgen.load import load
 from reportgen.model import FittedModel, fit_models
 from reportgen.registry import FAMILIES
-from reportgen.result import DatasetSummary, Preprocessing, ReportResult, RunInfo, to_json
+from reportgen.result import DatasetSummary, Preprocessing, ReportResult, RunInfo, ThresholdResult, to_json
+from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.logit import summarise_logit
 
 
@@ -31,6 +39,12 @@ class Analysis:
     result: ReportResult
     fitted: list[FittedModel]
     clean: CleanData
+    calibrator: object = None
+    """Isotonic map from the recommended model's scores to probabilities."""
+
+    @property
+    def best(self) -> FittedModel:
+        return next(f for f in self.fitted if f.name == self.result.best_model)
 
 
 class StageClock:
@@ -61,12 +75,27 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData) -> D
         positive_noun=config.target.positive_noun,
         negative_noun=config.target.negative_noun,
         unit=config.unit,
+        unit_singular=singular(config.unit),
         positive_rate=round(float(outcome_rate), 6),
         features=data.features,
         feature_labels={c: config.label(c) for c in data.features},
         train_rows=len(data.x_train),
         test_rows=len(data.x_test),
     )
+
+
+def targeting(best: FittedModel, threshold: ThresholdResult, data: CleanData, config: DatasetConfig,
+              calibrator) -> dict:
+    """Calibration, targeting table, gains curve and recommendation for the recommended model."""
+    scores = best.scores(data.x_test)
+    calibrated = calibrator.predict(scores)
+    y = data.y_test.to_numpy()
+    return {
+        "calibration": calibration_summary(best.name, y, scores, calibrated, best.default_threshold == 0.5),
+        "targeting": targeting_table(y, scores, calibrated, config),
+        "gains": gains_curve(y, scores),
+        "recommendation": recommendation(y, scores, calibrated, threshold.value, config),
+    }
 
 
 def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
@@ -85,7 +114,9 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     with clock.stage("model"):
         fitted = fit_models(data, config)
     with clock.stage("evaluate"):
-        models = [model_result(f, data, config, FAMILIES[f.name].importance) for f in fitted]
+        evaluated = [model_result(f, data, config, FAMILIES[f.name].importance) for f in fitted]
+        models = [m for m, _ in evaluated]
+        thresholds = {m.name: t for m, t in evaluated}
         by_name = {f.name: f for f in fitted}
         logit_model = by_name["logistic_regression"]
         logit = summarise_logit(
@@ -100,6 +131,8 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         best = best_model_name(fitted)
         tree = tree_summary(by_name["decision_tree"], data) if "decision_tree" in by_name else None
         found_drivers = drivers(by_name[best], data, config)
+        calibrator = fit_calibrator(by_name[best].oof_scores, data.y_train.to_numpy())
+        decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
     notes = data.warnings + logit.warnings
     result = ReportResult(
         dataset=dataset_summary(config, loaded.rows_read, data),
@@ -121,10 +154,14 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         drivers=found_drivers,
         warnings=notes,
         settings=config.model_dump(mode="json", exclude={"data"}),
+        baseline=majority_baseline(data.y_test),
+        imbalance=imbalance_rows(fitted, config.search.scoring),
+        threshold=thresholds[best],
+        **decision,
     )
     with clock.stage("interpret"):
         result = interpret(result)
-    return Analysis(result=result, fitted=fitted, clean=data)
+    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator)
 
 
 def replace_outputs(staging: Path, out_dir: Path) -> None:
@@ -144,13 +181,15 @@ def run_report(
     template_dir: str | Path | None = None,
     pdf: bool = True,
 ) -> ReportResult:
-    """Run the analysis and write report.html, report.pdf, results.json and figures/ to out_dir.
+    """Run the analysis and write report.html, report.pdf, results.json, figures/ and the saved
+    model (model.skops, model.json) to out_dir.
 
     Outputs are built in a temporary folder beside out_dir and moved in only when all are
     complete, so a failed run leaves the previous report untouched.
     """
     from reportgen.figures import make_figures
     from reportgen.render import render_html, render_pdf
+    from reportgen.scoring import model_metadata, save_model
 
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
@@ -168,6 +207,11 @@ def run_report(
         with clock.stage("html"):
             html = render_html(result, template_dir)
             (staging / "report.html").write_text(html, encoding="utf-8")
+        with clock.stage("save model"):
+            best = analysis.best
+            save_model(staging, best.pipeline, analysis.calibrator, model_metadata(
+                config, best.name, best.label, result.threshold.value, analysis.clean.numeric,
+                analysis.clean.categorical))
         if pdf:
             with clock.stage("pdf"):
                 render_pdf(html, staging / "report.pdf", base_dir=staging, template_dir=template_dir)

@@ -22,31 +22,23 @@ from reportgen.config import DatasetConfig
 from reportgen.logit import readable_term
 from reportgen.model import FittedModel
 from reportgen.result import (
+    Baseline,
     CvScore,
     Curve,
     Driver,
+    ImbalanceRow,
     Importance,
     Metrics,
     ModelResult,
+    ThresholdResult,
     TreeSummary,
 )
+from reportgen.threshold import choose_threshold, flags
+from reportgen.uncertainty import intervals
 
-CURVE_POINTS = 200
 PERMUTATION_REPEATS = 5
-
-
-def positive_scores(fitted: FittedModel, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Class-1 scores and the predicted classes, from one pass over x.
-
-    Scores are probabilities where the model gives them, else its decision function (SVM);
-    the classes match the estimator's own `predict` (argmax of the probabilities, the sign of
-    the decision function), without a second prediction pass.
-    """
-    if hasattr(fitted.pipeline, "predict_proba"):
-        scores = fitted.pipeline.predict_proba(x)[:, 1]
-        return scores, (scores > 0.5).astype(int)
-    scores = fitted.pipeline.decision_function(x)
-    return scores, (scores > 0).astype(int)
+OVERFIT_GAP = 0.05
+"""Train-minus-test F1 above which a model is called over-fitted."""
 
 
 def metrics_for(y: pd.Series, scores: np.ndarray, predicted: np.ndarray) -> Metrics:
@@ -62,22 +54,28 @@ def metrics_for(y: pd.Series, scores: np.ndarray, predicted: np.ndarray) -> Metr
     )
 
 
-def thinned(x: np.ndarray, y: np.ndarray) -> Curve:
-    """At most CURVE_POINTS points, always keeping both ends, for figures and results.json."""
-    if len(x) > CURVE_POINTS:
-        keep = np.unique(np.linspace(0, len(x) - 1, CURVE_POINTS).round().astype(int))
-        x, y = x[keep], y[keep]
-    return Curve(x=[round(float(v), 5) for v in x], y=[round(float(v), 5) for v in y])
-
-
 def roc_points(y: pd.Series, scores: np.ndarray) -> Curve:
     fpr, tpr, _ = roc_curve(y, scores)
-    return thinned(fpr, tpr)
+    return Curve.thinned(fpr, tpr)
 
 
 def pr_points(y: pd.Series, scores: np.ndarray) -> Curve:
     precision, recall, _ = precision_recall_curve(y, scores)
-    return thinned(recall[::-1], precision[::-1])
+    return Curve.thinned(recall[::-1], precision[::-1])
+
+
+def majority_baseline(y: pd.Series) -> Baseline:
+    """Always predicting the more common class: what every accuracy should be compared with."""
+    rate = float(np.mean(y))
+    predicts_positive = rate > 0.5
+    return Baseline(
+        accuracy=round(max(rate, 1 - rate), 6),
+        precision=round(rate if predicts_positive else 0.0, 6),
+        recall=1.0 if predicts_positive else 0.0,
+        f1=round(2 * rate / (1 + rate) if predicts_positive else 0.0, 6),
+        roc_auc=0.5,
+        pr_auc=round(rate, 6),
+    )
 
 
 def original_column(name: str, columns: list[str]) -> str:
@@ -105,16 +103,21 @@ def plain(value: object) -> object:
     return value
 
 
-def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, importance: str) -> ModelResult:
-    train_scores, train_predicted = positive_scores(fitted, clean.x_train)
-    test_scores, test_predicted = positive_scores(fitted, clean.x_test)
-    return ModelResult(
+def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, importance: str
+                 ) -> tuple[ModelResult, ThresholdResult]:
+    threshold = choose_threshold(clean.y_train, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
+    train_scores = fitted.scores(clean.x_train)
+    test_scores = fitted.scores(clean.x_test)
+    test_flags = flags(test_scores, threshold.value)
+    train = metrics_for(clean.y_train, train_scores, flags(train_scores, threshold.value))
+    test = metrics_for(clean.y_test, test_scores, test_flags)
+    result = ModelResult(
         name=fitted.name,
         label=fitted.label,
         params={k: plain(v) for k, v in fitted.params.items()},
         cv=CvScore(metric=config.search.scoring, mean=round(fitted.cv_mean, 6), std=round(fitted.cv_std, 6)),
-        train=metrics_for(clean.y_train, train_scores, train_predicted),
-        test=metrics_for(clean.y_test, test_scores, test_predicted),
+        train=train,
+        test=test,
         roc_curve=roc_points(clean.y_test, test_scores),
         pr_curve=pr_points(clean.y_test, test_scores),
         fit_seconds=fitted.fit_seconds,
@@ -122,7 +125,19 @@ def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, i
         feature_importance=impurity_importance(fitted, clean) if importance == "impurity" else [],
         importance_kind="impurity (mean decrease in Gini)" if importance == "impurity" else "",
         grid_edges=fitted.grid_edges,
+        strategy=fitted.strategy,
+        threshold=round(threshold.value, 6),
+        test_ci=intervals(clean.y_test, test_scores, test_flags, seed=config.seed),
+        tuning_rows=fitted.tuning_rows,
+        overfit=train.f1 - test.f1 > OVERFIT_GAP,
     )
+    return result, threshold
+
+
+def imbalance_rows(fitted: list[FittedModel], metric: str) -> list[ImbalanceRow]:
+    return [ImbalanceRow(model=f.name, strategy=s.strategy, metric=metric, mean=s.mean, std=s.std,
+                         chosen=s.strategy == f.strategy)
+            for f in fitted for s in f.strategies]
 
 
 def best_model_name(fitted: list[FittedModel]) -> str:

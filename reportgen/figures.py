@@ -273,6 +273,90 @@ def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
     return fig
 
 
+def imbalance(result: ReportResult) -> Figure | None:
+    if not result.imbalance or len({row.strategy for row in result.imbalance}) < 2:
+        return None
+    from reportgen.model import STRATEGY_LABELS
+
+    strategies = list(dict.fromkeys(row.strategy for row in result.imbalance))
+    models = [m for m in result.models if any(r.model == m.name for r in result.imbalance)]
+    fig, ax = new_figure(2.9)
+    width = 0.8 / len(strategies)
+    for i, strategy in enumerate(strategies):
+        for j, model in enumerate(models):
+            row = next((r for r in result.imbalance if r.model == model.name and r.strategy == strategy), None)
+            if row is None:
+                continue
+            ax.bar(j + i * width - 0.4 + width / 2, row.mean, width, color=PALETTE[i],
+                   edgecolor="black" if row.chosen else "none", linewidth=1.2, label=STRATEGY_LABELS[strategy])
+    ax.set_xticks(range(len(models)), [textwrap.fill(m.label, 14) for m in models])
+    low = min(r.mean for r in result.imbalance)
+    ax.set_ylim(max(0, low - 0.1), min(1, max(r.mean for r in result.imbalance) + 0.05))
+    ax.set_ylabel(f"Cross-validated {result.imbalance[0].metric.replace('_', ' ')}")
+    ax.set_title("Imbalance strategies compared inside the training folds (outlined = kept)")
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), ncols=len(unique), loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    ax.grid(axis="x", visible=False)
+    return fig
+
+
+def threshold_curve(result: ReportResult) -> Figure | None:
+    chosen = result.threshold
+    if chosen is None or not chosen.curve.x:
+        return None
+    fig, ax = new_figure(2.4)
+    ax.plot(chosen.curve.x, chosen.curve.y, color=PRIMARY)
+    ax.axvline(chosen.value, color=ACCENT, linestyle="--", linewidth=1.2, label=f"chosen: {chosen.value:.3g}")
+    ax.set_xlabel(f"Decision threshold on the {result.best.label.lower()}'s score")
+    ax.set_ylabel("F1" if chosen.metric == "f1" else "Profit per row")
+    ax.set_title("Threshold choice on out-of-fold training scores")
+    ax.legend(loc="lower center")
+    return fig
+
+
+def calibration(result: ReportResult) -> Figure | None:
+    found = result.calibration
+    if found is None:
+        return None
+    fig, ax = new_figure(3.0)
+    ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Perfectly calibrated")
+    if found.curve_raw is not None:
+        ax.plot(found.curve_raw.x, found.curve_raw.y, marker="o", markersize=3, color=MUTED,
+                label=f"Model scores (Brier {found.brier_raw:.4f})")
+    ax.plot(found.curve_calibrated.x, found.curve_calibrated.y, marker="o", markersize=3, color=PRIMARY,
+            label=f"Calibrated (Brier {found.brier_calibrated:.4f})")
+    ax.set_xlabel("Predicted probability (test rows, in deciles of the prediction)")
+    ax.set_ylabel(f"Observed share of {result.dataset.positive_noun}")
+    ax.set_title(f"Calibration of the {result.best.label.lower()} on the test set")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def gains(result: ReportResult) -> Figure | None:
+    curve = result.gains
+    if curve is None:
+        return None
+    fig, ax = new_figure(3.0)
+    rate = result.dataset.positive_rate
+    ax.plot(curve.x, curve.y, color=PRIMARY, linewidth=2, label=result.best.label)
+    ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Contacting at random")
+    ax.plot([0, rate, 1], [0, 1, 1], color=ACCENT, linestyle=":", linewidth=1, label="Perfect ranking")
+    for row in result.targeting:
+        if row.top_fraction in (0.1, 0.2):
+            ax.annotate(f"top {row.top_fraction:.0%}: {row.share_of_conversions:.0%}",
+                        (row.top_fraction, row.share_of_conversions), textcoords="offset points", xytext=(8, -12),
+                        fontsize=7.5)
+            ax.plot(row.top_fraction, row.share_of_conversions, "o", color=ACCENT, markersize=4)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(f"Share of {result.dataset.unit} contacted, highest scores first (test set)")
+    ax.set_ylabel(f"Share of all {result.dataset.positive_noun} reached")
+    ax.set_title("Gains: whom to contact first")
+    ax.legend(loc="lower right")
+    return fig
+
+
 def make_figures(analysis, folder: Path) -> dict[str, str]:
     """Draw every figure the result supports into folder; returns {name: 'figures/<name>.png'}."""
     result: ReportResult = analysis.result
@@ -289,6 +373,10 @@ def make_figures(analysis, folder: Path) -> dict[str, str]:
         "pr_curves": lambda: pr_curves(result),
         "importances": lambda: importances(result),
         "drivers": lambda: drivers(result),
+        "imbalance": lambda: imbalance(result),
+        "threshold": lambda: threshold_curve(result),
+        "calibration": lambda: calibration(result),
+        "gains": lambda: gains(result),
     }
     tree = next((f for f in analysis.fitted if f.name == "decision_tree"), None)
     if tree is not None and result.tree is not None:

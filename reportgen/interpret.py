@@ -22,8 +22,6 @@ QUESTIONS = [
     "Which model should we rely on, and which behaviours drive the outcome most?",
 ]
 
-OVERFIT_GAP = 0.05
-"""Train-minus-test F1 above which a model is called over-fitted."""
 DECIDING_SHARE = 0.05
 """A tree feature 'decides' when it carries at least this share of the impurity reduction."""
 LOW_RECALL = 0.75
@@ -81,7 +79,7 @@ def answer_llr(result: ReportResult) -> Answer:
                  f"that the features, taken together, explain the outcome.")
     points = [
         f"The likelihood-ratio test compares the logit with its {plural(len(logit.coefficients), 'term')} "
-        f"(log-likelihood {logit.log_likelihood:,.1f}) against a model that gives every {singular(d.unit)} "
+        f"(log-likelihood {logit.log_likelihood:,.1f}) against a model that gives every {d.unit_singular} "
         f"the same probability (log-likelihood {logit.log_likelihood_null:,.1f}); the statistic is {logit.llr:,.1f}.",
         (f"Because the p-value is below {logit.alpha:g}, we reject the hypothesis that every coefficient is zero."
          if significant else
@@ -213,12 +211,17 @@ def answer_use(result: ReportResult) -> Answer:
     best = result.best
     d = result.dataset
     lift = best.test.precision / d.positive_rate
-    short = (f"Score every new {singular(d.unit)} with the {best.label.lower()} and "
+    short = (f"Score every new {d.unit_singular} with the {best.label.lower()} and "
              f"act first on those it flags: {pct(best.test.precision, 0)} of them are {d.positive_noun}, "
              f"{lift:.1f}× the base rate of {pct(d.positive_rate)}.")
     points = [f"On the {d.test_rows:,} test {d.unit} it flagged {flagged(best):,} and found "
               f"{pct(best.test.recall)} of all {d.positive_noun}; the rest of the list can get cheaper, broader "
               f"treatment."]
+    for row in result.targeting:
+        if row.top_fraction == 0.1:
+            points.append(f"Ranked by score, the top 10% of {d.unit} hold {pct(row.share_of_conversions, 0)} of all "
+                          f"{d.positive_noun} ({row.lift:.1f}× the rate of contacting at random); the targeting "
+                          f"table gives other cut-offs.")
     if result.drivers:
         top = result.drivers[0]
         points.append(f"Design actions around the behaviours that drive the score, first {top.label.lower()} "
@@ -233,21 +236,35 @@ def answer_use(result: ReportResult) -> Answer:
 
 
 def overfitted(result: ReportResult) -> list[ModelResult]:
-    return [m for m in result.models if m.train.f1 - m.test.f1 > OVERFIT_GAP]
+    return [m for m in result.models if m.overfit]
 
 
 def improvement_actions(result: ReportResult) -> list[str]:
     d = result.dataset
     best = result.best
     actions = []
-    if d.positive_rate < IMBALANCED_RATE:
-        actions.append(f"Handle the imbalance ({pct(d.positive_rate)} {d.positive_noun}): resample inside the "
-                       f"cross-validation folds (SMOTE, under-sampling) or weight the classes, and tune the decision "
-                       f"threshold by cross-validation instead of using the default.")
-    if best.test.recall < LOW_RECALL:
+    compared = {row.strategy for row in result.imbalance}
+    if d.positive_rate < IMBALANCED_RATE and len(compared) < 2:
+        actions.append(f"Handle the imbalance ({pct(d.positive_rate)} {d.positive_noun}): compare resampling "
+                       f"(SMOTE, under-sampling) and class weights inside the cross-validation folds.")
+    elif d.positive_rate < IMBALANCED_RATE:
+        kept = [row for row in result.imbalance if row.chosen and row.strategy != "none"]
+        if kept:
+            listed = [f"{result.model(row.model).label.lower()} ({row.strategy.replace('_', ' ')})" for row in kept]
+            actions.append(f"Resampling helped only {join_words(listed)} among the strategies compared inside the "
+                           f"folds; more {d.positive_noun} in the data would help more than more resampling.")
+        else:
+            actions.append(f"No resampling strategy beat the plain data inside the folds, so the models keep the true "
+                           f"{pct(d.positive_rate)} share and the threshold does the balancing; more "
+                           f"{d.positive_noun} in the data are the lever left.")
+    if result.threshold is not None and result.threshold.method.startswith("the estimator's own cut"):
+        actions.append(f"Tune the decision threshold by cross-validation instead of the estimators' default cut: "
+                       f"the recommended model finds only {pct(best.test.recall)} of {d.positive_noun} at it.")
+    elif best.test.recall < LOW_RECALL:
         actions.append(f"The recommended model finds {pct(best.test.recall)} of {d.positive_noun}; a lower threshold "
-                       f"trades precision ({pct(best.test.precision)}) for recall where a missed {singular(d.positive_noun)} "
-                       f"costs more than a false alarm.")
+                       f"trades precision ({pct(best.test.precision)}) for recall where a missed "
+                       f"{singular(d.positive_noun)} costs more than a false alarm (give the value settings to tune "
+                       f"it for profit).")
     for m in overfitted(result):
         memorises = "; distance weighting memorises the training rows" if m.params.get("weights") == "distance" else ""
         actions.append(f"Reduce over-fitting in the {m.label.lower()} (F1 {m.train.f1:.2f} on training vs "
@@ -325,12 +342,7 @@ def summary(result: ReportResult) -> Summary:
     why = (f"Best cross-validated {best.cv.metric.replace('_', ' ')} ({best.cv.mean:.3f}) among "
            f"{len(result.models)} tuned models; on the test set, PR AUC {best.test.pr_auc:.3f} and ROC AUC "
            f"{best.test.roc_auc:.3f}.")
-    action = (f"Prioritise the {d.unit} the model flags ({flagged(best):,} of {d.test_rows:,} in the test set, "
-              f"{pct(flagged(best) / d.test_rows)}): {pct(best.test.precision, 0)} of them are {d.positive_noun}, "
-              f"{best.test.precision / d.positive_rate:.1f}× the base rate.")
-    if result.drivers:
-        top = result.drivers[0]
-        action += f" Watch {top.label.lower()} first ({top.direction})."
+    action = recommended_action(result)
     return Summary(
         headline=headline,
         recommended_model=best.name,
@@ -338,8 +350,28 @@ def summary(result: ReportResult) -> Summary:
         why_recommended=why,
         drivers=result.drivers[:5],
         action=action,
-        baseline_accuracy=round(majority_accuracy(result), 6),
+        baseline_accuracy=result.baseline.accuracy if result.baseline else round(majority_accuracy(result), 6),
     )
+
+
+def recommended_action(result: ReportResult) -> str:
+    """Whom to contact, how many, and what to expect, from the recommendation and the test rows."""
+    d = result.dataset
+    rec = result.recommendation
+    if rec is None:
+        best = result.best
+        return (f"Prioritise the {d.unit} the model flags ({flagged(best):,} of {d.test_rows:,} in the test set): "
+                f"{pct(best.test.precision, 0)} of them are {d.positive_noun}.")
+    text = (f"Contact the {pct(rec.fraction, 0)} of {d.unit} the model scores highest: in the test set that is "
+            f"{rec.contacted:,} of {d.test_rows:,}, expected to hold about {rec.expected_conversions:,.0f} "
+            f"{d.positive_noun} ({rec.conversions:,} did, {pct(rec.precision, 0)} of those contacted), "
+            f"{pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
+    if rec.expected_profit is not None:
+        text += f" Expected profit {rec.expected_profit:,.0f} (observed {rec.profit:,.0f})."
+    if result.drivers:
+        top = result.drivers[0]
+        text += f" Watch {top.label.lower()} first ({top.direction})."
+    return text
 
 
 def questions(result: ReportResult) -> list[Question]:

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import statsmodels.api as sm
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from reportgen.result import Coefficient, LogitResult
@@ -35,12 +36,19 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
             except np.linalg.LinAlgError:
                 self.result_ = sm.Logit(y, self._design(x)).fit(disp=0, method="bfgs", maxiter=self.maxiter)
         self.fit_warnings_ = sorted({str(w.message).splitlines()[0] for w in caught})
+        self.coef_ = np.asarray(self.result_.params, dtype=float)
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = np.asarray(x).shape[1]
         return self
 
+    def __getstate__(self):
+        """Saved models keep the coefficients, not statsmodels' result object (and its data)."""
+        state = self.__dict__.copy()
+        state.pop("result_", None)
+        return state
+
     def predict_proba(self, x) -> np.ndarray:
-        positive = np.asarray(self.result_.predict(self._design(x)))
+        positive = expit(self._design(x) @ self.coef_)
         return np.column_stack([1 - positive, positive])
 
     def predict(self, x) -> np.ndarray:

@@ -1,20 +1,48 @@
-"""Stage 3, model: build each family's pipeline and tune it by cross-validation on the
-training rows only. The test rows are not seen here."""
+"""Stage 3, model: tune each family by cross-validation on the training rows only.
+
+For every configured family:
+1. search its grid (on a stratified subsample when the family declares `tuning_rows`);
+2. compare the imbalance strategies at the tuned settings, each applied inside the folds only
+   (imbalanced-learn pipelines), and keep the best by the search score;
+3. keep the chosen configuration's out-of-fold scores on the training rows: they tune the
+   decision threshold, calibrate probabilities and judge ensembles, all without the test set;
+4. refit the chosen configuration on all training rows.
+"""
 
 from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.pipeline import Pipeline
+from sklearn.metrics import accuracy_score, average_precision_score, balanced_accuracy_score, f1_score, roc_auc_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from reportgen.clean import CleanData, feature_encoder
 from reportgen.config import DatasetConfig, ModelSpec
 from reportgen.registry import FAMILIES, ModelFamily
+
+STRATEGY_LABELS = {
+    "none": "No resampling",
+    "class_weight": "Class weights",
+    "random_over": "Random over-sampling",
+    "random_under": "Random under-sampling",
+    "smote": "SMOTE",
+}
+
+
+@dataclass
+class StrategyScore:
+    strategy: str
+    mean: float
+    std: float
 
 
 @dataclass
@@ -23,18 +51,35 @@ class FittedModel:
     label: str
     pipeline: Pipeline
     params: dict[str, object]
+    strategy: str
     cv_mean: float
     cv_std: float
     candidates: int
     fit_seconds: float
     grid_edges: list[str]
+    oof_scores: np.ndarray
+    """Out-of-fold scores of the chosen configuration, aligned with the training rows."""
+    default_threshold: float
+    """Where the estimator's own predict() cuts its scores: 0.5 for probabilities, 0 for margins."""
+    strategies: list[StrategyScore] = field(default_factory=list)
+    tuning_rows: int = 0
 
     @property
     def estimator(self):
         return self.pipeline.named_steps["model"]
 
     def transformed_feature_names(self) -> list[str]:
-        return [str(n) for n in self.pipeline[:-1].get_feature_names_out()]
+        return [str(n) for n in self.pipeline.named_steps["encode"].get_feature_names_out()]
+
+    def scores(self, x: pd.DataFrame) -> np.ndarray:
+        return positive_scores(self.pipeline, x)
+
+
+def positive_scores(pipeline, x: pd.DataFrame) -> np.ndarray:
+    """Class-1 probabilities where the model gives them, else its decision function (SVM)."""
+    if hasattr(pipeline, "predict_proba"):
+        return pipeline.predict_proba(x)[:, 1]
+    return pipeline.decision_function(x)
 
 
 def scaler(kind: str):
@@ -45,10 +90,23 @@ def scaler(kind: str):
     return "passthrough"
 
 
-def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, config: DatasetConfig) -> Pipeline:
+def sampler(strategy: str, seed: int):
+    if strategy == "random_over":
+        return RandomOverSampler(random_state=seed)
+    if strategy == "random_under":
+        return RandomUnderSampler(random_state=seed)
+    if strategy == "smote":
+        return SMOTE(random_state=seed)
+    return "passthrough"
+
+
+def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, config: DatasetConfig,
+                   strategy: str = "none") -> Pipeline:
     estimator = family.make(config.seed)
     if spec.params:
         estimator.set_params(**spec.params)
+    if strategy == "class_weight":
+        estimator.set_params(class_weight="balanced")
     categorical = clean.categorical
     reference = None
     if family.name == "logistic_regression":
@@ -57,10 +115,10 @@ def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, confi
             categorical = []
         if config.logit.intercept:
             reference = clean.reference_categories
-    encoder = feature_encoder(clean.numeric, categorical, config, reference)
     return Pipeline([
-        ("encode", encoder),
+        ("encode", feature_encoder(clean.numeric, categorical, config, reference)),
         ("scale", scaler(spec.scaler or family.scaler)),
+        ("sample", sampler(strategy, config.seed)),
         ("model", estimator),
     ])
 
@@ -71,35 +129,40 @@ def cv_splitter(config: DatasetConfig) -> StratifiedKFold:
     return StratifiedKFold(config.search.cv)
 
 
-def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedModel:
-    family = FAMILIES[spec.name]
-    grid = family.grid if spec.grid is None else spec.grid
-    search = GridSearchCV(
-        model_pipeline(spec, family, clean, config),
-        {f"model__{key}": values for key, values in grid.items()},
-        scoring=config.search.scoring,
-        cv=cv_splitter(config),
-        n_jobs=config.search.n_jobs,
-        refit=True,
-        error_score="raise",
-    )
-    started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        search.fit(clean.x_train, clean.y_train)
-    best = search.best_index_
-    best_params = {k.removeprefix("model__"): v for k, v in search.best_params_.items()}
-    return FittedModel(
-        name=family.name,
-        label=family.label,
-        pipeline=search.best_estimator_,
-        params={**spec.params, **best_params},
-        cv_mean=float(search.cv_results_["mean_test_score"][best]),
-        cv_std=float(search.cv_results_["std_test_score"][best]),
-        candidates=len(search.cv_results_["params"]),
-        fit_seconds=round(time.perf_counter() - started, 3),
-        grid_edges=grid_edges(grid, best_params),
-    )
+def fold_score(metric: str, y: np.ndarray, scores: np.ndarray, cut: float) -> float:
+    """The search metric from scores, as scikit-learn's scorer of that name computes it."""
+    if metric == "average_precision":
+        return average_precision_score(y, scores)
+    if metric == "roc_auc":
+        return roc_auc_score(y, scores)
+    predicted = (scores > cut).astype(int)
+    if metric == "f1":
+        return f1_score(y, predicted, zero_division=0)
+    if metric == "balanced_accuracy":
+        return balanced_accuracy_score(y, predicted)
+    return accuracy_score(y, predicted)
+
+
+def out_of_fold(pipeline: Pipeline, x: pd.DataFrame, y: pd.Series, config: DatasetConfig) -> tuple[np.ndarray, float, float]:
+    """Out-of-fold scores and the mean and spread of the per-fold search metric."""
+    splitter = cv_splitter(config)
+    method = "predict_proba" if hasattr(pipeline, "predict_proba") else "decision_function"
+    predicted = cross_val_predict(pipeline, x, y, cv=splitter, method=method, n_jobs=config.search.n_jobs)
+    scores = predicted[:, 1] if predicted.ndim == 2 else predicted
+    cut = 0.5 if method == "predict_proba" else 0.0
+    y_values = np.asarray(y)
+    per_fold = [fold_score(config.search.scoring, y_values[test], scores[test], cut)
+                for _, test in splitter.split(x, y)]
+    return scores, float(np.mean(per_fold)), float(np.std(per_fold))
+
+
+def tuning_sample(clean: CleanData, rows: int | None, seed: int) -> tuple[pd.DataFrame, pd.Series]:
+    """The training rows, or a stratified subsample of them when a family caps its tuning cost."""
+    if not rows or len(clean.x_train) <= rows:
+        return clean.x_train, clean.y_train
+    x, _, y, _ = train_test_split(clean.x_train, clean.y_train, train_size=rows, random_state=seed,
+                                  stratify=clean.y_train)
+    return x, y
 
 
 def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
@@ -117,5 +180,64 @@ def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
     return edges
 
 
+def strategies_for(family: ModelFamily, config: DatasetConfig) -> list[str]:
+    return [s for s in config.imbalance.strategies if s != "class_weight" or family.supports_class_weight]
+
+
+def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedModel:
+    family = FAMILIES[spec.name]
+    grid = family.grid if spec.grid is None else spec.grid
+    rows = spec.tuning_rows if spec.tuning_rows is not None else family.tuning_rows
+    x_tune, y_tune = tuning_sample(clean, rows, config.seed)
+    started = time.perf_counter()
+    search = GridSearchCV(
+        model_pipeline(spec, family, clean, config),
+        {f"model__{key}": values for key, values in grid.items()},
+        scoring=config.search.scoring,
+        cv=cv_splitter(config),
+        n_jobs=config.search.n_jobs,
+        refit=False,
+        error_score="raise",
+    )
+    search.fit(x_tune, y_tune)
+    best_params = {k.removeprefix("model__"): v for k, v in search.best_params_.items()}
+
+    def configured(strategy: str) -> Pipeline:
+        return model_pipeline(spec, family, clean, config, strategy).set_params(**search.best_params_)
+
+    compared: list[StrategyScore] = []
+    oof_by_strategy: dict[str, np.ndarray] = {}
+    for strategy in strategies_for(family, config):
+        scores, mean, std = out_of_fold(configured(strategy), x_tune, y_tune, config)
+        compared.append(StrategyScore(strategy, round(mean, 6), round(std, 6)))
+        oof_by_strategy[strategy] = scores
+    chosen = max(compared, key=lambda s: round(s.mean, 4))
+    final = configured(chosen.strategy)
+    if len(x_tune) < len(clean.x_train):
+        oof, mean, std = out_of_fold(final, clean.x_train, clean.y_train, config)
+    else:
+        oof, mean, std = oof_by_strategy[chosen.strategy], chosen.mean, chosen.std
+    final.fit(clean.x_train, clean.y_train)
+    return FittedModel(
+        name=family.name,
+        label=family.label,
+        pipeline=final,
+        params={**spec.params, **best_params},
+        strategy=chosen.strategy,
+        cv_mean=float(mean),
+        cv_std=float(std),
+        candidates=len(search.cv_results_["params"]),
+        fit_seconds=round(time.perf_counter() - started, 3),
+        grid_edges=grid_edges(grid, best_params),
+        oof_scores=oof,
+        default_threshold=0.5 if hasattr(final, "predict_proba") else 0.0,
+        strategies=compared,
+        tuning_rows=len(x_tune),
+    )
+
+
 def fit_models(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
-    return [tune(spec, clean, config) for spec in config.models]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return [tune(spec, clean, config) for spec in config.models]
+

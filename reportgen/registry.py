@@ -28,6 +28,9 @@ class ModelFamily:
     scaler: str = "none"
     importance: str = ""
     """'impurity' where the estimator exposes feature_importances_."""
+    supports_class_weight: bool = False
+    tuning_rows: int | None = None
+    """Tune on a stratified subsample of this many training rows (for costly kernels), then refit."""
 
 
 FAMILIES: dict[str, ModelFamily] = {
@@ -44,13 +47,16 @@ FAMILIES: dict[str, ModelFamily] = {
             make=lambda seed: KNeighborsClassifier(),
             grid={"n_neighbors": [11, 25, 51, 101], "weights": ["uniform", "distance"]},
             scaler="standard",
+            tuning_rows=5000,
         ),
         ModelFamily(
             name="svm",
             label="Support vector machine",
             make=lambda seed: SVC(kernel="rbf", random_state=seed, cache_size=500),
-            grid={"C": [1, 3, 10]},
+            grid={"C": [0.3, 1, 3, 10]},
             scaler="standard",
+            supports_class_weight=True,
+            tuning_rows=4000,
         ),
         ModelFamily(
             name="decision_tree",
@@ -59,9 +65,9 @@ FAMILIES: dict[str, ModelFamily] = {
             grid={
                 "max_depth": [3, 4, 5, 6, 8, 10],
                 "min_samples_leaf": [1, 20, 50, 100],
-                "class_weight": [None, "balanced"],
             },
             importance="impurity",
+            supports_class_weight=True,
         ),
         ModelFamily(
             name="random_forest",
@@ -69,6 +75,7 @@ FAMILIES: dict[str, ModelFamily] = {
             make=lambda seed: RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1),
             grid={"min_samples_leaf": [3, 8, 16]},
             importance="impurity",
+            supports_class_weight=True,
         ),
     ]
 }

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from pydantic import TypeAdapter
 
 
@@ -28,6 +29,7 @@ class DatasetSummary:
     positive_noun: str
     negative_noun: str
     unit: str
+    unit_singular: str
     positive_rate: float
     features: list[str]
     feature_labels: dict[str, str]
@@ -123,6 +125,15 @@ class Curve:
     x: list[float]
     y: list[float]
 
+    @classmethod
+    def thinned(cls, x, y, max_points: int = 200, digits: int = 5) -> "Curve":
+        """At most `max_points` evenly spaced points, always keeping both ends."""
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if len(x) > max_points:
+            keep = np.unique(np.linspace(0, len(x) - 1, max_points).round().astype(int))
+            x, y = x[keep], y[keep]
+        return cls(x=[round(float(v), digits) for v in x], y=[round(float(v), digits) for v in y])
+
 
 @dataclass
 class Importance:
@@ -135,6 +146,17 @@ class CvScore:
     metric: str
     mean: float
     std: float
+
+
+@dataclass
+class ThresholdResult:
+    model: str
+    value: float
+    """A row is flagged when its score is at or above this value."""
+    metric: str
+    method: str
+    curve: Curve
+    """The objective (F1, or profit per row) against the threshold, on out-of-fold training scores."""
 
 
 @dataclass
@@ -153,6 +175,71 @@ class ModelResult:
     importance_kind: str = ""
     grid_edges: list[str] = field(default_factory=list)
     """Tuned parameters whose best value sits at the end of the searched range."""
+    strategy: str = "none"
+    threshold: float = 0.5
+    test_ci: dict[str, list[float]] = field(default_factory=dict)
+    """95% bootstrap interval [low, high] of each test metric."""
+    tuning_rows: int = 0
+    overfit: bool = False
+    """Its training F1 exceeds its test F1 by more than the over-fitting gap."""
+
+
+@dataclass
+class Baseline:
+    """Always predicting the majority class, on the test rows."""
+
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    roc_auc: float
+    pr_auc: float
+
+
+@dataclass
+class ImbalanceRow:
+    model: str
+    strategy: str
+    metric: str
+    mean: float
+    std: float
+    chosen: bool
+
+
+@dataclass
+class Calibration:
+    model: str
+    method: str
+    brier_raw: float | None
+    brier_calibrated: float
+    curve_raw: Curve | None
+    curve_calibrated: Curve
+
+
+@dataclass
+class TargetingRow:
+    top_fraction: float
+    contacted: int
+    expected_conversions: float
+    conversions: int
+    precision: float
+    lift: float
+    share_of_conversions: float
+    profit: float | None = None
+    expected_profit: float | None = None
+
+
+@dataclass
+class Recommendation:
+    rule: str
+    contacted: int
+    fraction: float
+    expected_conversions: float
+    conversions: int
+    precision: float
+    share_of_conversions: float
+    profit: float | None = None
+    expected_profit: float | None = None
 
 
 @dataclass
@@ -217,6 +304,13 @@ class ReportResult:
     drivers: list[Driver]
     warnings: list[str]
     settings: dict[str, object]
+    baseline: Baseline | None = None
+    imbalance: list[ImbalanceRow] = field(default_factory=list)
+    threshold: ThresholdResult | None = None
+    calibration: Calibration | None = None
+    targeting: list[TargetingRow] = field(default_factory=list)
+    gains: Curve | None = None
+    recommendation: Recommendation | None = None
     summary: Summary | None = None
     questions: list[Question] = field(default_factory=list)
     figures: dict[str, str] = field(default_factory=dict)

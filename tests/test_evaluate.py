@@ -9,8 +9,11 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, roc_auc_score
 
-from reportgen.evaluate import CURVE_POINTS, best_model_name, metrics_for, original_column, thinned
+from reportgen.evaluate import best_model_name, metrics_for, original_column
+from reportgen.result import Curve
 from reportgen.model import grid_edges
+
+CURVE_POINTS = 200
 
 # 10 rows: 4 positives; predictions at 0.5 give tp=3, fn=1, fp=2, tn=4.
 Y = pd.Series([1, 1, 1, 1, 0, 0, 0, 0, 0, 0])
@@ -53,7 +56,7 @@ def test_metrics_when_nothing_is_predicted_positive():
 @pytest.mark.parametrize("length", [2, 50, CURVE_POINTS])
 def test_short_curves_are_kept_whole(length):
     x = np.linspace(0, 1, length)
-    curve = thinned(x, x ** 2)
+    curve = Curve.thinned(x, x ** 2)
     assert len(curve.x) == length
     assert curve.x == [round(float(v), 5) for v in x]
 
@@ -62,7 +65,7 @@ def test_short_curves_are_kept_whole(length):
 def test_long_curves_are_thinned_keeping_both_ends(length):
     x = np.sort(np.random.default_rng(length).random(length))
     y = np.cumsum(np.ones(length)) / length
-    curve = thinned(x, y)
+    curve = Curve.thinned(x, y)
     assert len(curve.x) == len(curve.y) <= CURVE_POINTS
     assert len(curve.x) >= CURVE_POINTS - 1
     assert (curve.x[0], curve.y[0]) == (round(x[0], 5), round(y[0], 5))
@@ -74,11 +77,11 @@ def test_model_results_curves_and_metrics_from_the_fitted_pipelines(analysis):
     clean = analysis.clean
     for model, fitted in zip(analysis.result.models, analysis.fitted):
         assert model.name == fitted.name
-        predicted = fitted.pipeline.predict(clean.x_test)
+        scores = fitted.pipeline.predict_proba(clean.x_test)[:, 1]
+        predicted = (scores >= model.threshold).astype(int)
         (tn, fp), (fn, tp) = confusion_matrix(clean.y_test, predicted, labels=[0, 1])
         assert model.test.confusion_matrix == [[tn, fp], [fn, tp]]
         assert sum(map(sum, model.test.confusion_matrix)) == len(clean.y_test)
-        scores = fitted.pipeline.predict_proba(clean.x_test)[:, 1]
         assert model.test.pr_auc == pytest.approx(average_precision_score(clean.y_test, scores), abs=1e-6)
         roc = model.roc_curve
         assert len(roc.x) <= CURVE_POINTS

@@ -116,11 +116,13 @@ def test_improvement_actions_come_from_the_diagnostics(result):
     overfit_name = result.models[-1].name
     overfit = with_metrics(result, overfit_name, split="train", f1=1.0)
     overfit = with_metrics(overfit, overfit_name, f1=0.5)
+    overfit = dataclasses.replace(overfit, models=[dataclasses.replace(m, overfit=m.name == overfit_name)
+                                                   for m in overfit.models])
     label = overfit.model(overfit_name).label.lower()
     assert f"over-fitting in the {label} (F1 1.00 on training vs 0.50 on test" in text(answer_improve(overfit))
 
     balanced = dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, positive_rate=0.45))
-    models = [dataclasses.replace(m, train=m.test, grid_edges=[]) for m in balanced.models]
+    models = [dataclasses.replace(m, train=m.test, grid_edges=[], overfit=False) for m in balanced.models]
     coefficients = [dataclasses.replace(c, significant=True) for c in balanced.logit.coefficients]
     clean = dataclasses.replace(
         balanced, models=models,
@@ -131,8 +133,15 @@ def test_improvement_actions_come_from_the_diagnostics(result):
     answer = text(answer_improve(clean))
     assert "Handle the imbalance" not in answer and "Reduce over-fitting" not in answer
     assert answer_improve(clean).short == "This run's diagnostics raise no specific problem."
-    assert "Handle the imbalance" in text(answer_improve(dataclasses.replace(
-        clean, dataset=dataclasses.replace(clean.dataset, positive_rate=0.05))))
+    rare = dataclasses.replace(clean, dataset=dataclasses.replace(clean.dataset, positive_rate=0.05))
+    assert "Handle the imbalance" in text(answer_improve(dataclasses.replace(rare, imbalance=[])))
+    kept = [row for row in rare.imbalance if row.chosen and row.strategy != "none"]
+    compared = text(answer_improve(rare))
+    if kept:
+        assert "Resampling helped only" in compared
+        assert all(rare.model(row.model).label.lower() in compared for row in kept)
+    else:
+        assert "No resampling strategy beat the plain data" in compared
 
 
 def test_rely_answer_follows_the_cross_validated_choice(result):

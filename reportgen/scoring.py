@@ -1,0 +1,152 @@
+"""The saved model and `reportgen score`: apply a run's recommended model to new rows.
+
+A run saves the recommended pipeline (preprocessing included) and its calibrator with skops,
+which rebuilds objects without unpickling code, plus `model.json` with what scoring needs to
+know (features, reading options, threshold). Loading accepts only types from scikit-learn,
+imbalanced-learn, NumPy and reportgen itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import skops.io as sio
+
+from reportgen import __version__
+from reportgen.config import DatasetConfig
+from reportgen.errors import ReportInputError
+
+MODEL_FILE = "model.skops"
+META_FILE = "model.json"
+TRUSTED_PREFIXES = ("sklearn.", "imblearn.", "numpy.", "reportgen.", "builtins.", "scipy.")
+
+
+@dataclass
+class ScoringModel:
+    pipeline: object
+    calibrator: object
+    meta: dict
+
+    def probabilities(self, features: pd.DataFrame) -> np.ndarray:
+        pipeline = self.pipeline
+        scores = pipeline.predict_proba(features)[:, 1] if hasattr(pipeline, "predict_proba") \
+            else pipeline.decision_function(features)
+        return self.calibrator.predict(scores), scores
+
+
+def model_metadata(config: DatasetConfig, model: str, label: str, threshold: float, numeric: list[str],
+                   categorical: list[str]) -> dict:
+    return {
+        "reportgen_version": __version__,
+        "dataset": config.name,
+        "model": model,
+        "label": label,
+        "threshold": threshold,
+        "target": config.target.column,
+        "positive_label": str(config.target.positive),
+        "numeric": numeric,
+        "categorical": categorical,
+        "id_columns": config.id_columns,
+        "read": config.read.model_dump(),
+        "fill": {k: v for k, v in config.missing.fill.items()},
+    }
+
+
+def save_model(folder: Path, pipeline, calibrator, meta: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    sio.dump({"pipeline": pipeline, "calibrator": calibrator}, folder / MODEL_FILE)
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def load_model(run_dir: str | Path) -> ScoringModel:
+    run_dir = Path(run_dir)
+    model_path, meta_path = run_dir / MODEL_FILE, run_dir / META_FILE
+    if not model_path.is_file() or not meta_path.is_file():
+        raise ReportInputError(f"{run_dir} holds no saved model ({MODEL_FILE}, {META_FILE}); "
+                               f"give the --out folder of a `reportgen run`.")
+    untrusted = sio.get_untrusted_types(file=model_path)
+    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+    if refused:
+        raise ReportInputError(f"{model_path} contains types reportgen does not load: {', '.join(refused)}; "
+                               f"re-run the report to save a fresh model.")
+    bundle = sio.load(model_path, trusted=untrusted)
+    return ScoringModel(pipeline=bundle["pipeline"], calibrator=bundle["calibrator"],
+                        meta=json.loads(meta_path.read_text(encoding="utf-8")))
+
+
+def read_rows(path: Path, meta: dict) -> pd.DataFrame:
+    """Read every column as text, so one bad cell is a row problem, not a failed file."""
+    read = meta["read"]
+    if not path.is_file():
+        raise ReportInputError(f"data file not found: {path}")
+    try:
+        frame = pd.read_csv(path, sep=read["delimiter"], encoding=read["encoding"], dtype=str,
+                            keep_default_na=read["keep_default_na"], na_values=read["na_values"] or None)
+    except pd.errors.EmptyDataError:
+        raise ReportInputError(f"{path} is empty; give a CSV with a header row and data rows.") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise ReportInputError(f"{path} could not be read as CSV ({str(exc).splitlines()[0]}).") from None
+    if frame.empty:
+        raise ReportInputError(f"{path} has a header but no data rows.")
+    return frame
+
+
+def features_and_problems(frame: pd.DataFrame, meta: dict) -> tuple[pd.DataFrame, pd.Series]:
+    """The feature frame in training types, and a reason for each row that cannot be scored."""
+    needed = meta["numeric"] + meta["categorical"]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ReportInputError(f"the data lacks columns the model needs: {', '.join(missing)}")
+    features = frame[needed].copy()
+    for column, value in meta["fill"].items():
+        if column in features:
+            features[column] = features[column].fillna(str(value))
+    reasons = pd.Series("", index=frame.index)
+    for column in meta["numeric"]:
+        text = features[column]
+        values = pd.to_numeric(text.str.strip(), errors="coerce")
+        bad = (text.notna() & text.str.strip().ne("") & values.isna()) | np.isinf(values.fillna(0))
+        reasons[bad] = reasons[bad] + column + ": '" + text[bad] + "' is not a finite number; "
+        features[column] = values.where(~bad)
+    return features, reasons.str.rstrip("; ")
+
+
+def score_file(run_dir: str | Path, data: str | Path, out: str | Path) -> dict:
+    """Write one output row per input row: the row number, id columns, probability, rank, flag, reason."""
+    model = load_model(run_dir)
+    meta = model.meta
+    frame = read_rows(Path(data), meta)
+    features, reasons = features_and_problems(frame, meta)
+    scored = reasons.eq("")
+    output = pd.DataFrame({"row": np.arange(1, len(frame) + 1)}, index=frame.index)
+    for column in meta["id_columns"]:
+        if column in frame:
+            output[column] = frame[column]
+    probability = pd.Series(np.nan, index=frame.index)
+    flagged = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    if scored.any():
+        calibrated, raw = model.probabilities(features[scored])
+        probability[scored] = calibrated
+        flagged[scored] = (raw >= meta["threshold"]).astype(int)
+    output["probability"] = probability.round(6)
+    output["rank"] = probability.rank(ascending=False, method="first").astype("Int64")
+    output["flagged"] = flagged
+    output["reason"] = reasons
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".scores-", suffix=".csv", dir=out.parent)
+    os.close(handle)
+    try:
+        output.to_csv(temporary, index=False)
+        os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return {"rows": len(output), "scored": int(scored.sum()), "problems": int((~scored).sum()),
+            "flagged": int(flagged.fillna(0).sum()), "model": meta["label"]}

@@ -1,0 +1,114 @@
+"""Calibrated probabilities and the targeting table: whom to contact, how many, what to expect.
+
+Probabilities are calibrated with an isotonic map fitted on the recommended model's out-of-fold
+training scores, then applied to the test rows; the table is read off the test rows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.calibration import calibration_curve
+from sklearn.isotonic import IsotonicRegression
+from sklearn.metrics import brier_score_loss
+
+from reportgen.config import DatasetConfig
+from reportgen.result import Calibration, Curve, Recommendation, TargetingRow
+
+FRACTIONS = [0.05, 0.10, 0.20, 0.30, 0.50]
+CALIBRATION_BINS = 10
+
+
+def fit_calibrator(oof_scores: np.ndarray, y_train: np.ndarray) -> IsotonicRegression:
+    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof_scores, y_train)
+
+
+def reliability(y: np.ndarray, probabilities: np.ndarray) -> Curve:
+    observed, predicted = calibration_curve(y, probabilities, n_bins=CALIBRATION_BINS, strategy="quantile")
+    return Curve(x=[round(float(v), 5) for v in predicted], y=[round(float(v), 5) for v in observed])
+
+
+def calibration_summary(model: str, y_test: np.ndarray, raw: np.ndarray, calibrated: np.ndarray,
+                        raw_is_probability: bool) -> Calibration:
+    return Calibration(
+        model=model,
+        method="isotonic regression on out-of-fold training scores",
+        brier_raw=round(float(brier_score_loss(y_test, raw)), 6) if raw_is_probability else None,
+        brier_calibrated=round(float(brier_score_loss(y_test, calibrated)), 6),
+        curve_raw=reliability(y_test, raw) if raw_is_probability else None,
+        curve_calibrated=reliability(y_test, calibrated),
+    )
+
+
+def ranked(scores: np.ndarray) -> np.ndarray:
+    """Row order from the highest score; ties keep file order so runs are reproducible."""
+    return np.argsort(-np.asarray(scores), kind="mergesort")
+
+
+def targeting_table(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, config: DatasetConfig
+                    ) -> list[TargetingRow]:
+    order = ranked(scores)
+    y, calibrated = np.asarray(y)[order], np.asarray(calibrated)[order]
+    base_rate = float(y.mean())
+    positives = int(y.sum())
+    rows = []
+    for fraction in FRACTIONS:
+        contacted = max(1, math.ceil(fraction * len(y)))
+        observed = int(y[:contacted].sum())
+        precision = observed / contacted
+        row = TargetingRow(
+            top_fraction=fraction,
+            contacted=contacted,
+            expected_conversions=round(float(calibrated[:contacted].sum()), 2),
+            conversions=observed,
+            precision=round(precision, 6),
+            lift=round(precision / base_rate, 4) if base_rate else 0.0,
+            share_of_conversions=round(observed / positives, 6) if positives else 0.0,
+        )
+        if config.value.given:
+            row.profit = round(config.value.value_per_conversion * observed - config.value.cost_per_contact * contacted, 2)
+            row.expected_profit = round(config.value.value_per_conversion * row.expected_conversions
+                                        - config.value.cost_per_contact * contacted, 2)
+        rows.append(row)
+    return rows
+
+
+def gains_curve(y: np.ndarray, scores: np.ndarray) -> Curve:
+    """Share of all conversions reached against the share of rows contacted, best scores first."""
+    y = np.asarray(y)[ranked(scores)]
+    reached = np.concatenate([[0.0], np.cumsum(y) / max(y.sum(), 1)])
+    contacted = np.linspace(0, 1, len(reached))
+    return Curve.thinned(contacted, reached, max_points=101, digits=4)
+
+
+def recommendation(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, threshold: float,
+                   config: DatasetConfig) -> Recommendation:
+    """How many to contact: where money is given, everyone whose calibrated probability pays for
+    the contact (p × value > cost); otherwise the rows the tuned threshold flags."""
+    y, scores, calibrated = np.asarray(y), np.asarray(scores), np.asarray(calibrated)
+    if config.value.given:
+        cut = config.value.cost_per_contact / config.value.value_per_conversion
+        chosen = calibrated > cut
+        rule = (f"contact when the calibrated probability exceeds cost / value = {cut:.3f} "
+                f"({config.value.cost_per_contact:g} / {config.value.value_per_conversion:g})")
+    else:
+        chosen = scores >= threshold
+        rule = "contact the rows the model flags at its tuned threshold"
+    contacted = int(chosen.sum())
+    observed = int(y[chosen].sum())
+    expected = float(calibrated[chosen].sum())
+    found = Recommendation(
+        rule=rule,
+        contacted=contacted,
+        fraction=round(contacted / len(y), 6),
+        expected_conversions=round(expected, 2),
+        conversions=observed,
+        precision=round(observed / contacted, 6) if contacted else 0.0,
+        share_of_conversions=round(observed / int(y.sum()), 6) if y.sum() else 0.0,
+    )
+    if config.value.given:
+        found.expected_profit = round(config.value.value_per_conversion * expected
+                                      - config.value.cost_per_contact * contacted, 2)
+        found.profit = round(config.value.value_per_conversion * observed - config.value.cost_per_contact * contacted, 2)
+    return found
