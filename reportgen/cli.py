@@ -81,8 +81,13 @@ def main() -> None:
 @click.option("--seed", type=int, help="Seed for the split and every model (default from the config: 365).")
 @click.option("--template-dir", type=click.Path(path_type=Path),
               help="Folder whose templates (and report.css) take precedence over the defaults, file by file.")
+@click.option("--value-per-conversion", type=click.FloatRange(min=0, min_open=True), metavar="AMOUNT",
+              help="What one conversion is worth; with --cost-per-contact the targeting table shows profit.")
+@click.option("--cost-per-contact", type=click.FloatRange(min=0), metavar="AMOUNT",
+              help="What contacting one row costs; with --value-per-conversion.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
-def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, no_pdf) -> None:
+def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, value_per_conversion,
+        cost_per_contact, no_pdf) -> None:
     """Analyse DATA (default: the bundled student-purchase table) and write the report.
 
     \b
@@ -90,12 +95,16 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
       reportgen run
       reportgen run --preset students-course --out course/
       reportgen run customers.csv --target churned --positive yes
+      reportgen run --value-per-conversion 120 --cost-per-contact 4
     """
     from reportgen.engine import run_report
 
     if template_dir is not None and not template_dir.is_dir():
         _exit_with(f"--template-dir {template_dir} is not a folder; give the folder that holds your templates.")
-    config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed)
+    if (value_per_conversion is None) != (cost_per_contact is None):
+        _exit_with("give both --value-per-conversion and --cost-per-contact, or neither")
+    config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed,
+                            value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact)
     result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf)
     best = result.best
     click.echo(f"{result.summary.headline}")

@@ -263,6 +263,8 @@ def resolve_config(
     preset: str | None = None,
     config: Path | None = None,
     seed: int | None = None,
+    value_per_conversion: float | None = None,
+    cost_per_contact: float | None = None,
 ) -> DatasetConfig:
     """Combine CLI-style choices into one config: explicit file > preset > bare CSV > default."""
     if config is not None and preset is not None:
@@ -287,4 +289,6 @@ def resolve_config(
         updates["target"] = target_spec.model_copy(update={"positive": positive})
     if seed is not None:
         updates["seed"] = seed
+    if value_per_conversion is not None and cost_per_contact is not None:
+        updates["value"] = ValueSpec(value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact)
     return spec.model_copy(update=updates) if updates else spec

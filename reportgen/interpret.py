@@ -367,7 +367,8 @@ def recommended_action(result: ReportResult) -> str:
             f"{d.positive_noun} ({rec.conversions:,} did, {pct(rec.precision, 0)} of those contacted), "
             f"{pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
     if rec.expected_profit is not None:
-        text += f" Expected profit {rec.expected_profit:,.0f} (observed {rec.profit:,.0f})."
+        text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
+                 f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")
     if result.drivers:
         top = result.drivers[0]
         text += f" Watch {top.label.lower()} first ({top.direction})."

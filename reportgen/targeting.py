@@ -94,7 +94,7 @@ def recommendation(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, th
                 f"({config.value.cost_per_contact:g} / {config.value.value_per_conversion:g})")
     else:
         chosen = scores >= threshold
-        rule = "contact the rows the model flags at its tuned threshold"
+        rule = f"contact the {config.unit} the model flags at its decision threshold ({threshold:.3g})"
     contacted = int(chosen.sum())
     observed = int(y[chosen].sum())
     expected = float(calibrated[chosen].sum())

@@ -4,6 +4,7 @@ against computations made here independently of the package."""
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 import re
 import subprocess
@@ -194,3 +195,40 @@ def test_html_is_escaped_and_references_existing_figures(default_run):
     assert len(sources) >= 8
     for source in sources:
         assert (out / source).is_file()
+
+
+def test_evaluation_additions_are_consistent(default_run):
+    results = default_run["results"]
+    for model in results["models"]:
+        for metric, (low, high) in model["test_ci"].items():
+            assert low <= model["test"][metric] <= high, (model["name"], metric)
+        rows = [r for r in results["imbalance"] if r["model"] == model["name"]]
+        assert sum(r["chosen"] for r in rows) == 1
+        chosen = next(r for r in rows if r["chosen"])
+        assert chosen["strategy"] == model["strategy"]
+        assert round(chosen["mean"], 4) == max(round(r["mean"], 4) for r in rows)
+    strategies = {r["strategy"] for r in results["imbalance"] if r["model"] == "random_forest"}
+    assert strategies == {"none", "class_weight", "random_over", "random_under", "smote"}
+    assert results["baseline"]["accuracy"] == pytest.approx(1 - 325 / 3526, abs=1e-6)
+    assert results["threshold"]["model"] == results["best_model"]
+    assert {"value", "metric", "method"} <= set(results["threshold"])
+    assert "out-of-fold" in results["threshold"]["method"]
+    for row in results["targeting"]:
+        assert row["contacted"] == math.ceil(row["top_fraction"] * 3526 - 1e-9)
+        assert row["conversions"] <= min(325, row["contacted"])
+        assert row["share_of_conversions"] == pytest.approx(row["conversions"] / 325, abs=1e-6)
+        assert row["lift"] == pytest.approx(row["precision"] / (325 / 3526), abs=1e-3)
+
+
+def test_saved_model_scores_the_whole_table(default_run, tmp_path):
+    out = default_run["out"]
+    assert (out / "model.skops").is_file() and (out / "model.json").is_file()
+    completed = subprocess.run(reportgen_command() + ["score", str(out), str(BUNDLED), "--out",
+                                                      str(tmp_path / "scores.csv")],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    assert len(scores) == 17761
+    assert scores["reason"].isna().all()
+    assert scores["probability"].between(0, 1).all()
+    assert sorted(scores["rank"]) == list(range(1, 17762))

@@ -1,0 +1,106 @@
+"""The saved model and `reportgen score`: one output row per input row, reasons instead of crashes,
+and probabilities equal to what the run's own model gives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+
+from reportgen.errors import ReportInputError
+from reportgen.scoring import META_FILE, MODEL_FILE, load_model, save_model, score_file
+
+
+class Untrusted:
+    """A type no reportgen model contains."""
+
+
+@pytest.fixture(scope="module")
+def run_dir(analysis, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("run")
+    best = analysis.best
+    meta = {
+        "reportgen_version": "test", "dataset": "synthetic", "model": best.name, "label": best.label,
+        "threshold": analysis.result.threshold.value, "target": "bought", "positive_label": "1",
+        "numeric": analysis.clean.numeric, "categorical": analysis.clean.categorical, "id_columns": ["user_id"],
+        "read": {"delimiter": ",", "encoding": "utf-8", "keep_default_na": False, "na_values": [""]}, "fill": {},
+    }
+    save_model(folder, best.pipeline, analysis.calibrator, meta)
+    return folder
+
+
+def test_saved_model_reproduces_the_runs_probabilities(run_dir, analysis):
+    model = load_model(run_dir)
+    x_test = analysis.clean.x_test
+    calibrated, raw = model.probabilities(x_test)
+    assert np.allclose(raw, analysis.best.scores(x_test))
+    assert np.allclose(calibrated, analysis.calibrator.predict(analysis.best.scores(x_test)))
+
+
+def test_score_writes_one_row_per_input_row_with_reasons(run_dir, tmp_path):
+    from conftest import synthetic_frame
+
+    frame = synthetic_frame(rows=30, seed=99).drop(columns="bought").astype(str)
+    frame.loc[3, "minutes"] = "lots"
+    frame.loc[7, "days"] = "inf"
+    frame.loc[9, "days"] = ""
+    frame.to_csv(tmp_path / "new.csv", index=False)
+    summary = score_file(run_dir, tmp_path / "new.csv", tmp_path / "scores.csv")
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    assert len(scores) == 30 and list(scores["row"]) == list(range(1, 31))
+    assert list(scores["user_id"]) == list(frame["user_id"].astype(int))
+    assert summary == {"rows": 30, "scored": 28, "problems": 2, "flagged": int(scores["flagged"].sum()),
+                       "model": summary["model"]}
+    assert "minutes: 'lots' is not a finite number" == scores.loc[3, "reason"]
+    assert "days" in scores.loc[7, "reason"]
+    assert pd.isna(scores.loc[3, "probability"]) and pd.isna(scores.loc[3, "rank"])
+    assert not pd.isna(scores.loc[9, "probability"])  # a blank is imputed, not a problem
+    ranked = scores.dropna(subset=["probability"]).sort_values("rank")
+    assert list(ranked["rank"]) == list(range(1, 29))
+    assert ranked["probability"].is_monotonic_decreasing
+
+
+def test_missing_feature_column_is_one_clear_error(run_dir, tmp_path):
+    pd.DataFrame({"days": [1, 2]}).to_csv(tmp_path / "thin.csv", index=False)
+    with pytest.raises(ReportInputError, match="lacks columns the model needs"):
+        score_file(run_dir, tmp_path / "thin.csv", tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_folder_without_a_model_is_one_clear_error(tmp_path):
+    with pytest.raises(ReportInputError, match="holds no saved model"):
+        load_model(tmp_path)
+
+
+def test_a_model_file_with_foreign_types_is_refused(tmp_path):
+    sio.dump({"pipeline": Untrusted(), "calibrator": None}, tmp_path / MODEL_FILE)
+    (tmp_path / META_FILE).write_text("{}", encoding="utf-8")
+    with pytest.raises(ReportInputError, match="does not load"):
+        load_model(tmp_path)
+
+
+def test_score_command_on_a_real_run(tmp_path):
+    """The CLI end to end: a run's --out folder scores a file with a broken row, exit 0."""
+    from conftest import synthetic_frame, synthetic_spec, write_dataset
+
+    config_path = write_dataset(tmp_path / "data", synthetic_frame(), synthetic_spec())
+    subprocess.run([sys.executable, "-m", "reportgen", "run", "--config", str(config_path), "--out",
+                    str(tmp_path / "run"), "--no-pdf"], check=True, capture_output=True, timeout=300)
+    new = synthetic_frame(rows=12, seed=5).drop(columns="bought")
+    new.to_csv(tmp_path / "new.csv", index=False)
+    with open(tmp_path / "new.csv", "a", encoding="utf-8") as handle:
+        handle.write("999,US,12,oops,1,1,0.5\n")
+    completed = subprocess.run([sys.executable, "-m", "reportgen", "score", str(tmp_path / "run"),
+                                str(tmp_path / "new.csv"), "--out", str(tmp_path / "scores.csv")],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "Scored 12 of 13 rows" in completed.stdout
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    assert len(scores) == 13 and scores["reason"].notna().sum() == 1
+    bad = subprocess.run([sys.executable, "-m", "reportgen", "score", str(tmp_path), str(tmp_path / "new.csv")],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -1,0 +1,77 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import brier_score_loss
+
+from reportgen.targeting import (
+    FRACTIONS,
+    calibration_summary,
+    fit_calibrator,
+    gains_curve,
+    recommendation,
+    targeting_table,
+)
+
+
+@pytest.fixture
+def sample():
+    rng = np.random.default_rng(8)
+    y = (rng.random(1000) < 0.1).astype(int)
+    scores = rng.normal(size=1000) + 2 * y
+    return y, scores
+
+
+@pytest.fixture
+def config(make_config):
+    return make_config(pd.DataFrame({"x": range(20), "y": [0, 1] * 10}))
+
+
+def test_targeting_rows_count_what_the_top_scores_hold(sample, config):
+    y, scores = sample
+    calibrated = 1 / (1 + np.exp(-scores))
+    rows = targeting_table(y, scores, calibrated, config)
+    assert [r.top_fraction for r in rows] == FRACTIONS
+    order = np.argsort(-scores)
+    for row in rows:
+        top = order[: math.ceil(row.top_fraction * len(y))]
+        assert row.contacted == len(top)
+        assert row.conversions == y[top].sum()
+        assert row.expected_conversions == pytest.approx(calibrated[top].sum(), abs=0.01)
+        assert row.precision == pytest.approx(y[top].mean(), abs=1e-6)
+        assert row.lift == pytest.approx(y[top].mean() / y.mean(), abs=1e-3)
+        assert row.share_of_conversions == pytest.approx(y[top].sum() / y.sum(), abs=1e-6)
+        assert row.profit is None
+
+
+def test_money_turns_into_profit_and_the_break_even_rule(sample, make_config):
+    y, scores = sample
+    config = make_config(pd.DataFrame({"x": range(20), "y": [0, 1] * 10}),
+                         value={"value_per_conversion": 100, "cost_per_contact": 20})
+    calibrated = fit_calibrator(scores, y).predict(scores)
+    row = targeting_table(y, scores, calibrated, config)[1]
+    assert row.profit == 100 * row.conversions - 20 * row.contacted
+    found = recommendation(y, scores, calibrated, threshold=0.0, config=config)
+    chosen = calibrated > 0.2
+    assert found.contacted == chosen.sum() and found.conversions == y[chosen].sum()
+    assert found.profit == 100 * y[chosen].sum() - 20 * chosen.sum()
+    assert "0.200" in found.rule
+
+
+def test_calibrator_is_monotone_and_brier_is_sklearns(sample):
+    y, scores = sample
+    calibrator = fit_calibrator(scores, y)
+    grid = np.linspace(scores.min(), scores.max(), 50)
+    assert np.all(np.diff(calibrator.predict(grid)) >= 0)
+    raw = 1 / (1 + np.exp(-scores))
+    found = calibration_summary("m", y, raw, calibrator.predict(scores), raw_is_probability=True)
+    assert found.brier_raw == pytest.approx(brier_score_loss(y, raw), abs=1e-6)
+    assert found.brier_calibrated < found.brier_raw
+
+
+def test_gains_curve_runs_from_nothing_to_everyone(sample):
+    y, scores = sample
+    curve = gains_curve(y, scores)
+    assert (curve.x[0], curve.y[0], curve.x[-1], curve.y[-1]) == (0.0, 0.0, 1.0, 1.0)
+    assert curve.y == sorted(curve.y)
