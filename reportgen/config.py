@@ -153,7 +153,7 @@ class ValueSpec(Spec):
         return self.value_per_conversion is not None and self.cost_per_contact is not None
 
 
-DEFAULT_MODELS = ["logistic_regression", "knn", "svm", "decision_tree", "random_forest"]
+DEFAULT_MODELS = ["logistic_regression", "knn", "svm", "decision_tree", "random_forest", "gradient_boosting"]
 
 
 class DatasetConfig(Spec):
@@ -178,6 +178,8 @@ class DatasetConfig(Spec):
         default_factory=lambda: [ModelSpec(name=n) for n in DEFAULT_MODELS]
     )
     search: SearchSpec = Field(default_factory=SearchSpec)
+    ensemble: bool = Field(True, description="Add a soft-voting ensemble of the best models; recommended only "
+                           "when its cross-validated score beats every single model.")
     imbalance: ImbalanceSpec = Field(default_factory=ImbalanceSpec)
     threshold: ThresholdSpec = Field(default_factory=ThresholdSpec)
     value: ValueSpec = Field(default_factory=ValueSpec)

@@ -26,7 +26,6 @@ from reportgen.evaluate import (
 from reportgen.interpret import interpret, singular
 from reportgen.load import load
 from reportgen.model import FittedModel, fit_models
-from reportgen.registry import FAMILIES
 from reportgen.result import DatasetSummary, Preprocessing, ReportResult, RunInfo, ThresholdResult, to_json
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.logit import summarise_logit
@@ -114,7 +113,7 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     with clock.stage("model"):
         fitted = fit_models(data, config)
     with clock.stage("evaluate"):
-        evaluated = [model_result(f, data, config, FAMILIES[f.name].importance) for f in fitted]
+        evaluated = [model_result(f, data, config) for f in fitted]
         models = [m for m, _ in evaluated]
         thresholds = {m.name: t for m, t in evaluated}
         by_name = {f.name: f for f in fitted}

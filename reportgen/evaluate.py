@@ -103,8 +103,8 @@ def plain(value: object) -> object:
     return value
 
 
-def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, importance: str
-                 ) -> tuple[ModelResult, ThresholdResult]:
+def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
+    importance = fitted.importance
     threshold = choose_threshold(clean.y_train, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
     train_scores = fitted.scores(clean.x_train)
     test_scores = fitted.scores(clean.x_test)

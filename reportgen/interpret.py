@@ -316,6 +316,9 @@ def answer_rely(result: ReportResult) -> Answer:
         first += f", ahead of the {runner.label.lower()} ({runner.cv.mean:.3f})"
     points = [first + (f". On the untouched test set it scores F1 {best.test.f1:.3f}, precision "
                        f"{best.test.precision:.3f}, recall {best.test.recall:.3f} and PR AUC {best.test.pr_auc:.3f}.")]
+    ensemble_note = ensemble_comparison(result)
+    if ensemble_note:
+        points.append(ensemble_note)
     test_best = max(result.models, key=lambda m: m.test.pr_auc)
     if test_best.name != best.name:
         points.append(f"The {test_best.label.lower()} happens to score a higher test PR AUC "
@@ -323,6 +326,28 @@ def answer_rely(result: ReportResult) -> Answer:
     for x in top:
         points.append(f"{x.label}: {x.direction} (shuffling it costs the model {x.importance:.3f} of its score).")
     return Answer(short, points)
+
+
+def ensemble_members(result: ReportResult, model: ModelResult) -> list[str]:
+    names = str(model.params.get("members", "")).split(", ")
+    return [result.model(n).label.lower() for n in names if any(m.name == n for m in result.models)]
+
+
+def ensemble_comparison(result: ReportResult) -> str:
+    """Whether averaging the best models beat the best single one in cross-validation, and by how much."""
+    ensemble = next((m for m in result.models if m.name == "ensemble"), None)
+    if ensemble is None:
+        return ""
+    singles = [m for m in result.models if m.name != "ensemble"]
+    best_single = max(singles, key=lambda m: m.cv.mean)
+    members = join_words(ensemble_members(result, ensemble))
+    gain = ensemble.cv.mean - best_single.cv.mean
+    if result.best_model == "ensemble":
+        return (f"It averages the probabilities of the {members}; in cross-validation it beats the best single "
+                f"model, the {best_single.label.lower()}, by {gain:+.3f} ({ensemble.cv.mean:.3f} vs "
+                f"{best_single.cv.mean:.3f}), so it is recommended.")
+    return (f"A soft-voting ensemble of the {members} scored {ensemble.cv.mean:.3f} in cross-validation, "
+            f"{gain:+.3f} against the {best_single.label.lower()}: no gain, so the single model is recommended.")
 
 
 ANSWERS = [answer_llr, answer_equation, answer_tree, answer_confusion, answer_use, answer_improve, answer_rely]

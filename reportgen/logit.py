@@ -7,6 +7,7 @@ z, p-values, pseudo R², LLR test).
 
 from __future__ import annotations
 
+import copy
 import re
 import warnings
 
@@ -41,18 +42,25 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = np.asarray(x).shape[1]
         return self
 
-    def __getstate__(self):
-        """Saved models keep the coefficients, not statsmodels' result object (and its data)."""
-        state = self.__dict__.copy()
-        state.pop("result_", None)
-        return state
-
     def predict_proba(self, x) -> np.ndarray:
         positive = expit(self._design(x) @ self.coef_)
         return np.column_stack([1 - positive, positive])
 
     def predict(self, x) -> np.ndarray:
         return (self.predict_proba(x)[:, 1] > 0.5).astype(int)
+
+
+def without_inference(estimator):
+    """A deep copy in which every StatsmodelsLogit keeps its coefficients but not statsmodels'
+    result object (and the training data it holds): what a saved model needs, and all skops
+    can store."""
+    copied = copy.deepcopy(estimator)
+    found = [copied] + [v for v in copied.get_params(deep=True).values() if hasattr(v, "get_params")] \
+        if hasattr(copied, "get_params") else [copied]
+    for item in found:
+        if isinstance(item, StatsmodelsLogit) and hasattr(item, "result_"):
+            del item.result_
+    return copied
 
 
 def readable_term(name: str, categorical: list[str], numeric: list[str] = ()) -> str:

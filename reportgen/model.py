@@ -16,11 +16,14 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from joblib import Parallel, delayed
 import pandas as pd
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
+from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, average_precision_score, balanced_accuracy_score, f1_score, roc_auc_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -63,6 +66,8 @@ class FittedModel:
     """Where the estimator's own predict() cuts its scores: 0.5 for probabilities, 0 for margins."""
     strategies: list[StrategyScore] = field(default_factory=list)
     tuning_rows: int = 0
+    importance: str = ""
+    """'impurity' where the estimator exposes feature_importances_."""
 
     @property
     def estimator(self):
@@ -143,16 +148,19 @@ def fold_score(metric: str, y: np.ndarray, scores: np.ndarray, cut: float) -> fl
     return accuracy_score(y, predicted)
 
 
+def fold_scores(scores: np.ndarray, x: pd.DataFrame, y: pd.Series, config: DatasetConfig, cut: float) -> list[float]:
+    """The search metric on each cross-validation fold of out-of-fold scores."""
+    y_values = np.asarray(y)
+    return [fold_score(config.search.scoring, y_values[test], scores[test], cut)
+            for _, test in cv_splitter(config).split(x, y)]
+
+
 def out_of_fold(pipeline: Pipeline, x: pd.DataFrame, y: pd.Series, config: DatasetConfig) -> tuple[np.ndarray, float, float]:
     """Out-of-fold scores and the mean and spread of the per-fold search metric."""
-    splitter = cv_splitter(config)
     method = "predict_proba" if hasattr(pipeline, "predict_proba") else "decision_function"
-    predicted = cross_val_predict(pipeline, x, y, cv=splitter, method=method, n_jobs=config.search.n_jobs)
+    predicted = cross_val_predict(pipeline, x, y, cv=cv_splitter(config), method=method, n_jobs=config.search.n_jobs)
     scores = predicted[:, 1] if predicted.ndim == 2 else predicted
-    cut = 0.5 if method == "predict_proba" else 0.0
-    y_values = np.asarray(y)
-    per_fold = [fold_score(config.search.scoring, y_values[test], scores[test], cut)
-                for _, test in splitter.split(x, y)]
+    per_fold = fold_scores(scores, x, y, config, 0.5 if method == "predict_proba" else 0.0)
     return scores, float(np.mean(per_fold)), float(np.std(per_fold))
 
 
@@ -233,11 +241,78 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedMode
         default_threshold=0.5 if hasattr(final, "predict_proba") else 0.0,
         strategies=compared,
         tuning_rows=len(x_tune),
+        importance=family.importance,
+    )
+
+
+def _tune_quietly(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedModel:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+        return tune(spec, clean, config)
+
+
+def tune_all(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
+    """Tune the families side by side, one per worker, costliest first; each search then runs
+    its folds in its own worker. Many small searches keep the cores busier this way than one
+    search at a time with its folds spread over the cores."""
+    workers = max(1, min(config.search.n_jobs, len(config.models)))
+    if workers == 1:
+        return [_tune_quietly(spec, clean, config) for spec in config.models]
+    serial = config.model_copy(update={"search": config.search.model_copy(update={"n_jobs": 1})})
+    order = sorted(range(len(config.models)), key=lambda i: -FAMILIES[config.models[i].name].relative_cost)
+    found = Parallel(n_jobs=workers)(delayed(_tune_quietly)(config.models[i], clean, serial) for i in order)
+    by_position = dict(zip(order, found))
+    return [by_position[i] for i in range(len(config.models))]
+
+
+ENSEMBLE_SIZES = (2, 3)
+
+
+def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConfig) -> FittedModel | None:
+    """Average the probabilities of the best two or three probabilistic models.
+
+    The members are the tuned, fitted pipelines (frozen, not refitted); the ensemble's
+    out-of-fold scores are the average of theirs, on the same folds, so its cross-validated
+    score is comparable with theirs and decides, like theirs, whether it is recommended.
+    """
+    candidates = sorted((f for f in fitted if f.default_threshold == 0.5), key=lambda f: -f.cv_mean)
+    if len(candidates) < 2:
+        return None
+    started = time.perf_counter()
+    tried = []
+    for size in ENSEMBLE_SIZES:
+        if size > len(candidates):
+            break
+        members = candidates[:size]
+        oof = np.mean([m.oof_scores for m in members], axis=0)
+        per_fold = fold_scores(oof, clean.x_train, clean.y_train, config, 0.5)
+        tried.append((float(np.mean(per_fold)), float(np.std(per_fold)), members, oof))
+    mean, std, members, oof = max(tried, key=lambda t: round(t[0], 4))
+    voting = VotingClassifier([(m.name, FrozenEstimator(m.pipeline)) for m in members], voting="soft")
+    voting.fit(clean.x_train, clean.y_train)
+    return FittedModel(
+        name="ensemble",
+        label="Soft-voting ensemble",
+        pipeline=voting,
+        params={"members": ", ".join(m.name for m in members), "voting": "soft (mean probability)"},
+        strategy="each member's own",
+        cv_mean=mean,
+        cv_std=std,
+        candidates=len(tried),
+        fit_seconds=round(time.perf_counter() - started, 3),
+        grid_edges=[],
+        oof_scores=oof,
+        default_threshold=0.5,
+        tuning_rows=len(clean.x_train),
     )
 
 
 def fit_models(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return [tune(spec, clean, config) for spec in config.models]
+    fitted = tune_all(clean, config)
+    if config.ensemble:
+        ensemble = soft_voting(fitted, clean, config)
+        if ensemble is not None:
+            fitted.append(ensemble)
+    return fitted
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sklearn.base import ClassifierMixin
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
@@ -31,6 +31,8 @@ class ModelFamily:
     supports_class_weight: bool = False
     tuning_rows: int | None = None
     """Tune on a stratified subsample of this many training rows (for costly kernels), then refit."""
+    relative_cost: int = 1
+    """Rough cost of tuning, to start the costliest searches first when families run in parallel."""
 
 
 FAMILIES: dict[str, ModelFamily] = {
@@ -45,9 +47,10 @@ FAMILIES: dict[str, ModelFamily] = {
             name="knn",
             label="k-nearest neighbours",
             make=lambda seed: KNeighborsClassifier(),
-            grid={"n_neighbors": [11, 25, 51, 101], "weights": ["uniform", "distance"]},
+            grid={"n_neighbors": [15, 35, 75], "weights": ["uniform", "distance"]},
             scaler="standard",
             tuning_rows=5000,
+            relative_cost=3,
         ),
         ModelFamily(
             name="svm",
@@ -57,25 +60,38 @@ FAMILIES: dict[str, ModelFamily] = {
             scaler="standard",
             supports_class_weight=True,
             tuning_rows=4000,
+            relative_cost=4,
         ),
         ModelFamily(
             name="decision_tree",
             label="Decision tree",
             make=lambda seed: DecisionTreeClassifier(random_state=seed),
             grid={
-                "max_depth": [3, 4, 5, 6, 8, 10],
-                "min_samples_leaf": [1, 20, 50, 100],
+                "max_depth": [4, 6, 8, 10],
+                "min_samples_leaf": [10, 50, 100],
             },
             importance="impurity",
             supports_class_weight=True,
+            relative_cost=2,
         ),
         ModelFamily(
             name="random_forest",
             label="Random forest",
-            make=lambda seed: RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1),
-            grid={"min_samples_leaf": [3, 8, 16]},
+            make=lambda seed: RandomForestClassifier(n_estimators=100, max_samples=0.5, random_state=seed, n_jobs=1),
+            grid={"min_samples_leaf": [2, 5, 10]},
             importance="impurity",
             supports_class_weight=True,
+            relative_cost=6,
+        ),
+        ModelFamily(
+            name="gradient_boosting",
+            label="Gradient boosting",
+            make=lambda seed: HistGradientBoostingClassifier(max_iter=500, max_leaf_nodes=15, early_stopping=True,
+                                                             validation_fraction=0.1, n_iter_no_change=20,
+                                                             random_state=seed),
+            grid={"learning_rate": [0.05, 0.1], "min_samples_leaf": [20, 50]},
+            supports_class_weight=True,
+            relative_cost=5,
         ),
     ]
 }

@@ -21,6 +21,7 @@ import skops.io as sio
 from reportgen import __version__
 from reportgen.config import DatasetConfig
 from reportgen.errors import ReportInputError
+from reportgen.logit import without_inference
 
 MODEL_FILE = "model.skops"
 META_FILE = "model.json"
@@ -60,7 +61,7 @@ def model_metadata(config: DatasetConfig, model: str, label: str, threshold: flo
 
 def save_model(folder: Path, pipeline, calibrator, meta: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    sio.dump({"pipeline": pipeline, "calibrator": calibrator}, folder / MODEL_FILE)
+    sio.dump({"pipeline": without_inference(pipeline), "calibrator": calibrator}, folder / MODEL_FILE)
     (folder / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 

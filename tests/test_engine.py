@@ -23,7 +23,7 @@ from reportgen.resources import bundled_path
 from reportgen.result import load_result
 
 BUNDLED = bundled_path("data", "ml_datasource.csv")
-MODEL_NAMES = {"logistic_regression", "knn", "svm", "decision_tree", "random_forest"}
+MODEL_NAMES = {"logistic_regression", "knn", "svm", "decision_tree", "random_forest", "gradient_boosting", "ensemble"}
 METRIC_KEYS = {"accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "confusion_matrix"}
 
 
