@@ -50,16 +50,31 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(x)[:, 1] > 0.5).astype(int)
 
 
+def nested_estimators(item):
+    """The estimators an estimator holds in its attributes (pipeline steps, ensemble members, ...)."""
+    stack = list(vars(item).values())
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif hasattr(value, "get_params"):
+            yield value
+
+
 def without_inference(estimator):
-    """A deep copy in which every StatsmodelsLogit keeps its coefficients but not statsmodels'
-    result object (and the training data it holds): what a saved model needs, and all skops
-    can store."""
+    """A deep copy in which every StatsmodelsLogit, however deeply nested (pipelines, frozen
+    ensemble members), keeps its coefficients but not statsmodels' result object and the
+    training data it holds: what a saved model needs, and all skops can store."""
     copied = copy.deepcopy(estimator)
-    found = [copied] + [v for v in copied.get_params(deep=True).values() if hasattr(v, "get_params")] \
-        if hasattr(copied, "get_params") else [copied]
-    for item in found:
+    pending, seen = [copied], set()
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
         if isinstance(item, StatsmodelsLogit) and hasattr(item, "result_"):
             del item.result_
+        pending.extend(nested_estimators(item))
     return copied
 
 

@@ -105,7 +105,7 @@ def test_presets_lists_both_presets(workdir):
 def test_validate_a_good_config(workdir):
     result = invoke("validate", "good.yaml")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.strip() == "good.yaml: valid (tiny, outcome y, 5 models)"
+    assert result.stdout.strip() == "good.yaml: valid (tiny, outcome y, 6 models)"
     assert result.stderr == ""
 
 
