@@ -7,6 +7,7 @@ that the model stage fits inside each cross-validation fold, so no test row leak
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,12 +51,38 @@ class CleanData:
 
 def candidate_columns(frame: pd.DataFrame, config: DatasetConfig) -> list[str]:
     left_out = {config.target.column, *config.id_columns, *config.exclude}
-    unknown = [c for c in [*config.id_columns, *config.exclude, *config.categorical] if c not in frame.columns]
+    named = [*config.id_columns, *config.exclude, *config.categorical, *config.not_actionable]
+    unknown = [c for c in named if c not in frame.columns]
     if unknown:
         raise ReportInputError(
             f"config names columns that are not in {config.data.name}: {', '.join(unknown)}"
         )
     return [c for c in frame.columns if c not in left_out]
+
+
+MIN_ROWS_FOR_ID_CHECK = 20
+
+
+ID_NAME = re.compile(r"(^|[_\s-])(id|key|uuid|no|number)$|^(id|#)$|^id[_\s-]", re.IGNORECASE)
+
+
+def id_like_columns(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """Columns that name rows rather than describe them: a distinct value in every row that is
+    text, or whole numbers with an identifier's name or counting 1, 2, 3, ... A measure can be
+    distinct in every row too, so other numbers are kept."""
+    if len(frame) < MIN_ROWS_FOR_ID_CHECK:
+        return []
+    found = []
+    for column in columns:
+        values = frame[column]
+        if values.isna().any() or values.nunique() != len(frame):
+            continue
+        if not pd.api.types.is_numeric_dtype(values):
+            found.append(column)
+        elif pd.api.types.is_integer_dtype(values) and (
+                ID_NAME.search(str(column)) or values.max() - values.min() + 1 == len(values)):
+            found.append(column)
+    return found
 
 
 def split_by_type(frame: pd.DataFrame, columns: list[str], declared: list[str]) -> tuple[list[str], list[str]]:
@@ -171,12 +198,12 @@ def feature_encoder(
     )
 
 
-def encoding_notes(numeric: list[str], categorical: list[str], config: DatasetConfig) -> list[str]:
+def encoding_notes(numeric: list[str], categorical: list[str], config: DatasetConfig, has_missing: bool) -> list[str]:
     notes = []
     if numeric:
-        notes.append(
-            f"Numeric features ({len(numeric)}): missing values replaced by the training {config.missing.numeric}."
-        )
+        fill = (f"missing values replaced by the training {config.missing.numeric}" if has_missing
+                else f"none missing here; new data with blanks gets the training {config.missing.numeric}")
+        notes.append(f"Numeric features ({len(numeric)}) used as they are; {fill}.")
     for column in categorical:
         if config.encoding.categorical == "ordinal":
             notes.append(
@@ -203,6 +230,13 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     if left_out:
         steps.append(PreprocessingStep("Excluded columns", "Identifiers and excluded columns are not features.",
                                        n_rows, n_rows, left_out))
+    identifiers = id_like_columns(frame, columns)
+    if identifiers:
+        columns = [c for c in columns if c not in identifiers]
+        steps.append(PreprocessingStep("Identifier columns", "A distinct value in every row: these name rows, they "
+                                       "do not describe them, so they are not features.", n_rows, n_rows, identifiers))
+        warnings.append(f"Left out {', '.join(identifiers)} as row identifiers (a distinct value in every row); "
+                        f"list them under 'id_columns' in a config to say so explicitly.")
     features = frame[columns].copy()
 
     for column, value in config.missing.fill.items():
@@ -281,7 +315,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         f"{len(x_test):,} test rows ({y_test.mean():.1%} positive).",
         len(features), len(features), []))
 
-    notes = encoding_notes(numeric, categorical, config)
+    notes = encoding_notes(numeric, categorical, config, bool(len(missing_counts)))
     steps.append(PreprocessingStep("Encoding", " ".join(notes), len(features), len(features), categorical))
     reference = {c: most_frequent(x_train[c]) for c in categorical}
     return CleanData(

@@ -85,9 +85,11 @@ def main() -> None:
               help="What one conversion is worth; with --cost-per-contact the targeting table shows profit.")
 @click.option("--cost-per-contact", type=click.FloatRange(min=0), metavar="AMOUNT",
               help="What contacting one row costs; with --value-per-conversion.")
+@click.option("--exclude", multiple=True, metavar="COLUMN",
+              help="Leave a column out of the features (repeat for several), e.g. an identifier.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
 def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, value_per_conversion,
-        cost_per_contact, no_pdf) -> None:
+        cost_per_contact, exclude, no_pdf) -> None:
     """Analyse DATA (default: the bundled student-purchase table) and write the report.
 
     \b
@@ -104,7 +106,9 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     if (value_per_conversion is None) != (cost_per_contact is None):
         _exit_with("give both --value-per-conversion and --cost-per-contact, or neither")
     config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed,
-                            value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact)
+                            value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact,
+                            exclude=list(exclude))
+    check_writable(out_dir)
     result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf)
     best = result.best
     click.echo(f"{result.summary.headline}")
@@ -133,12 +137,30 @@ def score(run_dir: Path, data: Path, out_file: Path) -> None:
                f"wrote {out_file}.")
 
 
+def check_writable(out_dir: Path) -> None:
+    """Fail before the analysis, not after it, when the outputs cannot be written."""
+    import tempfile
+
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        _exit_with(f"cannot write the report beside {out_dir} ({exc.strerror}); choose another --out folder.")
+
+
 @main.command()
-def presets() -> None:
-    """List the bundled dataset presets, one line each."""
+@click.option("--show", metavar="NAME", help="Print one preset's YAML, to copy as the start of your own config.")
+def presets(show: str | None) -> None:
+    """List the bundled dataset presets, one line each, with the file each is read from."""
+    if show:
+        click.echo(preset_path(show).read_text(encoding="utf-8"), nl=False)
+        return
     for name in preset_names():
         config = load_config(preset_path(name))
         click.echo(f"{name:<18} {config.title} [{config.data.name}, outcome {config.target.column}]")
+        click.echo(f"{'':<18} {preset_path(name)}")
 
 
 @main.command()

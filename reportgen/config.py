@@ -168,6 +168,14 @@ class DatasetConfig(Spec):
     exclude: list[str] = Field(default_factory=list)
     categorical: list[str] = Field(default_factory=list)
     labels: dict[str, str] = Field(default_factory=dict)
+    units: dict[str, str] = Field(
+        default_factory=dict, description="What one unit of a numeric column is, for sentences: "
+        "{minutes_watched: minute watched} reads 'each extra minute watched'.")
+    not_actionable: list[str] = Field(
+        default_factory=list, description="Columns the report must not recommend acting on (timing "
+        "artefacts, identifiers of cohorts, ...); they still count as drivers.")
+    notes: dict[str, str] = Field(
+        default_factory=dict, description="What a column measures, shown beside it in the report.")
     outliers: list[OutlierRule] = Field(default_factory=list)
     missing: MissingSpec = Field(default_factory=MissingSpec)
     vif: VifSpec = Field(default_factory=VifSpec)
@@ -267,6 +275,7 @@ def resolve_config(
     seed: int | None = None,
     value_per_conversion: float | None = None,
     cost_per_contact: float | None = None,
+    exclude: list[str] | None = None,
 ) -> DatasetConfig:
     """Combine CLI-style choices into one config: explicit file > preset > bare CSV > default."""
     if config is not None and preset is not None:
@@ -276,6 +285,8 @@ def resolve_config(
     elif preset is not None or data is None:
         spec = load_config(preset_path(preset or "students"))
     else:
+        if not Path(data).exists():
+            raise ReportInputError(f"data file not found: {data}. Check the path.")
         if target is None:
             raise ReportInputError(
                 f"{data}: name the outcome column with --target COLUMN (or give --config/--preset)"
@@ -291,6 +302,8 @@ def resolve_config(
         updates["target"] = target_spec.model_copy(update={"positive": positive})
     if seed is not None:
         updates["seed"] = seed
+    if exclude:
+        updates["exclude"] = [*spec.exclude, *exclude]
     if value_per_conversion is not None and cost_per_contact is not None:
         updates["value"] = ValueSpec(value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact)
     return spec.model_copy(update=updates) if updates else spec

@@ -59,7 +59,7 @@ class StageClock:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
 
 
-def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData) -> DatasetSummary:
+def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, columns: list) -> DatasetSummary:
     outcome_rate = (data.y_train.sum() + data.y_test.sum()) / (len(data.y_train) + len(data.y_test))
     return DatasetSummary(
         name=config.name,
@@ -77,9 +77,11 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData) -> D
         unit_singular=singular(config.unit),
         positive_rate=round(float(outcome_rate), 6),
         features=data.features,
-        feature_labels={c: config.label(c) for c in data.features},
+        feature_labels={str(c): config.label(str(c)) for c in columns},
         train_rows=len(data.x_train),
         test_rows=len(data.x_test),
+        units=dict(config.units),
+        notes=dict(config.notes),
     )
 
 
@@ -128,13 +130,13 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
             numeric=data.numeric,
         )
         best = best_model_name(fitted)
-        tree = tree_summary(by_name["decision_tree"], data) if "decision_tree" in by_name else None
+        tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
         found_drivers = drivers(by_name[best], data, config)
         calibrator = fit_calibrator(by_name[best].oof_scores, data.y_train.to_numpy())
         decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
     notes = data.warnings + logit.warnings
     result = ReportResult(
-        dataset=dataset_summary(config, loaded.rows_read, data),
+        dataset=dataset_summary(config, loaded.rows_read, data, list(loaded.frame.columns)),
         preprocessing=Preprocessing(
             steps=data.steps,
             vif=data.vif,

@@ -145,7 +145,7 @@ def best_model_name(fitted: list[FittedModel]) -> str:
     return max(fitted, key=lambda m: round(m.cv_mean, 4)).name if fitted else ""
 
 
-def tree_summary(fitted: FittedModel, clean: CleanData) -> TreeSummary:
+def tree_summary(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> TreeSummary:
     from sklearn.tree import export_text
 
     tree = fitted.estimator
@@ -164,13 +164,16 @@ def tree_summary(fitted: FittedModel, clean: CleanData) -> TreeSummary:
                        importance=round(float(importances[names.index(n)]), 6))
             for n in split_features
         ],
-        rules=export_text(tree, feature_names=names, max_depth=3, decimals=1),
+        rules=export_text(tree, feature_names=[readable_term(n, clean.categorical, clean.numeric) for n in names],
+                          class_names=[config.target.negative_name, config.target.positive_name],
+                          max_depth=3, decimals=2),
     )
 
 
-def direction(column: str, clean: CleanData, positive_noun: str, negative_noun: str) -> str:
+def direction(column: str, clean: CleanData, config: DatasetConfig) -> str:
     """How the feature differs between the two outcomes on the training rows, in words."""
     x, y = clean.x_train[column], clean.y_train
+    positive, negative = config.target.positive_noun, config.target.negative_noun
     if column in clean.numeric:
         statistic = "median"
         pos, neg = x[y == 1].median(), x[y == 0].median()
@@ -178,22 +181,22 @@ def direction(column: str, clean: CleanData, positive_noun: str, negative_noun: 
             statistic = "mean"
             pos, neg = x[y == 1].mean(), x[y == 0].mean()
         relation = "higher" if pos > neg else "lower" if pos < neg else "the same"
-        return f"{relation} among {positive_noun}: {statistic} {pos:,.3g} vs {neg:,.3g} for {negative_noun}"
+        return f"{relation} among {positive}: {statistic} {pos:,.3g} vs {neg:,.3g} for {negative}"
     rates = y.groupby(x.astype(str)).agg(["mean", "size"])
-    rates = rates[rates["size"] >= max(20, int(0.01 * len(x)))]
-    if rates.empty:
-        return "varies by category"
+    rates = rates[rates["size"] >= max(20, config.encoding.min_frequency * len(x))]
+    if len(rates) < 2:
+        return "varies little between the categories the model distinguishes"
     top, bottom = rates["mean"].idxmax(), rates["mean"].idxmin()
-    return (f"{positive_noun} are most common for {top} ({rates.loc[top, 'mean']:.1%}) and least for "
-            f"{bottom} ({rates.loc[bottom, 'mean']:.1%})")
+    name = config.label(column).lower()
+    return (f"{rates.loc[top, 'mean']:.1%} of {config.unit} with {name} {top} are {positive} vs "
+            f"{rates.loc[bottom, 'mean']:.1%} with {name} {bottom}")
 
 
 def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> list[Driver]:
-    """Permutation importance of the recommended model on the held-out rows: how much its
-    score drops when one original column is shuffled. It measures, it does not tune."""
+    """Permutation importance of the recommended model on the held-out rows: how much its PR AUC
+    drops when one original column is shuffled. It measures, it does not tune."""
     found = permutation_importance(
-        fitted.pipeline, clean.x_test, clean.y_test,
-        scoring=config.search.scoring if config.search.scoring != "accuracy" else "average_precision",
+        fitted.pipeline, clean.x_test, clean.y_test, scoring="average_precision",
         n_repeats=PERMUTATION_REPEATS, random_state=config.seed, n_jobs=config.search.n_jobs,
     )
     order = np.argsort(-found.importances_mean)
@@ -202,7 +205,8 @@ def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> lis
             feature=clean.features[i],
             label=config.label(clean.features[i]),
             importance=round(float(found.importances_mean[i]), 6),
-            direction=direction(clean.features[i], clean, config.target.positive_noun, config.target.negative_noun),
+            direction=direction(clean.features[i], clean, config),
+            actionable=clean.features[i] not in config.not_actionable,
         )
         for i in order
     ]

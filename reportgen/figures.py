@@ -85,14 +85,14 @@ def distributions(result: ReportResult) -> Figure | None:
             edges = np.asarray(edges)
             ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
                    color=MUTED if when == "before" else PRIMARY, edgecolor="white", linewidth=0.3)
-            ax.set_yscale("log" if when == "before" else "linear")
+            ax.set_yscale("log")
             ax.set_title(f"{result.dataset.feature_labels.get(dist.column, dist.column)}: {when} the rule",
                          fontsize=8, fontweight="normal", loc="left")
             if when == "before":
                 for limit in (dist.limit_low, dist.limit_high):
                     if limit is not None:
                         ax.axvline(limit, color=ACCENT, linestyle="--", linewidth=1)
-    fig.suptitle("Distributions before (log scale, dashed line = limit) and after the outlier rules",
+    fig.suptitle("Distributions before and after the outlier rules (counts on a log scale; dashed = limit)",
                  fontsize=9, fontweight="bold")
     return fig
 
@@ -107,6 +107,7 @@ def correlation(result: ReportResult) -> Figure | None:
     fig, ax = new_figure(3.6)
     sns.heatmap(matrix, ax=ax, annot=True, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, square=True,
                 xticklabels=labels, yticklabels=labels, cbar_kws={"shrink": 0.7}, annot_kws={"size": 7})
+    ax.grid(False)
     ax.set_title("Correlation between numeric features")
     ax.tick_params(axis="x", rotation=35)
     plt.setp(ax.get_xticklabels(), ha="right")
@@ -129,22 +130,27 @@ def vif(result: ReportResult) -> Figure | None:
 
 
 def logit_coefficients(result: ReportResult) -> Figure:
+    """Odds ratios per typical step: one standard deviation for numeric terms (so effects of
+    minutes and of days compare), the switch from the reference for category terms."""
     rows = [c for c in result.logit.coefficients if c.ci_low is not None and c.ci_high is not None]
-    rows = sorted(rows, key=lambda c: c.coef)
-    fig, ax = new_figure(0.28 * len(rows) + 1.1)
+    rows = sorted(rows, key=lambda c: c.coef * c.step)
+    fig, ax = new_figure(0.28 * len(rows) + 1.2)
     y = np.arange(len(rows))
-    low = np.exp(np.clip([c.ci_low for c in rows], -30, 30))
-    high = np.exp(np.clip([c.ci_high for c in rows], -30, 30))
-    odds = np.array([c.odds_ratio for c in rows])
+    odds = np.exp(np.clip([c.coef * c.step for c in rows], -30, 30))
+    low = np.exp(np.clip([c.ci_low * c.step for c in rows], -30, 30))
+    high = np.exp(np.clip([c.ci_high * c.step for c in rows], -30, 30))
     colors = [PRIMARY if c.significant else MUTED for c in rows]
     ax.hlines(y, low, high, color=colors, linewidth=2)
     ax.scatter(odds, y, color=colors, zorder=3, s=18)
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xscale("log")
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax.set_yticks(y, [c.label for c in rows])
-    ax.set_xlabel(f"Odds ratio per unit, with {1 - result.logit.alpha:.0%} interval (grey = not significant)")
+    labels = [c.label if " = " in c.feature else f"{c.label} (per {c.step:,.3g})" for c in rows]
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(f"Odds ratio with {1 - result.logit.alpha:.0%} interval (grey = not significant; "
+                  f"numeric terms per standard deviation)")
     ax.set_title("Logistic regression: effect of each term on the odds")
     return fig
 
@@ -180,6 +186,7 @@ def confusion_matrices(result: ReportResult) -> Figure:
         matrix = np.array(model.test.confusion_matrix)
         sns.heatmap(matrix, ax=ax, annot=True, fmt=",d", cbar=False, cmap="Blues", xticklabels=labels,
                     yticklabels=labels, annot_kws={"size": 8.5}, linewidths=0.5, linecolor="white")
+        ax.grid(False)
         ax.set_title(model.label, fontsize=8.5)
         ax.set_xlabel("Predicted", fontsize=7.5)
         ax.set_ylabel("Actual", fontsize=7.5)
@@ -209,7 +216,7 @@ def pr_curves(result: ReportResult) -> Figure:
     for color, model in zip(PALETTE, result.models):
         ax.plot(model.pr_curve.x, model.pr_curve.y, color=color,
                 linewidth=2.2 if model.name == result.best_model else 1.2,
-                label=f"{model.label} (AP {model.test.pr_auc:.3f})")
+                label=f"{model.label} (PR AUC {model.test.pr_auc:.3f})")
     ax.axhline(result.dataset.positive_rate, color=MUTED, linestyle="--", linewidth=0.8,
                label=f"Base rate ({result.dataset.positive_rate:.1%})")
     ax.set_xlabel("Recall")
@@ -242,8 +249,7 @@ def drivers(result: ReportResult) -> Figure | None:
         return None
     fig, ax = new_figure(0.3 * len(rows) + 1.0)
     ax.barh([r.label for r in rows], [max(r.importance, 0) for r in rows], color=ACCENT)
-    metric = result.best.cv.metric.replace("_", " ")
-    ax.set_xlabel(f"Drop in test {metric if metric != 'accuracy' else 'average precision'} when the feature is shuffled")
+    ax.set_xlabel(f"Drop in the test PR AUC ({result.best.test.pr_auc:.3f}) when the column is shuffled")
     ax.set_title(f"What drives the {result.best.label.lower()}'s predictions")
     ax.grid(axis="y", visible=False)
     return fig

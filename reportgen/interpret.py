@@ -8,6 +8,7 @@ model or touches the data.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import NamedTuple
 
 from reportgen.result import Coefficient, ModelResult, Question, ReportResult, Summary
@@ -56,12 +57,28 @@ def singular(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
+def metric_name(metric: str) -> str:
+    """One name per metric across the report: 'average_precision' is PR AUC everywhere."""
+    return {"average_precision": "PR AUC", "roc_auc": "ROC AUC", "f1": "F1",
+            "balanced_accuracy": "balanced accuracy"}.get(metric, metric.replace("_", " "))
+
+
+def possessive(label: str) -> str:
+    return f"{label}'" if label.endswith("s") else f"{label}'s"
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def label_of(result: ReportResult, feature: str) -> str:
     return result.dataset.feature_labels.get(feature, feature)
+
+
+def term_label(result: ReportResult, term: str) -> str:
+    """'student_country = US' -> 'Country = US'; plain columns -> their display label."""
+    column, _, level = term.partition(" = ")
+    return f"{label_of(result, column)} = {level}" if level else label_of(result, column)
 
 
 def answer_llr(result: ReportResult) -> Answer:
@@ -85,24 +102,49 @@ def answer_llr(result: ReportResult) -> Answer:
          if significant else
          f"Because the p-value is not below {logit.alpha:g}, we cannot reject that every coefficient is zero."),
     ]
-    if logit.pseudo_r2 is not None:
+    if logit.pseudo_r2 is not None and logit.converged:
         strength = ("a strong fit: McFadden's values of 0.2 to 0.4 already indicate an excellent one"
                     if logit.pseudo_r2 >= 0.2 else "a modest fit (McFadden's 0.2 to 0.4 indicates an excellent one)")
         points.append(f"McFadden's pseudo R² is {logit.pseudo_r2:.3f}, {strength}.")
+    elif not logit.converged:
+        points.append("The maximum-likelihood fit did not converge, so the test and the pseudo R² "
+                      f"({logit.pseudo_r2:.3f}) are approximate; do not read them as a measure of fit.")
+    separation = separation_share(logit.warnings)
+    if separation is not None:
+        points.append(f"Caution: {pct(separation, 0)} of the training {d.unit} are predicted almost perfectly "
+                      f"(quasi-separation). The overall test stands, but single coefficients and their p-values "
+                      f"are less reliable than they look.")
     points.append("Significance says the model beats no model at all, not how well it predicts; the test-set "
                   "metrics answer that.")
     return Answer(short, points)
+
+
+def separation_share(warnings: list[str]) -> float | None:
+    """The share statsmodels reports as perfectly predicted, from its quasi-separation note."""
+    for warning in warnings:
+        match = re.search(r"A fraction ([0-9.]+) of observations can be perfectly predicted", warning)
+        if match:
+            return float(match.group(1))
+        if "complete separation" in warning.lower():
+            return 1.0
+    return None
+
+
+def change_text(change: float) -> str:
+    """+512%, +1.2%, -6.1%: enough digits to be read, no more."""
+    magnitude = abs(change)
+    digits = 0 if magnitude >= 0.1 else 1 if magnitude >= 0.01 else 2
+    return pct(magnitude, digits)
 
 
 def odds_reading(term: Coefficient, result: ReportResult) -> str:
     change = term.odds_ratio - 1
     verb = "raises" if change > 0 else "lowers"
     if " = " in term.feature:
-        column, level = term.feature.split(" = ", 1)
-        return (f"{label_of(result, column)} {level} {verb} the odds by {pct(abs(change), 0)} "
-                f"(odds ratio {term.odds_ratio:.2f})")
-    return (f"each extra unit of {label_of(result, term.feature).lower()} {verb} the odds by "
-            f"{pct(abs(change), 2)} (odds ratio {term.odds_ratio:.4f})")
+        return f"{term.label} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.3g})"
+    unit = result.dataset.units.get(term.feature)
+    subject = f"each extra {unit}" if unit else f"each extra unit of {label_of(result, term.feature).lower()}"
+    return f"{subject} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.4g})"
 
 
 def answer_equation(result: ReportResult) -> Answer:
@@ -122,11 +164,13 @@ def answer_equation(result: ReportResult) -> Answer:
         listed = [f"{label_of(result, column)} = {level}" for column, level in references.items()]
         points.append(f"Category terms compare with the most common category ({join_words(listed)}), which the "
                       f"intercept stands for.")
+    if separation_share(logit.warnings) is not None:
+        points.append("With quasi-separation in the data, treat the size of each coefficient as indicative.")
     if logit.intercept is None:
         points.append("As configured, the model has no intercept: every term is forced through zero log-odds and the "
                       "coefficients absorb the base rate, which biases them.")
     if dropped:
-        listed = [f"{c.feature} (p = {c.pvalue:.3f})" if c.pvalue is not None else f"{c.feature} (p not estimable)"
+        listed = [f"{c.label} (p = {c.pvalue:.3f})" if c.pvalue is not None else f"{c.label} (p not estimable)"
                   for c in dropped]
         points.append(f"Left out as not significant: {join_words(listed)}; "
                       f"{'its coefficient' if len(dropped) == 1 else 'their coefficients'} cannot be told apart "
@@ -143,7 +187,7 @@ def answer_tree(result: ReportResult) -> Answer:
     model = result.model("decision_tree")
     deciding = [s for s in tree.split_features if s.importance >= DECIDING_SHARE]
     minor = [s for s in tree.split_features if s.importance < DECIDING_SHARE]
-    listed = [f"{s.feature} ({pct(s.importance)})" for s in deciding]
+    listed = [f"{term_label(result, s.feature)} ({pct(s.importance)})" for s in deciding]
     only = " only" if not minor else ""
     short = f"The tree decides on {join_words(listed)}{only}"
     short += (f"; {plural(len(minor), 'other feature')} add{'s' if len(minor) == 1 else ''} minor splits." if minor
@@ -152,14 +196,17 @@ def answer_tree(result: ReportResult) -> Answer:
     points = [f"Shares are each feature's part of the tree's impurity reduction. The tuned tree "
               f"({params or 'default settings'}) has depth {tree.depth} and {tree.leaves} leaves."]
     if tree.root_feature:
-        points.append(f"Its first split asks whether {tree.root_feature} is at most {tree.root_threshold:,.4g}; that "
+        points.append(f"Its first split asks whether {term_label(result, tree.root_feature)} is at most "
+                      f"{tree.root_threshold:,.4g}; that "
                       f"one question separates the classes best.")
     if minor:
-        points.append("Minor splits: " + join_words([f"{s.feature} ({pct(s.importance)})" for s in minor]) + ".")
+        points.append("Minor splits: " + join_words([f"{term_label(result, s.feature)} ({pct(s.importance)})"
+                                                     for s in minor]) + ".")
     unused = [f for f in result.dataset.features
               if not any(s.feature == f or s.feature.startswith(f + " = ") for s in tree.split_features)]
     if unused:
-        points.append(f"It never splits on {join_words(unused)}: given the others, they do not change its decision.")
+        points.append(f"It never splits on {join_words([label_of(result, f) for f in unused])}: given the others, "
+                      f"they do not change its decision.")
     return Answer(short, points)
 
 
@@ -207,6 +254,11 @@ def flagged(model: ModelResult) -> int:
     return tp + fp
 
 
+def first_lever(result: ReportResult):
+    """The strongest driver the config does not mark as a timing artefact or otherwise not a lever."""
+    return next((x for x in result.drivers if x.actionable and x.importance > 0), None)
+
+
 def answer_use(result: ReportResult) -> Answer:
     best = result.best
     d = result.dataset
@@ -215,18 +267,22 @@ def answer_use(result: ReportResult) -> Answer:
              f"act first on those it flags: {pct(best.test.precision, 0)} of them are {d.positive_noun}, "
              f"{lift:.1f}× the base rate of {pct(d.positive_rate)}.")
     points = [f"On the {d.test_rows:,} test {d.unit} it flagged {flagged(best):,} and found "
-              f"{pct(best.test.recall)} of all {d.positive_noun}; the rest of the list can get cheaper, broader "
-              f"treatment."]
+              f"{pct(best.test.recall)} of all {d.positive_noun}; the {d.unit} it does not flag are better served by "
+              f"cheaper, general messages than by personal contact."]
     for row in result.targeting:
         if row.top_fraction == 0.1:
             points.append(f"Ranked by score, the top 10% of {d.unit} hold {pct(row.share_of_conversions, 0)} of all "
                           f"{d.positive_noun} ({row.lift:.1f}× the rate of contacting at random); the targeting "
                           f"table gives other cut-offs.")
-    if result.drivers:
-        top = result.drivers[0]
-        points.append(f"Design actions around the behaviours that drive the score, first {top.label.lower()} "
-                      f"({top.direction}), and test with an experiment that changing them changes the outcome: the "
+    lever = first_lever(result)
+    if lever:
+        points.append(f"Design actions around the behaviours that drive the score, first {lever.label.lower()} "
+                      f"({lever.direction}), and test with an experiment that changing them changes the outcome: the "
                       f"models show association, not cause.")
+    for x in [x for x in result.drivers[:3] if not x.actionable]:
+        note = result.dataset.notes.get(x.feature, "marked as not actionable in the configuration")
+        points.append(f"{x.label} ranks among the strongest signals but is not a lever ({note}); use it to time "
+                      f"contact, not as a goal.")
     significant = [c for c in result.logit.coefficients if c.significant]
     if significant:
         points.append(f"Use the logit's {plural(len(significant), 'significant term')} to explain the direction and "
@@ -271,7 +327,7 @@ def improvement_actions(result: ReportResult) -> list[str]:
                        f"{m.test.f1:.2f} on test{memorises}) with stronger regularisation or more data.")
     for m in result.models:
         if m.grid_edges:
-            actions.append(f"Widen the {m.label.lower()}'s search: its best {join_words(m.grid_edges)}.")
+            actions.append(f"Widen the {possessive(m.label.lower())} search: its best {join_words(m.grid_edges)}.")
     insignificant = [c.feature for c in result.logit.coefficients if not c.significant]
     if insignificant:
         actions.append(f"Drop or regroup the logit terms that are not significant ({join_words(insignificant)}) "
@@ -301,7 +357,7 @@ def answer_improve(result: ReportResult) -> Answer:
 def answer_rely(result: ReportResult) -> Answer:
     best = result.best
     d = result.dataset
-    metric = best.cv.metric.replace("_", " ")
+    metric = metric_name(best.cv.metric)
     top = [x for x in result.drivers if x.importance > 0][:3] or result.drivers[:1]
     short = f"Rely on the {best.label.lower()}"
     if top:
@@ -324,7 +380,9 @@ def answer_rely(result: ReportResult) -> Answer:
         points.append(f"The {test_best.label.lower()} happens to score a higher test PR AUC "
                       f"({test_best.test.pr_auc:.3f}); picking it for that reason would tune on the test set.")
     for x in top:
-        points.append(f"{x.label}: {x.direction} (shuffling it costs the model {x.importance:.3f} of its score).")
+        lever = "" if x.actionable else "; not a lever"
+        points.append(f"{x.label}: {x.direction} (shuffling it lowers the model's test PR AUC from "
+                      f"{best.test.pr_auc:.3f} by {x.importance:.3f}{lever}).")
     return Answer(short, points)
 
 
@@ -364,7 +422,7 @@ def summary(result: ReportResult) -> Summary:
     headline = (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} are {d.positive_noun}. The "
                 f"{best.label.lower()} finds {pct(best.test.recall, 0)} of them in held-out data, and "
                 f"{pct(best.test.precision, 0)} of the {d.unit} it flags are right.")
-    why = (f"Best cross-validated {best.cv.metric.replace('_', ' ')} ({best.cv.mean:.3f}) among "
+    why = (f"Best cross-validated {metric_name(best.cv.metric)} ({best.cv.mean:.3f}) among "
            f"{len(result.models)} tuned models; on the test set, PR AUC {best.test.pr_auc:.3f} and ROC AUC "
            f"{best.test.roc_auc:.3f}.")
     action = recommended_action(result)
@@ -376,6 +434,8 @@ def summary(result: ReportResult) -> Summary:
         drivers=result.drivers[:5],
         action=action,
         baseline_accuracy=result.baseline.accuracy if result.baseline else round(majority_accuracy(result), 6),
+        caveats=caveats(result),
+        top_decile_share=next((r.share_of_conversions for r in result.targeting if r.top_fraction == 0.1), None),
     )
 
 
@@ -394,10 +454,31 @@ def recommended_action(result: ReportResult) -> str:
     if rec.expected_profit is not None:
         text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
                  f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")
-    if result.drivers:
-        top = result.drivers[0]
-        text += f" Watch {top.label.lower()} first ({top.direction})."
+    lever = first_lever(result)
+    if lever:
+        text += f" The strongest lever is {lever.label.lower()} ({lever.direction})."
     return text
+
+
+def caveats(result: ReportResult) -> list[str]:
+    """What an executive should keep in mind when reading this run's numbers."""
+    d = result.dataset
+    found = ["The models find association, not cause: test a change with an experiment before rolling it out."]
+    timing = [x for x in result.drivers[:5] if not x.actionable]
+    for x in timing:
+        note = d.notes.get(x.feature, "marked as not actionable in the configuration")
+        found.append(f"{x.label} is a strong signal but not a lever: {note}.")
+    share = separation_share(result.logit.warnings)
+    if share is not None:
+        found.append(f"{pct(share, 0)} of {d.unit} are predicted almost perfectly, so the logistic regression's "
+                     f"individual coefficients are less reliable than its overall test.")
+    best = result.best
+    if best.test_ci.get("recall"):
+        low, high = best.test_ci["recall"]
+        (tn, fp), (fn, tp) = best.test.confusion_matrix
+        found.append(f"The test set holds {tp + fn:,} {d.positive_noun}, so the share found is known to within "
+                     f"{pct(low, 0)} to {pct(high, 0)} (95% interval).")
+    return found
 
 
 def questions(result: ReportResult) -> list[Question]:

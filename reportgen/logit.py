@@ -98,7 +98,7 @@ def logit_equation(intercept: float | None, terms: list[Coefficient], positive_n
     parts = [f"{intercept:.4g}"] if intercept is not None else []
     for term in terms:
         sign = "-" if term.coef < 0 else "+"
-        magnitude = f"{abs(term.coef):.4g} × [{term.feature}]"
+        magnitude = f"{abs(term.coef):.4g} × [{term.label}]"
         parts.append(f"{sign} {magnitude}" if parts else (f"-{magnitude}" if term.coef < 0 else magnitude))
     right = " ".join(parts) if parts else "0"
     return f"log(p / (1 - p)) = {right},  where p = P({positive_name})"
@@ -128,6 +128,7 @@ def summarise_logit(
     result = model.result_
     names = (["const"] if model.fit_intercept else []) + list(feature_names)
     conf = np.asarray(result.conf_int(alpha=alpha))
+    spread = np.asarray(result.model.exog, dtype=float).std(axis=0)
     rows = []
     for i, name in enumerate(names):
         pvalue = _finite(result.pvalues[i])
@@ -143,6 +144,7 @@ def summarise_logit(
             ci_high=_finite(conf[i, 1]),
             odds_ratio=float(np.exp(np.clip(result.params[i], -700, 700))),
             significant=pvalue is not None and pvalue < alpha,
+            step=1.0 if " = " in feature or name == "const" or not spread[i] else round(float(spread[i]), 6),
         ))
     intercept = rows.pop(0).coef if model.fit_intercept else None
     significant = [row for row in rows if row.significant]
@@ -162,6 +164,8 @@ def summarise_logit(
         coefficients=rows,
         equation=logit_equation(intercept, significant, positive_name),
         converged=converged,
-        summary_text=result.summary(xname=names).as_text(),
+        summary_text=result.summary(
+            yname=positive_name, xname=[n if n == "const" else readable_term(n, categorical, numeric) for n in names]
+        ).as_text(),
         warnings=notes,
     )

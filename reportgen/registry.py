@@ -85,7 +85,7 @@ FAMILIES: dict[str, ModelFamily] = {
         ),
         ModelFamily(
             name="gradient_boosting",
-            label="Gradient boosting",
+            label="Gradient boosting model",
             make=lambda seed: HistGradientBoostingClassifier(max_iter=500, max_leaf_nodes=15, early_stopping=True,
                                                              validation_fraction=0.1, n_iter_no_change=20,
                                                              random_state=seed),

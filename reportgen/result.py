@@ -33,8 +33,11 @@ class DatasetSummary:
     positive_rate: float
     features: list[str]
     feature_labels: dict[str, str]
+    """Display labels of every column of the table, used or dropped."""
     train_rows: int = 0
     test_rows: int = 0
+    units: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +93,8 @@ class Coefficient:
     ci_high: float | None
     odds_ratio: float
     significant: bool
+    step: float = 1.0
+    """A typical change of the term: its training standard deviation (numeric) or 1 (category)."""
 
 
 @dataclass
@@ -259,7 +264,10 @@ class Driver:
     feature: str
     label: str
     importance: float
+    """Drop in the recommended model's test PR AUC when this column is shuffled."""
     direction: str
+    actionable: bool = True
+    """False for columns the config marks as not a lever (e.g. a timing artefact)."""
 
 
 @dataclass
@@ -281,6 +289,9 @@ class Summary:
     drivers: list[Driver]
     action: str
     baseline_accuracy: float
+    caveats: list[str] = field(default_factory=list)
+    top_decile_share: float | None = None
+    """Share of all positives held by the 10% of test rows scored highest."""
 
 
 @dataclass

@@ -98,8 +98,17 @@ def test_presets_lists_both_presets(workdir):
     result = invoke("presets")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ["students", "students-course"]
-    assert all("ml_datasource.csv" in line and "purchased" in line for line in lines)
+    names, paths = lines[0::2], lines[1::2]
+    assert [line.split()[0] for line in names] == ["students", "students-course"]
+    assert all("ml_datasource.csv" in line and "purchased" in line for line in names)
+    assert all(Path(line.strip()).is_file() and line.strip().endswith(".yaml") for line in paths)
+
+
+def test_presets_show_prints_a_loadable_config(workdir):
+    result = invoke("presets", "--show", "students")
+    assert result.exit_code == 0
+    (workdir / "copy.yaml").write_text(result.stdout.replace("../ml_datasource.csv", "t.csv"), encoding="utf-8")
+    assert invoke("validate", "copy.yaml").exit_code == 0
 
 
 def test_validate_a_good_config(workdir):

@@ -185,6 +185,7 @@ def test_config_and_preset_together_is_an_error(write_yaml):
 
 
 def test_bare_csv_without_target_is_an_error(tmp_path):
+    (tmp_path / "customers.csv").write_text("a,y\n1,0\n", encoding="utf-8")
     with pytest.raises(ReportInputError) as error:
         resolve_config(tmp_path / "customers.csv")
     assert "--target" in one_line(error)
@@ -193,6 +194,7 @@ def test_bare_csv_without_target_is_an_error(tmp_path):
 
 def test_bare_csv_with_target_gets_defaults(tmp_path):
     table = tmp_path / "customers.csv"
+    table.write_text("a,churned\n1,yes\n", encoding="utf-8")
     config = resolve_config(table, target="churned", positive="yes")
     assert config.name == "customers"
     assert config.data == table

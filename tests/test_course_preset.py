@@ -60,7 +60,8 @@ def test_practice_exams_passed_is_the_only_insignificant_term_with_p_0_270(cours
     insignificant = [c for c in results["logit"]["coefficients"] if not c["significant"]]
     assert [c["feature"] for c in insignificant] == ["practice_exams_passed"]
     assert round(insignificant[0]["pvalue"], 3) == 0.270
-    assert "[practice_exams_passed]" not in results["logit"]["equation"]
+    assert "[Practice exams passed]" not in results["logit"]["equation"]
+    assert "[Minutes watched]" in results["logit"]["equation"]
 
 
 def test_logit_equals_a_direct_statsmodels_fit(course_run, course_data):
@@ -78,7 +79,7 @@ def test_tree_decides_on_days_on_platform_and_minutes_watched_only(course_run):
     _, results = course_run
     assert {s["feature"] for s in results["tree"]["split_features"]} == {"days_on_platform", "minutes_watched"}
     answer = next(q for q in results["questions"] if q["id"] == 3)["answer"]
-    assert "days_on_platform" in answer and "minutes_watched" in answer and " only" in answer
+    assert "Days on platform" in answer and "Minutes watched" in answer and " only" in answer
 
 
 def test_tree_equals_a_direct_scikit_learn_fit(course_run, course_data):

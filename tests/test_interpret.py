@@ -65,12 +65,12 @@ def test_equation_answer_lists_exactly_the_dropped_terms(result):
     significant = [c for c in result.logit.coefficients if c.significant]
     assert result.logit.equation in answer.short
     for c in dropped:
-        assert f"{c.feature} (p = {c.pvalue:.3f})" in text(answer)
+        assert f"{c.label} (p = {c.pvalue:.3f})" in text(answer)
     flipped = [dataclasses.replace(c, significant=not c.significant) for c in result.logit.coefficients]
     other = dataclasses.replace(result, logit=dataclasses.replace(result.logit, coefficients=flipped))
     other_text = text(answer_equation(other))
     for c in significant:
-        assert f"{c.feature} (p = {c.pvalue:.3f})" in other_text
+        assert f"{c.label} (p = {c.pvalue:.3f})" in other_text
     assert other_text != text(answer)
 
 
@@ -78,13 +78,16 @@ def test_tree_answer_names_the_deciding_features(result):
     only_one = dataclasses.replace(result, tree=dataclasses.replace(
         result.tree, split_features=[Importance("minutes", 1.0)], root_feature="minutes", root_threshold=42.5))
     answer = answer_tree(only_one)
-    assert answer.short == "The tree decides on minutes (100.0%) only."
+    labels = result.dataset.feature_labels
+    assert answer.short == f"The tree decides on {labels['minutes']} (100.0%) only."
     assert "at most 42.5" in text(answer)
-    never = [f for f in result.dataset.features if f != "minutes"]
-    assert all(f in text(answer) for f in never)
+    never = [labels[f] for f in result.dataset.features if f != "minutes"]
+    assert all(label in text(answer) for label in never)
     real = answer_tree(result)
     top = result.tree.split_features[0]
-    assert f"{top.feature} ({top.importance:.1%})" in real.short
+    column, _, level = top.feature.partition(" = ")
+    shown = f"{labels[column]} = {level}" if level else labels[column]
+    assert f"{shown} ({top.importance:.1%})" in real.short
     assert real.short != answer.short
 
 

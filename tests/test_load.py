@@ -131,9 +131,8 @@ def test_bad_inputs_give_one_line_input_errors(tmp_path, case, expected):
         data = tmp_path / "nope.csv"
     elif case == "latin-1 read as utf-8":
         data.write_bytes("country,y\nCôte d'Ivoire,1\nPerú,0\n".encode("latin-1"))
-    config = resolve_config(data, target=target, positive=positive)
     with pytest.raises(ReportInputError) as error:
-        load(config)
+        load(resolve_config(data, target=target, positive=positive))
     message = str(error.value)
     assert expected in message
     assert "\n" not in message
