@@ -20,6 +20,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
 
+from reportgen.interpret import metric_name  # noqa: E402
 from reportgen.logit import readable_term  # noqa: E402
 from reportgen.result import ReportResult  # noqa: E402
 
@@ -298,7 +299,7 @@ def imbalance(result: ReportResult) -> Figure | None:
     ax.set_xticks(range(len(models)), [textwrap.fill(m.label, 14) for m in models])
     low = min(r.mean for r in result.imbalance)
     ax.set_ylim(max(0, low - 0.1), min(1, max(r.mean for r in result.imbalance) + 0.05))
-    ax.set_ylabel(f"Cross-validated {result.imbalance[0].metric.replace('_', ' ')}")
+    ax.set_ylabel(f"Cross-validated {metric_name(result.imbalance[0].metric)}")
     ax.set_title("Imbalance strategies compared inside the training folds (outlined = kept)")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))

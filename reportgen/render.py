@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 
+from reportgen.interpret import metric_name
 from reportgen.resources import bundled_root
 from reportgen.result import ReportResult
 
@@ -54,7 +55,7 @@ def environment(template_dir: str | Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=fmt_number, pct=fmt_percent, pvalue=fmt_pvalue, coef=fmt_coefficient)
+    env.filters.update(num=fmt_number, pct=fmt_percent, pvalue=fmt_pvalue, coef=fmt_coefficient, metric=metric_name)
     return env
 
 
