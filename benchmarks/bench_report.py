@@ -40,7 +40,8 @@ def main() -> None:
         for stage, seconds in result.run.stage_seconds.items():
             print(f"  {stage:<10} {seconds:7.2f} s")
         for model in result.models:
-            print(f"  search {model.name:<20} {model.fit_seconds:6.2f} s  ({model.candidates} candidates)")
+            seconds = result.run.model_seconds[model.name]
+            print(f"  search {model.name:<20} {seconds:6.2f} s  ({model.candidates} candidates)")
     best = result.best
     print(f"preset {args.preset}: median {statistics.median(totals):.1f} s over {len(totals)} run(s) "
           f"on {os.cpu_count()} cores; budget {BUDGET_SECONDS:.0f} s; peak memory {peak_memory_mib():.0f} MiB")

@@ -218,6 +218,7 @@ def run_report(
                 render_pdf(html, staging / "report.pdf", base_dir=staging, template_dir=template_dir)
         run.seconds = round(time.perf_counter() - started, 3)
         run.stage_seconds = dict(clock.seconds)
+        run.model_seconds = {f.name: f.fit_seconds for f in analysis.fitted}
         (staging / "results.json").write_text(to_json(result), encoding="utf-8")
         replace_outputs(staging, out_dir)
     finally:

@@ -120,7 +120,6 @@ def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
         test=test,
         roc_curve=roc_points(clean.y_test, test_scores),
         pr_curve=pr_points(clean.y_test, test_scores),
-        fit_seconds=fitted.fit_seconds,
         candidates=fitted.candidates,
         feature_importance=impurity_importance(fitted, clean) if importance == "impurity" else [],
         importance_kind="impurity (mean decrease in Gini)" if importance == "impurity" else "",

@@ -104,6 +104,19 @@ def logit_equation(intercept: float | None, terms: list[Coefficient], positive_n
     return f"log(p / (1 - p)) = {right},  where p = P({positive_name})"
 
 
+def without_timestamp(summary: str) -> str:
+    """statsmodels stamps its summary with the date and time of the call; a report's numbers and
+    text must not change from one run to the next, so the stamp is blanked."""
+    lines = []
+    for line in summary.splitlines():
+        for label in ("Date:", "Time:"):
+            if line.startswith(label):
+                half = len(line) // 2
+                line = label.ljust(half) + line[half:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def separation_notes(result) -> list[str]:
     extra = result.summary().extra_txt or ""
     return [re.sub(r"\s+", " ", note).strip() for note in extra.split("\n\n") if "separation" in note.lower()]
@@ -164,8 +177,8 @@ def summarise_logit(
         coefficients=rows,
         equation=logit_equation(intercept, significant, positive_name),
         converged=converged,
-        summary_text=result.summary(
+        summary_text=without_timestamp(result.summary(
             yname=positive_name, xname=[n if n == "const" else readable_term(n, categorical, numeric) for n in names]
-        ).as_text(),
+        ).as_text()),
         warnings=notes,
     )

@@ -174,7 +174,6 @@ class ModelResult:
     test: Metrics
     roc_curve: Curve
     pr_curve: Curve
-    fit_seconds: float
     candidates: int
     feature_importance: list[Importance] = field(default_factory=list)
     importance_kind: str = ""
@@ -302,6 +301,8 @@ class RunInfo:
     started_at: str
     seconds: float
     stage_seconds: dict[str, float]
+    model_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each model's search, by model name."""
 
 
 @dataclass

@@ -3,19 +3,17 @@ against computations made here independently of the package."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from pypdf import PdfReader
-from sklearn.metrics import accuracy_score, average_precision_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import train_test_split
 
 from reportgen.interpret import QUESTIONS
@@ -234,3 +232,19 @@ def test_saved_model_scores_the_whole_table(default_run, tmp_path):
     assert scores["reason"].isna().all()
     assert scores["probability"].between(0, 1).all()
     assert sorted(scores["rank"]) == list(range(1, 17762))
+
+
+def test_same_data_and_settings_give_identical_results(synthetic_config_path, tmp_path):
+    """Two runs differ only in their `run` block; the input file is untouched."""
+    from reportgen import load_config, run_report
+
+    config = load_config(synthetic_config_path)
+    before = config.data.read_bytes()
+    first = json.loads(json.dumps(dataclasses.asdict(run_report(config, tmp_path / "a", pdf=False))))
+    second = json.loads(json.dumps(dataclasses.asdict(run_report(config, tmp_path / "b", pdf=False))))
+    first.pop("run"), second.pop("run")
+    assert first == second
+    assert config.data.read_bytes() == before
+    saved = json.loads((tmp_path / "a" / "results.json").read_text())
+    saved.pop("run")
+    assert saved == first

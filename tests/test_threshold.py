@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
-from reportgen.config import ThresholdSpec, ValueSpec
 from reportgen.threshold import above, choose_threshold, flags
 
 
