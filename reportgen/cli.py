@@ -85,11 +85,14 @@ def main() -> None:
               help="What one conversion is worth; with --cost-per-contact the targeting table shows profit.")
 @click.option("--cost-per-contact", type=click.FloatRange(min=0), metavar="AMOUNT",
               help="What contacting one row costs; with --value-per-conversion.")
+@click.option("--theme", "theme_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Branding (YAML): company_name, logo, primary_color, accent_color, font_family, title, "
+                   "subtitle, footer. Example: assets/example-theme.yaml.")
 @click.option("--exclude", multiple=True, metavar="COLUMN",
               help="Leave a column out of the features (repeat for several), e.g. an identifier.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
 def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, value_per_conversion,
-        cost_per_contact, exclude, no_pdf) -> None:
+        cost_per_contact, theme_file, exclude, no_pdf) -> None:
     """Analyse DATA (default: the bundled student-purchase table) and write the report.
 
     \b
@@ -107,7 +110,7 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
         _exit_with("give both --value-per-conversion and --cost-per-contact, or neither")
     config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed,
                             value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact,
-                            exclude=list(exclude))
+                            exclude=list(exclude), theme=theme_file)
     check_writable(out_dir)
     result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf)
     best = result.best
@@ -135,6 +138,26 @@ def score(run_dir: Path, data: Path, out_file: Path) -> None:
     click.echo(f"Scored {found['scored']:,} of {found['rows']:,} rows with the {found['model'].lower()} "
                f"({found['flagged']:,} flagged, {found['problems']:,} with a problem: see the reason column); "
                f"wrote {out_file}.")
+
+
+@main.group()
+def templates() -> None:
+    """Work with the report templates (Jinja2) and stylesheet."""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in FOLDER.")
+def export_templates(folder: Path, force: bool) -> None:
+    """Copy the default templates and report.css to FOLDER for editing.
+
+    Render with `reportgen run --template-dir FOLDER`: files there take precedence over the
+    defaults one by one, so you may delete every file you do not change.
+    """
+    from reportgen.render import export_defaults
+
+    written = export_defaults(folder, overwrite=force)
+    click.echo(f"Wrote {len(written)} files to {folder}; edit them and pass --template-dir {folder}.")
 
 
 def check_writable(out_dir: Path) -> None:

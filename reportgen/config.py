@@ -153,6 +153,42 @@ class ValueSpec(Spec):
         return self.value_per_conversion is not None and self.cost_per_contact is not None
 
 
+HEX_COLOR = r"^#[0-9a-fA-F]{6}$"
+
+
+class ThemeSpec(Spec):
+    """Branding: what a company changes without touching the templates."""
+
+    company_name: str = ""
+    logo: Path | None = Field(None, description="Image file, relative to the theme (or config) file.")
+    primary_color: str = Field("#1f4e79", pattern=HEX_COLOR)
+    accent_color: str = Field("#e07b39", pattern=HEX_COLOR)
+    font_family: str = Field("DejaVu Sans", pattern=r"^[A-Za-z0-9 _-]{1,60}$",
+                             description="Body and heading font; the bundled DejaVu Sans renders the same "
+                             "everywhere.")
+    title: str | None = Field(None, description="Overrides the dataset's title on the cover.")
+    subtitle: str = "Conversion report"
+    footer: str = Field("", description="Text in every page footer, e.g. 'Confidential'.")
+
+    def resolved(self, folder: Path) -> "ThemeSpec":
+        if self.logo is None or self.logo.is_absolute():
+            return self
+        return self.model_copy(update={"logo": (folder / self.logo).resolve()})
+
+
+def load_theme(path: str | Path) -> ThemeSpec:
+    path = Path(path)
+    raw = _read_yaml_mapping(path, "theme")
+    try:
+        theme = ThemeSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise ReportInputError(f"invalid theme {path}: {_describe_validation_error(exc)}") from None
+    theme = theme.resolved(path.parent)
+    if theme.logo is not None and not theme.logo.is_file():
+        raise ReportInputError(f"theme {path}: logo file not found: {theme.logo}")
+    return theme
+
+
 DEFAULT_MODELS = ["logistic_regression", "knn", "svm", "decision_tree", "random_forest", "gradient_boosting"]
 
 
@@ -192,6 +228,7 @@ class DatasetConfig(Spec):
     threshold: ThresholdSpec = Field(default_factory=ThresholdSpec)
     value: ValueSpec = Field(default_factory=ValueSpec)
     seed: int = 365
+    theme: ThemeSpec = Field(default_factory=ThemeSpec)
 
     @model_validator(mode="after")
     def _profit_needs_values(self) -> "DatasetConfig":
@@ -224,25 +261,30 @@ def _describe_validation_error(error: ValidationError) -> str:
     return f"key '{where}': {first['msg']}"
 
 
-def load_config(path: str | Path) -> DatasetConfig:
-    """Read and validate a dataset config; the data path is resolved against the file's folder."""
-    path = Path(path)
+def _read_yaml_mapping(path: Path, kind: str) -> dict:
     if not path.is_file():
-        raise ReportInputError(f"config file not found: {path}. Give the path of a YAML file.")
+        raise ReportInputError(f"{kind} file not found: {path}. Give the path of a YAML file.")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         reason = str(exc).splitlines()[0]
         raise ReportInputError(f"{path} is not valid YAML ({reason}); fix the file and retry.") from None
     if not isinstance(raw, dict):
-        raise ReportInputError(f"{path} must hold a mapping of keys (name, data, target, ...).")
+        raise ReportInputError(f"{path} must hold a mapping of keys.")
+    return raw
+
+
+def load_config(path: str | Path) -> DatasetConfig:
+    """Read and validate a dataset config; the data and logo paths are resolved against the file's folder."""
+    path = Path(path)
+    raw = _read_yaml_mapping(path, "config")
     try:
         config = DatasetConfig.model_validate(raw)
     except ValidationError as exc:
         raise ReportInputError(f"invalid config {path}: {_describe_validation_error(exc)}") from None
     if not config.data.is_absolute():
         config = config.model_copy(update={"data": (path.parent / config.data).resolve()})
-    return config
+    return config.model_copy(update={"theme": config.theme.resolved(path.parent)})
 
 
 def preset_names() -> list[str]:
@@ -276,6 +318,7 @@ def resolve_config(
     value_per_conversion: float | None = None,
     cost_per_contact: float | None = None,
     exclude: list[str] | None = None,
+    theme: Path | None = None,
 ) -> DatasetConfig:
     """Combine CLI-style choices into one config: explicit file > preset > bare CSV > default."""
     if config is not None and preset is not None:
@@ -304,6 +347,8 @@ def resolve_config(
         updates["seed"] = seed
     if exclude:
         updates["exclude"] = [*spec.exclude, *exclude]
+    if theme is not None:
+        updates["theme"] = load_theme(theme)
     if value_per_conversion is not None and cost_per_contact is not None:
         updates["value"] = ValueSpec(value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact)
     return spec.model_copy(update=updates) if updates else spec

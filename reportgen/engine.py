@@ -26,7 +26,7 @@ from reportgen.evaluate import (
 from reportgen.interpret import interpret, singular
 from reportgen.load import load
 from reportgen.model import FittedModel, fit_models
-from reportgen.result import DatasetSummary, Preprocessing, ReportResult, RunInfo, ThresholdResult, to_json
+from reportgen.result import DatasetSummary, Preprocessing, ReportResult, RunInfo, Theme, ThresholdResult, to_json
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.logit import summarise_logit
 
@@ -99,6 +99,20 @@ def targeting(best: FittedModel, threshold: ThresholdResult, data: CleanData, co
     }
 
 
+def theme_of(config: DatasetConfig) -> Theme:
+    theme = config.theme
+    return Theme(
+        company_name=theme.company_name,
+        logo=str(theme.logo) if theme.logo else None,
+        primary_color=theme.primary_color,
+        accent_color=theme.accent_color,
+        font_family=theme.font_family,
+        title=theme.title or config.title,
+        subtitle=theme.subtitle,
+        footer=theme.footer,
+    )
+
+
 def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
     """Everything up to and including the interpretation; writes nothing."""
     clock = clock or StageClock()
@@ -156,6 +170,7 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         warnings=notes,
         settings=config.model_dump(mode="json", exclude={"data"}),
         baseline=majority_baseline(data.y_test),
+        theme=theme_of(config),
         imbalance=imbalance_rows(fitted, config.search.scoring),
         threshold=thresholds[best],
         **decision,
@@ -206,7 +221,7 @@ def run_report(
             figures = make_figures(analysis, staging / "figures")
         result = dataclasses.replace(analysis.result, figures=figures, run=run)
         with clock.stage("html"):
-            html = render_html(result, template_dir)
+            html = render_html(result, template_dir, base_dir=staging)
             (staging / "report.html").write_text(html, encoding="utf-8")
         with clock.stage("save model"):
             best = analysis.best

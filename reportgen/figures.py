@@ -7,6 +7,7 @@ for an A4 page and returns {name: relative path} for the templates.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -24,10 +25,24 @@ from reportgen.interpret import metric_name  # noqa: E402
 from reportgen.logit import readable_term  # noqa: E402
 from reportgen.result import ReportResult  # noqa: E402
 
-PRIMARY = "#1f4e79"
-ACCENT = "#e07b39"
 MUTED = "#9aa5b1"
-PALETTE = ["#1f4e79", "#e07b39", "#2a9d8f", "#8e5ea2", "#c44e52", "#6c757d", "#b8860b"]
+SERIES = ["#2a9d8f", "#8e5ea2", "#c44e52", "#6c757d", "#b8860b", "#4c72b0"]
+
+
+@dataclass(frozen=True)
+class Palette:
+    primary: str
+    accent: str
+
+    @property
+    def series(self) -> list[str]:
+        """Colours for one line or bar per model: the brand's two first, then neutral ones."""
+        return [self.primary, self.accent, *SERIES]
+
+
+def palette(result: ReportResult) -> Palette:
+    theme = result.theme
+    return Palette(theme.primary_color, theme.accent_color) if theme else Palette("#1f4e79", "#e07b39")
 WIDTH = 6.8
 DPI = 170
 LANDSCAPE_WIDTH = 10.2
@@ -62,7 +77,7 @@ def outcome_balance(result: ReportResult) -> Figure:
     positives = round(d.positive_rate * d.rows_used)
     counts = [d.rows_used - positives, positives]
     fig, ax = new_figure(1.9)
-    bars = ax.barh([d.negative_name, d.positive_name], counts, color=[MUTED, PRIMARY])
+    bars = ax.barh([d.negative_name, d.positive_name], counts, color=[MUTED, palette(result).primary])
     for bar, count in zip(bars, counts):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f"  {count:,} ({count / d.rows_used:.1%})",
                 va="center", fontsize=8)
@@ -85,14 +100,14 @@ def distributions(result: ReportResult) -> Figure | None:
         ):
             edges = np.asarray(edges)
             ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
-                   color=MUTED if when == "before" else PRIMARY, edgecolor="white", linewidth=0.3)
+                   color=MUTED if when == "before" else palette(result).primary, edgecolor="white", linewidth=0.3)
             ax.set_yscale("log")
             ax.set_title(f"{result.dataset.feature_labels.get(dist.column, dist.column)}: {when} the rule",
                          fontsize=8, fontweight="normal", loc="left")
             if when == "before":
                 for limit in (dist.limit_low, dist.limit_high):
                     if limit is not None:
-                        ax.axvline(limit, color=ACCENT, linestyle="--", linewidth=1)
+                        ax.axvline(limit, color=palette(result).accent, linestyle="--", linewidth=1)
     fig.suptitle("Distributions before and after the outlier rules (counts on a log scale; dashed = limit)",
                  fontsize=9, fontweight="bold")
     return fig
@@ -120,7 +135,7 @@ def vif(result: ReportResult) -> Figure | None:
     if not rows:
         return None
     fig, ax = new_figure(0.35 * len(rows) + 0.9)
-    colors = [ACCENT if r.dropped else PRIMARY for r in rows]
+    colors = [palette(result).accent if r.dropped else palette(result).primary for r in rows]
     ax.barh([result.dataset.feature_labels.get(r.feature, r.feature) for r in rows],
             [min(r.vif, 100) for r in rows], color=colors)
     ax.axvline(result.preprocessing.vif_threshold, color="black", linestyle="--", linewidth=1)
@@ -140,7 +155,7 @@ def logit_coefficients(result: ReportResult) -> Figure:
     odds = np.exp(np.clip([c.coef * c.step for c in rows], -30, 30))
     low = np.exp(np.clip([c.ci_low * c.step for c in rows], -30, 30))
     high = np.exp(np.clip([c.ci_high * c.step for c in rows], -30, 30))
-    colors = [PRIMARY if c.significant else MUTED for c in rows]
+    colors = [palette(result).primary if c.significant else MUTED for c in rows]
     ax.hlines(y, low, high, color=colors, linewidth=2)
     ax.scatter(odds, y, color=colors, zorder=3, s=18)
     ax.axvline(1, color="black", linewidth=0.8)
@@ -166,7 +181,7 @@ def model_comparison(result: ReportResult) -> Figure:
     x = np.arange(len(result.models))
     for i, (key, label) in enumerate(MODEL_METRICS):
         values = [getattr(m.test, key) for m in result.models]
-        ax.bar(x + i * width - 0.4 + width / 2, values, width, label=label, color=PALETTE[i])
+        ax.bar(x + i * width - 0.4 + width / 2, values, width, label=label, color=palette(result).series[i])
     ax.set_xticks(x, [textwrap.fill(("★ " if m.name == result.best_model else "") + m.label, 14)
                       for m in result.models])
     ax.set_ylim(0, 1.05)
@@ -200,7 +215,7 @@ def confusion_matrices(result: ReportResult) -> Figure:
 
 def roc_curves(result: ReportResult) -> Figure:
     fig, ax = new_figure(3.4)
-    for color, model in zip(PALETTE, result.models):
+    for color, model in zip(palette(result).series, result.models):
         ax.plot(model.roc_curve.x, model.roc_curve.y, color=color,
                 linewidth=2.2 if model.name == result.best_model else 1.2,
                 label=f"{model.label} (AUC {model.test.roc_auc:.3f})")
@@ -214,7 +229,7 @@ def roc_curves(result: ReportResult) -> Figure:
 
 def pr_curves(result: ReportResult) -> Figure:
     fig, ax = new_figure(3.4)
-    for color, model in zip(PALETTE, result.models):
+    for color, model in zip(palette(result).series, result.models):
         ax.plot(model.pr_curve.x, model.pr_curve.y, color=color,
                 linewidth=2.2 if model.name == result.best_model else 1.2,
                 label=f"{model.label} (PR AUC {model.test.pr_auc:.3f})")
@@ -233,7 +248,7 @@ def importances(result: ReportResult) -> Figure | None:
     if not models:
         return None
     fig, axes = new_figure(0.25 * len(result.dataset.features) + 1.3, ncols=len(models), squeeze=False)
-    for ax, color, model in zip(axes.flat, PALETTE, models):
+    for ax, color, model in zip(axes.flat, palette(result).series, models):
         rows = list(reversed(model.feature_importance))
         ax.barh([result.dataset.feature_labels.get(r.feature, r.feature) for r in rows],
                 [r.importance for r in rows], color=color)
@@ -249,7 +264,7 @@ def drivers(result: ReportResult) -> Figure | None:
     if not rows:
         return None
     fig, ax = new_figure(0.3 * len(rows) + 1.0)
-    ax.barh([r.label for r in rows], [max(r.importance, 0) for r in rows], color=ACCENT)
+    ax.barh([r.label for r in rows], [max(r.importance, 0) for r in rows], color=palette(result).accent)
     ax.set_xlabel(f"Drop in the test PR AUC ({result.best.test.pr_auc:.3f}) when the column is shuffled")
     ax.set_title(f"What drives the {result.best.label.lower()}'s predictions")
     ax.grid(axis="y", visible=False)
@@ -273,7 +288,7 @@ def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
         if box is None:
             continue
         box.set_facecolor("#fde3cf" if split_on in deciding else "white")
-        box.set_edgecolor(ACCENT if split_on in deciding else MUTED)
+        box.set_edgecolor(palette(result).accent if split_on in deciding else MUTED)
         box.set_linewidth(1.4 if split_on in deciding else 0.8)
     scope = "all levels" if shown >= result.tree.depth else f"top {shown} of {result.tree.depth} levels"
     ax.set_title(f"Decision tree, {scope} (orange = split on a deciding feature)", fontsize=9, fontweight="bold")
@@ -294,7 +309,7 @@ def imbalance(result: ReportResult) -> Figure | None:
             row = next((r for r in result.imbalance if r.model == model.name and r.strategy == strategy), None)
             if row is None:
                 continue
-            ax.bar(j + i * width - 0.4 + width / 2, row.mean, width, color=PALETTE[i],
+            ax.bar(j + i * width - 0.4 + width / 2, row.mean, width, color=palette(result).series[i],
                    edgecolor="black" if row.chosen else "none", linewidth=1.2, label=STRATEGY_LABELS[strategy])
     ax.set_xticks(range(len(models)), [textwrap.fill(m.label, 14) for m in models])
     low = min(r.mean for r in result.imbalance)
@@ -313,8 +328,8 @@ def threshold_curve(result: ReportResult) -> Figure | None:
     if chosen is None or not chosen.curve.x:
         return None
     fig, ax = new_figure(2.4)
-    ax.plot(chosen.curve.x, chosen.curve.y, color=PRIMARY)
-    ax.axvline(chosen.value, color=ACCENT, linestyle="--", linewidth=1.2, label=f"chosen: {chosen.value:.3g}")
+    ax.plot(chosen.curve.x, chosen.curve.y, color=palette(result).primary)
+    ax.axvline(chosen.value, color=palette(result).accent, linestyle="--", linewidth=1.2, label=f"chosen: {chosen.value:.3g}")
     ax.set_xlabel(f"Decision threshold on the {result.best.label.lower()}'s score")
     ax.set_ylabel("F1" if chosen.metric == "f1" else "Profit per row")
     ax.set_title("Threshold choice on out-of-fold training scores")
@@ -331,7 +346,7 @@ def calibration(result: ReportResult) -> Figure | None:
     if found.curve_raw is not None:
         ax.plot(found.curve_raw.x, found.curve_raw.y, marker="o", markersize=3, color=MUTED,
                 label=f"Model scores (Brier {found.brier_raw:.4f})")
-    ax.plot(found.curve_calibrated.x, found.curve_calibrated.y, marker="o", markersize=3, color=PRIMARY,
+    ax.plot(found.curve_calibrated.x, found.curve_calibrated.y, marker="o", markersize=3, color=palette(result).primary,
             label=f"Calibrated (Brier {found.brier_calibrated:.4f})")
     ax.set_xlabel("Predicted probability (test rows, in deciles of the prediction)")
     ax.set_ylabel(f"Observed share of {result.dataset.positive_noun}")
@@ -346,15 +361,15 @@ def gains(result: ReportResult) -> Figure | None:
         return None
     fig, ax = new_figure(3.0)
     rate = result.dataset.positive_rate
-    ax.plot(curve.x, curve.y, color=PRIMARY, linewidth=2, label=result.best.label)
+    ax.plot(curve.x, curve.y, color=palette(result).primary, linewidth=2, label=result.best.label)
     ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Contacting at random")
-    ax.plot([0, rate, 1], [0, 1, 1], color=ACCENT, linestyle=":", linewidth=1, label="Perfect ranking")
+    ax.plot([0, rate, 1], [0, 1, 1], color=palette(result).accent, linestyle=":", linewidth=1, label="Perfect ranking")
     for row in result.targeting:
         if row.top_fraction in (0.1, 0.2):
             ax.annotate(f"top {row.top_fraction:.0%}: {row.share_of_conversions:.0%}",
                         (row.top_fraction, row.share_of_conversions), textcoords="offset points", xytext=(8, -12),
                         fontsize=7.5)
-            ax.plot(row.top_fraction, row.share_of_conversions, "o", color=ACCENT, markersize=4)
+            ax.plot(row.top_fraction, row.share_of_conversions, "o", color=palette(result).accent, markersize=4)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(f"Share of {result.dataset.unit} contacted, highest scores first (test set)")

@@ -7,11 +7,15 @@ statistic: templates read the result object and format its values.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 
+from reportgen.errors import ReportInputError
 from reportgen.interpret import metric_name
 from reportgen.resources import bundled_root
 from reportgen.result import ReportResult
@@ -66,8 +70,34 @@ def stylesheet(template_dir: str | Path | None) -> str:
     return (bundled_root("assets") / STYLESHEET).read_text(encoding="utf-8")
 
 
-def render_html(result: ReportResult, template_dir: str | Path | None = None) -> str:
-    template = environment(template_dir).get_template("report.html")
+def export_defaults(folder: Path, overwrite: bool = False) -> list[Path]:
+    """Copy the default templates and the stylesheet into folder, keeping the partials/ layout."""
+    sources = [(p, p.relative_to(bundled_root("templates"))) for p in sorted(bundled_root("templates").rglob("*.html"))]
+    sources.append((bundled_root("assets") / STYLESHEET, Path(STYLESHEET)))
+    existing = [str(name) for _, name in sources if (folder / name).exists()]
+    if existing and not overwrite:
+        raise ReportInputError(f"{folder} already has {', '.join(existing[:3])}"
+                               f"{' ...' if len(existing) > 3 else ''}; pass --force to overwrite.")
+    written = []
+    for source, name in sources:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
+    return written
+
+
+def data_uri(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def render_html(result: ReportResult, template_dir: str | Path | None = None, base_dir: str | Path = ".") -> str:
+    """One self-contained HTML file: the stylesheet and every image (figures, logo) are inlined."""
+    base = Path(base_dir)
+    env = environment(template_dir)
+    env.filters["inline"] = lambda path: data_uri(base / path) if path and (base / path).is_file() else path
+    template = env.get_template("report.html")
     return template.render(result=result, css=stylesheet(template_dir))
 
 
@@ -92,11 +122,15 @@ def _restricted_fetcher(allowed: list[Path]):
 
 
 def render_pdf(html: str, target: Path, *, base_dir: Path, template_dir: str | Path | None = None) -> None:
-    from weasyprint import HTML
+    """A tagged PDF/UA-1 document with the bundled fonts; nothing is fetched from the network and
+    no file is read outside the output, template and asset folders."""
+    from weasyprint import CSS, HTML
 
     allowed = [base_dir, bundled_root("assets"), bundled_root("templates")]
     if template_dir:
         allowed.append(Path(template_dir))
-    HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=_restricted_fetcher(allowed)).write_pdf(
-        target, pdf_tags=True
+    fetcher = _restricted_fetcher(allowed)
+    fonts = bundled_root("assets") / "fonts" / "fonts.css"
+    HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher).write_pdf(
+        target, stylesheets=[CSS(filename=str(fonts), url_fetcher=fetcher)], pdf_variant="pdf/ua-1",
     )

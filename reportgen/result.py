@@ -294,6 +294,20 @@ class Summary:
 
 
 @dataclass
+class Theme:
+    """Branding, from a theme file or the config's `theme:` block; templates and figures read it."""
+
+    company_name: str
+    logo: str | None
+    primary_color: str
+    accent_color: str
+    font_family: str
+    title: str
+    subtitle: str
+    footer: str
+
+
+@dataclass
 class RunInfo:
     """The only block allowed to differ between two runs of the same data and settings."""
 
@@ -323,6 +337,7 @@ class ReportResult:
     targeting: list[TargetingRow] = field(default_factory=list)
     gains: Curve | None = None
     recommendation: Recommendation | None = None
+    theme: Theme | None = None
     summary: Summary | None = None
     questions: list[Question] = field(default_factory=list)
     figures: dict[str, str] = field(default_factory=dict)
