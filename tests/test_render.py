@@ -25,7 +25,8 @@ def test_values_from_the_result_are_escaped_in_the_report(report_result):
         report_result.dataset, title=f"Title {SCRIPT}",
         feature_labels={**report_result.dataset.feature_labels, feature: f"Label {SCRIPT}"})
     drivers = [dataclasses.replace(d, label=f"Driver {SCRIPT}") for d in report_result.drivers]
-    html = render_html(dataclasses.replace(report_result, dataset=dataset, drivers=drivers,
+    theme = dataclasses.replace(report_result.theme, title=f"Title {SCRIPT}")
+    html = render_html(dataclasses.replace(report_result, dataset=dataset, drivers=drivers, theme=theme,
                                            summary=dataclasses.replace(report_result.summary, drivers=drivers)))
     assert "<script>" not in html
     assert "Title &lt;script&gt;" in html
