@@ -141,3 +141,19 @@ def test_markup_in_theme_text_is_escaped(tmp_path, report_result):
 def test_documented_template_context_matches_the_result_type():
     documented = set(re.findall(r"^\| `(\w+)` \|", DOCS.read_text(), flags=re.MULTILINE))
     assert documented == {f.name for f in dataclasses.fields(ReportResult)}
+
+
+def test_theme_block_in_a_dataset_config_and_the_cli_option(tmp_path):
+    from conftest import synthetic_frame, synthetic_spec, write_dataset
+
+    shutil.copy(bundled_path("assets", "example-logo.svg"), tmp_path / "logo.svg")
+    spec = {**synthetic_spec(), "theme": {"company_name": "Acme", "logo": "logo.svg", "footer": "Internal"}}
+    config = load_config(write_dataset(tmp_path, synthetic_frame(), spec))
+    assert config.theme.logo == (tmp_path / "logo.svg").resolve()
+    completed = subprocess.run(
+        [sys.executable, "-m", "reportgen", "run", "--config", str(tmp_path / "config.yaml"), "--theme",
+         str(EXAMPLE_THEME), "--out", str(tmp_path / "out"), "--no-pdf"],
+        capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "Northwind Learning" in html and "Acme" not in html  # --theme wins over the config's block

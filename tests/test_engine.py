@@ -185,13 +185,13 @@ def test_best_model_beats_the_majority_baseline_on_pr_auc(default_run):
     assert results["summary"]["baseline_accuracy"] == pytest.approx(1 - 325 / 3526, abs=1e-6)
 
 
-def test_html_is_escaped_and_references_existing_figures(default_run):
+def test_html_embeds_every_figure(default_run):
     out = default_run["out"]
     html = (out / "report.html").read_text()
     sources = re.findall(r'<img src="([^"]+)"', html)
     assert len(sources) >= 8
-    for source in sources:
-        assert (out / source).is_file()
+    assert all(source.startswith("data:image/png;base64,") for source in sources)
+    assert len(list((out / "figures").glob("*.png"))) == len(default_run["results"]["figures"])
 
 
 def test_evaluation_additions_are_consistent(default_run):
