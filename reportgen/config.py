@@ -126,6 +126,7 @@ class ImbalanceSpec(Spec):
         default_factory=lambda: ["none", "class_weight", "random_over", "random_under", "smote"],
         description="Compared inside the cross-validation folds; the best per model is kept.",
     )
+    cv: int = Field(3, ge=2, le=20, description="Folds for comparing the strategies (the search uses search.cv).")
 
     @field_validator("strategies")
     @classmethod

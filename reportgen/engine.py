@@ -7,6 +7,8 @@ import shutil
 import tempfile
 import time
 import warnings
+
+from joblib import Parallel, delayed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -129,7 +131,7 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     with clock.stage("model"):
         fitted = fit_models(data, config)
     with clock.stage("evaluate"):
-        evaluated = [model_result(f, data, config) for f in fitted]
+        evaluated = Parallel(n_jobs=config.search.n_jobs)(delayed(model_result)(f, data, config) for f in fitted)
         models = [m for m, _ in evaluated]
         thresholds = {m.name: t for m, t in evaluated}
         by_name = {f.name: f for f in fitted}
@@ -218,7 +220,7 @@ def run_report(
                   seconds=0.0, stage_seconds={})
     try:
         with clock.stage("figures"):
-            figures = make_figures(analysis, staging / "figures")
+            figures = make_figures(analysis, staging / "figures", workers=config.search.n_jobs)
         result = dataclasses.replace(analysis.result, figures=figures, run=run)
         with clock.stage("html"):
             html = render_html(result, template_dir, base_dir=staging)

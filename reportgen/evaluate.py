@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.inspection import permutation_importance
@@ -104,6 +106,12 @@ def plain(value: object) -> object:
 
 
 def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+        return _model_result(fitted, clean, config)
+
+
+def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
     importance = fitted.importance
     threshold = choose_threshold(clean.y_train, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
     train_scores = fitted.scores(clean.x_train)

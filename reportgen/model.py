@@ -2,10 +2,11 @@
 
 For every configured family:
 1. search its grid (on a stratified subsample when the family declares `tuning_rows`);
-2. compare the imbalance strategies at the tuned settings, each applied inside the folds only
-   (imbalanced-learn pipelines), and keep the best by the search score;
-3. keep the chosen configuration's out-of-fold scores on the training rows: they tune the
-   decision threshold, calibrate probabilities and judge ensembles, all without the test set;
+2. compare the imbalance strategies at the tuned settings (on the same rows, with `imbalance.cv`
+   folds), each applied inside the folds only (imbalanced-learn pipelines); keep the best;
+3. score the chosen configuration out of fold on all training rows with `search.cv` folds: these
+   scores give its cross-validated score, tune the decision threshold, calibrate probabilities and
+   judge ensembles, all without the test set;
 4. refit the chosen configuration on all training rows.
 """
 
@@ -128,10 +129,11 @@ def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, confi
     ])
 
 
-def cv_splitter(config: DatasetConfig) -> StratifiedKFold:
+def cv_splitter(config: DatasetConfig, folds: int | None = None) -> StratifiedKFold:
+    folds = folds or config.search.cv
     if config.search.shuffle:
-        return StratifiedKFold(config.search.cv, shuffle=True, random_state=config.seed)
-    return StratifiedKFold(config.search.cv)
+        return StratifiedKFold(folds, shuffle=True, random_state=config.seed)
+    return StratifiedKFold(folds)
 
 
 def fold_score(metric: str, y: np.ndarray, scores: np.ndarray, cut: float) -> float:
@@ -148,19 +150,22 @@ def fold_score(metric: str, y: np.ndarray, scores: np.ndarray, cut: float) -> fl
     return accuracy_score(y, predicted)
 
 
-def fold_scores(scores: np.ndarray, x: pd.DataFrame, y: pd.Series, config: DatasetConfig, cut: float) -> list[float]:
+def fold_scores(scores: np.ndarray, x: pd.DataFrame, y: pd.Series, config: DatasetConfig, cut: float,
+                folds: int | None = None) -> list[float]:
     """The search metric on each cross-validation fold of out-of-fold scores."""
     y_values = np.asarray(y)
     return [fold_score(config.search.scoring, y_values[test], scores[test], cut)
-            for _, test in cv_splitter(config).split(x, y)]
+            for _, test in cv_splitter(config, folds).split(x, y)]
 
 
-def out_of_fold(pipeline: Pipeline, x: pd.DataFrame, y: pd.Series, config: DatasetConfig) -> tuple[np.ndarray, float, float]:
+def out_of_fold(pipeline: Pipeline, x: pd.DataFrame, y: pd.Series, config: DatasetConfig,
+                folds: int | None = None) -> tuple[np.ndarray, float, float]:
     """Out-of-fold scores and the mean and spread of the per-fold search metric."""
     method = "predict_proba" if hasattr(pipeline, "predict_proba") else "decision_function"
-    predicted = cross_val_predict(pipeline, x, y, cv=cv_splitter(config), method=method, n_jobs=config.search.n_jobs)
+    predicted = cross_val_predict(pipeline, x, y, cv=cv_splitter(config, folds), method=method,
+                                  n_jobs=config.search.n_jobs)
     scores = predicted[:, 1] if predicted.ndim == 2 else predicted
-    per_fold = fold_scores(scores, x, y, config, 0.5 if method == "predict_proba" else 0.0)
+    per_fold = fold_scores(scores, x, y, config, 0.5 if method == "predict_proba" else 0.0, folds)
     return scores, float(np.mean(per_fold)), float(np.std(per_fold))
 
 
@@ -214,24 +219,20 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedMode
         return model_pipeline(spec, family, clean, config, strategy).set_params(**search.best_params_)
 
     compared: list[StrategyScore] = []
-    oof_by_strategy: dict[str, np.ndarray] = {}
-    for strategy in strategies_for(family, config):
-        scores, mean, std = out_of_fold(configured(strategy), x_tune, y_tune, config)
+    strategies = strategies_for(family, config)
+    for strategy in strategies if len(strategies) > 1 else []:
+        _, mean, std = out_of_fold(configured(strategy), x_tune, y_tune, config, folds=config.imbalance.cv)
         compared.append(StrategyScore(strategy, round(mean, 6), round(std, 6)))
-        oof_by_strategy[strategy] = scores
-    chosen = max(compared, key=lambda s: round(s.mean, 4))
-    final = configured(chosen.strategy)
-    if len(x_tune) < len(clean.x_train):
-        oof, mean, std = out_of_fold(final, clean.x_train, clean.y_train, config)
-    else:
-        oof, mean, std = oof_by_strategy[chosen.strategy], chosen.mean, chosen.std
+    chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
+    final = configured(chosen)
+    oof, mean, std = out_of_fold(final, clean.x_train, clean.y_train, config)
     final.fit(clean.x_train, clean.y_train)
     return FittedModel(
         name=family.name,
         label=family.label,
         pipeline=final,
         params={**spec.params, **best_params},
-        strategy=chosen.strategy,
+        strategy=chosen,
         cv_mean=float(mean),
         cv_std=float(std),
         candidates=len(search.cv_results_["params"]),

@@ -47,7 +47,7 @@ FAMILIES: dict[str, ModelFamily] = {
             name="knn",
             label="k-nearest neighbours",
             make=lambda seed: KNeighborsClassifier(),
-            grid={"n_neighbors": [15, 35, 75], "weights": ["uniform", "distance"]},
+            grid={"n_neighbors": [25, 50, 100], "weights": ["uniform", "distance"]},
             scaler="standard",
             tuning_rows=5000,
             relative_cost=3,
@@ -56,7 +56,7 @@ FAMILIES: dict[str, ModelFamily] = {
             name="svm",
             label="Support vector machine",
             make=lambda seed: SVC(kernel="rbf", random_state=seed, cache_size=500),
-            grid={"C": [0.3, 1, 3, 10]},
+            grid={"C": [1, 3, 10]},
             scaler="standard",
             supports_class_weight=True,
             tuning_rows=4000,
@@ -81,6 +81,7 @@ FAMILIES: dict[str, ModelFamily] = {
             grid={"min_samples_leaf": [2, 5, 10]},
             importance="impurity",
             supports_class_weight=True,
+            tuning_rows=6000,
             relative_cost=6,
         ),
         ModelFamily(
@@ -91,6 +92,7 @@ FAMILIES: dict[str, ModelFamily] = {
                                                              random_state=seed),
             grid={"learning_rate": [0.05, 0.1], "min_samples_leaf": [20, 50]},
             supports_class_weight=True,
+            tuning_rows=6000,
             relative_cost=5,
         ),
     ]

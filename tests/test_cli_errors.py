@@ -160,7 +160,7 @@ def test_input_error_leaves_the_previous_report_untouched(previous_report, workd
 def test_failure_while_rendering_leaves_the_previous_report_untouched(
         previous_report, workdir, synthetic_config_path, monkeypatch):
     """The run gets through the analysis and fails in a user template: nothing is moved in."""
-    monkeypatch.setattr("reportgen.figures.make_figures", lambda analysis, folder: {})
+    monkeypatch.setattr("reportgen.figures.make_figures", lambda analysis, folder, workers=1: {})
     broken = workdir / "broken"
     (broken / "partials").mkdir(parents=True)
     (broken / "partials" / "cover.html").write_text("{{ result.no_such_field }}", encoding="utf-8")
