@@ -179,14 +179,14 @@ class ThemeSpec(Spec):
 
 def load_theme(path: str | Path) -> ThemeSpec:
     path = Path(path)
-    raw = _read_yaml_mapping(path, "theme")
-    try:
-        theme = ThemeSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise ReportInputError(f"invalid theme {path}: {_describe_validation_error(exc)}") from None
+    return theme_with_logo(_validated(ThemeSpec, _read_yaml_mapping(path, "theme"), path, "theme"), path)
+
+
+def theme_with_logo(theme: ThemeSpec, path: Path) -> ThemeSpec:
+    """The theme with its logo resolved against the file it came from, which must exist."""
     theme = theme.resolved(path.parent)
     if theme.logo is not None and not theme.logo.is_file():
-        raise ReportInputError(f"theme {path}: logo file not found: {theme.logo}")
+        raise ReportInputError(f"{path}: logo file not found: {theme.logo}")
     return theme
 
 
@@ -275,17 +275,20 @@ def _read_yaml_mapping(path: Path, kind: str) -> dict:
     return raw
 
 
+def _validated(spec_type: type[Spec], raw: dict, path: Path, kind: str):
+    try:
+        return spec_type.model_validate(raw)
+    except ValidationError as exc:
+        raise ReportInputError(f"invalid {kind} {path}: {_describe_validation_error(exc)}") from None
+
+
 def load_config(path: str | Path) -> DatasetConfig:
     """Read and validate a dataset config; the data and logo paths are resolved against the file's folder."""
     path = Path(path)
-    raw = _read_yaml_mapping(path, "config")
-    try:
-        config = DatasetConfig.model_validate(raw)
-    except ValidationError as exc:
-        raise ReportInputError(f"invalid config {path}: {_describe_validation_error(exc)}") from None
+    config = _validated(DatasetConfig, _read_yaml_mapping(path, "config"), path, "config")
     if not config.data.is_absolute():
         config = config.model_copy(update={"data": (path.parent / config.data).resolve()})
-    return config.model_copy(update={"theme": config.theme.resolved(path.parent)})
+    return config.model_copy(update={"theme": theme_with_logo(config.theme, path)})
 
 
 def preset_names() -> list[str]:

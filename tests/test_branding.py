@@ -157,3 +157,11 @@ def test_theme_block_in_a_dataset_config_and_the_cli_option(tmp_path):
     assert completed.returncode == 0, completed.stderr
     html = (tmp_path / "out" / "report.html").read_text()
     assert "Northwind Learning" in html and "Acme" not in html  # --theme wins over the config's block
+
+
+def test_a_configs_theme_with_a_missing_logo_is_one_clear_error(tmp_path):
+    from conftest import synthetic_frame, synthetic_spec, write_dataset
+
+    spec = {**synthetic_spec(), "theme": {"logo": "nowhere.png"}}
+    with pytest.raises(ReportInputError, match="logo file not found"):
+        load_config(write_dataset(tmp_path, synthetic_frame(), spec))
