@@ -35,6 +35,8 @@ class CleanData:
     y_test: pd.Series
     numeric: list[str]
     categorical: list[str]
+    columns: list[str]
+    """The features in the table's order (numeric and categorical interleaved)."""
     steps: list[PreprocessingStep]
     vif: list[VifRow]
     distributions: list[Distribution]
@@ -46,7 +48,7 @@ class CleanData:
 
     @property
     def features(self) -> list[str]:
-        return self.numeric + self.categorical
+        return self.columns
 
 
 def candidate_columns(frame: pd.DataFrame, config: DatasetConfig) -> list[str]:
@@ -169,33 +171,36 @@ def feature_encoder(
     categorical: list[str],
     config: DatasetConfig,
     reference: dict[str, str] | None = None,
+    order: list[str] | None = None,
 ) -> ColumnTransformer:
-    """Impute and encode the raw feature frame.
+    """Impute and encode the raw feature frame, one column at a time in the table's order.
 
+    Keeping the table's order keeps the encoded columns where the user (and the course) had
+    them, which is what makes seeded models such as forests reproduce outside reportgen.
     With `reference`, one-hot encoding drops that category per column, so a model with an
     intercept (the logit) is identifiable and its terms read "compared with <reference>".
     """
     missing = config.missing
-    numeric_steps = SimpleImputer(strategy=missing.numeric)
-    if config.encoding.categorical == "ordinal":
-        encoder = OrdinalEncoder(
-            handle_unknown="use_encoded_value", unknown_value=config.encoding.unknown_code
-        )
-    else:
-        drop = [reference[c] for c in categorical] if reference else None
-        encoder = OneHotEncoder(
-            drop=drop,
+
+    def encoder(column: str):
+        if config.encoding.categorical == "ordinal":
+            return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=config.encoding.unknown_code)
+        return OneHotEncoder(
+            drop=[reference[column]] if reference else None,
             min_frequency=config.encoding.min_frequency or None,
             handle_unknown="infrequent_if_exist",
             sparse_output=False,
         )
-    categorical_steps = make_pipeline(
-        SimpleImputer(strategy="constant", fill_value=missing.categorical_fill), encoder
-    )
-    return ColumnTransformer(
-        [("numeric", numeric_steps, numeric), ("categorical", categorical_steps, categorical)],
-        verbose_feature_names_out=False,
-    )
+
+    transformers = []
+    for position, column in enumerate(order or numeric + categorical):
+        if column in numeric:
+            transformers.append((f"column{position}", SimpleImputer(strategy=missing.numeric), [column]))
+        elif column in categorical:
+            steps = make_pipeline(SimpleImputer(strategy="constant", fill_value=missing.categorical_fill),
+                                  encoder(column))
+            transformers.append((f"column{position}", steps, [column]))
+    return ColumnTransformer(transformers, verbose_feature_names_out=False)
 
 
 def encoding_notes(numeric: list[str], categorical: list[str], config: DatasetConfig, has_missing: bool) -> list[str]:
@@ -284,7 +289,8 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     if not numeric and not categorical:
         raise ReportInputError("no usable feature is left after cleaning; check the config's columns.")
 
-    missing_counts = features[numeric + categorical].isna().sum()
+    ordered = [c for c in features.columns if c in numeric or c in categorical]
+    missing_counts = features[ordered].isna().sum()
     missing_counts = missing_counts[missing_counts > 0]
     if len(missing_counts):
         listed = ", ".join(f"{c} ({n})" for c, n in missing_counts.items())
@@ -301,7 +307,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
             f"{config.search.cv}-fold cross-validation needs at least {config.search.cv * 2} of each."
         )
     x_train, x_test, y_train, y_test = train_test_split(
-        features[numeric + categorical],
+        features[ordered],
         outcome,
         test_size=config.split.test_size,
         random_state=config.seed,
@@ -320,7 +326,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     reference = {c: most_frequent(x_train[c]) for c in categorical}
     return CleanData(
         x_train=x_train, x_test=x_test, y_train=y_train, y_test=y_test,
-        numeric=numeric, categorical=categorical, steps=steps, vif=vif_rows,
+        numeric=numeric, categorical=categorical, columns=ordered, steps=steps, vif=vif_rows,
         distributions=distributions, correlation=correlation, encoding=notes,
         rows_used=len(features), reference_categories=reference, warnings=warnings,
     )

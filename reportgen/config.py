@@ -115,6 +115,8 @@ class SearchSpec(Spec):
         "average_precision"
     )
     shuffle: bool = Field(True, description="Shuffle before making folds (seeded).")
+    subsample: bool = Field(True, description="Let costly families (SVM, KNN, forests) search on a stratified "
+                            "subsample of the training rows, then refit on all of them; false searches on all rows.")
     n_jobs: int = 2
 
 

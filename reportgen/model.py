@@ -122,7 +122,7 @@ def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, confi
         if config.logit.intercept:
             reference = clean.reference_categories
     return Pipeline([
-        ("encode", feature_encoder(clean.numeric, categorical, config, reference)),
+        ("encode", feature_encoder(clean.numeric, categorical, config, reference, order=clean.features)),
         ("scale", scaler(spec.scaler or family.scaler)),
         ("sample", sampler(strategy, config.seed)),
         ("model", estimator),
@@ -201,6 +201,8 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedMode
     family = FAMILIES[spec.name]
     grid = family.grid if spec.grid is None else spec.grid
     rows = spec.tuning_rows if spec.tuning_rows is not None else family.tuning_rows
+    if not config.search.subsample:
+        rows = None
     x_tune, y_tune = tuning_sample(clean, rows, config.seed)
     started = time.perf_counter()
     search = GridSearchCV(

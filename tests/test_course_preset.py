@@ -117,3 +117,21 @@ def test_course_report_pdf_has_the_answers(course_run):
     flat = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(out / "report.pdf").pages))
     assert "p = 0.270" in flat
     assert "without an intercept" in flat
+
+
+def test_course_searches_use_every_training_row_and_the_plain_forest(course_run):
+    _, results = course_run
+    assert all(m["tuning_rows"] == 14100 for m in results["models"])
+    forest = next(m for m in results["models"] if m["name"] == "random_forest")
+    assert forest["params"]["max_samples"] is None and forest["params"]["n_estimators"] == 100
+
+
+def test_forest_equals_a_direct_scikit_learn_fit(course_run, course_data):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.metrics import confusion_matrix
+
+    _, results = course_run
+    x_train, x_test, y_train, y_test = course_data
+    forest = RandomForestClassifier(ccp_alpha=0.0001, random_state=365).fit(x_train, y_train)
+    ours = next(m for m in results["models"] if m["name"] == "random_forest")
+    assert ours["test"]["confusion_matrix"] == confusion_matrix(y_test, forest.predict(x_test)).tolist()

@@ -20,7 +20,7 @@ def test_environment_autoescapes_strings_and_files():
 
 
 def test_values_from_the_result_are_escaped_in_the_report(report_result):
-    feature = report_result.dataset.features[0]
+    feature = report_result.preprocessing.vif[0].feature  # shown in the VIF table
     dataset = dataclasses.replace(
         report_result.dataset, title=f"Title {SCRIPT}",
         feature_labels={**report_result.dataset.feature_labels, feature: f"Label {SCRIPT}"})
