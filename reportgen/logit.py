@@ -181,4 +181,5 @@ def summarise_logit(
             yname=positive_name, xname=[n if n == "const" else readable_term(n, categorical, numeric) for n in names]
         ).as_text()),
         warnings=notes,
+        interval_level=round(1 - alpha, 6),
     )

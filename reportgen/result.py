@@ -112,6 +112,8 @@ class LogitResult:
     converged: bool
     summary_text: str
     warnings: list[str] = field(default_factory=list)
+    interval_level: float = 0.95
+    """Confidence level of the coefficient intervals: 1 - alpha."""
 
 
 @dataclass
