@@ -222,30 +222,29 @@ class Calibration:
     curve_calibrated: Curve
 
 
-@dataclass
-class TargetingRow:
+@dataclass(kw_only=True)
+class Outreach:
+    """Contacting a set of test rows: how many, and the conversions expected and observed."""
+
+    contacted: int
+    expected_conversions: float
+    conversions: int
+    precision: float
+    share_of_conversions: float
+    profit: float | None = None
+    expected_profit: float | None = None
+
+
+@dataclass(kw_only=True)
+class TargetingRow(Outreach):
     top_fraction: float
-    contacted: int
-    expected_conversions: float
-    conversions: int
-    precision: float
     lift: float
-    share_of_conversions: float
-    profit: float | None = None
-    expected_profit: float | None = None
 
 
-@dataclass
-class Recommendation:
+@dataclass(kw_only=True)
+class Recommendation(Outreach):
     rule: str
-    contacted: int
     fraction: float
-    expected_conversions: float
-    conversions: int
-    precision: float
-    share_of_conversions: float
-    profit: float | None = None
-    expected_profit: float | None = None
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import brier_score_loss
 
 from reportgen.config import DatasetConfig
-from reportgen.result import Calibration, Curve, Recommendation, TargetingRow
+from reportgen.result import Calibration, Curve, Outreach, Recommendation, TargetingRow
 
 FRACTIONS = [0.05, 0.10, 0.20, 0.30, 0.50]
 CALIBRATION_BINS = 10
@@ -46,6 +46,15 @@ def ranked(scores: np.ndarray) -> np.ndarray:
     return np.argsort(-np.asarray(scores), kind="mergesort")
 
 
+def with_profit(outreach: Outreach, config: DatasetConfig) -> Outreach:
+    """Observed and expected profit (value × conversions − cost × contacts) when money is given."""
+    if config.value.given:
+        value, cost = config.value.value_per_conversion, config.value.cost_per_contact
+        outreach.profit = round(value * outreach.conversions - cost * outreach.contacted, 2)
+        outreach.expected_profit = round(value * outreach.expected_conversions - cost * outreach.contacted, 2)
+    return outreach
+
+
 def targeting_table(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, config: DatasetConfig
                     ) -> list[TargetingRow]:
     order = ranked(scores)
@@ -66,11 +75,7 @@ def targeting_table(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, c
             lift=round(precision / base_rate, 4) if base_rate else 0.0,
             share_of_conversions=round(observed / positives, 6) if positives else 0.0,
         )
-        if config.value.given:
-            row.profit = round(config.value.value_per_conversion * observed - config.value.cost_per_contact * contacted, 2)
-            row.expected_profit = round(config.value.value_per_conversion * row.expected_conversions
-                                        - config.value.cost_per_contact * contacted, 2)
-        rows.append(row)
+        rows.append(with_profit(row, config))
     return rows
 
 
@@ -107,8 +112,4 @@ def recommendation(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, th
         precision=round(observed / contacted, 6) if contacted else 0.0,
         share_of_conversions=round(observed / int(y.sum()), 6) if y.sum() else 0.0,
     )
-    if config.value.given:
-        found.expected_profit = round(config.value.value_per_conversion * expected
-                                      - config.value.cost_per_contact * contacted, 2)
-        found.profit = round(config.value.value_per_conversion * observed - config.value.cost_per_contact * contacted, 2)
-    return found
+    return with_profit(found, config)
