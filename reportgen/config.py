@@ -100,6 +100,9 @@ class ModelSpec(Spec):
     tuning_rows: int | None = Field(
         None, ge=100, description="Tune on a stratified subsample of at most this many training rows, "
         "then refit on all of them; None uses the family's default.")
+    fit_rows: int | None = Field(
+        None, ge=100, description="Fit on a stratified subsample of at most this many training rows (for "
+        "methods whose cost grows faster than the rows, such as kernels); None uses the family's default.")
     scaler: Literal["standard", "minmax_symmetric", "none"] | None = Field(
         None, description="None uses the family's default."
     )
@@ -115,8 +118,8 @@ class SearchSpec(Spec):
         "average_precision"
     )
     shuffle: bool = Field(True, description="Shuffle before making folds (seeded).")
-    subsample: bool = Field(True, description="Let costly families (SVM, KNN, forests) search on a stratified "
-                            "subsample of the training rows, then refit on all of them; false searches on all rows.")
+    subsample: bool = Field(True, description="Let costly families search (forests, boosting) or also fit "
+                            "(SVM, KNN) on a stratified subsample of the training rows; false uses all rows.")
     n_jobs: int = 2
 
 
@@ -256,6 +259,10 @@ class DatasetConfig(Spec):
 
     def label(self, column: str) -> str:
         return self.labels.get(column, column.replace("_", " ").capitalize())
+
+    def one_job_each(self) -> "DatasetConfig":
+        """This config with one job per search: for work already spread over the workers."""
+        return self.model_copy(update={"search": self.search.model_copy(update={"n_jobs": 1})})
 
 
 def _describe_validation_error(error: ValidationError) -> str:

@@ -131,10 +131,14 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     with clock.stage("model"):
         fitted = fit_models(data, config)
     with clock.stage("evaluate"):
-        evaluated = Parallel(n_jobs=config.search.n_jobs)(delayed(model_result)(f, data, config) for f in fitted)
+        by_name = {f.name: f for f in fitted}
+        best = best_model_name(fitted)
+        serial = config.one_job_each()
+        found_drivers, *evaluated = Parallel(n_jobs=config.search.n_jobs)(
+            [delayed(drivers)(by_name[best], data, serial)]
+            + [delayed(model_result)(f, data, serial) for f in fitted])
         models = [m for m, _ in evaluated]
         thresholds = {m.name: t for m, t in evaluated}
-        by_name = {f.name: f for f in fitted}
         logit_model = by_name["logistic_regression"]
         logit = summarise_logit(
             logit_model.estimator,
@@ -145,10 +149,8 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
             labels={c: config.label(c) for c in data.features},
             numeric=data.numeric,
         )
-        best = best_model_name(fitted)
         tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
-        found_drivers = drivers(by_name[best], data, config)
-        calibrator = fit_calibrator(by_name[best].oof_scores, data.y_train.to_numpy())
+        calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
         decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
     notes = data.warnings + logit.warnings
     result = ReportResult(

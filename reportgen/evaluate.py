@@ -113,7 +113,7 @@ def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
 
 def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
     importance = fitted.importance
-    threshold = choose_threshold(clean.y_train, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
+    threshold = choose_threshold(fitted.oof_labels, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
     train_scores = fitted.scores(clean.x_train)
     test_scores = fitted.scores(clean.x_test)
     test_flags = flags(test_scores, threshold.value)
@@ -136,6 +136,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) 
         threshold=round(threshold.value, 6),
         test_ci=intervals(clean.y_test, test_scores, test_flags, seed=config.seed),
         tuning_rows=fitted.tuning_rows,
+        fit_rows=fitted.fit_rows,
         overfit=train.f1 - test.f1 > OVERFIT_GAP,
     )
     return result, threshold

@@ -100,8 +100,8 @@ def distributions(result: ReportResult) -> Figure | None:
             (row[1], dist.edges_after, dist.counts_after, "after"),
         ):
             edges = np.asarray(edges)
-            ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
-                   color=MUTED if when == "before" else palette(result).primary, edgecolor="white", linewidth=0.3)
+            ax.stairs(counts, edges, fill=True, baseline=0.8,
+                      color=MUTED if when == "before" else palette(result).primary)
             ax.set_yscale("log")
             ax.set_title(f"{result.dataset.feature_labels.get(dist.column, dist.column)}: {when} the rule",
                          fontsize=8, fontweight="normal", loc="left")
@@ -193,6 +193,22 @@ def model_comparison(result: ReportResult) -> Figure:
     return fig
 
 
+def counts_grid(ax, matrix: np.ndarray, labels: list[str]) -> None:
+    """A 2x2 confusion matrix as shaded cells with their counts (a seaborn heatmap costs ten
+    times more for four cells)."""
+    ax.imshow(matrix, cmap="Blues", vmin=0, vmax=max(int(matrix.max()), 1), aspect="auto")
+    dark = matrix > matrix.max() / 2
+    for (row, col), value in np.ndenumerate(matrix):
+        ax.text(col, row, f"{value:,d}", ha="center", va="center", fontsize=8.5,
+                color="white" if dark[row, col] else "#1a1a1a")
+    ax.set_xticks([0, 1], labels)
+    ax.set_yticks([0, 1], labels, rotation=90, va="center")
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
 def confusion_matrices(result: ReportResult) -> Figure:
     n = len(result.models)
     ncols = min(n, 3)
@@ -200,10 +216,7 @@ def confusion_matrices(result: ReportResult) -> Figure:
     fig, axes = new_figure(2.1 * nrows + 0.2, ncols=ncols, nrows=nrows, squeeze=False)
     labels = [result.dataset.negative_name, result.dataset.positive_name]
     for ax, model in zip(axes.flat, result.models):
-        matrix = np.array(model.test.confusion_matrix)
-        sns.heatmap(matrix, ax=ax, annot=True, fmt=",d", cbar=False, cmap="Blues", xticklabels=labels,
-                    yticklabels=labels, annot_kws={"size": 8.5}, linewidths=0.5, linecolor="white")
-        ax.grid(False)
+        counts_grid(ax, np.array(model.test.confusion_matrix), labels)
         ax.set_title(model.label, fontsize=8.5)
         ax.set_xlabel("Predicted", fontsize=7.5)
         ax.set_ylabel("Actual", fontsize=7.5)

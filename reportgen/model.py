@@ -22,6 +22,7 @@ import pandas as pd
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.frozen import FrozenEstimator
@@ -62,11 +63,14 @@ class FittedModel:
     fit_seconds: float
     grid_edges: list[str]
     oof_scores: np.ndarray
-    """Out-of-fold scores of the chosen configuration, aligned with the training rows."""
+    """Out-of-fold scores of the chosen configuration on the rows it was fitted on."""
+    oof_labels: np.ndarray
+    """The outcome of those rows: all training rows, or the family's stratified sample of them."""
     default_threshold: float
     """Where the estimator's own predict() cuts its scores: 0.5 for probabilities, 0 for margins."""
     strategies: list[StrategyScore] = field(default_factory=list)
     tuning_rows: int = 0
+    fit_rows: int = 0
     importance: str = ""
     """'impurity' where the estimator exposes feature_importances_."""
 
@@ -106,27 +110,61 @@ def sampler(strategy: str, seed: int):
     return "passthrough"
 
 
-def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, config: DatasetConfig,
-                   strategy: str = "none") -> Pipeline:
+def encoder_for(family: ModelFamily, clean: CleanData, config: DatasetConfig) -> ColumnTransformer:
+    """The family's encoder: the logit may leave categoricals out, or drop a reference level so
+    its intercept is identifiable; every other family shares one encoder."""
+    categorical = clean.categorical
+    reference = None
+    if family.name == "logistic_regression":
+        if not config.logit.categoricals:
+            categorical = []
+        if config.logit.intercept:
+            reference = clean.reference_categories
+    return feature_encoder(clean.numeric, categorical, config, reference, order=clean.features)
+
+
+def estimator_pipeline(spec: ModelSpec, family: ModelFamily, config: DatasetConfig,
+                       strategy: str = "none") -> Pipeline:
+    """Scale, resample and model: everything after encoding, all refit inside every fold."""
     estimator = family.make(config.seed)
     if spec.params:
         estimator.set_params(**spec.params)
     if strategy == "class_weight":
         estimator.set_params(class_weight="balanced")
-    categorical = clean.categorical
-    reference = None
     if family.name == "logistic_regression":
         estimator.set_params(fit_intercept=config.logit.intercept)
-        if not config.logit.categoricals:
-            categorical = []
-        if config.logit.intercept:
-            reference = clean.reference_categories
     return Pipeline([
-        ("encode", feature_encoder(clean.numeric, categorical, config, reference, order=clean.features)),
         ("scale", scaler(spec.scaler or family.scaler)),
         ("sample", sampler(strategy, config.seed)),
         ("model", estimator),
     ])
+
+
+def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, config: DatasetConfig,
+                   strategy: str = "none") -> Pipeline:
+    """The whole model, raw feature frame in: what is refit on all training rows and saved."""
+    steps = estimator_pipeline(spec, family, config, strategy).steps
+    return Pipeline([("encode", encoder_for(family, clean, config)), *steps])
+
+
+@dataclass
+class EncodedRows:
+    """The training rows encoded once, for the searches.
+
+    Encoding learns no more than category lists and fill values, never the outcome, so it is
+    learned once from all training rows; scaling, resampling and the model, which learn from the
+    values and the outcome, are refit inside every fold. Encoding once per family instead of once
+    per fit removes most of a small model's search time."""
+    x: np.ndarray
+    y: np.ndarray
+    positions: np.ndarray
+    """Where these rows sit among the training rows."""
+
+
+def encoded_rows(family: ModelFamily, clean: CleanData, config: DatasetConfig) -> EncodedRows:
+    encoder = encoder_for(family, clean, config)
+    return EncodedRows(np.asarray(encoder.fit_transform(clean.x_train), dtype=float),
+                       clean.y_train.to_numpy(), np.arange(len(clean.y_train)))
 
 
 def cv_splitter(config: DatasetConfig, folds: int | None = None) -> StratifiedKFold:
@@ -158,7 +196,7 @@ def fold_scores(scores: np.ndarray, x: pd.DataFrame, y: pd.Series, config: Datas
             for _, test in cv_splitter(config, folds).split(x, y)]
 
 
-def out_of_fold(pipeline: Pipeline, x: pd.DataFrame, y: pd.Series, config: DatasetConfig,
+def out_of_fold(pipeline: Pipeline, x, y, config: DatasetConfig,
                 folds: int | None = None) -> tuple[np.ndarray, float, float]:
     """Out-of-fold scores and the mean and spread of the per-fold search metric."""
     method = "predict_proba" if hasattr(pipeline, "predict_proba") else "decision_function"
@@ -169,13 +207,13 @@ def out_of_fold(pipeline: Pipeline, x: pd.DataFrame, y: pd.Series, config: Datas
     return scores, float(np.mean(per_fold)), float(np.std(per_fold))
 
 
-def tuning_sample(clean: CleanData, rows: int | None, seed: int) -> tuple[pd.DataFrame, pd.Series]:
-    """The training rows, or a stratified subsample of them when a family caps its tuning cost."""
-    if not rows or len(clean.x_train) <= rows:
-        return clean.x_train, clean.y_train
-    x, _, y, _ = train_test_split(clean.x_train, clean.y_train, train_size=rows, random_state=seed,
-                                  stratify=clean.y_train)
-    return x, y
+def sample_rows(rows: EncodedRows, size: int | None, seed: int) -> EncodedRows:
+    """The rows, or a stratified subsample of them when a family caps its tuning or fitting cost."""
+    if not size or len(rows.y) <= size:
+        return rows
+    kept, _ = train_test_split(np.arange(len(rows.y)), train_size=size, random_state=seed, stratify=rows.y)
+    kept = np.sort(kept)
+    return EncodedRows(rows.x[kept], rows.y[kept], rows.positions[kept])
 
 
 def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
@@ -197,16 +235,19 @@ def strategies_for(family: ModelFamily, config: DatasetConfig) -> list[str]:
     return [s for s in config.imbalance.strategies if s != "class_weight" or family.supports_class_weight]
 
 
-def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedModel:
+def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: EncodedRows | None = None) -> FittedModel:
     family = FAMILIES[spec.name]
     grid = family.grid if spec.grid is None else spec.grid
-    rows = spec.tuning_rows if spec.tuning_rows is not None else family.tuning_rows
+    tuning_size = spec.tuning_rows if spec.tuning_rows is not None else family.tuning_rows
+    fit_size = spec.fit_rows if spec.fit_rows is not None else family.fit_rows
     if not config.search.subsample:
-        rows = None
-    x_tune, y_tune = tuning_sample(clean, rows, config.seed)
+        tuning_size = fit_size = None
     started = time.perf_counter()
+    fit_on = sample_rows(encoded if encoded is not None else encoded_rows(family, clean, config),
+                         fit_size, config.seed)
+    rows = sample_rows(fit_on, tuning_size, config.seed)
     search = GridSearchCV(
-        model_pipeline(spec, family, clean, config),
+        estimator_pipeline(spec, family, config),
         {f"model__{key}": values for key, values in grid.items()},
         scoring=config.search.scoring,
         cv=cv_splitter(config),
@@ -214,21 +255,21 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedMode
         refit=False,
         error_score="raise",
     )
-    search.fit(x_tune, y_tune)
+    search.fit(rows.x, rows.y)
     best_params = {k.removeprefix("model__"): v for k, v in search.best_params_.items()}
 
     def configured(strategy: str) -> Pipeline:
-        return model_pipeline(spec, family, clean, config, strategy).set_params(**search.best_params_)
+        return estimator_pipeline(spec, family, config, strategy).set_params(**search.best_params_)
 
     compared: list[StrategyScore] = []
     strategies = strategies_for(family, config)
     for strategy in strategies if len(strategies) > 1 else []:
-        _, mean, std = out_of_fold(configured(strategy), x_tune, y_tune, config, folds=config.imbalance.cv)
+        _, mean, std = out_of_fold(configured(strategy), rows.x, rows.y, config, folds=config.imbalance.cv)
         compared.append(StrategyScore(strategy, round(mean, 6), round(std, 6)))
     chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
-    final = configured(chosen)
-    oof, mean, std = out_of_fold(final, clean.x_train, clean.y_train, config)
-    final.fit(clean.x_train, clean.y_train)
+    oof, mean, std = out_of_fold(configured(chosen), fit_on.x, fit_on.y, config)
+    final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params_)
+    final.fit(clean.x_train.iloc[fit_on.positions], clean.y_train.iloc[fit_on.positions])
     return FittedModel(
         name=family.name,
         label=family.label,
@@ -241,30 +282,39 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedMode
         fit_seconds=round(time.perf_counter() - started, 3),
         grid_edges=grid_edges(grid, best_params),
         oof_scores=oof,
+        oof_labels=fit_on.y,
         default_threshold=0.5 if hasattr(final, "predict_proba") else 0.0,
         strategies=compared,
-        tuning_rows=len(x_tune),
+        tuning_rows=len(rows.y),
+        fit_rows=len(fit_on.y),
         importance=family.importance,
     )
 
 
-def _tune_quietly(spec: ModelSpec, clean: CleanData, config: DatasetConfig) -> FittedModel:
+def _tune_quietly(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: EncodedRows) -> FittedModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
-        return tune(spec, clean, config)
+        return tune(spec, clean, config, encoded)
 
 
 def tune_all(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
     """Tune the families side by side, one per worker, costliest first; each search then runs
     its folds in its own worker. Many small searches keep the cores busier this way than one
     search at a time with its folds spread over the cores."""
+    by_encoder: dict[bool, EncodedRows] = {}
+    for spec in config.models:
+        own_encoder = spec.name == "logistic_regression"
+        if own_encoder not in by_encoder:
+            by_encoder[own_encoder] = encoded_rows(FAMILIES[spec.name], clean, config)
+    encoded = [by_encoder[spec.name == "logistic_regression"] for spec in config.models]
     workers = max(1, min(config.search.n_jobs, len(config.models)))
     if workers == 1:
-        return [_tune_quietly(spec, clean, config) for spec in config.models]
-    serial = config.model_copy(update={"search": config.search.model_copy(update={"n_jobs": 1})})
+        return [_tune_quietly(spec, clean, config, rows) for spec, rows in zip(config.models, encoded)]
+    serial = config.one_job_each()
     order = sorted(range(len(config.models)), key=lambda i: -FAMILIES[config.models[i].name].relative_cost)
-    found = Parallel(n_jobs=workers)(delayed(_tune_quietly)(config.models[i], clean, serial) for i in order)
+    found = Parallel(n_jobs=workers)(delayed(_tune_quietly)(config.models[i], clean, serial, encoded[i])
+                                     for i in order)
     by_position = dict(zip(order, found))
     return [by_position[i] for i in range(len(config.models))]
 
@@ -273,13 +323,15 @@ ENSEMBLE_SIZES = (2, 3)
 
 
 def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConfig) -> FittedModel | None:
-    """Average the probabilities of the best two or three probabilistic models.
+    """Average the probabilities of the best two or three probabilistic models fitted on all rows.
 
     The members are the tuned, fitted pipelines (frozen, not refitted); the ensemble's
     out-of-fold scores are the average of theirs, on the same folds, so its cross-validated
     score is comparable with theirs and decides, like theirs, whether it is recommended.
     """
-    candidates = sorted((f for f in fitted if f.default_threshold == 0.5), key=lambda f: -f.cv_mean)
+    everyone = len(clean.y_train)
+    candidates = sorted((f for f in fitted if f.default_threshold == 0.5 and len(f.oof_labels) == everyone),
+                        key=lambda f: -f.cv_mean)
     if len(candidates) < 2:
         return None
     started = time.perf_counter()
@@ -306,8 +358,10 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
         fit_seconds=round(time.perf_counter() - started, 3),
         grid_edges=[],
         oof_scores=oof,
+        oof_labels=clean.y_train.to_numpy(),
         default_threshold=0.5,
-        tuning_rows=len(clean.x_train),
+        tuning_rows=everyone,
+        fit_rows=everyone,
     )
 
 

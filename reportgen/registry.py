@@ -30,7 +30,11 @@ class ModelFamily:
     """'impurity' where the estimator exposes feature_importances_."""
     supports_class_weight: bool = False
     tuning_rows: int | None = None
-    """Tune on a stratified subsample of this many training rows (for costly kernels), then refit."""
+    """Tune on a stratified subsample of this many training rows, then refit on all of them."""
+    fit_rows: int | None = None
+    """Tune, score and fit on a stratified subsample of this many training rows: for methods whose
+    cost grows faster than the rows (a kernel SVM's fit, neighbour queries), so that large tables
+    stay affordable."""
     relative_cost: int = 1
     """Rough cost of tuning, to start the costliest searches first when families run in parallel."""
 
@@ -49,7 +53,7 @@ FAMILIES: dict[str, ModelFamily] = {
             make=lambda seed: KNeighborsClassifier(),
             grid={"n_neighbors": [25, 50, 100], "weights": ["uniform", "distance"]},
             scaler="standard",
-            tuning_rows=5000,
+            fit_rows=5000,
             relative_cost=3,
         ),
         ModelFamily(
@@ -59,7 +63,7 @@ FAMILIES: dict[str, ModelFamily] = {
             grid={"C": [1, 3, 10]},
             scaler="standard",
             supports_class_weight=True,
-            tuning_rows=4000,
+            fit_rows=5000,
             relative_cost=4,
         ),
         ModelFamily(

@@ -186,6 +186,10 @@ class ModelResult:
     test_ci: dict[str, list[float]] = field(default_factory=dict)
     """95% bootstrap interval [low, high] of each test metric."""
     tuning_rows: int = 0
+    """Training rows the search compared candidates on."""
+    fit_rows: int = 0
+    """Training rows the chosen model was fitted on: all of them, or a stratified sample for
+    methods whose cost grows faster than the rows."""
     overfit: bool = False
     """Its training F1 exceeds its test F1 by more than the over-fitting gap."""
 

@@ -16,9 +16,11 @@ LEVEL = 0.95
 
 
 def resample_weights(n_rows: int, resamples: int, seed: int) -> np.ndarray:
-    """(resamples, n_rows) multiplicities of a stratified-free ordinary bootstrap."""
-    rng = np.random.default_rng(seed)
-    return rng.multinomial(n_rows, np.full(n_rows, 1.0 / n_rows), size=resamples).astype(float)
+    """(resamples, n_rows) multiplicities of an ordinary bootstrap: each resample draws n_rows
+    rows with replacement, and a row's weight is how often it was drawn."""
+    drawn = np.random.default_rng(seed).integers(0, n_rows, size=(resamples, n_rows))
+    offsets = np.arange(resamples)[:, None] * n_rows
+    return np.bincount((drawn + offsets).ravel(), minlength=resamples * n_rows).reshape(resamples, n_rows).astype(float)
 
 
 def threshold_metrics(y: np.ndarray, predicted: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
@@ -37,26 +39,40 @@ def threshold_metrics(y: np.ndarray, predicted: np.ndarray, weights: np.ndarray)
 
 def ranking_metrics(y: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
     """Weighted ROC AUC and average precision for every row of `weights`, ties handled as
-    scikit-learn does (tied scores form one threshold)."""
+    scikit-learn does (tied scores form one threshold).
+
+    Rows are sorted once by score, from the highest. Both metrics are sums over the positive
+    rows: AP of each positive's weight times the precision at its group of tied scores, ROC AUC of
+    its weight times the negatives it outranks (half of those tied with it). So only one
+    cumulative sum runs over all rows; the rest works on the positives' columns."""
     order = np.argsort(-scores, kind="mergesort")
-    s, positive = scores[order], (y[order] == 1).astype(float)
+    s, positive = scores[order], y[order] == 1
+    new_group = np.r_[False, s[1:] != s[:-1]]
+    ends = np.flatnonzero(np.r_[new_group[1:], True])
     w = weights[:, order]
-    pos_w, neg_w = w * positive, w * (1 - positive)
-    # Group tied scores: cumulative counts are taken at the last row of each tie group.
-    last_of_group = np.r_[s[1:] != s[:-1], True]
-    cum_pos = np.cumsum(pos_w, axis=1)[:, last_of_group]
-    cum_neg = np.cumsum(neg_w, axis=1)[:, last_of_group]
-    total_pos, total_neg = cum_pos[:, -1:], cum_neg[:, -1:]
+    w_pos = w[:, positive]
+    if w_pos.shape[1] == 0:
+        zeros = np.zeros(len(w))
+        return {"roc_auc": zeros, "pr_auc": zeros}
+    cum_all = np.cumsum(w, axis=1, out=w)
+    group = np.cumsum(new_group)[positive]
+    first = np.searchsorted(group, group, side="left")
+    last = np.searchsorted(group, group, side="right") - 1
+    cum_pos_rows = np.cumsum(w_pos, axis=1)
+    cum_pos_end = cum_pos_rows[:, last]
+    cum_pos_before = np.where(first > 0, cum_pos_rows[:, first - 1], 0.0)
+    cum_all_end = cum_all[:, ends[group]]
+    cum_all_before = np.where(group > 0, cum_all[:, ends[np.maximum(group - 1, 0)]], 0.0)
+    cum_neg_end = cum_all_end - cum_pos_end
+    tied_neg = cum_neg_end - (cum_all_before - cum_pos_before)
+    total_pos = cum_pos_rows[:, -1]
+    total_neg = cum_all[:, -1] - total_pos
+    outranked = (total_neg[:, None] - cum_neg_end) + tied_neg / 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        tpr = np.where(total_pos > 0, cum_pos / total_pos, 0.0)
-        fpr = np.where(total_neg > 0, cum_neg / total_neg, 0.0)
-        tpr = np.hstack([np.zeros((len(w), 1)), tpr])
-        fpr = np.hstack([np.zeros((len(w), 1)), fpr])
-        roc_auc = np.sum(np.diff(fpr, axis=1) * (tpr[:, 1:] + tpr[:, :-1]) / 2, axis=1)
-        precision = np.where(cum_pos + cum_neg > 0, cum_pos / (cum_pos + cum_neg), 0.0)
-        recall_step = np.diff(np.hstack([np.zeros((len(w), 1)), cum_pos]), axis=1)
-        average_precision = np.where(total_pos[:, 0] > 0,
-                                     np.sum(recall_step * precision, axis=1) / total_pos[:, 0], 0.0)
+        roc_auc = np.where((total_pos > 0) & (total_neg > 0),
+                           np.sum(w_pos * outranked, axis=1) / (total_pos * total_neg), 0.0)
+        precision = np.divide(cum_pos_end, cum_all_end, out=np.zeros_like(cum_pos_end), where=cum_all_end > 0)
+        average_precision = np.where(total_pos > 0, np.sum(w_pos * precision, axis=1) / total_pos, 0.0)
     return {"roc_auc": roc_auc, "pr_auc": average_precision}
 
 
