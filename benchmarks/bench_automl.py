@@ -50,7 +50,7 @@ def course_split(seed: int, folder: Path) -> tuple[Path, Path]:
 def run_pycaret(python: Path, train: Path, test: Path, seed: int) -> dict:
     started = time.perf_counter()
     completed = subprocess.run([str(python), str(PEER), str(train), str(test), str(seed)],
-                               capture_output=True, text=True, check=True)
+                               capture_output=True, text=True, check=True, cwd=train.parent)  # its logs.log
     found = json.loads(completed.stdout.strip().splitlines()[-1])
     return {**found, "wall_seconds": round(time.perf_counter() - started, 1)}
 
