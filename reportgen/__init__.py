@@ -1,19 +1,27 @@
 """reportgen: from a table of user behaviour to an executive report on who converts and why."""
 
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
 
-from reportgen.config import DatasetConfig, load_config, resolve_config  # noqa: E402
-from reportgen.engine import analyse, run_report  # noqa: E402
-from reportgen.errors import ReportInputError  # noqa: E402
-from reportgen.result import ReportResult, load_result  # noqa: E402
+_EXPORTS = {
+    "DatasetConfig": "reportgen.config",
+    "load_config": "reportgen.config",
+    "resolve_config": "reportgen.config",
+    "analyse": "reportgen.engine",
+    "run_report": "reportgen.engine",
+    "ReportInputError": "reportgen.errors",
+    "ReportResult": "reportgen.result",
+    "load_result": "reportgen.result",
+}
+__all__ = sorted(_EXPORTS)
 
-__all__ = [
-    "DatasetConfig",
-    "ReportInputError",
-    "ReportResult",
-    "analyse",
-    "load_config",
-    "load_result",
-    "resolve_config",
-    "run_report",
-]
+
+def __getattr__(name: str):
+    """Import the engine on first use, so that `reportgen --help` and the CLI's own checks stay
+    quick and the worker processes can start while the main process imports (PEP 562)."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'reportgen' has no attribute {name!r}")

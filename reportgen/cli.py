@@ -11,6 +11,7 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
+from reportgen.workers import start_workers
 
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
@@ -102,8 +103,6 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
       reportgen run customers.csv --target churned --positive yes
       reportgen run --value-per-conversion 120 --cost-per-contact 4
     """
-    from reportgen.engine import run_report
-
     if template_dir is not None and not template_dir.is_dir():
         _exit_with(f"--template-dir {template_dir} is not a folder; give the folder that holds your templates.")
     if (value_per_conversion is None) != (cost_per_contact is None):
@@ -112,6 +111,9 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
                             value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact,
                             exclude=list(exclude), theme=theme_file)
     check_writable(out_dir)
+    start_workers(config.search.n_jobs)
+    from reportgen.engine import run_report
+
     result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf)
     best = result.best
     click.echo(f"{result.summary.headline}")

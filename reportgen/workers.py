@@ -1,0 +1,33 @@
+"""Start the worker processes early, so that they import the libraries while the main process does.
+
+Every parallel stage (the model searches, the evaluation, the figures) runs in joblib's reusable
+pool of worker processes, and each new worker first spends a second or two importing
+scikit-learn, statsmodels and matplotlib. Started before the main process imports the same
+libraries, the workers do this at the same time instead of afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+def _import_engine() -> None:
+    import reportgen.engine  # noqa: F401
+
+
+def _warm(n_jobs: int) -> None:
+    from joblib import Parallel, delayed
+
+    try:
+        Parallel(n_jobs=n_jobs)(delayed(_import_engine)() for _ in range(n_jobs))
+    except Exception:  # noqa: BLE001 - only a head start; the stages report real failures themselves
+        pass
+
+
+def start_workers(n_jobs: int) -> threading.Thread | None:
+    """Start `n_jobs` workers in the background; returns the thread, or None for a serial run."""
+    if n_jobs < 2:
+        return None
+    thread = threading.Thread(target=_warm, args=(n_jobs,), name="reportgen-workers", daemon=True)
+    thread.start()
+    return thread
