@@ -172,20 +172,23 @@ def feature_encoder(
     config: DatasetConfig,
     reference: dict[str, str] | None = None,
     order: list[str] | None = None,
+    native: bool = False,
 ) -> ColumnTransformer:
     """Impute and encode the raw feature frame in the table's order.
 
-    Neighbouring numeric columns share one imputer (each fit costs the same whatever its width,
-    and the searches fit this encoder hundreds of times); each categorical column has its own.
-
-    Keeping the table's order keeps the encoded columns where the user (and the course) had
+    Neighbouring numeric columns share one imputer; each categorical column has its own. Keeping the table's order keeps the encoded columns where the user (and the course) had
     them, which is what makes seeded models such as forests reproduce outside reportgen.
     With `reference`, one-hot encoding drops that category per column, so a model with an
     intercept (the logit) is identifiable and its terms read "compared with <reference>".
+    With `native`, each categorical becomes one column of codes for a model that splits on
+    categories itself; rarer categories share a code and unseen ones get -1 (read as missing).
     """
     missing = config.missing
 
     def encoder(column: str):
+        if native:
+            return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1,
+                                  min_frequency=config.encoding.native_min_frequency or None)
         if config.encoding.categorical == "ordinal":
             return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=config.encoding.unknown_code)
         return OneHotEncoder(

@@ -82,6 +82,9 @@ class EncodingSpec(Spec):
         0.01, ge=0, lt=1, description="Categories rarer than this share are grouped as 'other'."
     )
     unknown_code: int = Field(-1, description="Ordinal code given to categories unseen in training.")
+    native_min_frequency: float = Field(
+        0.005, ge=0, lt=1, description="For models that split on categories themselves (gradient boosting): "
+        "categories rarer than this share are grouped; finer than min_frequency, as they add no columns.")
 
 
 class SplitSpec(Spec):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from joblib import Parallel, delayed
 import pandas as pd
-from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.compose import ColumnTransformer
@@ -100,30 +100,48 @@ def scaler(kind: str):
     return "passthrough"
 
 
-def sampler(strategy: str, seed: int):
+def sampler(strategy: str, seed: int, categorical_mask: list[bool] | None = None):
+    """The resampler for a strategy; SMOTE-NC where columns hold category codes, which must not
+    be interpolated."""
     if strategy == "random_over":
         return RandomOverSampler(random_state=seed)
     if strategy == "random_under":
         return RandomUnderSampler(random_state=seed)
     if strategy == "smote":
+        if categorical_mask and any(categorical_mask):
+            return SMOTENC(categorical_features=categorical_mask, random_state=seed)
         return SMOTE(random_state=seed)
     return "passthrough"
 
 
 def encoder_for(family: ModelFamily, clean: CleanData, config: DatasetConfig) -> ColumnTransformer:
     """The family's encoder: the logit may leave categoricals out, or drop a reference level so
-    its intercept is identifiable; every other family shares one encoder."""
-    categorical = clean.categorical
-    reference = None
+    its intercept is identifiable; a model that splits on categories gets their codes; the
+    others share one encoder."""
+    variant, categorical, reference = encoder_variant(family, clean, config)
+    return feature_encoder(clean.numeric, categorical, config, reference, order=clean.features,
+                           native=variant == "native")
+
+
+def encoder_variant(family: ModelFamily, clean: CleanData,
+                    config: DatasetConfig) -> tuple[str, list[str], dict[str, str] | None]:
+    """(name, categorical columns, reference categories) of the encoding a family gets."""
     if family.name == "logistic_regression":
-        if not config.logit.categoricals:
-            categorical = []
-        if config.logit.intercept:
-            reference = clean.reference_categories
-    return feature_encoder(clean.numeric, categorical, config, reference, order=clean.features)
+        categorical = clean.categorical if config.logit.categoricals else []
+        return "logit", categorical, clean.reference_categories if config.logit.intercept else None
+    if family.native_categorical and clean.categorical:
+        return "native", clean.categorical, None
+    return "shared", clean.categorical, None
 
 
-def estimator_pipeline(spec: ModelSpec, family: ModelFamily, config: DatasetConfig,
+def native_mask(family: ModelFamily, clean: CleanData) -> list[bool] | None:
+    """Which encoded columns hold category codes, for a family that splits on categories itself."""
+    if not (family.native_categorical and clean.categorical):
+        return None
+    return [column in clean.categorical for column in clean.features]
+
+
+def estimator_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, config: DatasetConfig,
                        strategy: str = "none") -> Pipeline:
     """Scale, resample and model: everything after encoding, all refit inside every fold."""
     estimator = family.make(config.seed)
@@ -133,9 +151,12 @@ def estimator_pipeline(spec: ModelSpec, family: ModelFamily, config: DatasetConf
         estimator.set_params(class_weight="balanced")
     if family.name == "logistic_regression":
         estimator.set_params(fit_intercept=config.logit.intercept)
+    mask = native_mask(family, clean)
+    if mask is not None:
+        estimator.set_params(categorical_features=mask)
     return Pipeline([
         ("scale", scaler(spec.scaler or family.scaler)),
-        ("sample", sampler(strategy, config.seed)),
+        ("sample", sampler(strategy, config.seed, mask)),
         ("model", estimator),
     ])
 
@@ -143,7 +164,7 @@ def estimator_pipeline(spec: ModelSpec, family: ModelFamily, config: DatasetConf
 def model_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, config: DatasetConfig,
                    strategy: str = "none") -> Pipeline:
     """The whole model, raw feature frame in: what is refit on all training rows and saved."""
-    steps = estimator_pipeline(spec, family, config, strategy).steps
+    steps = estimator_pipeline(spec, family, clean, config, strategy).steps
     return Pipeline([("encode", encoder_for(family, clean, config)), *steps])
 
 
@@ -247,7 +268,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
                          fit_size, config.seed)
     rows = sample_rows(fit_on, tuning_size, config.seed)
     search = GridSearchCV(
-        estimator_pipeline(spec, family, config),
+        estimator_pipeline(spec, family, clean, config),
         {f"model__{key}": values for key, values in grid.items()},
         scoring=config.search.scoring,
         cv=cv_splitter(config),
@@ -259,7 +280,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     best_params = {k.removeprefix("model__"): v for k, v in search.best_params_.items()}
 
     def configured(strategy: str) -> Pipeline:
-        return estimator_pipeline(spec, family, config, strategy).set_params(**search.best_params_)
+        return estimator_pipeline(spec, family, clean, config, strategy).set_params(**search.best_params_)
 
     compared: list[StrategyScore] = []
     strategies = strategies_for(family, config)
@@ -302,12 +323,13 @@ def tune_all(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
     """Tune the families side by side, one per worker, costliest first; each search then runs
     its folds in its own worker. Many small searches keep the cores busier this way than one
     search at a time with its folds spread over the cores."""
-    by_encoder: dict[bool, EncodedRows] = {}
+    by_variant: dict[str, EncodedRows] = {}
+    encoded = []
     for spec in config.models:
-        own_encoder = spec.name == "logistic_regression"
-        if own_encoder not in by_encoder:
-            by_encoder[own_encoder] = encoded_rows(FAMILIES[spec.name], clean, config)
-    encoded = [by_encoder[spec.name == "logistic_regression"] for spec in config.models]
+        variant = encoder_variant(FAMILIES[spec.name], clean, config)[0]
+        if variant not in by_variant:
+            by_variant[variant] = encoded_rows(FAMILIES[spec.name], clean, config)
+        encoded.append(by_variant[variant])
     workers = max(1, min(config.search.n_jobs, len(config.models)))
     if workers == 1:
         return [_tune_quietly(spec, clean, config, rows) for spec, rows in zip(config.models, encoded)]
