@@ -137,6 +137,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) 
         test_ci=intervals(clean.y_test, test_scores, test_flags, seed=config.seed),
         tuning_rows=fitted.tuning_rows,
         fit_rows=fitted.fit_rows,
+        scored_by=fitted.scored_by,
         overfit=train.f1 - test.f1 > OVERFIT_GAP,
     )
     return result, threshold

@@ -73,6 +73,8 @@ class FittedModel:
     fit_rows: int = 0
     importance: str = ""
     """'impurity' where the estimator exposes feature_importances_."""
+    scored_by: str = ""
+    """How the out-of-fold scores were made: k-fold cross-validation, or out-of-bag trees."""
 
     @property
     def estimator(self):
@@ -261,14 +263,16 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     grid = family.grid if spec.grid is None else spec.grid
     tuning_size = spec.tuning_rows if spec.tuning_rows is not None else family.tuning_rows
     fit_size = spec.fit_rows if spec.fit_rows is not None else family.fit_rows
-    if not config.search.subsample:
+    shortcuts = config.search.subsample
+    if not shortcuts:
         tuning_size = fit_size = None
+    search_params = {f"model__{key}": value for key, value in family.search_params.items()} if shortcuts else {}
     started = time.perf_counter()
     fit_on = sample_rows(encoded if encoded is not None else encoded_rows(family, clean, config),
                          fit_size, config.seed)
     rows = sample_rows(fit_on, tuning_size, config.seed)
     search = GridSearchCV(
-        estimator_pipeline(spec, family, clean, config),
+        estimator_pipeline(spec, family, clean, config).set_params(**search_params),
         {f"model__{key}": values for key, values in grid.items()},
         scoring=config.search.scoring,
         cv=cv_splitter(config),
@@ -285,12 +289,23 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     compared: list[StrategyScore] = []
     strategies = strategies_for(family, config)
     for strategy in strategies if len(strategies) > 1 else []:
-        _, mean, std = out_of_fold(configured(strategy), rows.x, rows.y, config, folds=config.imbalance.cv)
+        _, mean, std = out_of_fold(configured(strategy).set_params(**search_params), rows.x, rows.y, config,
+                                   folds=config.imbalance.cv)
         compared.append(StrategyScore(strategy, round(mean, 6), round(std, 6)))
     chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
-    oof, mean, std = out_of_fold(configured(chosen), fit_on.x, fit_on.y, config)
     final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params_)
-    final.fit(clean.x_train.iloc[fit_on.positions], clean.y_train.iloc[fit_on.positions])
+    x_fit, y_fit = clean.x_train.iloc[fit_on.positions], clean.y_train.iloc[fit_on.positions]
+    bagged = family.out_of_bag and shortcuts and chosen in ("none", "class_weight")
+    if bagged:
+        final.set_params(model__oob_score=True).fit(x_fit, y_fit)
+        oof = final.named_steps["model"].oob_decision_function_[:, 1]
+        bagged = not np.isnan(oof).any()
+    if bagged:
+        per_fold = fold_scores(oof, fit_on.x, fit_on.y, config, 0.5)
+        mean, std = float(np.mean(per_fold)), float(np.std(per_fold))
+    else:
+        oof, mean, std = out_of_fold(configured(chosen), fit_on.x, fit_on.y, config)
+        final.set_params(**({"model__oob_score": False} if family.out_of_bag else {})).fit(x_fit, y_fit)
     return FittedModel(
         name=family.name,
         label=family.label,
@@ -309,6 +324,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         tuning_rows=len(rows.y),
         fit_rows=len(fit_on.y),
         importance=family.importance,
+        scored_by="out-of-bag trees" if bagged else f"{config.search.cv}-fold cross-validation",
     )
 
 
@@ -384,6 +400,7 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
         default_threshold=0.5,
         tuning_rows=everyone,
         fit_rows=everyone,
+        scored_by="the average of its members' scores",
     )
 
 

@@ -35,6 +35,12 @@ class ModelFamily:
     """Tune, score and fit on a stratified subsample of this many training rows: for methods whose
     cost grows faster than the rows (a kernel SVM's fit, neighbour queries), so that large tables
     stay affordable."""
+    search_params: dict[str, object] = field(default_factory=dict)
+    """Set during the search and the strategy comparison only, e.g. fewer trees: candidates rank
+    the same long before their scores settle. The chosen model is scored and fitted without them."""
+    out_of_bag: bool = False
+    """A bagged ensemble whose out-of-bag scores can stand in for out-of-fold ones, when the chosen
+    strategy leaves the rows as they are: one fit instead of one per fold."""
     native_categorical: bool = False
     """The estimator splits on categories itself: it gets one column of codes per categorical."""
     relative_cost: int = 1
@@ -55,7 +61,7 @@ FAMILIES: dict[str, ModelFamily] = {
             make=lambda seed: KNeighborsClassifier(),
             grid={"n_neighbors": [25, 50, 100], "weights": ["uniform", "distance"]},
             scaler="standard",
-            fit_rows=5000,
+            fit_rows=4000,
             relative_cost=3,
         ),
         ModelFamily(
@@ -65,8 +71,8 @@ FAMILIES: dict[str, ModelFamily] = {
             grid={"C": [1, 3, 10]},
             scaler="standard",
             supports_class_weight=True,
-            fit_rows=5000,
-            relative_cost=4,
+            fit_rows=4000,
+            relative_cost=5,
         ),
         ModelFamily(
             name="decision_tree",
@@ -87,8 +93,10 @@ FAMILIES: dict[str, ModelFamily] = {
             grid={"min_samples_leaf": [2, 5, 10]},
             importance="impurity",
             supports_class_weight=True,
-            tuning_rows=6000,
-            relative_cost=6,
+            tuning_rows=4000,
+            search_params={"n_estimators": 40},
+            out_of_bag=True,
+            relative_cost=4,
         ),
         ModelFamily(
             name="gradient_boosting",
@@ -102,7 +110,7 @@ FAMILIES: dict[str, ModelFamily] = {
             supports_class_weight=True,
             native_categorical=True,
             tuning_rows=6000,
-            relative_cost=5,
+            relative_cost=6,
         ),
     ]
 }

@@ -190,6 +190,8 @@ class ModelResult:
     fit_rows: int = 0
     """Training rows the chosen model was fitted on: all of them, or a stratified sample for
     methods whose cost grows faster than the rows."""
+    scored_by: str = ""
+    """Where its out-of-fold training scores (threshold, calibration, ensembles) came from."""
     overfit: bool = False
     """Its training F1 exceeds its test F1 by more than the over-fitting gap."""
 

@@ -220,6 +220,20 @@ def test_evaluation_additions_are_consistent(default_run):
         assert row["lift"] == pytest.approx(row["precision"] / (325 / 3526), abs=1e-3)
 
 
+def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
+    models = {m["name"]: m for m in default_run["results"]["models"]}
+    train_rows = 14100
+    for name in ("knn", "svm"):
+        assert models[name]["fit_rows"] == models[name]["tuning_rows"] == 4000
+    for name in ("logistic_regression", "decision_tree", "random_forest", "gradient_boosting", "ensemble"):
+        assert models[name]["fit_rows"] == train_rows
+    assert models["random_forest"]["tuning_rows"] == 4000 and models["gradient_boosting"]["tuning_rows"] == 6000
+    forest = models["random_forest"]
+    resampled = forest["strategy"] in {"random_over", "random_under", "smote"}
+    assert forest["scored_by"] == ("5-fold cross-validation" if resampled else "out-of-bag trees")
+    assert models["gradient_boosting"]["scored_by"] == "5-fold cross-validation"
+
+
 def test_saved_model_scores_the_whole_table(default_run, tmp_path):
     out = default_run["out"]
     assert (out / "model.skops").is_file() and (out / "model.json").is_file()

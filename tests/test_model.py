@@ -1,0 +1,89 @@
+"""The searches' shortcuts (encode once, fit on a sample, out-of-bag scores, native categories)
+against what scikit-learn computes without them."""
+
+import numpy as np
+import pytest
+from imblearn.over_sampling import SMOTENC
+from sklearn.model_selection import GridSearchCV
+
+from reportgen.clean import clean
+from reportgen.config import ModelSpec, load_config
+from reportgen.load import load
+from reportgen.model import cv_splitter, encoded_rows, model_pipeline, sampler, tune
+from reportgen.registry import FAMILIES
+
+from conftest import synthetic_frame, synthetic_spec, write_dataset
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """The synthetic table with every country frequent, so that an encoder fitted on a fold
+    learns exactly what one fitted on all training rows does; no resampling unless a test asks."""
+    spec = {**synthetic_spec(), "encoding": {"min_frequency": 0.0}, "imbalance": {"strategies": ["none"]}}
+    config = load_config(write_dataset(tmp_path_factory.mktemp("model"), synthetic_frame(rows=600), spec))
+    return config, clean(load(config), config)
+
+
+def test_encoding_once_chooses_and_scores_as_encoding_in_every_fold(prepared):
+    config, data = prepared
+    spec = ModelSpec(name="decision_tree", grid={"max_depth": [2, 3, 5], "min_samples_leaf": [5, 20]})
+    found = tune(spec, data, config)
+    family = FAMILIES["decision_tree"]
+    direct = GridSearchCV(model_pipeline(spec, family, data, config),
+                          {f"model__{k}": v for k, v in spec.grid.items()}, scoring=config.search.scoring,
+                          cv=cv_splitter(config))
+    direct.fit(data.x_train, data.y_train)
+    assert found.params == {k.removeprefix("model__"): v for k, v in direct.best_params_.items()}
+    assert found.cv_mean == pytest.approx(direct.best_score_, abs=1e-9)
+
+
+def test_kernel_models_fit_on_a_stratified_sample_of_fit_rows(prepared):
+    config, data = prepared
+    found = tune(ModelSpec(name="knn", grid={"n_neighbors": [5]}, fit_rows=200), data, config)
+    assert found.fit_rows == 200 and found.tuning_rows == 200
+    assert found.estimator.n_samples_fit_ == 200
+    assert len(found.oof_scores) == len(found.oof_labels) == 200
+    assert abs(found.oof_labels.mean() - data.y_train.mean()) < 0.01
+    everything = tune(ModelSpec(name="knn", grid={"n_neighbors": [5]}), data, config)
+    assert everything.fit_rows == len(data.y_train) and everything.estimator.n_samples_fit_ == len(data.y_train)
+
+
+def test_forest_out_of_fold_scores_are_its_out_of_bag_scores(prepared):
+    config, data = prepared
+    found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, config)
+    assert found.scored_by == "out-of-bag trees"
+    forest = found.estimator
+    assert forest.n_estimators == 100
+    assert np.array_equal(found.oof_scores, forest.oob_decision_function_[:, 1])
+    exact = config.model_copy(update={"search": config.search.model_copy(update={"subsample": False})})
+    folded = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, exact)
+    assert folded.scored_by == f"{exact.search.cv}-fold cross-validation"
+
+
+def test_resampled_forest_falls_back_to_folds(prepared):
+    config, data = prepared
+    over = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": ["random_over"]})})
+    found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, over)
+    assert found.strategy == "random_over"
+    assert found.scored_by == f"{config.search.cv}-fold cross-validation"
+
+
+def test_gradient_boosting_gets_one_column_of_codes_per_categorical(prepared):
+    config, data = prepared
+    family = FAMILIES["gradient_boosting"]
+    rows = encoded_rows(family, data, config)
+    assert rows.x.shape[1] == len(data.features)
+    country = data.features.index("country")
+    assert set(np.unique(rows.x[:, country])) == set(range(data.x_train["country"].nunique()))
+    pipeline = model_pipeline(ModelSpec(name="gradient_boosting"), family, data, config, "smote")
+    mask = pipeline.named_steps["model"].categorical_features
+    assert [bool(m) for m in mask] == [f == "country" for f in data.features]
+    assert isinstance(pipeline.named_steps["sample"], SMOTENC)
+    pipeline.fit(data.x_train, data.y_train)
+    assert pipeline.predict_proba(data.x_test).shape == (len(data.x_test), 2)
+
+
+def test_smote_interpolates_only_when_no_column_holds_codes():
+    assert type(sampler("smote", 1)).__name__ == "SMOTE"
+    assert type(sampler("smote", 1, [False, False])).__name__ == "SMOTE"
+    assert isinstance(sampler("smote", 1, [True, False]), SMOTENC)
