@@ -114,10 +114,11 @@ def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
 def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
     importance = fitted.importance
     threshold = choose_threshold(fitted.oof_labels, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
-    train_scores = fitted.scores(clean.x_train)
+    x_fit, y_fit = clean.x_train.iloc[fitted.fit_positions], clean.y_train.iloc[fitted.fit_positions]
+    train_scores = fitted.scores(x_fit)
     test_scores = fitted.scores(clean.x_test)
     test_flags = flags(test_scores, threshold.value)
-    train = metrics_for(clean.y_train, train_scores, flags(train_scores, threshold.value))
+    train = metrics_for(y_fit, train_scores, flags(train_scores, threshold.value))
     test = metrics_for(clean.y_test, test_scores, test_flags)
     result = ModelResult(
         name=fitted.name,

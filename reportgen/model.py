@@ -66,6 +66,8 @@ class FittedModel:
     """Out-of-fold scores of the chosen configuration on the rows it was fitted on."""
     oof_labels: np.ndarray
     """The outcome of those rows: all training rows, or the family's stratified sample of them."""
+    fit_positions: np.ndarray
+    """Where those rows sit among the training rows."""
     default_threshold: float
     """Where the estimator's own predict() cuts its scores: 0.5 for probabilities, 0 for margins."""
     strategies: list[StrategyScore] = field(default_factory=list)
@@ -319,6 +321,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         grid_edges=grid_edges(grid, best_params),
         oof_scores=oof,
         oof_labels=fit_on.y,
+        fit_positions=fit_on.positions,
         default_threshold=0.5 if hasattr(final, "predict_proba") else 0.0,
         strategies=compared,
         tuning_rows=len(rows.y),
@@ -397,6 +400,7 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
         grid_edges=[],
         oof_scores=oof,
         oof_labels=clean.y_train.to_numpy(),
+        fit_positions=np.arange(everyone),
         default_threshold=0.5,
         tuning_rows=everyone,
         fit_rows=everyone,

@@ -173,6 +173,7 @@ class ModelResult:
     params: dict[str, object]
     cv: CvScore
     train: Metrics
+    """On the training rows the model was fitted on."""
     test: Metrics
     roc_curve: Curve
     pr_curve: Curve

@@ -225,6 +225,7 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
     train_rows = 14100
     for name in ("knn", "svm"):
         assert models[name]["fit_rows"] == models[name]["tuning_rows"] == 4000
+        assert sum(map(sum, models[name]["train"]["confusion_matrix"])) == 4000
     for name in ("logistic_regression", "decision_tree", "random_forest", "gradient_boosting", "ensemble"):
         assert models[name]["fit_rows"] == train_rows
     assert models["random_forest"]["tuning_rows"] == 4000 and models["gradient_boosting"]["tuning_rows"] == 6000
