@@ -58,6 +58,44 @@ def synthetic_frame(rows: int = SYNTHETIC_ROWS, seed: int = SYNTHETIC_SEED) -> p
     return frame
 
 
+def messy_frame(rows: int = 600, seed: int = 11) -> pd.DataFrame:
+    """A churn table as exports arrive: an id, dates, numbers stored as text with ' ', '?' and 'n/a',
+    few and many categories, free text, a constant and an empty column, a copy of the outcome
+    (refunds are issued to those who leave) and a text outcome."""
+    rng = np.random.default_rng(seed)
+    plan = rng.choice(["basic", "pro", "team"], rows, p=[0.5, 0.35, 0.15])
+    weights = 1 / np.arange(1, 61)
+    city = rng.choice([f"City {i:02d}" for i in range(60)], rows, p=weights / weights.sum())
+    spend = rng.gamma(2.0, 20.0, rows).round(2)
+    calls = rng.poisson(1.5, rows)
+    age = rng.integers(18, 75, rows)
+    signup = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 900, rows), unit="D")
+    tenure = (pd.Timestamp("2024-06-30") - signup).days.to_numpy()
+    log_odds = -1.2 + 0.5 * calls - 0.02 * spend - 0.002 * tenure + 0.6 * (plan == "basic") + 0.01 * (age - 45)
+    churned = rng.random(rows) < 1 / (1 + np.exp(-log_odds))
+    words = ["slow", "support", "great", "price", "app", "crashes", "love", "it", "too", "expensive", "helpful"]
+    age_text = age.astype(str).astype(object)
+    for row, marker in zip(rng.choice(rows, 30, replace=False), [" ", "?", "n/a"] * 10):
+        age_text[row] = marker
+    refund = np.where(churned, "yes", "no")
+    flipped = rng.choice(rows, 3, replace=False)
+    refund[flipped] = np.where(refund[flipped] == "yes", "no", "yes")
+    return pd.DataFrame({
+        "customer_id": [f"C{i:05d}" for i in range(rows)],
+        "signup_date": signup.strftime("%Y-%m-%d"),
+        "age": age_text,
+        "plan": plan,
+        "city": city,
+        "monthly_spend": spend,
+        "support_calls": calls,
+        "feedback": [" ".join(rng.choice(words, rng.integers(3, 12))) for _ in range(rows)],
+        "region": "EU",
+        "legacy_score": np.nan,
+        "refund_issued": refund,
+        "churned": np.where(churned, "yes", "no"),
+    })
+
+
 def synthetic_spec(data: str = "data.csv") -> dict:
     return {
         "name": "synthetic",
