@@ -187,6 +187,24 @@ def presets(show: str | None) -> None:
 
 
 @main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--target", required=True, metavar="COLUMN", help="The outcome column.")
+@click.option("--positive", metavar="LABEL", help="The outcome value that counts as converting (needed for text "
+              "labels such as yes/no).")
+def init(data: Path, target: str, positive: str | None) -> None:
+    """Write a config inferred from DATA to stdout, with a comment on each decision.
+
+    \b
+    Example:
+      reportgen init customers.csv --target churned --positive yes > churn.yaml
+      reportgen run --config churn.yaml        # the same report as the bare run, now editable
+    """
+    from reportgen.init import init_config
+
+    click.echo(init_config(data, target, positive), nl=False)
+
+
+@main.command()
 @click.argument("config_file", type=click.Path(path_type=Path))
 def validate(config_file: Path) -> None:
     """Check a dataset config without running anything."""

@@ -61,6 +61,8 @@ class Inference:
     decisions: list[ColumnDecision]
     """One per column of the table, in its order."""
     warnings: list[str]
+    rows: int = 0
+    """Rows read from the table."""
 
 
 def quoted(values) -> str:
@@ -253,7 +255,7 @@ def infer(config: DatasetConfig) -> Inference:
         completed = DatasetConfig.model_validate({**config.model_dump(), **updates})
     except ValueError as exc:
         raise ReportInputError(f"could not complete the config for {config.data}: {exc}") from None
-    return Inference(config=completed, decisions=decisions, warnings=notes + warnings)
+    return Inference(config=completed, decisions=decisions, warnings=notes + warnings, rows=len(frame))
 
 
 def target_names(config: DatasetConfig, outcome: pd.Series, frame: pd.DataFrame) -> dict[str, str]:

@@ -7,6 +7,9 @@ read-level and cleaning checks (no models are fitted on it).
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -175,3 +178,29 @@ def report_result(analysis):
     run = RunInfo(version="0.0-test", started_at="2024-01-02T03:04:05+00:00", seconds=1.5,
                   stage_seconds={"load": 0.1, "model": 1.0})
     return dataclasses.replace(analysis.result, run=run, figures={"vif": "figures/vif.png"})
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=900)
+
+
+@pytest.fixture(scope="session")
+def messy_runs(tmp_path_factory) -> dict:
+    """The messy churn table run bare (`--target` and `--positive` only, with the PDF), then `reportgen
+    init` on it and a run with the config it wrote: one set of runs shared by the inference and init tests."""
+    folder = tmp_path_factory.mktemp("messy-runs")
+    messy_frame().to_csv(folder / "churn.csv", index=False)
+    bare = run_cli("run", "churn.csv", "--target", "churned", "--positive", "yes", "--out", "bare", cwd=folder)
+    assert bare.returncode == 0, bare.stderr
+    init = run_cli("init", "churn.csv", "--target", "churned", "--positive", "yes", cwd=folder)
+    assert init.returncode == 0, init.stderr
+    (folder / "churn.yaml").write_text(init.stdout, encoding="utf-8")
+    configured = run_cli("run", "--config", "churn.yaml", "--out", "configured", "--no-pdf", cwd=folder)
+    assert configured.returncode == 0, configured.stderr
+    return {
+        "folder": folder,
+        "yaml": init.stdout,
+        "bare": json.loads((folder / "bare" / "results.json").read_text(encoding="utf-8")),
+        "configured": json.loads((folder / "configured" / "results.json").read_text(encoding="utf-8")),
+    }

@@ -3,6 +3,8 @@ completed config and explained one decision per column."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -139,3 +141,39 @@ def test_semicolon_separated_file_is_read_as_such(tmp_path):
     assert any("';'" in w for w in inference.warnings)
     assert list(load(inference.config).frame.columns) == ["x", "y"]
 
+
+
+# The bare run end to end: every decision reaches results.json and the report's appendix
+
+
+def test_bare_run_explains_every_decision_in_results_json(messy_runs):
+    results = messy_runs["bare"]
+    columns = {c["column"]: c for c in results["preprocessing"]["columns"]}
+    expected = {"customer_id": "identifier", "signup_date": "date", "age": "numeric", "plan": "categorical",
+                "city": "categorical", "monthly_spend": "numeric", "support_calls": "numeric", "feedback": "text",
+                "region": "constant", "legacy_score": "empty", "refund_issued": "categorical", "churned": "outcome"}
+    assert {name: c["kind"] for name, c in columns.items()} == expected
+    assert all(c["reason"] for c in columns.values())
+    features = results["dataset"]["features"]
+    assert {"signup_date_age_days", "signup_date_month", "age", "city"} <= set(features)
+    assert {"feedback_length", "feedback_word_count"} & set(features)
+    assert not {"customer_id", "region", "legacy_score", "feedback", "signup_date"} & set(features)
+    warnings = " ".join(results["warnings"])
+    for text in ("customer_id as a row identifier", "age: numbers stored as text", "Dropped region",
+                 "Dropped legacy_score", "Probable leakage: Refund issued"):
+        assert text in warnings, text
+    assert [x["feature"] for x in results["preprocessing"]["leakage"]] == ["refund_issued"]
+    assert results["summary"]["caveats"][0].startswith("Refund issued alone separates")
+    assert results["settings"]["read"]["missing_markers"] == {"age": [" ", "?"]}
+
+
+def test_bare_run_report_shows_the_decisions_and_the_leakage(messy_runs):
+    from pypdf import PdfReader
+
+    reader = PdfReader(messy_runs["folder"] / "bare" / "report.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "How each column was used" in text
+    for phrase in ("a distinct text in every row", "free text", "the 19 most frequent kept", "Probable leakage",
+                   "Refund issued alone separates"):
+        assert phrase in text, phrase
+    assert "nan" not in re.findall(r"\bnan\b", text.lower())
