@@ -250,8 +250,12 @@ def distribution(before: pd.Series, after: pd.Series, rule: OutlierRule) -> Dist
 
 def vif_table(frame: pd.DataFrame, add_constant: bool) -> dict[str, float]:
     """VIF of each column; with `add_constant` the textbook (centred) one, else the uncentred
-    VIF of a regression through the origin."""
+    VIF of a regression through the origin. Both are unchanged when a column is rescaled, so each
+    is divided by its root mean square first: counts in the millions beside shares below one would
+    otherwise make the design matrix needlessly ill-conditioned."""
     matrix = frame.dropna().to_numpy(dtype=float)
+    scale = np.sqrt((matrix ** 2).mean(axis=0)) if len(matrix) else np.ones(matrix.shape[1])
+    matrix = matrix / np.where(scale > 0, scale, 1.0)
     if add_constant:
         matrix = np.column_stack([np.ones(len(matrix)), matrix])
     offset = 1 if add_constant else 0
