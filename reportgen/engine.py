@@ -30,6 +30,7 @@ from reportgen.interpret import interpret, singular
 from reportgen.load import load
 from reportgen.model import FittedModel, fit_models
 from reportgen.result import (
+    ColumnDecision,
     DatasetSummary,
     Preprocessing,
     Published,
@@ -97,6 +98,15 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, colu
         units=config.column_units(),
         notes=dict(config.notes),
     )
+
+
+def columns_as_used(decisions: list[ColumnDecision], data: CleanData) -> list[ColumnDecision]:
+    """The inference decisions, with the features that cleaning dropped later (for multicollinearity,
+    say) marked by the step that dropped them."""
+    dropped_by = {column: step.name.lower() for step in data.steps
+                  if step.name in ("Multicollinearity", "Constant columns", "Empty columns") for column in step.columns}
+    return [dataclasses.replace(d, use=f"dropped ({dropped_by[d.column]})")
+            if d.use == "feature" and d.column in dropped_by else d for d in decisions]
 
 
 def published_figures(config: DatasetConfig) -> Published | None:
@@ -187,7 +197,7 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
             reference_categories=data.reference_categories if config.logit.intercept
             and config.encoding.categorical == "onehot" and config.logit.categoricals else {},
             warnings=inference.warnings + data.warnings,
-            columns=inference.decisions,
+            columns=columns_as_used(inference.decisions, data),
             duplicates=data.duplicates,
             leakage=data.leakage,
         ),

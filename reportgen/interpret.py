@@ -476,19 +476,20 @@ def published_comparison(result: ReportResult, published: Published, rows: list[
     shared = [r for r in rows if r.model == first]
     balanced = " on a test set with as many positives as negatives" if published.balanced_test else ""
     method = f" ({published.method})" if published.method else ""
-    text = (f"{published.source[:1].upper()}{published.source[1:]} published {figures_text(shared, 'published')}"
+    text = (f"{published.source[:1].upper()}{published.source[1:]} reported {figures_text(shared, 'published')}"
             f"{balanced}{method}. Here the test set keeps the true {pct(d.positive_rate)} share of {d.positive_noun} "
             f"and none of its {d.test_rows:,} {d.unit} was used for training or tuning.")
     for name in dict.fromkeys(r.model for r in rows):
         own = [r for r in rows if r.model == name]
-        label = result.model(name).label.lower()
+        model = result.model(name)
         role = " (recommended)" if name == result.best_model else ""
-        text += f" The {label}{role} scores {figures_text(own, 'here')}"
+        text += f" The {model.label.lower()}{role} scores {figures_text(own, 'here')} at its decision threshold"
         comparable = [r for r in own if r.here_balanced is not None]
         if comparable:
-            text += (f"; re-weighted to equal class shares, as the published test set had, "
+            text += (f"; re-weighted to equal class shares, as the published test set had: "
                      f"{figures_text(comparable, 'here_balanced')}")
-        text += f": {gaps_text(own)} against the published figures."
+        text += (f" ({gaps_text(own)} against the published figures). Its ROC AUC, which depends on neither the "
+                 f"class shares nor the threshold, is {model.test.roc_auc:.3f}.")
     if published.balanced_test:
         text += (" Precision and accuracy depend on the class shares, so only the re-weighted figures compare "
                  f"with the published ones; the figures on the true share are what to expect on new {d.unit}.")
