@@ -176,14 +176,17 @@ def check_writable(out_dir: Path) -> None:
 @main.command()
 @click.option("--show", metavar="NAME", help="Print one preset's YAML, to copy as the start of your own config.")
 def presets(show: str | None) -> None:
-    """List the bundled dataset presets, one line each, with the file each is read from."""
+    """List the bundled dataset presets, one line each, and the folder of their files."""
     if show:
         click.echo(preset_path(show).read_text(encoding="utf-8"), nl=False)
         return
-    for name in preset_names():
+    names = preset_names()
+    width = max(map(len, names)) + 2
+    for name in names:
         config = load_config(preset_path(name))
-        click.echo(f"{name:<18} {config.title} [{config.data.name}, outcome {config.target.column}]")
-        click.echo(f"{'':<18} {preset_path(name)}")
+        click.echo(f"{name:<{width}}{config.title} [{config.data.name}, outcome {config.target.column} = "
+                   f"{config.target.positive}]")
+    click.echo(f"Preset files are in {preset_path(names[0]).parent}; `reportgen presets --show NAME` prints one.")
 
 
 @main.command()

@@ -98,14 +98,19 @@ def test_installed_command_exits_2_with_one_line(workdir, args, expected):
     assert_one_line_error(done.returncode, done.stdout, done.stderr, expected)
 
 
-def test_presets_lists_both_presets(workdir):
+def test_presets_lists_each_preset_on_one_line(workdir):
+    from reportgen.config import preset_path
+
     result = invoke("presets")
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    names, paths = lines[0::2], lines[1::2]
-    assert [line.split()[0] for line in names] == ["students", "students-course"]
-    assert all("ml_datasource.csv" in line and "purchased" in line for line in names)
-    assert all(Path(line.strip()).is_file() and line.strip().endswith(".yaml") for line in paths)
+    *lines, folder = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["audiobooks", "students", "students-course", "tiktok"]
+    expected = {"audiobooks": "[Audiobooks_data.csv, outcome bought_again = 1]",
+                "students": "[ml_datasource.csv, outcome purchased = 1]",
+                "students-course": "[ml_datasource.csv, outcome purchased = 1]",
+                "tiktok": "[tiktok_dataset.csv, outcome verified_status = verified]"}
+    assert all(line.endswith(expected[line.split()[0]]) for line in lines)
+    assert str(preset_path("tiktok").parent) in folder
 
 
 def test_presets_show_prints_a_loadable_config(workdir):

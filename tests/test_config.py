@@ -18,8 +18,8 @@ def one_line(error: pytest.ExceptionInfo) -> str:
     return message
 
 
-def test_bundled_presets_are_the_two_documented_ones():
-    assert preset_names() == ["students", "students-course"]
+def test_bundled_presets_are_the_documented_ones():
+    assert preset_names() == ["audiobooks", "students", "students-course", "tiktok"]
 
 
 @pytest.mark.parametrize("name", ["students", "students-course"])
