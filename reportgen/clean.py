@@ -88,6 +88,22 @@ def split_by_type(frame: pd.DataFrame, columns: list[str], declared: list[str]) 
     return numeric, categorical
 
 
+def categorical_by_config(columns: list[str], config: DatasetConfig) -> list[str]:
+    """Columns the config makes categorical: declared so, or a derived month or weekday."""
+    def derived_categorical(column: str) -> bool:
+        feature = config.derived_feature(column)
+        return feature is not None and feature.categorical
+
+    return [c for c in columns if config.column_type(c) == "categorical" or derived_categorical(c)]
+
+
+def uninformative(features: pd.DataFrame, columns: list[str], numeric: list[str]) -> tuple[list[str], list[str]]:
+    """Empty columns, and constant ones: a single value; for a category, missing counts as a value."""
+    empty = [c for c in columns if features[c].isna().all()]
+    constant = [c for c in columns if c not in empty and features[c].nunique(dropna=c in numeric) <= 1]
+    return empty, constant
+
+
 def parse_dates(values: pd.Series) -> pd.Series:
     """Dates as naive timestamps (UTC where a zone is given); what does not parse is missing.
     ISO 8601 first, as most exports write it; otherwise each value's own format (month first)."""
@@ -141,7 +157,7 @@ def add_derived(frame: pd.DataFrame, derived: list[DerivedFeature]) -> pd.DataFr
     return pd.DataFrame(columns, index=frame.index)
 
 
-def as_numbers(values: pd.Series) -> tuple[pd.Series, list[str]]:
+def declared_numbers(values: pd.Series) -> tuple[pd.Series, list[str]]:
     """A column declared numeric, as numbers; the values that are not numbers become missing."""
     if pd.api.types.is_numeric_dtype(values):
         return values, []
@@ -160,6 +176,8 @@ def as_categories(values: pd.Series) -> pd.Series:
 
 LEAKAGE_AUC = 0.97
 """A feature whose values alone rank the outcome this well (ROC AUC) is flagged as probable leakage."""
+TWIN_SHARE_WARNING = 0.1
+"""Warn when at least this share of the test rows has an identical row among the training rows."""
 
 
 def single_feature_auc(values: pd.Series, y: pd.Series, categorical: bool, seed: int) -> float:
@@ -214,7 +232,17 @@ def duplicates_step(found: Duplicates, rows: int, unit: str) -> PreprocessingSte
     return PreprocessingStep("Duplicate rows", description, rows, rows, [])
 
 
-TWIN_SHARE_WARNING = 0.1
+def duplicate_and_leakage_warnings(duplicates: Duplicates, leakage: list[Leakage], unit: str) -> list[str]:
+    found = []
+    if duplicates.test_rows and duplicates.test_rows_in_training / duplicates.test_rows >= TWIN_SHARE_WARNING:
+        found.append(f"{duplicates.test_rows_in_training / duplicates.test_rows:.0%} of the test rows have an "
+                     f"identical row among the training rows: a model that memorises training rows scores them "
+                     f"better than it would score new {unit}.")
+    for flag in leakage:
+        found.append(f"Probable leakage: {flag.label} alone separates the outcomes almost perfectly (ROC AUC "
+                     f"{flag.auc:.3f} on the training rows). Check that it is known before the outcome; if not, "
+                     f"list {flag.feature} under 'exclude'.")
+    return found
 
 
 def rows_within(frame: pd.DataFrame, rule: OutlierRule) -> pd.Series:
@@ -396,7 +424,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
                                        n_rows, n_rows, [column]))
 
     for column in [c for c in columns if config.column_type(c) == "numeric"]:
-        features[column], bad = as_numbers(features[column])
+        features[column], bad = declared_numbers(features[column])
         if bad:
             examples = ", ".join(repr(v) for v in bad[:5])
             steps.append(PreprocessingStep("Not numbers", f"{column}: values that are not numbers ({examples}) "
@@ -404,19 +432,14 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
             warnings.append(f"{column} is numeric but holds {examples}: treated as missing; declare them under "
                             f"'read.missing_markers' to say so explicitly.")
 
-    declared = [c for c in columns if config.column_type(c) == "categorical"
-                or (config.derived_feature(c) is not None and config.derived_feature(c).categorical)]
-    numeric, categorical = split_by_type(features, columns, declared)
-    empty = [c for c in columns if features[c].isna().all()]
-    if empty:
-        steps.append(PreprocessingStep("Empty columns", "Columns missing in every row carry no information and "
-                                       "were dropped.", n_rows, n_rows, empty))
-        warnings.append(f"Dropped empty column(s): {', '.join(empty)}.")
-    constant = [c for c in columns if c not in empty and features[c].nunique(dropna=c in numeric) <= 1]
-    if constant:
-        steps.append(PreprocessingStep("Constant columns", "Columns with a single value carry no information and were dropped.",
-                                       n_rows, n_rows, constant))
-        warnings.append(f"Dropped constant column(s): {', '.join(constant)}.")
+    numeric, categorical = split_by_type(features, columns, categorical_by_config(columns, config))
+    empty, constant = uninformative(features, columns, numeric)
+    for name, dropped, why in [("Empty columns", empty, "Columns missing in every row"),
+                               ("Constant columns", constant, "Columns with a single value")]:
+        if dropped:
+            steps.append(PreprocessingStep(name, f"{why} carry no information and were dropped.", n_rows, n_rows,
+                                           dropped))
+            warnings.append(f"Dropped {name.split()[0].lower()} column(s): {', '.join(dropped)}.")
     numeric = [c for c in numeric if c not in empty + constant]
     categorical = [c for c in categorical if c not in empty + constant]
     for column in categorical:
@@ -492,16 +515,8 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
 
     duplicates = duplicate_summary(features[candidates], outcome, x_test.index)
     steps.append(duplicates_step(duplicates, len(features), config.unit))
-    if duplicates.test_rows and duplicates.test_rows_in_training / duplicates.test_rows >= TWIN_SHARE_WARNING:
-        warnings.append(f"{duplicates.test_rows_in_training / duplicates.test_rows:.0%} of the test rows have an "
-                        f"identical row among the training rows: a model that memorises training rows scores them "
-                        f"better than it would score new {config.unit}.")
-
     leakage = leakage_flags(x_train, y_train, categorical, config)
-    for flag in leakage:
-        warnings.append(f"Probable leakage: {flag.label} alone separates the outcomes almost perfectly (ROC AUC "
-                        f"{flag.auc:.3f} on the training rows). Check that it is known before the outcome; if not, "
-                        f"list {flag.feature} under 'exclude'.")
+    warnings += duplicate_and_leakage_warnings(duplicates, leakage, config.unit)
 
     notes = encoding_notes(numeric, categorical, config, bool(len(missing_counts)))
     steps.append(PreprocessingStep("Encoding", " ".join(notes), len(features), len(features), categorical))

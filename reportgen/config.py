@@ -7,6 +7,7 @@ the engine knows nothing about any particular table.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Literal, Union
@@ -383,7 +384,8 @@ class DatasetConfig(Spec):
         if feature is not None:
             words = KIND_WORDS[feature.kind].format(reference=feature.reference or "the latest date")
             return f"{self.label(feature.column)} ({words})"
-        return str(column).replace("_", " ").capitalize()
+        words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(column)).replace("_", " ")
+        return words.capitalize()
 
     def derived_feature(self, name: str) -> DerivedFeature | None:
         return next((f for f in self.derived if f.name == name), None)

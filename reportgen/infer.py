@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportgen.clean import latest_date, parse_dates
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
 from reportgen.load import outcome_from, read_table
@@ -74,7 +75,8 @@ def is_marker(token: str) -> bool:
     return text in MARKER_WORDS or re.fullmatch(r"[\W_]*", text) is not None
 
 
-def as_numbers(text: pd.Series, read: ReadSpec) -> pd.Series:
+def parsed_numbers(text: pd.Series, read: ReadSpec) -> pd.Series:
+    """Text as numbers, with the file's thousands and decimal marks; what is not a number is missing."""
     stripped = text.str.strip()
     if read.thousands:
         stripped = stripped.str.replace(read.thousands, "", regex=False)
@@ -118,14 +120,16 @@ def plan_text(name: str, values: pd.Series, read: ReadSpec, rows: int) -> Column
     if non_markers.empty:
         found = f"only the missing-value marker(s) {quoted(markers)}" if markers else "missing in every row"
         return ColumnPlan("empty", "left out", found)
-    numbers = as_numbers(non_markers, read)
+    numbers = parsed_numbers(non_markers, read)
     if numbers.notna().all():
         count = int(present.isin(markers).sum())
         if numbers.nunique() == 1 and count == 0 and len(present) == rows:
             return ColumnPlan("constant", "left out", f"the same value ({non_markers.iloc[0]}) in every row")
         blank = rows - len(present)
-        found = (f"numbers stored as text: {quoted(markers)} read as missing ({count:,} values"
-                 + (f"; {blank:,} more were blank or a standard marker such as 'n/a')" if blank else ")"))
+        found = "numbers stored as text"
+        if markers:
+            found += (f": {quoted(markers)} read as missing ({count:,} values"
+                      + (f"; {blank:,} more were blank or a standard marker such as 'n/a')" if blank else ")"))
         return ColumnPlan("numeric", "feature", found, markers=markers, warning=f"{name}: {found}.")
     distinct = non_markers.nunique()
     words = non_markers.str.split().str.len().mean()
@@ -135,8 +139,6 @@ def plan_text(name: str, values: pd.Series, read: ReadSpec, rows: int) -> Column
                           f"free text ({words:.1f} words on average, {distinct / len(non_markers):.0%} distinct): "
                           f"used through its length and word count", derived=derived)
     if non_markers.str.match(DATE_PATTERN).mean() >= DATE_SHARE:
-        from reportgen.clean import latest_date, parse_dates
-
         parsed = parse_dates(non_markers)
         if parsed.notna().mean() >= DATE_SHARE:
             latest = latest_date(non_markers)
