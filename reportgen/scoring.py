@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +39,10 @@ class ScoringModel:
 
     def probabilities(self, features: pd.DataFrame) -> np.ndarray:
         pipeline = self.pipeline
-        scores = pipeline.predict_proba(features)[:, 1] if hasattr(pipeline, "predict_proba") \
-            else pipeline.decision_function(features)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+            scores = pipeline.predict_proba(features)[:, 1] if hasattr(pipeline, "predict_proba") \
+                else pipeline.decision_function(features)
         return self.calibrator.predict(scores), scores
 
 

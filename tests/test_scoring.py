@@ -127,6 +127,7 @@ def messy_run(tmp_path_factory):
     return folder, analysis
 
 
+@pytest.mark.filterwarnings("ignore:Found unknown categories")
 def test_scoring_derives_text_and_date_features_and_reads_markers(messy_run, tmp_path):
     folder, analysis = messy_run
     meta = load_model(folder).meta
