@@ -7,22 +7,22 @@ that the model stage fits inside each cross-validation fold, so no test row leak
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.model_selection import train_test_split
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 
-from reportgen.config import DatasetConfig, OutlierRule
+from reportgen.config import TEXT_KINDS, DatasetConfig, DerivedFeature, OutlierRule
 from reportgen.errors import ReportInputError
 from reportgen.load import LoadedData
-from reportgen.result import Distribution, PreprocessingStep, VifRow
+from reportgen.result import Distribution, Duplicates, Leakage, PreprocessingStep, VifRow
 
 HISTOGRAM_BINS = 30
 
@@ -45,52 +45,204 @@ class CleanData:
     rows_used: int
     reference_categories: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    derived: list[DerivedFeature] = field(default_factory=list)
+    """The derived features as computed (an age's reference date filled in), for scoring new rows."""
+    duplicates: Duplicates | None = None
+    leakage: list[Leakage] = field(default_factory=list)
 
     @property
     def features(self) -> list[str]:
         return self.columns
 
 
+def source_columns(config: DatasetConfig) -> set[str]:
+    """Text and date columns: never features themselves, they enter through their derived features."""
+    return {c for c, kind in config.types.items() if kind in ("text", "date")}
+
+
 def candidate_columns(frame: pd.DataFrame, config: DatasetConfig) -> list[str]:
-    left_out = {config.target.column, *config.id_columns, *config.exclude}
-    named = [*config.id_columns, *config.exclude, *config.categorical, *config.not_actionable]
-    unknown = [c for c in named if c not in frame.columns]
+    """The feature candidates in the table's order (derived features beside their source): the
+    config's `features`, or every column that is not the target, an id, excluded or a text/date source."""
+    named = [*config.id_columns, *config.exclude, *config.categorical, *config.not_actionable, *config.types,
+             *(config.features or [])]
+    unknown = [c for c in dict.fromkeys(named) if c not in frame.columns]
     if unknown:
         raise ReportInputError(
-            f"config names columns that are not in {config.data.name}: {', '.join(unknown)}"
+            f"config names columns that are not in {config.data.name}: {', '.join(map(str, unknown))}"
         )
+    sources = source_columns(config)
+    if config.features is not None:
+        wrong = [c for c in config.features if c in sources or c == config.target.column]
+        if wrong:
+            raise ReportInputError(f"'features' lists {', '.join(wrong)}: the target, text and date columns are not "
+                                   f"features (list a text or date column's derived features instead).")
+        chosen = set(config.features)
+        return [c for c in frame.columns if c in chosen]
+    left_out = {config.target.column, *config.id_columns, *config.exclude, *sources}
     return [c for c in frame.columns if c not in left_out]
-
-
-MIN_ROWS_FOR_ID_CHECK = 20
-
-
-ID_NAME = re.compile(r"(^|[_\s-])(id|key|uuid|no|number)$|^(id|#)$|^id[_\s-]", re.IGNORECASE)
-
-
-def id_like_columns(frame: pd.DataFrame, columns: list[str]) -> list[str]:
-    """Columns that name rows rather than describe them: a distinct value in every row that is
-    text, or whole numbers with an identifier's name or counting 1, 2, 3, ... A measure can be
-    distinct in every row too, so other numbers are kept."""
-    if len(frame) < MIN_ROWS_FOR_ID_CHECK:
-        return []
-    found = []
-    for column in columns:
-        values = frame[column]
-        if values.isna().any() or values.nunique() != len(frame):
-            continue
-        if not pd.api.types.is_numeric_dtype(values):
-            found.append(column)
-        elif pd.api.types.is_integer_dtype(values) and (
-                ID_NAME.search(str(column)) or values.max() - values.min() + 1 == len(values)):
-            found.append(column)
-    return found
 
 
 def split_by_type(frame: pd.DataFrame, columns: list[str], declared: list[str]) -> tuple[list[str], list[str]]:
     numeric = [c for c in columns if c not in declared and pd.api.types.is_numeric_dtype(frame[c])]
     categorical = [c for c in columns if c not in numeric]
     return numeric, categorical
+
+
+def categorical_by_config(columns: list[str], config: DatasetConfig) -> list[str]:
+    """Columns the config makes categorical: declared so, or a derived month or weekday."""
+    def derived_categorical(column: str) -> bool:
+        feature = config.derived_feature(column)
+        return feature is not None and feature.categorical
+
+    return [c for c in columns if config.column_type(c) == "categorical" or derived_categorical(c)]
+
+
+def uninformative(features: pd.DataFrame, columns: list[str], numeric: list[str]) -> tuple[list[str], list[str]]:
+    """Empty columns, and constant ones: a single value; for a category, missing counts as a value."""
+    empty = [c for c in columns if features[c].isna().all()]
+    constant = [c for c in columns if c not in empty and features[c].nunique(dropna=c in numeric) <= 1]
+    return empty, constant
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Dates as naive timestamps (UTC where a zone is given); what does not parse is missing.
+    ISO 8601 first, as most exports write it; otherwise each value's own format (month first)."""
+    present = values.notna()
+    parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
+    if (parsed.isna() & present).any():
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    return parsed.dt.tz_localize(None)
+
+
+def latest_date(values: pd.Series):
+    parsed = parse_dates(values).dropna()
+    return parsed.max().date() if len(parsed) else None
+
+
+def derived_values(frame: pd.DataFrame, feature: DerivedFeature) -> pd.Series:
+    """One derived feature: a text's length or word count, a date's age in days, year, month or weekday.
+    A missing source gives a missing value, never 0."""
+    source = frame[feature.column]
+    if feature.kind in TEXT_KINDS:
+        text = source.astype("string")
+        counts = text.str.len() if feature.kind == "length" else text.str.split().str.len()
+        return counts.astype("Float64").astype(float)
+    dates = parse_dates(source)
+    if feature.kind == "age_days":
+        return (pd.Timestamp(feature.reference) - dates).dt.days.astype(float)
+    if feature.kind == "year":
+        return dates.dt.year.astype(float)
+    names = dates.dt.month_name() if feature.kind == "month" else dates.dt.day_name()
+    return names.str[:3].astype(object).where(dates.notna(), np.nan)
+
+
+def with_references(config: DatasetConfig, frame: pd.DataFrame) -> list[DerivedFeature]:
+    """The derived features with every age's reference date set (the latest date in its column)."""
+    return [f.model_copy(update={"reference": latest_date(frame[f.column])})
+            if f.kind == "age_days" and f.reference is None else f for f in config.derived]
+
+
+def add_derived(frame: pd.DataFrame, derived: list[DerivedFeature]) -> pd.DataFrame:
+    """The frame with each derived feature inserted right after its source column."""
+    clash = [f.name for f in derived if f.name in frame.columns]
+    if clash:
+        raise ReportInputError(f"derived feature name(s) {', '.join(clash)} already name a column of the table; "
+                               f"choose another 'name'.")
+    columns: dict[str, pd.Series] = {}
+    for column in frame.columns:
+        columns[column] = frame[column]
+        for feature in derived:
+            if feature.column == column:
+                columns[feature.name] = derived_values(frame, feature)
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def declared_numbers(values: pd.Series) -> tuple[pd.Series, list[str]]:
+    """A column declared numeric, as numbers; the values that are not numbers become missing."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values, []
+    numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce").astype(float)
+    bad = values[numbers.isna() & values.notna()]
+    return numbers, sorted(map(str, bad.unique()))
+
+
+def as_categories(values: pd.Series) -> pd.Series:
+    """Category labels as text, as scoring reads them: 3 and 3.0 are both '3'; missing stays missing."""
+    if not pd.api.types.is_numeric_dtype(values):
+        return values
+    text = values.map(lambda v: str(int(v)) if float(v).is_integer() else str(v), na_action="ignore")
+    return text.astype(object)
+
+
+LEAKAGE_AUC = 0.97
+"""A feature whose values alone rank the outcome this well (ROC AUC) is flagged as probable leakage."""
+TWIN_SHARE_WARNING = 0.1
+"""Warn when at least this share of the test rows has an identical row among the training rows."""
+
+
+def single_feature_auc(values: pd.Series, y: pd.Series, categorical: bool, seed: int) -> float:
+    """How well one feature alone separates the outcomes (ROC AUC, direction-free). A numeric column
+    is ranked by its values, missing ones as a level of their own; a categorical one by its categories'
+    outcome rates, each half of the rows scored with rates from the other half."""
+    if categorical:
+        text = values.astype(str).to_numpy()
+        scores = np.full(len(values), float(y.mean()))
+        y_values = y.to_numpy()
+        for fit, score in StratifiedKFold(2, shuffle=True, random_state=seed).split(text, y_values):
+            rates = pd.Series(y_values[fit]).groupby(text[fit]).mean()
+            scores[score] = pd.Series(text[score]).map(rates).fillna(y_values[fit].mean()).to_numpy()
+    else:
+        numbers = values.astype(float)
+        scores = numbers.fillna(numbers.min() - 1 if numbers.notna().any() else 0).to_numpy()
+    auc = roc_auc_score(y, scores)
+    return float(max(auc, 1 - auc))
+
+
+def leakage_flags(x: pd.DataFrame, y: pd.Series, categorical: list[str], config: DatasetConfig) -> list[Leakage]:
+    found = []
+    for column in x.columns:
+        auc = single_feature_auc(x[column], y, column in categorical, config.seed)
+        if auc >= LEAKAGE_AUC:
+            found.append(Leakage(feature=column, label=config.label(column), auc=round(auc, 4)))
+    return found
+
+
+def duplicate_summary(features: pd.DataFrame, outcome: pd.Series, test_index: pd.Index) -> Duplicates:
+    """Rows whose features repeat an earlier row's exactly, those among them with both outcomes, and
+    test rows with an identical row in training."""
+    keys = pd.util.hash_pandas_object(features, index=False)
+    repeated = keys.duplicated(keep="first")
+    outcomes = outcome.groupby(keys).nunique()
+    in_test = keys.index.isin(test_index)
+    return Duplicates(
+        rows=int(repeated.sum()),
+        conflicting=int(keys[keys.duplicated(keep=False)].map(outcomes).gt(1).sum()),
+        test_rows_in_training=int(keys[in_test].isin(set(keys[~in_test])).sum()),
+        test_rows=int(in_test.sum()),
+    )
+
+
+def duplicates_step(found: Duplicates, rows: int, unit: str) -> PreprocessingStep:
+    if not found.rows:
+        return PreprocessingStep("Duplicate rows", "No row repeats another row's features.", rows, rows, [])
+    description = (f"{found.rows:,} rows ({found.rows / rows:.1%}) repeat another row's features exactly; "
+                   f"{found.conflicting:,} rows sit in groups of identical features with both outcomes. They are kept "
+                   f"(distinct {unit} can look alike). {found.test_rows_in_training:,} of the {found.test_rows:,} test "
+                   f"rows have an identical row among the training rows.")
+    return PreprocessingStep("Duplicate rows", description, rows, rows, [])
+
+
+def duplicate_and_leakage_warnings(duplicates: Duplicates, leakage: list[Leakage], unit: str) -> list[str]:
+    found = []
+    if duplicates.test_rows and duplicates.test_rows_in_training / duplicates.test_rows >= TWIN_SHARE_WARNING:
+        found.append(f"{duplicates.test_rows_in_training / duplicates.test_rows:.0%} of the test rows have an "
+                     f"identical row among the training rows: a model that memorises training rows scores them "
+                     f"better than it would score new {unit}.")
+    for flag in leakage:
+        found.append(f"Probable leakage: {flag.label} alone separates the outcomes almost perfectly (ROC AUC "
+                     f"{flag.auc:.3f} on the training rows). Check that it is known before the outcome; if not, "
+                     f"list {flag.feature} under 'exclude'.")
+    return found
 
 
 def rows_within(frame: pd.DataFrame, rule: OutlierRule) -> pd.Series:
@@ -126,8 +278,12 @@ def distribution(before: pd.Series, after: pd.Series, rule: OutlierRule) -> Dist
 
 def vif_table(frame: pd.DataFrame, add_constant: bool) -> dict[str, float]:
     """VIF of each column; with `add_constant` the textbook (centred) one, else the uncentred
-    VIF of a regression through the origin."""
+    VIF of a regression through the origin. Both are unchanged when a column is rescaled, so each
+    is divided by its root mean square first: counts in the millions beside shares below one would
+    otherwise make the design matrix needlessly ill-conditioned."""
     matrix = frame.dropna().to_numpy(dtype=float)
+    scale = np.sqrt((matrix ** 2).mean(axis=0)) if len(matrix) else np.ones(matrix.shape[1])
+    matrix = matrix / np.where(scale > 0, scale, 1.0)
     if add_constant:
         matrix = np.column_stack([np.ones(len(matrix)), matrix])
     offset = 1 if add_constant else 0
@@ -166,6 +322,10 @@ def most_frequent(values: pd.Series) -> str:
     return str(counts.index[0])
 
 
+NATIVE_MAX_CATEGORIES = 250
+"""Histogram gradient boosting splits on at most 255 category codes per column."""
+
+
 def feature_encoder(
     numeric: list[str],
     categorical: list[str],
@@ -188,12 +348,14 @@ def feature_encoder(
     def encoder(column: str):
         if native:
             return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1,
-                                  min_frequency=config.encoding.native_min_frequency or None)
+                                  min_frequency=config.encoding.native_min_frequency or None,
+                                  max_categories=NATIVE_MAX_CATEGORIES)
         if config.encoding.categorical == "ordinal":
             return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=config.encoding.unknown_code)
         return OneHotEncoder(
             drop=[reference[column]] if reference else None,
             min_frequency=config.encoding.min_frequency or None,
+            max_categories=config.encoding.max_categories,
             handle_unknown="infrequent_if_exist",
             sparse_output=False,
         )
@@ -227,8 +389,21 @@ def encoding_notes(numeric: list[str], categorical: list[str], config: DatasetCo
         else:
             share = config.encoding.min_frequency
             rare = f"; categories under {share:.0%} of training rows grouped as 'other'" if share else ""
-            notes.append(f"{column}: one-hot encoded{rare}; categories unseen in training join 'other'.")
+            cap = config.encoding.max_categories
+            capped = f"; at most {cap} categories kept (the most frequent, 'other' included)" if cap else ""
+            notes.append(f"{column}: one-hot encoded{rare}{capped}; categories unseen in training join 'other'.")
     return notes
+
+
+def read_description(data: LoadedData, config: DatasetConfig) -> str:
+    read = config.read
+    text = f"Read {data.rows_read:,} rows and {data.frame.shape[1]} columns"
+    if not read.header:
+        text += " (no header row: the columns are named by the config)"
+    markers = [f"{c} {', '.join(repr(m) for m in values)}" for c, values in read.missing_markers.items()]
+    if markers:
+        text += f"; read as missing: {'; '.join(markers)}"
+    return text + "."
 
 
 def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
@@ -236,21 +411,22 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     steps: list[PreprocessingStep] = []
     warnings: list[str] = list(data.warnings)
     n_rows = len(frame)
-    steps.append(PreprocessingStep("Read", f"Read {data.rows_read:,} rows and {frame.shape[1]} columns.",
-                                   data.rows_read, n_rows, list(map(str, data.frame.columns))))
+    steps.append(PreprocessingStep("Read", read_description(data, config), data.rows_read, n_rows,
+                                   list(map(str, data.frame.columns))))
 
+    derived = with_references(config, frame) if config.derived else []
+    if derived:
+        frame = add_derived(frame, derived)
+        listed = "; ".join(f"{f.name}: {f.describe()}" for f in derived)
+        steps.append(PreprocessingStep("Derived features", f"Computed {listed}.", n_rows, n_rows,
+                                       [f.name for f in derived]))
     columns = candidate_columns(frame, config)
-    left_out = [c for c in frame.columns if c not in columns and c != config.target.column]
+    used_sources = {f.column for f in derived}
+    left_out = [c for c in frame.columns if c not in columns and c != config.target.column
+                and c not in used_sources and config.derived_feature(c) is None]
     if left_out:
         steps.append(PreprocessingStep("Excluded columns", "Identifiers and excluded columns are not features.",
                                        n_rows, n_rows, left_out))
-    identifiers = id_like_columns(frame, columns)
-    if identifiers:
-        columns = [c for c in columns if c not in identifiers]
-        steps.append(PreprocessingStep("Identifier columns", "A distinct value in every row: these name rows, they "
-                                       "do not describe them, so they are not features.", n_rows, n_rows, identifiers))
-        warnings.append(f"Left out {', '.join(identifiers)} as row identifiers (a distinct value in every row); "
-                        f"list them under 'id_columns' in a config to say so explicitly.")
     features = frame[columns].copy()
 
     for column, value in config.missing.fill.items():
@@ -261,16 +437,36 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         steps.append(PreprocessingStep("Declared fill", f"{filled} missing values of {column} set to '{value}'.",
                                        n_rows, n_rows, [column]))
 
-    numeric, categorical = split_by_type(features, columns, config.categorical)
-    constant = [c for c in columns if features[c].nunique(dropna=True) <= 1]
-    if constant:
-        numeric = [c for c in numeric if c not in constant]
-        categorical = [c for c in categorical if c not in constant]
-        steps.append(PreprocessingStep("Constant columns", "Columns with a single value carry no information and were dropped.",
-                                       n_rows, n_rows, constant))
-        warnings.append(f"Dropped constant column(s): {', '.join(constant)}.")
+    for column in [c for c in columns if config.column_type(c) == "numeric"]:
+        features[column], bad = declared_numbers(features[column])
+        if bad:
+            examples = ", ".join(repr(v) for v in bad[:5])
+            steps.append(PreprocessingStep("Not numbers", f"{column}: values that are not numbers ({examples}) "
+                                           f"treated as missing.", n_rows, n_rows, [column]))
+            warnings.append(f"{column} is numeric but holds {examples}: treated as missing; declare them under "
+                            f"'read.missing_markers' to say so explicitly.")
+
+    numeric, categorical = split_by_type(features, columns, categorical_by_config(columns, config))
+    empty, constant = uninformative(features, columns, numeric)
+    for name, dropped, why in [("Empty columns", empty, "Columns missing in every row"),
+                               ("Constant columns", constant, "Columns with a single value")]:
+        if dropped:
+            steps.append(PreprocessingStep(name, f"{why} carry no information and were dropped.", n_rows, n_rows,
+                                           dropped))
+            warnings.append(f"Dropped {name.split()[0].lower()} column(s): {', '.join(dropped)}.")
+    numeric = [c for c in numeric if c not in empty + constant]
+    categorical = [c for c in categorical if c not in empty + constant]
+    for column in categorical:
+        features[column] = as_categories(features[column])
 
     keep = pd.Series(True, index=features.index)
+    if config.missing.drop_rows:
+        complete = features[numeric + categorical].notna().all(axis=1)
+        incomplete = [c for c in numeric + categorical if features[c].isna().any()]
+        steps.append(PreprocessingStep("Incomplete rows", f"Dropped {int((~complete).sum()):,} rows with a missing "
+                                       f"feature value, as configured (missing.drop_rows).", n_rows,
+                                       int(complete.sum()), incomplete))
+        keep &= complete
     for rule in config.outliers:
         if rule.column not in features.columns:
             raise ReportInputError(f"outlier rule names column '{rule.column}', which is not a feature.")
@@ -288,6 +484,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
 
     vif_rows, collinear = drop_collinear(features[numeric], config.vif.threshold, config.vif.add_constant)
     correlation = correlation_matrix(features[numeric])
+    candidates = [c for c in features.columns if c in numeric or c in categorical]
     if collinear:
         listed = ", ".join(f"{r.feature} (VIF {r.vif:.1f})" for r in vif_rows if r.dropped)
         steps.append(PreprocessingStep("Multicollinearity",
@@ -330,6 +527,11 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         f"{len(x_test):,} test rows ({y_test.mean():.1%} positive).",
         len(features), len(features), []))
 
+    duplicates = duplicate_summary(features[candidates], outcome, x_test.index)
+    steps.append(duplicates_step(duplicates, len(features), config.unit))
+    leakage = leakage_flags(x_train, y_train, categorical, config)
+    warnings += duplicate_and_leakage_warnings(duplicates, leakage, config.unit)
+
     notes = encoding_notes(numeric, categorical, config, bool(len(missing_counts)))
     steps.append(PreprocessingStep("Encoding", " ".join(notes), len(features), len(features), categorical))
     reference = {c: most_frequent(x_train[c]) for c in categorical}
@@ -338,4 +540,5 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         numeric=numeric, categorical=categorical, columns=ordered, steps=steps, vif=vif_rows,
         distributions=distributions, correlation=correlation, encoding=notes,
         rows_used=len(features), reference_categories=reference, warnings=warnings,
+        derived=derived, duplicates=duplicates, leakage=leakage,
     )

@@ -178,14 +178,35 @@ def check_writable(out_dir: Path) -> None:
 @main.command()
 @click.option("--show", metavar="NAME", help="Print one preset's YAML, to copy as the start of your own config.")
 def presets(show: str | None) -> None:
-    """List the bundled dataset presets, one line each, with the file each is read from."""
+    """List the bundled dataset presets, one line each, and the folder of their files."""
     if show:
         click.echo(preset_path(show).read_text(encoding="utf-8"), nl=False)
         return
-    for name in preset_names():
+    names = preset_names()
+    width = max(map(len, names)) + 2
+    for name in names:
         config = load_config(preset_path(name))
-        click.echo(f"{name:<18} {config.title} [{config.data.name}, outcome {config.target.column}]")
-        click.echo(f"{'':<18} {preset_path(name)}")
+        click.echo(f"{name:<{width}}{config.title} [{config.data.name}, outcome {config.target.column} = "
+                   f"{config.target.positive}]")
+    click.echo(f"Preset files are in {preset_path(names[0]).parent}; `reportgen presets --show NAME` prints one.")
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--target", required=True, metavar="COLUMN", help="The outcome column.")
+@click.option("--positive", metavar="LABEL", help="The outcome value that counts as converting (needed for text "
+              "labels such as yes/no).")
+def init(data: Path, target: str, positive: str | None) -> None:
+    """Write a config inferred from DATA to stdout, with a comment on each decision.
+
+    \b
+    Example:
+      reportgen init customers.csv --target churned --positive yes > churn.yaml
+      reportgen run --config churn.yaml        # the same report as the bare run, now editable
+    """
+    from reportgen.init import init_config
+
+    click.echo(init_config(data, target, positive), nl=False)
 
 
 @main.command()

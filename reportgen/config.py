@@ -7,6 +7,8 @@ the engine knows nothing about any particular table.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 from typing import Literal, Union
 
@@ -24,12 +26,75 @@ class Spec(BaseModel):
 
 
 class ReadSpec(Spec):
-    delimiter: str = ","
+    # Markers are matched as the file spells them: a YAML number (8.91) is read as its text ('8.91').
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    delimiter: str = Field(",", min_length=1)
     encoding: str = "utf-8"
+    header: bool = Field(True, description="False: the file has no header row; name its columns under 'columns'.")
+    columns: list[str] | None = Field(
+        None, description="Column names in the file's order: needed without a header, they replace the header's "
+        "names otherwise.")
     keep_default_na: bool = Field(
         True, description="False keeps strings such as 'NA' (Namibia) as values, not missing."
     )
-    na_values: list[str] = Field(default_factory=list)
+    na_values: list[str] = Field(default_factory=list, description="Values that mean 'missing' in every column.")
+    missing_markers: dict[str, list[str]] = Field(
+        default_factory=dict, description="Values that mean 'missing' in one column, e.g. {age: ['?', ' ']} or "
+        "{review_score: ['8.91']} for a filled-in default.")
+    decimal: str = Field(".", min_length=1, max_length=1)
+    thousands: str | None = Field(None, min_length=1, max_length=1)
+
+    @model_validator(mode="after")
+    def _columns_named_without_a_header(self) -> "ReadSpec":
+        if not self.header and not self.columns:
+            raise ValueError("a file without a header ('header: false') needs its column names under 'columns'")
+        if self.columns and len(set(self.columns)) != len(self.columns):
+            repeated = sorted({c for c in self.columns if self.columns.count(c) > 1})
+            raise ValueError(f"'columns' names {', '.join(repeated)} more than once")
+        return self
+
+
+ColumnType = Literal["numeric", "categorical", "text", "date"]
+DerivedKind = Literal["length", "word_count", "age_days", "year", "month", "weekday"]
+TEXT_KINDS = ("length", "word_count")
+DATE_KINDS = ("age_days", "year", "month", "weekday")
+CATEGORICAL_KINDS = ("month", "weekday")
+KIND_WORDS = {"length": "characters", "word_count": "words", "age_days": "days before {reference}",
+              "year": "year", "month": "month", "weekday": "day of the week"}
+KIND_UNITS = {"length": "character", "word_count": "word", "age_days": "day", "year": "year"}
+
+
+class DerivedFeature(Spec):
+    """A feature computed from a text or date column: text -> length or word count; date -> its age in
+    days, year, month or day of the week."""
+
+    column: str
+    kind: DerivedKind
+    name: str | None = Field(None, description="The feature's name; default '<column>_<kind>'.")
+    reference: date | None = Field(
+        None, description="age_days only: the date ages are counted back to; default the latest date in the "
+        "column (fixed in the saved model so new rows are scored the same way).")
+
+    @model_validator(mode="after")
+    def _named_and_consistent(self) -> "DerivedFeature":
+        if self.reference is not None and self.kind != "age_days":
+            raise ValueError(f"'reference' applies to kind age_days only, not {self.kind}")
+        if self.name is None:
+            self.name = f"{self.column}_{self.kind}"
+        return self
+
+    @property
+    def categorical(self) -> bool:
+        return self.kind in CATEGORICAL_KINDS
+
+    def describe(self) -> str:
+        """What the feature holds, e.g. 'number of words in feedback' or 'days from signup to 2024-06-30'."""
+        if self.kind == "age_days":
+            return f"days from {self.column} to {self.reference or 'the latest date in it'}"
+        what = {"length": "number of characters in", "word_count": "number of words in", "year": "year of",
+                "month": "month of", "weekday": "day of the week of"}[self.kind]
+        return f"{what} {self.column}"
 
 
 class TargetSpec(Spec):
@@ -67,6 +132,7 @@ class MissingSpec(Spec):
     )
     numeric: Literal["median", "mean"] = "median"
     categorical_fill: str = "(missing)"
+    drop_rows: bool = Field(False, description="Drop rows with a missing feature value instead of imputing it.")
 
 
 class VifSpec(Spec):
@@ -85,6 +151,9 @@ class EncodingSpec(Spec):
     native_min_frequency: float = Field(
         0.005, ge=0, lt=1, description="For models that split on categories themselves (gradient boosting): "
         "categories rarer than this share are grouped; finer than min_frequency, as they add no columns.")
+    max_categories: int | None = Field(
+        None, ge=2, description="One-hot: keep at most this many categories per column (the most frequent, "
+        "'other' counting as one); for high-cardinality columns.")
 
 
 class SplitSpec(Spec):
@@ -162,6 +231,29 @@ class ValueSpec(Spec):
         return self.value_per_conversion is not None and self.cost_per_contact is not None
 
 
+PublishedMetric = Literal["accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc"]
+
+
+class PublishedSpec(Spec):
+    """Figures another analysis of the same data published, for the report to set beside its own."""
+
+    source: str = Field(description="Who published them, e.g. 'the course's logistic regression'.")
+    method: str = Field("", description="How they were measured, e.g. 'upsampled before the split, so copies of "
+                        "training rows sit in the test set'.")
+    balanced_test: bool = Field(False, description="Their test set had as many positives as negatives.")
+    model: str | None = Field(None, description="This run's model that matches theirs (also compared: the "
+                              "recommended one).")
+    metrics: dict[PublishedMetric, float] = Field(min_length=1)
+
+    @field_validator("metrics")
+    @classmethod
+    def _shares(cls, metrics: dict[str, float]) -> dict[str, float]:
+        outside = [k for k, v in metrics.items() if not 0 <= v <= 1]
+        if outside:
+            raise ValueError(f"give {', '.join(outside)} as a share between 0 and 1 (0.82, not 82)")
+        return metrics
+
+
 HEX_COLOR = r"^#[0-9a-fA-F]{6}$"
 
 
@@ -210,8 +302,15 @@ class DatasetConfig(Spec):
     read: ReadSpec = Field(default_factory=ReadSpec)
     target: TargetSpec
     id_columns: list[str] = Field(default_factory=list)
+    features: list[str] | None = Field(
+        None, description="Use only these columns (table columns or derived features); by default every column "
+        "that is not the target, an id, excluded, or a text or date column (those enter through 'derived').")
     exclude: list[str] = Field(default_factory=list)
-    categorical: list[str] = Field(default_factory=list)
+    categorical: list[str] = Field(default_factory=list, description="Shorthand for 'types: {column: categorical}'.")
+    types: dict[str, ColumnType] = Field(
+        default_factory=dict, description="numeric, categorical, text or date per column; undeclared columns are "
+        "inferred from the data (the report's appendix says how).")
+    derived: list[DerivedFeature] = Field(default_factory=list)
     labels: dict[str, str] = Field(default_factory=dict)
     units: dict[str, str] = Field(
         default_factory=dict, description="What one unit of a numeric column is, for sentences: "
@@ -238,11 +337,35 @@ class DatasetConfig(Spec):
     value: ValueSpec = Field(default_factory=ValueSpec)
     seed: int = 365
     theme: ThemeSpec = Field(default_factory=ThemeSpec)
+    published: PublishedSpec | None = Field(
+        None, description="Figures a published analysis of this data reported; the report compares its own with them.")
 
     @model_validator(mode="after")
     def _profit_needs_values(self) -> "DatasetConfig":
         if self.threshold.metric == "profit" and not self.value.given:
             raise ValueError("threshold.metric 'profit' needs value.value_per_conversion and value.cost_per_contact")
+        return self
+
+    @model_validator(mode="after")
+    def _columns_consistent(self) -> "DatasetConfig":
+        for column in self.categorical:
+            if self.types.get(column, "categorical") != "categorical":
+                raise ValueError(f"'{column}' is listed under 'categorical' but typed {self.types[column]} under 'types'")
+        for feature in self.derived:
+            declared = self.types.get(feature.column)
+            needed = "text" if feature.kind in TEXT_KINDS else "date"
+            if declared != needed:
+                raise ValueError(f"derived feature '{feature.name}' (kind {feature.kind}) needs column "
+                                 f"'{feature.column}' typed {needed} under 'types' (types: {{{feature.column}: {needed}}})")
+        names = [f.name for f in self.derived]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"derived feature name(s) used twice: {', '.join(repeated)}; give each a distinct 'name'")
+        both = sorted(set(self.features or []) & {*self.exclude, *self.id_columns})
+        if both:
+            raise ValueError(f"{', '.join(both)} listed both under 'features' and under 'exclude'/'id_columns'")
+        if self.published and self.published.model and self.published.model not in [m.name for m in self.models]:
+            raise ValueError(f"published.model '{self.published.model}' is not among the configured models")
         return self
 
     @field_validator("models")
@@ -261,7 +384,29 @@ class DatasetConfig(Spec):
         return models
 
     def label(self, column: str) -> str:
-        return self.labels.get(column, column.replace("_", " ").capitalize())
+        if column in self.labels:
+            return self.labels[column]
+        feature = self.derived_feature(column)
+        if feature is not None:
+            words = KIND_WORDS[feature.kind].format(reference=feature.reference or "the latest date")
+            return f"{self.label(feature.column)} ({words})"
+        words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(column)).replace("_", " ")
+        return words.capitalize()
+
+    def derived_feature(self, name: str) -> DerivedFeature | None:
+        return next((f for f in self.derived if f.name == name), None)
+
+    def column_type(self, column: str) -> str | None:
+        """The declared type of a column ('categorical' list or 'types'), or None when undeclared."""
+        if column in self.categorical:
+            return "categorical"
+        return self.types.get(column)
+
+    def column_units(self) -> dict[str, str]:
+        """What one unit of a column is: the config's `units`, plus characters, words and days for derived
+        features it does not name."""
+        defaults = {f.name: KIND_UNITS[f.kind] for f in self.derived if f.kind in KIND_UNITS}
+        return {**defaults, **self.units}
 
     def one_job_each(self) -> "DatasetConfig":
         """This config with one job per search: for work already spread over the workers."""
@@ -270,7 +415,7 @@ class DatasetConfig(Spec):
 
 def _describe_validation_error(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    where = ".".join(str(part) for part in first["loc"] if part != "[key]") or "(top level)"
     return f"key '{where}': {first['msg']}"
 
 

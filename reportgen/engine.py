@@ -25,10 +25,21 @@ from reportgen.evaluate import (
     model_result,
     tree_summary,
 )
+from reportgen.infer import infer
 from reportgen.interpret import interpret, singular
 from reportgen.load import load
 from reportgen.model import FittedModel, fit_models
-from reportgen.result import DatasetSummary, Preprocessing, ReportResult, RunInfo, Theme, ThresholdResult, to_json
+from reportgen.result import (
+    ColumnDecision,
+    DatasetSummary,
+    Preprocessing,
+    Published,
+    ReportResult,
+    RunInfo,
+    Theme,
+    ThresholdResult,
+    to_json,
+)
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.logit import summarise_logit
 
@@ -42,6 +53,8 @@ class Analysis:
     clean: CleanData
     calibrator: object = None
     """Isotonic map from the recommended model's scores to probabilities."""
+    config: DatasetConfig | None = None
+    """The config as completed from the data (every column declared)."""
 
     @property
     def best(self) -> FittedModel:
@@ -82,9 +95,27 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, colu
         feature_labels={str(c): config.label(str(c)) for c in columns},
         train_rows=len(data.x_train),
         test_rows=len(data.x_test),
-        units=dict(config.units),
+        units=config.column_units(),
         notes=dict(config.notes),
     )
+
+
+def columns_as_used(decisions: list[ColumnDecision], data: CleanData) -> list[ColumnDecision]:
+    """The inference decisions, with the features that cleaning dropped later (for multicollinearity,
+    say) marked by the step that dropped them."""
+    dropped_by = {column: step.name.lower() for step in data.steps
+                  if step.name in ("Multicollinearity", "Constant columns", "Empty columns") for column in step.columns}
+    return [dataclasses.replace(d, use=f"dropped ({dropped_by[d.column]})")
+            if d.use == "feature" and d.column in dropped_by else d for d in decisions]
+
+
+def published_figures(config: DatasetConfig) -> Published | None:
+    """The config's published figures; interpret sets this run's beside them."""
+    claims = config.published
+    if claims is None:
+        return None
+    return Published(source=claims.source, method=claims.method, balanced_test=claims.balanced_test,
+                     metrics=dict(claims.metrics), model=claims.model)
 
 
 def targeting(best: FittedModel, threshold: ThresholdResult, data: CleanData, config: DatasetConfig,
@@ -125,6 +156,8 @@ def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
 
 def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     with clock.stage("load"):
+        inference = infer(config)
+        config = inference.config
         loaded = load(config)
     with clock.stage("clean"):
         data = clean(loaded, config)
@@ -152,9 +185,10 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
         calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
         decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
-    notes = data.warnings + logit.warnings
+    notes = inference.warnings + data.warnings + logit.warnings
+    columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(
-        dataset=dataset_summary(config, loaded.rows_read, data, list(loaded.frame.columns)),
+        dataset=dataset_summary(config, loaded.rows_read, data, columns),
         preprocessing=Preprocessing(
             steps=data.steps,
             vif=data.vif,
@@ -164,7 +198,10 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
             encoding=data.encoding,
             reference_categories=data.reference_categories if config.logit.intercept
             and config.encoding.categorical == "onehot" and config.logit.categoricals else {},
-            warnings=data.warnings,
+            warnings=inference.warnings + data.warnings,
+            columns=columns_as_used(inference.decisions, data),
+            duplicates=data.duplicates,
+            leakage=data.leakage,
         ),
         logit=logit,
         models=models,
@@ -177,11 +214,12 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         theme=theme_of(config),
         imbalance=imbalance_rows(fitted, config.search.scoring),
         threshold=thresholds[best],
+        published=published_figures(config),
         **decision,
     )
     with clock.stage("interpret"):
         result = interpret(result)
-    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator)
+    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config)
 
 
 def replace_outputs(staging: Path, out_dir: Path) -> None:
@@ -230,8 +268,8 @@ def run_report(
         with clock.stage("save model"):
             best = analysis.best
             save_model(staging, best.pipeline, analysis.calibrator, model_metadata(
-                config, best.name, best.label, result.threshold.value, analysis.clean.numeric,
-                analysis.clean.categorical))
+                analysis.config, best.name, best.label, result.threshold.value, analysis.clean.numeric,
+                analysis.clean.categorical, derived=analysis.clean.derived))
         if pdf:
             with clock.stage("pdf"):
                 render_pdf(html, staging / "report.pdf", base_dir=staging, template_dir=template_dir)

@@ -417,9 +417,9 @@ def make_figures(analysis, folder: Path, workers: int = 2) -> dict[str, str]:
     }
     tree = next((f for f in analysis.fitted if f.name == "decision_tree"), None)
     if tree is not None and result.tree is not None:
-        names = [readable_term(n, analysis.clean.categorical, analysis.clean.numeric)
-                 for n in tree.transformed_feature_names()]
-        drawers["decision_tree"] = lambda: decision_tree(result, tree.estimator, names)
+        tree_names = [readable_term(n, analysis.clean.categorical, analysis.clean.numeric)
+                      for n in tree.transformed_feature_names()]
+        drawers["decision_tree"] = lambda: decision_tree(result, tree.estimator, tree_names)
     names = list(drawers)
     drawn = Parallel(n_jobs=workers)(delayed(draw_and_save)(drawers[name], folder / f"{name}.png") for name in names)
     return {name: f"{folder.name}/{name}.png" for name, done in zip(names, drawn) if done}

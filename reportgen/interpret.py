@@ -11,7 +11,7 @@ import dataclasses
 import re
 from typing import NamedTuple
 
-from reportgen.result import Coefficient, ModelResult, Question, ReportResult, Summary
+from reportgen.result import Coefficient, Metrics, ModelResult, Published, PublishedRow, Question, ReportResult, Summary
 
 QUESTIONS = [
     "What is the LLR p-value of the logistic regression, and what does it tell us?",
@@ -59,7 +59,7 @@ def singular(noun: str) -> str:
 
 def metric_name(metric: str) -> str:
     """One name per metric across the report: 'average_precision' is PR AUC everywhere."""
-    return {"average_precision": "PR AUC", "roc_auc": "ROC AUC", "f1": "F1",
+    return {"average_precision": "PR AUC", "pr_auc": "PR AUC", "roc_auc": "ROC AUC", "f1": "F1",
             "balanced_accuracy": "balanced accuracy"}.get(metric, metric.replace("_", " "))
 
 
@@ -246,6 +246,8 @@ def answer_confusion(result: ReportResult) -> Answer:
         listed = [f"the {m.label.lower()} on {name} ({getattr(m.test, metric):.3f})"
                   for (metric, m), name in zip(leaders.items(), ("accuracy", "F1", "PR AUC"))]
         points.append(f"The leaders differ by metric ({join_words(listed)}): ranking by accuracy alone would mislead.")
+    if result.published is not None and result.published.comparison:
+        points.append(result.published.comparison)
     return Answer(short, points)
 
 
@@ -299,6 +301,12 @@ def improvement_actions(result: ReportResult) -> list[str]:
     d = result.dataset
     best = result.best
     actions = []
+    leaks = result.preprocessing.leakage
+    if leaks:
+        listed = [f"{x.label} (ROC AUC {x.auc:.3f} alone)" for x in leaks]
+        actions.append(f"Check {join_words(listed)} for leakage: a feature that alone separates the outcomes is "
+                       f"usually recorded after them. If it is, exclude it and re-run; the figures here are too good "
+                       f"to hold on new {d.unit}.")
     compared = {row.strategy for row in result.imbalance}
     if d.positive_rate < IMBALANCED_RATE and len(compared) < 2:
         actions.append(f"Handle the imbalance ({pct(d.positive_rate)} {d.positive_noun}): compare resampling "
@@ -408,6 +416,96 @@ def ensemble_comparison(result: ReportResult) -> str:
             f"{gain:+.3f} against the {best_single.label.lower()}: no gain, so the single model is recommended.")
 
 
+def rates(metrics: Metrics) -> tuple[float, float]:
+    """The share of positives found (TPR) and of negatives wrongly flagged (FPR), from the confusion matrix."""
+    (tn, fp), (fn, tp) = metrics.confusion_matrix
+    return tp / (tp + fn) if tp + fn else 0.0, fp / (fp + tn) if fp + tn else 0.0
+
+
+def figure_here(metrics: Metrics, metric: str) -> float:
+    if metric == "balanced_accuracy":
+        found, false_alarms = rates(metrics)
+        return (found + 1 - false_alarms) / 2
+    return float(getattr(metrics, metric))
+
+
+def figure_at_equal_shares(metrics: Metrics, metric: str) -> float | None:
+    """What the model would score on a test set with as many positives as negatives: found and
+    false-alarm rates do not depend on the class shares, precision and accuracy do. None where the
+    confusion matrix cannot say (PR AUC)."""
+    found, false_alarms = rates(metrics)
+    precision = found / (found + false_alarms) if found + false_alarms else 0.0
+    values = {
+        "accuracy": (found + 1 - false_alarms) / 2,
+        "balanced_accuracy": (found + 1 - false_alarms) / 2,
+        "precision": precision,
+        "recall": found,
+        "f1": 2 * precision * found / (precision + found) if precision + found else 0.0,
+        "roc_auc": metrics.roc_auc,
+    }
+    return values.get(metric)
+
+
+def published_rows(result: ReportResult, published: Published) -> list[PublishedRow]:
+    names = [n for n in dict.fromkeys([published.model, result.best_model]) if n and any(m.name == n for m in result.models)]
+    rows = []
+    for name in names:
+        test = result.model(name).test
+        for metric, value in published.metrics.items():
+            at_equal = figure_at_equal_shares(test, metric) if published.balanced_test else None
+            rows.append(PublishedRow(metric=metric, published=value, model=name,
+                                     here=round(figure_here(test, metric), 6),
+                                     here_balanced=None if at_equal is None else round(at_equal, 6)))
+    return rows
+
+
+def figures_text(rows: list[PublishedRow], attribute: str) -> str:
+    return join_words([f"{metric_name(r.metric)} {getattr(r, attribute):.3f}" for r in rows])
+
+
+def gaps_text(rows: list[PublishedRow]) -> str:
+    """'accuracy +0.041, recall -0.120' between this run's comparable figure and the published one."""
+    return join_words([f"{metric_name(r.metric)} {(r.here_balanced if r.here_balanced is not None else r.here) - r.published:+.3f}"
+                       for r in rows])
+
+
+def published_comparison(result: ReportResult, published: Published, rows: list[PublishedRow]) -> str:
+    """The published figures, this run's honest ones beside them, and on which footing they compare."""
+    d = result.dataset
+    first = rows[0].model
+    shared = [r for r in rows if r.model == first]
+    balanced = " on a test set with as many positives as negatives" if published.balanced_test else ""
+    method = f" ({published.method})" if published.method else ""
+    text = (f"{published.source[:1].upper()}{published.source[1:]} reported {figures_text(shared, 'published')}"
+            f"{balanced}{method}. Here the test set keeps the true {pct(d.positive_rate)} share of {d.positive_noun} "
+            f"and none of its {d.test_rows:,} {d.unit} was used for training or tuning.")
+    for name in dict.fromkeys(r.model for r in rows):
+        own = [r for r in rows if r.model == name]
+        model = result.model(name)
+        role = " (recommended)" if name == result.best_model else ""
+        text += f" The {model.label.lower()}{role} scores {figures_text(own, 'here')} at its decision threshold"
+        comparable = [r for r in own if r.here_balanced is not None]
+        if comparable:
+            text += (f"; re-weighted to equal class shares, as the published test set had: "
+                     f"{figures_text(comparable, 'here_balanced')}")
+        text += (f" ({gaps_text(own)} against the published figures). Its ROC AUC, which depends on neither the "
+                 f"class shares nor the threshold, is {model.test.roc_auc:.3f}.")
+    if published.balanced_test:
+        text += (" Precision and accuracy depend on the class shares, so only the re-weighted figures compare "
+                 f"with the published ones; the figures on the true share are what to expect on new {d.unit}.")
+    return text
+
+
+def with_published(result: ReportResult) -> Published | None:
+    published = result.published
+    if published is None:
+        return None
+    rows = published_rows(result, published)
+    if not rows:
+        return published
+    return dataclasses.replace(published, rows=rows, comparison=published_comparison(result, published, rows))
+
+
 ANSWERS = [answer_llr, answer_equation, answer_tree, answer_confusion, answer_use, answer_improve, answer_rely]
 
 
@@ -463,7 +561,10 @@ def recommended_action(result: ReportResult) -> str:
 def caveats(result: ReportResult) -> list[str]:
     """What an executive should keep in mind when reading this run's numbers."""
     d = result.dataset
-    found = ["The models find association, not cause: test a change with an experiment before rolling it out."]
+    found = [f"{x.label} alone separates {d.positive_noun} from {d.negative_noun} almost perfectly (ROC AUC "
+             f"{x.auc:.3f}): probably recorded after the outcome (leakage). Until that is checked, the models' "
+             f"figures overstate what they can do before the outcome." for x in result.preprocessing.leakage]
+    found.append("The models find association, not cause: test a change with an experiment before rolling it out.")
     timing = [x for x in result.drivers[:5] if not x.actionable]
     for x in timing:
         note = d.notes.get(x.feature, "marked as not actionable in the configuration")
@@ -491,5 +592,6 @@ def questions(result: ReportResult) -> list[Question]:
 
 def interpret(result: ReportResult) -> ReportResult:
     """The result with its summary and the seven answers filled in."""
-    with_summary = dataclasses.replace(result, summary=summary(result))
+    compared = dataclasses.replace(result, published=with_published(result))
+    with_summary = dataclasses.replace(compared, summary=summary(compared))
     return dataclasses.replace(with_summary, questions=questions(with_summary))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reportgen.config import DatasetConfig
+from reportgen.config import DatasetConfig, ReadSpec
 from reportgen.errors import ReportInputError
 
 
@@ -23,21 +23,17 @@ class LoadedData:
 
 
 def read_table(config: DatasetConfig) -> pd.DataFrame:
-    path = Path(config.data)
+    return read_csv_file(Path(config.data), config.read, hint="the config's 'data' key")
+
+
+def read_csv_file(path: Path, read: ReadSpec, hint: str = "the path", **options) -> pd.DataFrame:
+    """Read a CSV as the `read` options say: the one reader behind training, inference and scoring."""
     if not path.exists():
-        raise ReportInputError(f"data file not found: {path}. Check the path or the config's 'data' key.")
+        raise ReportInputError(f"data file not found: {path}. Check {hint}.")
     if not path.is_file():
         raise ReportInputError(f"{path} is a folder, not a CSV file; give the path of the file.")
-    read = config.read
     try:
-        frame = pd.read_csv(
-            path,
-            sep=read.delimiter,
-            encoding=read.encoding,
-            keep_default_na=read.keep_default_na,
-            na_values=read.na_values or None,
-            low_memory=False,
-        )
+        frame = pd.read_csv(path, **csv_options(path, read), low_memory=False, **options)
     except pd.errors.EmptyDataError:
         raise ReportInputError(f"{path} is empty; give a CSV with a header row and data rows.") from None
     except UnicodeDecodeError:
@@ -51,6 +47,37 @@ def read_table(config: DatasetConfig) -> pd.DataFrame:
     if frame.empty:
         raise ReportInputError(f"{path} has a header but no data rows; add rows and retry.")
     return frame
+
+
+def csv_options(path: Path, read: ReadSpec) -> dict:
+    """pandas.read_csv arguments for the read options: header or names, and missing markers per column."""
+    options = {"sep": read.delimiter, "encoding": read.encoding, "keep_default_na": read.keep_default_na,
+               "na_values": read.na_values or None, "decimal": read.decimal, "thousands": read.thousands}
+    if read.columns or read.missing_markers:
+        found = file_columns(path, read, options)
+        if read.columns and len(read.columns) != len(found):
+            raise ReportInputError(f"{path} has {len(found)} columns but 'read.columns' names {len(read.columns)}; "
+                                   f"name every column, in the file's order.")
+        names = read.columns or found
+        unknown = [c for c in read.missing_markers if c not in names]
+        if unknown:
+            raise ReportInputError(f"'read.missing_markers' names {', '.join(unknown)}, not a column of {path.name}; "
+                                   f"its columns are: {', '.join(map(str, names[:12]))}")
+        if read.missing_markers:
+            options["na_values"] = {c: [*read.na_values, *read.missing_markers.get(c, [])] for c in names}
+        if read.columns:
+            options.update(names=read.columns, header=0 if read.header else None)
+    return options
+
+
+def file_columns(path: Path, read: ReadSpec, options: dict) -> list[str]:
+    """The header's names, or as many positions as the first row has fields when there is no header."""
+    try:
+        first = pd.read_csv(path, sep=options["sep"], encoding=options["encoding"], header=0 if read.header else None,
+                            nrows=0 if read.header else 1, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ReportInputError(f"{path} is empty; give a CSV with data rows.") from None
+    return [str(c) for c in first.columns]
 
 
 TRUE_WORDS = {"true", "yes", "y", "on", "1"}
@@ -90,12 +117,22 @@ def outcome_from(frame: pd.DataFrame, config: DatasetConfig, source: str) -> tup
         warnings.append(f"{missing} rows have no value for '{target}' and were left out.")
     labels = labels.dropna()
     outcome = _positive_matches(labels, config.target.positive).astype(int)
-    found = sorted(map(str, labels.unique()))[:10]
+    distinct = labels.map(str).str.strip().unique()
+    found = sorted(distinct)[:10]
+    more = f" and {len(distinct) - 10} more" if len(distinct) > 10 else ""
+    if outcome.sum() == 0 and "positive" not in config.target.model_fields_set:
+        raise ReportInputError(
+            f"target column '{target}' holds the labels {', '.join(found)}{more}; name the one that counts as "
+            f"converting with --positive LABEL (or 'target.positive' in a config)."
+        )
     if outcome.sum() == 0:
         raise ReportInputError(
             f"positive label '{config.target.positive}' never occurs in '{target}'; "
-            f"labels found: {', '.join(found)}. Pass --positive LABEL."
+            f"labels found: {', '.join(found)}{more}. Pass --positive LABEL."
         )
+    if len(distinct) > 2:
+        warnings.append(f"'{target}' has {len(distinct)} labels; rows labelled '{config.target.positive}' count as "
+                        f"positive and the other {len(distinct) - 1} labels as negative.")
     if outcome.sum() == len(outcome):
         raise ReportInputError(
             f"every row of '{target}' is '{config.target.positive}'; a report needs both outcomes."

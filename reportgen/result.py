@@ -70,6 +70,41 @@ class Distribution:
 
 
 @dataclass
+class ColumnDecision:
+    """How one column of the table was read and used, and why."""
+
+    column: str
+    kind: str
+    """numeric, categorical, text, date, identifier, empty, constant, excluded or outcome."""
+    use: str
+    """'feature', 'outcome', 'left out', or the derived features made from it."""
+    reason: str
+    inferred: bool
+    """True when reportgen decided from the data; False when the config declared it."""
+
+
+@dataclass
+class Duplicates:
+    rows: int
+    """Rows whose features repeat an earlier row's exactly."""
+    conflicting: int
+    """Rows in groups of identical features that hold both outcomes."""
+    test_rows_in_training: int
+    """Test rows with an identical row among the training rows."""
+    test_rows: int
+
+
+@dataclass
+class Leakage:
+    """A feature that alone separates the outcomes almost perfectly: probably known only after the outcome."""
+
+    feature: str
+    label: str
+    auc: float
+    """ROC AUC of the feature alone on the training rows (direction-free)."""
+
+
+@dataclass
 class Preprocessing:
     steps: list[PreprocessingStep]
     vif: list[VifRow]
@@ -79,6 +114,9 @@ class Preprocessing:
     encoding: list[str]
     reference_categories: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    columns: list[ColumnDecision] = field(default_factory=list)
+    duplicates: Duplicates | None = None
+    leakage: list[Leakage] = field(default_factory=list)
 
 
 @dataclass
@@ -302,6 +340,34 @@ class Summary:
 
 
 @dataclass
+class PublishedRow:
+    """One published figure beside this run's, for one of its models."""
+
+    metric: str
+    published: float
+    model: str
+    here: float
+    """This run's test figure, on the test set's true class shares."""
+    here_balanced: float | None = None
+    """The same model's figure re-weighted to equal class shares, when the published test set had them."""
+
+
+@dataclass
+class Published:
+    """Figures a published analysis of this data reported (from the config) and how this run's compare."""
+
+    source: str
+    method: str
+    balanced_test: bool
+    metrics: dict[str, float]
+    model: str | None = None
+    """This run's model that matches the published one, when the config names it."""
+    rows: list[PublishedRow] = field(default_factory=list)
+    comparison: str = ""
+    """Written by interpret from the rows."""
+
+
+@dataclass
 class Theme:
     """Branding, from a theme file or the config's `theme:` block; templates and figures read it."""
 
@@ -349,6 +415,7 @@ class ReportResult:
     summary: Summary | None = None
     questions: list[Question] = field(default_factory=list)
     figures: dict[str, str] = field(default_factory=dict)
+    published: Published | None = None
     run: RunInfo | None = None
 
     def model(self, name: str) -> ModelResult:

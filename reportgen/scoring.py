@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,10 @@ import pandas as pd
 import skops.io as sio
 
 from reportgen import __version__
-from reportgen.config import DatasetConfig
+from reportgen.clean import add_derived, as_categories
+from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
+from reportgen.load import read_csv_file
 from reportgen.logit import without_inference
 
 MODEL_FILE = "model.skops"
@@ -36,13 +39,15 @@ class ScoringModel:
 
     def probabilities(self, features: pd.DataFrame) -> np.ndarray:
         pipeline = self.pipeline
-        scores = pipeline.predict_proba(features)[:, 1] if hasattr(pipeline, "predict_proba") \
-            else pipeline.decision_function(features)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+            scores = pipeline.predict_proba(features)[:, 1] if hasattr(pipeline, "predict_proba") \
+                else pipeline.decision_function(features)
         return self.calibrator.predict(scores), scores
 
 
 def model_metadata(config: DatasetConfig, model: str, label: str, threshold: float, numeric: list[str],
-                   categorical: list[str]) -> dict:
+                   categorical: list[str], derived: list[DerivedFeature] | None = None) -> dict:
     return {
         "reportgen_version": __version__,
         "dataset": config.name,
@@ -54,8 +59,9 @@ def model_metadata(config: DatasetConfig, model: str, label: str, threshold: flo
         "numeric": numeric,
         "categorical": categorical,
         "id_columns": config.id_columns,
-        "read": config.read.model_dump(),
+        "read": config.read.model_dump(mode="json"),
         "fill": {k: v for k, v in config.missing.fill.items()},
+        "derived": [f.model_dump(mode="json") for f in derived or []],
     }
 
 
@@ -83,33 +89,27 @@ def load_model(run_dir: str | Path) -> ScoringModel:
 
 def read_rows(path: Path, meta: dict) -> pd.DataFrame:
     """Read every column as text, so one bad cell is a row problem, not a failed file."""
-    read = meta["read"]
-    if not path.is_file():
-        raise ReportInputError(f"data file not found: {path}")
-    try:
-        frame = pd.read_csv(path, sep=read["delimiter"], encoding=read["encoding"], dtype=str,
-                            keep_default_na=read["keep_default_na"], na_values=read["na_values"] or None)
-    except pd.errors.EmptyDataError:
-        raise ReportInputError(f"{path} is empty; give a CSV with a header row and data rows.") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise ReportInputError(f"{path} could not be read as CSV ({str(exc).splitlines()[0]}).") from None
-    if frame.empty:
-        raise ReportInputError(f"{path} has a header but no data rows.")
-    return frame
+    return read_csv_file(path, ReadSpec.model_validate(meta["read"]), dtype=str)
 
 
 def features_and_problems(frame: pd.DataFrame, meta: dict) -> tuple[pd.DataFrame, pd.Series]:
     """The feature frame in training types, and a reason for each row that cannot be scored."""
+    derived = [DerivedFeature.model_validate(f) for f in meta.get("derived", [])]
     needed = meta["numeric"] + meta["categorical"]
-    missing = [c for c in needed if c not in frame.columns]
+    missing = [c for c in dict.fromkeys([*(f.column for f in derived), *needed])
+               if c not in frame.columns and not any(f.name == c for f in derived)]
     if missing:
         raise ReportInputError(f"the data lacks columns the model needs: {', '.join(missing)}")
-    features = frame[needed].copy()
+    features = add_derived(frame, derived)[needed].copy()
     for column, value in meta["fill"].items():
         if column in features:
             features[column] = features[column].fillna(str(value))
     reasons = pd.Series("", index=frame.index)
+    for column in meta["categorical"]:
+        features[column] = as_categories(features[column])
     for column in meta["numeric"]:
+        if pd.api.types.is_numeric_dtype(features[column]):
+            continue
         text = features[column]
         values = pd.to_numeric(text.str.strip(), errors="coerce")
         bad = (text.notna() & text.str.strip().ne("") & values.isna()) | np.isinf(values.fillna(0))

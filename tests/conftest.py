@@ -7,6 +7,9 @@ read-level and cleaning checks (no models are fitted on it).
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +59,44 @@ def synthetic_frame(rows: int = SYNTHETIC_ROWS, seed: int = SYNTHETIC_SEED) -> p
     })
     frame.loc[:3, "minutes"] = 5000.0
     return frame
+
+
+def messy_frame(rows: int = 600, seed: int = 11) -> pd.DataFrame:
+    """A churn table as exports arrive: an id, dates, numbers stored as text with ' ', '?' and 'n/a',
+    few and many categories, free text, a constant and an empty column, a copy of the outcome
+    (refunds are issued to those who leave) and a text outcome."""
+    rng = np.random.default_rng(seed)
+    plan = rng.choice(["basic", "pro", "team"], rows, p=[0.5, 0.35, 0.15])
+    weights = 1 / np.arange(1, 61)
+    city = rng.choice([f"City {i:02d}" for i in range(60)], rows, p=weights / weights.sum())
+    spend = rng.gamma(2.0, 20.0, rows).round(2)
+    calls = rng.poisson(1.5, rows)
+    age = rng.integers(18, 75, rows)
+    signup = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 900, rows), unit="D")
+    tenure = (pd.Timestamp("2024-06-30") - signup).days.to_numpy()
+    log_odds = -1.2 + 0.5 * calls - 0.02 * spend - 0.002 * tenure + 0.6 * (plan == "basic") + 0.01 * (age - 45)
+    churned = rng.random(rows) < 1 / (1 + np.exp(-log_odds))
+    words = ["slow", "support", "great", "price", "app", "crashes", "love", "it", "too", "expensive", "helpful"]
+    age_text = age.astype(str).astype(object)
+    for row, marker in zip(rng.choice(rows, 30, replace=False), [" ", "?", "n/a"] * 10):
+        age_text[row] = marker
+    refund = np.where(churned, "yes", "no")
+    flipped = rng.choice(rows, 3, replace=False)
+    refund[flipped] = np.where(refund[flipped] == "yes", "no", "yes")
+    return pd.DataFrame({
+        "customer_id": [f"C{i:05d}" for i in range(rows)],
+        "signup_date": signup.strftime("%Y-%m-%d"),
+        "age": age_text,
+        "plan": plan,
+        "city": city,
+        "monthly_spend": spend,
+        "support_calls": calls,
+        "feedback": [" ".join(rng.choice(words, rng.integers(3, 12))) for _ in range(rows)],
+        "region": "EU",
+        "legacy_score": np.nan,
+        "refund_issued": refund,
+        "churned": np.where(churned, "yes", "no"),
+    })
 
 
 def synthetic_spec(data: str = "data.csv") -> dict:
@@ -137,3 +178,29 @@ def report_result(analysis):
     run = RunInfo(version="0.0-test", started_at="2024-01-02T03:04:05+00:00", seconds=1.5,
                   stage_seconds={"load": 0.1, "model": 1.0})
     return dataclasses.replace(analysis.result, run=run, figures={"vif": "figures/vif.png"})
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=900)
+
+
+@pytest.fixture(scope="session")
+def messy_runs(tmp_path_factory) -> dict:
+    """The messy churn table run bare (`--target` and `--positive` only, with the PDF), then `reportgen
+    init` on it and a run with the config it wrote: one set of runs shared by the inference and init tests."""
+    folder = tmp_path_factory.mktemp("messy-runs")
+    messy_frame().to_csv(folder / "churn.csv", index=False)
+    bare = run_cli("run", "churn.csv", "--target", "churned", "--positive", "yes", "--out", "bare", cwd=folder)
+    assert bare.returncode == 0, bare.stderr
+    init = run_cli("init", "churn.csv", "--target", "churned", "--positive", "yes", cwd=folder)
+    assert init.returncode == 0, init.stderr
+    (folder / "churn.yaml").write_text(init.stdout, encoding="utf-8")
+    configured = run_cli("run", "--config", "churn.yaml", "--out", "configured", "--no-pdf", cwd=folder)
+    assert configured.returncode == 0, configured.stderr
+    return {
+        "folder": folder,
+        "yaml": init.stdout,
+        "bare": json.loads((folder / "bare" / "results.json").read_text(encoding="utf-8")),
+        "configured": json.loads((folder / "configured" / "results.json").read_text(encoding="utf-8")),
+    }

@@ -6,12 +6,14 @@ numbers computed here independently from the raw CSV.
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
-from reportgen.clean import clean, rows_within, vif_table
+from reportgen.clean import LEAKAGE_AUC, add_derived, clean, duplicate_summary, feature_encoder, rows_within, vif_table
 from reportgen.config import OutlierRule, load_config, preset_path
 from reportgen.errors import ReportInputError
 from reportgen.load import load
@@ -244,3 +246,121 @@ def test_collinear_feature_is_dropped_and_the_rest_kept(make_config):
     cleaned = clean(load(config), config)
     assert [row.feature for row in cleaned.vif if row.dropped] == ["c"]
     assert cleaned.numeric == ["a", "b", "d"]
+
+
+# Types, derived features, the feature list, incomplete rows, duplicates and leakage
+
+
+def test_derived_features_from_text_and_dates_keep_missing_as_missing(make_config):
+    frame = frame_with_outcome(rows=6, note=["two words", "ok", None, "one", "a b c", "x"],
+                               day=["2024-01-31", "2024-03-01", None, "2023-12-31", "2024-02-29", "bad"])
+    config = make_config(frame, types={"note": "text", "day": "date"}, derived=[
+        {"column": "note", "kind": "length"}, {"column": "note", "kind": "word_count", "name": "words"},
+        {"column": "day", "kind": "age_days", "reference": "2024-03-01"}, {"column": "day", "kind": "month"}])
+    loaded = load(config)
+    derived = add_derived(loaded.frame, config.derived)
+    assert list(derived.columns) == ["a", "b", "y", "note", "note_length", "words", "day", "day_age_days", "day_month"]
+    assert derived["note_length"].tolist()[:2] == [9.0, 2.0] and np.isnan(derived["note_length"][2])
+    assert derived["words"].tolist()[:2] == [2.0, 1.0] and derived["words"][4] == 3.0 and np.isnan(derived["words"][2])
+    ages = derived["day_age_days"]
+    assert ages[0] == 30 and ages[1] == 0 and ages[3] == 61 and ages[4] == 1
+    assert ages[[2, 5]].isna().all()
+    assert derived["day_month"].tolist()[:2] == ["Jan", "Mar"] and pd.isna(derived["day_month"][5])
+
+
+def test_text_and_date_columns_enter_only_through_their_derived_features(make_config):
+    frame = frame_with_outcome(note=["some words here"] * 30 + ["more"] * 30)
+    config = make_config(frame, types={"note": "text"}, derived=[{"column": "note", "kind": "word_count"}])
+    cleaned = clean(load(config), config)
+    assert cleaned.features == ["a", "b", "note_word_count"]
+    step = next(s for s in cleaned.steps if s.name == "Derived features")
+    assert step.columns == ["note_word_count"] and "number of words in note" in step.description
+
+
+def test_age_reference_defaults_to_the_latest_date_and_is_kept_for_scoring(make_config):
+    days = pd.date_range("2024-01-01", periods=60).strftime("%Y-%m-%d")
+    config = make_config(frame_with_outcome(day=days), types={"day": "date"},
+                         derived=[{"column": "day", "kind": "age_days"}])
+    cleaned = clean(load(config), config)
+    assert cleaned.derived[0].reference == datetime.date(2024, 2, 29)
+    ages = pd.concat([cleaned.x_train, cleaned.x_test])["day_age_days"]
+    assert (ages.min(), ages.max()) == (0, 59)
+
+
+def test_the_feature_list_chooses_the_features(make_config):
+    frame = frame_with_outcome(c=range(60), note=["w x y"] * 60)
+    config = make_config(frame, features=["b", "c"])
+    assert clean(load(config), config).features == ["b", "c"]
+    typed = make_config(frame, features=["note"], types={"note": "text"})
+    with pytest.raises(ReportInputError, match="'features' lists note"):
+        clean(load(typed), typed)
+
+
+def test_numeric_declared_column_with_junk_warns(make_config):
+    frame = frame_with_outcome(n=["1", "2", "lots"] * 20)
+    config = make_config(frame, types={"n": "numeric"})
+    cleaned = clean(load(config), config)
+    assert "n" in cleaned.numeric
+    assert pd.concat([cleaned.x_train, cleaned.x_test])["n"].isna().sum() == 20
+    assert any("'lots'" in w for w in cleaned.warnings)
+
+
+def test_numeric_categories_are_read_as_text_labels(make_config):
+    frame = frame_with_outcome(code=[1.0, 2.0, np.nan] * 20)
+    config = make_config(frame, categorical=["code"])
+    cleaned = clean(load(config), config)
+    assert set(cleaned.x_train["code"].dropna()) == {"1", "2"}
+
+
+def test_incomplete_rows_are_dropped_when_configured(make_config):
+    frame = frame_with_outcome()
+    frame.loc[[0, 5, 9], "a"] = np.nan
+    config = make_config(frame, missing={"drop_rows": True})
+    cleaned = clean(load(config), config)
+    assert cleaned.rows_used == 57
+    step = next(s for s in cleaned.steps if s.name == "Incomplete rows")
+    assert (step.rows_before, step.rows_after, step.columns) == (60, 57, ["a"])
+
+
+def test_duplicates_are_counted_not_removed():
+    features = pd.DataFrame({"a": [1, 1, 1, 2, 2, 3], "b": ["x", "x", "x", "y", "y", "z"]})
+    outcome = pd.Series([0, 0, 1, 1, 1, 0])
+    found = duplicate_summary(features, outcome, test_index=pd.Index([2, 4, 5]))
+    assert (found.rows, found.conflicting, found.test_rows_in_training, found.test_rows) == (3, 3, 2, 3)
+
+
+def test_the_duplicate_step_reports_the_counts(make_config):
+    frame = frame_with_outcome()
+    frame.loc[30:, ["a", "b"]] = frame.loc[:29, ["a", "b"]].to_numpy()
+    config = make_config(frame)
+    cleaned = clean(load(config), config)
+    assert cleaned.duplicates.rows == 30
+    step = next(s for s in cleaned.steps if s.name == "Duplicate rows")
+    assert step.description.startswith("30 rows (50.0%) repeat another row's features exactly")
+    assert any("identical row among the training rows" in w for w in cleaned.warnings)
+
+
+@pytest.mark.parametrize("kind", ["numeric", "categorical"])
+def test_a_copy_of_the_outcome_is_flagged_as_probable_leakage(make_config, kind):
+    frame = frame_with_outcome(rows=300)
+    copy = frame["y"].astype(float) * 3 + 1
+    copy[0] = 1.0 if frame["y"][0] else 4.0
+    frame["refund"] = copy.map({1.0: "no", 4.0: "yes"}) if kind == "categorical" else copy
+    config = make_config(frame)
+    cleaned = clean(load(config), config)
+    assert [f.feature for f in cleaned.leakage] == ["refund"]
+    assert cleaned.leakage[0].auc >= LEAKAGE_AUC
+    assert any(w.startswith("Probable leakage: Refund alone") for w in cleaned.warnings)
+
+
+def test_ordinary_features_are_not_flagged(students):
+    assert students.leakage == []
+
+
+def test_many_categories_are_capped_in_the_encoder(make_config):
+    frame = frame_with_outcome(city=[f"c{i % 12}" for i in range(60)])
+    config = make_config(frame, encoding={"max_categories": 4, "min_frequency": 0})
+    cleaned = clean(load(config), config)
+    encoder = feature_encoder(cleaned.numeric, cleaned.categorical, config).fit(cleaned.x_train)
+    assert len([n for n in encoder.get_feature_names_out() if n.startswith("city_")]) == 4
+    assert any("at most 4 categories" in note for note in cleaned.encoding)

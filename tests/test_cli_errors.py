@@ -25,6 +25,7 @@ def workdir(tmp_path, monkeypatch) -> Path:
     """A folder with a good and a bad config, small CSVs and a sub-folder; the current directory."""
     (tmp_path / "t.csv").write_text("a,b,y\n1,2,1\n3,4,0\n5,6,1\n", encoding="utf-8")
     (tmp_path / "header.csv").write_text("a,b,y\n", encoding="utf-8")
+    (tmp_path / "churn.csv").write_text("a,churned\n1,yes\n2,no\n3,no\n", encoding="utf-8")
     (tmp_path / "folder").mkdir()
     (tmp_path / "good.yaml").write_text(GOOD_CONFIG, encoding="utf-8")
     (tmp_path / "bad.yaml").write_text(BAD_KEY_CONFIG, encoding="utf-8")
@@ -55,6 +56,9 @@ BAD_INPUTS = [
     (["run", "t.csv"], ["--target COLUMN"]),
     (["run", "t.csv", "--target", "y", "--positive", "yes"], ["'yes' never occurs"]),
     (["run", "header.csv", "--target", "y"], ["no data rows"]),
+    (["run", "churn.csv", "--target", "churned"], ["'churned' holds the labels no, yes", "--positive LABEL"]),
+    (["init", "churn.csv", "--target", "churned"], ["'churned' holds the labels no, yes", "--positive LABEL"]),
+    (["init", "missing.csv", "--target", "y"], ["missing.csv", "not found"]),
     (["run", "--config", "bad.yaml"], ["vif.treshold", "bad.yaml"]),
     (["run", "--config", "missing.yaml"], ["missing.yaml"]),
     (["run", "--config", "good.yaml", "--preset", "students"], ["--config or --preset"]),
@@ -94,14 +98,19 @@ def test_installed_command_exits_2_with_one_line(workdir, args, expected):
     assert_one_line_error(done.returncode, done.stdout, done.stderr, expected)
 
 
-def test_presets_lists_both_presets(workdir):
+def test_presets_lists_each_preset_on_one_line(workdir):
+    from reportgen.config import preset_path
+
     result = invoke("presets")
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    names, paths = lines[0::2], lines[1::2]
-    assert [line.split()[0] for line in names] == ["students", "students-course"]
-    assert all("ml_datasource.csv" in line and "purchased" in line for line in names)
-    assert all(Path(line.strip()).is_file() and line.strip().endswith(".yaml") for line in paths)
+    *lines, folder = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["audiobooks", "students", "students-course", "tiktok"]
+    expected = {"audiobooks": "[Audiobooks_data.csv, outcome bought_again = 1]",
+                "students": "[ml_datasource.csv, outcome purchased = 1]",
+                "students-course": "[ml_datasource.csv, outcome purchased = 1]",
+                "tiktok": "[tiktok_dataset.csv, outcome verified_status = verified]"}
+    assert all(line.endswith(expected[line.split()[0]]) for line in lines)
+    assert str(preset_path("tiktok").parent) in folder
 
 
 def test_presets_show_prints_a_loadable_config(workdir):

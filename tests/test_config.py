@@ -18,8 +18,8 @@ def one_line(error: pytest.ExceptionInfo) -> str:
     return message
 
 
-def test_bundled_presets_are_the_two_documented_ones():
-    assert preset_names() == ["students", "students-course"]
+def test_bundled_presets_are_the_documented_ones():
+    assert preset_names() == ["audiobooks", "students", "students-course", "tiktok"]
 
 
 @pytest.mark.parametrize("name", ["students", "students-course"])
@@ -201,3 +201,44 @@ def test_bare_csv_with_target_gets_defaults(tmp_path):
     assert (config.target.column, config.target.positive) == ("churned", "yes")
     assert resolve_config(table, target="churned").target.positive == 1
     assert config.seed == 365
+
+
+# Reading, column types, derived features and published figures
+
+
+@pytest.mark.parametrize(("changes", "key", "words"), [
+    ({"read": {"header": False}}, "read", "needs its column names under 'columns'"),
+    ({"read": {"header": False, "columns": ["a", "a"]}}, "read", "names a more than once"),
+    ({"types": {"note": "words"}}, "types.note", "'numeric', 'categorical', 'text' or 'date'"),
+    ({"types": {"day": "text"}, "derived": [{"column": "day", "kind": "month"}]}, "(top level)",
+     "needs column 'day' typed date under 'types'"),
+    ({"derived": [{"column": "day", "kind": "length", "reference": "2024-01-01"}]}, "derived.0",
+     "applies to kind age_days only"),
+    ({"categorical": ["plan"], "types": {"plan": "numeric"}}, "(top level)", "typed numeric under 'types'"),
+    ({"features": ["a", "b"], "exclude": ["b"]}, "(top level)", "both under 'features' and under 'exclude'"),
+    ({"published": {"source": "a course", "metrics": {"accuracy": 82}}}, "published.metrics", "0.82, not 82"),
+    ({"published": {"source": "a course", "metrics": {"lift": 0.5}}}, "published.metrics.lift", "'pr_auc'"),
+    ({"published": {"source": "a course", "model": "svm", "metrics": {"f1": 0.5}},
+      "models": [{"name": "logistic_regression"}]}, "(top level)", "published.model 'svm'"),
+])
+def test_new_keys_are_validated_with_the_key_named(write_yaml, changes, key, words):
+    path = write_yaml({**MINIMAL, **changes})
+    with pytest.raises(ReportInputError) as error:
+        load_config(path)
+    message = one_line(error)
+    assert f"key '{key}'" in message and words in message and str(path) in message
+
+
+def test_markers_written_as_numbers_match_the_files_text(write_yaml):
+    config = load_config(write_yaml({**MINIMAL, "read": {"missing_markers": {"score": [8.91, 99]}}}))
+    assert config.read.missing_markers == {"score": ["8.91", "99"]}
+
+
+def test_derived_features_are_named_labelled_and_given_units(write_yaml):
+    config = load_config(write_yaml({**MINIMAL, "types": {"note": "text", "day": "date"}, "derived": [
+        {"column": "note", "kind": "length"}, {"column": "day", "kind": "age_days", "reference": "2024-06-30"},
+        {"column": "day", "kind": "month", "name": "signup_month"}], "units": {"note_length": "letter"}}))
+    assert [f.name for f in config.derived] == ["note_length", "day_age_days", "signup_month"]
+    assert config.label("day_age_days") == "Day (days before 2024-06-30)"
+    assert config.label("signup_month") == "Day (month)"
+    assert config.column_units() == {"note_length": "letter", "day_age_days": "day"}

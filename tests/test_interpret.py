@@ -19,7 +19,7 @@ from reportgen.interpret import (
     answer_use,
     interpret,
 )
-from reportgen.result import Importance, Metrics
+from reportgen.result import Importance, Leakage, Metrics, Published
 
 
 @pytest.fixture
@@ -175,3 +175,43 @@ def test_interpret_is_a_pure_function_of_the_result(result):
 def test_answers_carry_no_placeholder_or_nan(result):
     for q in result.questions:
         assert not re.search(r"\bnan\b|\{|\}|None", q.answer), q.answer
+
+
+def published(**changes) -> Published:
+    base = {"source": "the course's logit", "method": "upsampled before the split", "balanced_test": True,
+            "metrics": {"accuracy": 0.66, "recall": 0.85}, "model": "logistic_regression"}
+    return Published(**{**base, **changes})
+
+
+def test_published_comparison_re_weights_to_equal_shares_only_when_their_test_set_was_balanced(result):
+    result = with_metrics(result, "logistic_regression", confusion_matrix=[[60, 20], [5, 15]], accuracy=0.75,
+                          recall=0.75)
+    balanced = interpret(dataclasses.replace(result, published=published()))
+    rows = {(r.model, r.metric): r for r in balanced.published.rows}
+    row = rows[("logistic_regression", "accuracy")]
+    assert (row.published, row.here, row.here_balanced) == (0.66, 0.75, pytest.approx((0.75 + 0.75) / 2))
+    assert rows[("logistic_regression", "recall")].here_balanced == pytest.approx(0.75)
+    text_balanced = balanced.published.comparison
+    assert "The course's logit reported accuracy 0.660 and recall 0.850 on a test set with as many" in text_balanced
+    assert "re-weighted to equal class shares" in text_balanced and "accuracy +0.090" in text_balanced
+    assert text_balanced in balanced.questions[3].answer
+
+    plain = interpret(dataclasses.replace(result, published=published(balanced_test=False)))
+    assert all(r.here_balanced is None for r in plain.published.rows)
+    assert "re-weighted" not in plain.published.comparison and "accuracy +0.090" in plain.published.comparison
+    assert {r.model for r in plain.published.rows} == {"logistic_regression", result.best_model}
+
+
+def test_without_published_figures_nothing_is_compared(result):
+    assert result.published is None
+    assert not any("reported" in p for p in result.questions[3].points)
+
+
+def test_probable_leakage_leads_the_caveats_and_the_improvements(result):
+    leak = Leakage(feature="refund", label="Refund issued", auc=0.994)
+    leaky = interpret(dataclasses.replace(result, preprocessing=dataclasses.replace(result.preprocessing,
+                                                                                    leakage=[leak])))
+    assert leaky.summary.caveats[0].startswith("Refund issued alone separates buyers from non-buyers almost "
+                                               "perfectly (ROC AUC 0.994)")
+    assert leaky.questions[5].points[0].startswith("Check Refund issued (ROC AUC 0.994 alone) for leakage")
+    assert not any("leakage" in c for c in result.summary.caveats)

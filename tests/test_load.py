@@ -156,3 +156,40 @@ def test_unquoted_yes_as_positive_in_a_config(make_config, write_yaml):
     make_config(tiny_frame(y=["yes", "no", "yes", "no"]))
     config = load_config(write_yaml("name: tiny\ndata: data.csv\ntarget: {column: y, positive: yes}\n"))
     assert load(config).outcome.tolist() == [1, 0, 1, 0]
+
+
+def test_a_file_without_a_header_reads_with_the_configs_names(tmp_path, write_yaml):
+    (tmp_path / "t.csv").write_bytes(b"1,8.91,0\r\n2,7,1\r\n3,8.91,1\r\n")
+    config = load_config(write_yaml({"name": "t", "data": "t.csv", "target": {"column": "y"}, "read": {
+        "header": False, "columns": ["id", "score", "y"], "missing_markers": {"score": [8.91]}}}))
+    frame = load(config).frame
+    assert list(frame.columns) == ["id", "score", "y"] and len(frame) == 3
+    assert frame["score"].isna().tolist() == [True, False, True]
+    assert frame["id"].tolist() == [1, 2, 3]
+
+
+def test_markers_apply_to_their_column_only(tmp_path, write_yaml):
+    (tmp_path / "t.csv").write_text("a,b,y\n?,?,1\n2,x,0\n", encoding="utf-8")
+    config = load_config(write_yaml({"name": "t", "data": "t.csv", "target": {"column": "y"},
+                                     "read": {"missing_markers": {"a": ["?"]}}}))
+    frame = load(config).frame
+    assert frame["a"].isna().tolist() == [True, False] and frame["b"].tolist() == ["?", "x"]
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ({"header": False, "columns": ["a", "y"]}, "has 3 columns but 'read.columns' names 2"),
+    ({"missing_markers": {"zzz": ["?"]}}, "'read.missing_markers' names zzz, not a column of t.csv"),
+])
+def test_read_options_that_do_not_fit_the_file(tmp_path, write_yaml, read, expected):
+    (tmp_path / "t.csv").write_text("a,b,y\n1,2,1\n", encoding="utf-8")
+    config = load_config(write_yaml({"name": "t", "data": "t.csv", "target": {"column": "y"}, "read": read}))
+    with pytest.raises(ReportInputError, match=expected):
+        load(config)
+
+
+def test_a_target_with_more_than_two_labels_is_positive_against_the_rest(make_config):
+    frame = tiny_frame(y=["gold", "silver", "gold", "bronze"])
+    loaded = load(make_config(frame, target={"column": "y", "positive": "gold"}))
+    assert loaded.outcome.tolist() == [1, 0, 1, 0]
+    assert loaded.warnings == ["'y' has 3 labels; rows labelled 'gold' count as positive and the other 2 labels "
+                               "as negative."]

@@ -12,7 +12,7 @@ from reportgen.result import ReportResult, load_result, to_json
 
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
-                   "threshold", "calibration", "targeting", "gains", "recommendation", "theme"}
+                   "threshold", "calibration", "targeting", "gains", "recommendation", "theme", "published"}
 
 
 def test_to_json_loads_back_into_an_equal_result(report_result, tmp_path):

@@ -104,3 +104,38 @@ def test_score_command_on_a_real_run(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "reportgen", "score", str(tmp_path), str(tmp_path / "new.csv")],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def messy_run(tmp_path_factory):
+    """A model trained on a bare messy table: markers, text and dates become features at scoring too."""
+    from conftest import FAST_MODELS, messy_frame
+    from reportgen.config import DatasetConfig, resolve_config
+    from reportgen.engine import analyse
+    from reportgen.scoring import model_metadata
+
+    folder = tmp_path_factory.mktemp("messy-run")
+    messy_frame().to_csv(folder / "churn.csv", index=False)
+    bare = resolve_config(folder / "churn.csv", target="churned", positive="yes")
+    config = DatasetConfig.model_validate({**bare.model_dump(), "models": FAST_MODELS, "ensemble": False,
+                                           "search": {"cv": 3, "n_jobs": 1}, "imbalance": {"strategies": ["none"]}})
+    analysis = analyse(config)
+    best = analysis.best
+    save_model(folder, best.pipeline, analysis.calibrator, model_metadata(
+        analysis.config, best.name, best.label, analysis.result.threshold.value, analysis.clean.numeric,
+        analysis.clean.categorical, derived=analysis.clean.derived))
+    return folder, analysis
+
+
+@pytest.mark.filterwarnings("ignore:Found unknown categories")
+def test_scoring_derives_text_and_date_features_and_reads_markers(messy_run, tmp_path):
+    folder, analysis = messy_run
+    meta = load_model(folder).meta
+    assert {f["name"] for f in meta["derived"]} >= {"feedback_length", "signup_date_age_days"}
+    assert meta["read"]["missing_markers"] == {"age": [" ", "?"]}
+    summary = score_file(folder, folder / "churn.csv", tmp_path / "scores.csv")
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    assert summary["problems"] == 0 and scores["reason"].isna().all()
+    x_test = analysis.clean.x_test
+    expected = analysis.calibrator.predict(analysis.best.scores(x_test))
+    assert np.allclose(scores.loc[x_test.index, "probability"], expected.round(6), atol=1e-6)

@@ -1,0 +1,179 @@
+"""reportgen/infer.py: what a bare table's columns are, decided from the data, declared in the
+completed config and explained one decision per column."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import messy_frame
+from reportgen.config import resolve_config
+from reportgen.errors import ReportInputError
+from reportgen.infer import MANY_CATEGORIES, infer
+from reportgen.load import load
+
+
+def bare(tmp_path, frame: pd.DataFrame, target: str = "y", positive: str | None = None, name: str = "t.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return resolve_config(path, target=target, positive=positive)
+
+
+def outcome(rows: int) -> list[int]:
+    return [i % 2 for i in range(rows)]
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("messy")
+    messy_frame().to_csv(folder / "churn.csv", index=False)
+    return infer(resolve_config(folder / "churn.csv", target="churned", positive="yes"))
+
+
+def decision(inference, column: str):
+    return next(d for d in inference.decisions if d.column == column)
+
+
+def test_one_decision_per_column_in_the_tables_order(messy):
+    assert [d.column for d in messy.decisions] == list(messy_frame().columns)
+    assert all(d.inferred for d in messy.decisions if d.column != "churned")
+    assert decision(messy, "churned").kind == "outcome"
+
+
+def test_numbers_stored_as_text_read_their_markers_as_missing(messy, tmp_path):
+    age = decision(messy, "age")
+    assert (age.kind, age.use) == ("numeric", "feature")
+    assert "' ', '?'" in age.reason and "20 values" in age.reason and "10 more" in age.reason
+    assert messy.config.read.missing_markers == {"age": [" ", "?"]}
+    assert messy.config.types["age"] == "numeric"
+    read = load(messy.config).frame["age"]
+    assert pd.api.types.is_float_dtype(read) and read.isna().sum() == 30
+    assert any(w.startswith("age: numbers stored as text") for w in messy.warnings)
+
+
+def test_identifier_empty_and_constant_columns_are_left_out_with_warnings(messy):
+    assert messy.config.id_columns == ["customer_id"]
+    assert messy.config.exclude == ["region", "legacy_score"]
+    assert decision(messy, "region").kind == "constant" and "(EU)" in decision(messy, "region").reason
+    assert decision(messy, "legacy_score").kind == "empty"
+    for column in ("customer_id", "region", "legacy_score"):
+        assert any(column in w for w in messy.warnings), column
+
+
+def test_free_text_becomes_its_length_and_word_count(messy):
+    feedback = decision(messy, "feedback")
+    assert feedback.kind == "text" and feedback.use == "feedback_length, feedback_word_count"
+    assert messy.config.types["feedback"] == "text"
+    assert [(f.name, f.kind) for f in messy.config.derived if f.column == "feedback"] == [
+        ("feedback_length", "length"), ("feedback_word_count", "word_count")]
+
+
+def test_dates_become_days_before_the_latest_date_and_month(messy):
+    latest = pd.to_datetime(messy_frame()["signup_date"]).max().date()
+    signup = decision(messy, "signup_date")
+    assert signup.kind == "date" and str(latest) in signup.reason
+    derived = {f.kind: f for f in messy.config.derived if f.column == "signup_date"}
+    assert set(derived) == {"age_days", "month"}
+    assert derived["age_days"].reference == latest
+
+
+def test_many_categories_are_capped_and_few_are_not(messy):
+    assert "the 19 most frequent kept" in decision(messy, "city").reason
+    assert messy.config.encoding.max_categories == MANY_CATEGORIES
+    assert decision(messy, "plan").reason == "3 categories, one-hot encoded"
+
+
+def test_class_names_come_from_the_labels(messy):
+    assert (messy.config.target.positive_name, messy.config.target.negative_name) == ("Churned: yes", "Churned: no")
+
+
+def test_inference_is_idempotent_so_its_config_reproduces_the_run(messy):
+    again = infer(messy.config)
+    assert again.config == messy.config
+    assert not any(d.inferred for d in again.decisions)
+    assert again.warnings == []
+
+
+def test_declared_columns_are_kept_as_declared(tmp_path):
+    frame = pd.DataFrame({"code": [1, 2, 3] * 10, "amount": np.arange(30.0), "y": outcome(30)})
+    config = bare(tmp_path, frame).model_copy(update={"categorical": ["code"]})
+    inference = infer(config)
+    code = decision(inference, "code")
+    assert (code.kind, code.inferred, code.reason) == ("categorical", False, "declared categorical")
+    assert "code" not in inference.config.types
+    assert inference.config.types == {"amount": "numeric"}
+
+
+@pytest.mark.parametrize(("values", "kind"), [
+    (list(range(1000, 1030)), "identifier"),          # consecutive whole numbers
+    ([f"u{i}@mail.com" for i in range(30)], "identifier"),
+    ([f"k{i % 29}" for i in range(30)], "identifier"),  # nearly one value per row
+    (list(np.linspace(0.1, 9.9, 30)), "numeric"),       # a measure distinct in every row
+    (["Y", None] * 15, "categorical"),                  # present against missing
+    (["?", " ", None] * 10, "empty"),                   # only markers
+])
+def test_column_kinds(tmp_path, values, kind):
+    inference = infer(bare(tmp_path, pd.DataFrame({"col": values, "y": outcome(30)})))
+    assert decision(inference, "col").kind == kind
+
+
+def test_text_target_without_positive_lists_its_labels(tmp_path):
+    frame = pd.DataFrame({"x": range(30), "churned": ["yes", "no", "maybe"] * 10})
+    with pytest.raises(ReportInputError) as error:
+        infer(bare(tmp_path, frame, target="churned"))
+    message = str(error.value)
+    assert "maybe, no, yes" in message and "--positive LABEL" in message and "\n" not in message
+
+
+def test_a_0_1_target_needs_no_positive(tmp_path):
+    inference = infer(bare(tmp_path, pd.DataFrame({"x": range(30), "y": outcome(30)})))
+    assert inference.config.target.positive == 1
+
+
+def test_semicolon_separated_file_is_read_as_such(tmp_path):
+    path = tmp_path / "eu.csv"
+    pd.DataFrame({"x": np.arange(30) * 1.5, "y": outcome(30)}).to_csv(path, index=False, sep=";")
+    inference = infer(resolve_config(path, target="y"))
+    assert inference.config.read.delimiter == ";"
+    assert any("';'" in w for w in inference.warnings)
+    assert list(load(inference.config).frame.columns) == ["x", "y"]
+
+
+
+# The bare run end to end: every decision reaches results.json and the report's appendix
+
+
+def test_bare_run_explains_every_decision_in_results_json(messy_runs):
+    results = messy_runs["bare"]
+    columns = {c["column"]: c for c in results["preprocessing"]["columns"]}
+    expected = {"customer_id": "identifier", "signup_date": "date", "age": "numeric", "plan": "categorical",
+                "city": "categorical", "monthly_spend": "numeric", "support_calls": "numeric", "feedback": "text",
+                "region": "constant", "legacy_score": "empty", "refund_issued": "categorical", "churned": "outcome"}
+    assert {name: c["kind"] for name, c in columns.items()} == expected
+    assert all(c["reason"] for c in columns.values())
+    features = results["dataset"]["features"]
+    assert {"signup_date_age_days", "signup_date_month", "age", "city"} <= set(features)
+    assert {"feedback_length", "feedback_word_count"} & set(features)
+    assert not {"customer_id", "region", "legacy_score", "feedback", "signup_date"} & set(features)
+    warnings = " ".join(results["warnings"])
+    for text in ("customer_id as a row identifier", "age: numbers stored as text", "Dropped region",
+                 "Dropped legacy_score", "Probable leakage: Refund issued"):
+        assert text in warnings, text
+    assert [x["feature"] for x in results["preprocessing"]["leakage"]] == ["refund_issued"]
+    assert results["summary"]["caveats"][0].startswith("Refund issued alone separates")
+    assert results["settings"]["read"]["missing_markers"] == {"age": [" ", "?"]}
+
+
+def test_bare_run_report_shows_the_decisions_and_the_leakage(messy_runs):
+    from pypdf import PdfReader
+
+    reader = PdfReader(messy_runs["folder"] / "bare" / "report.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "How each column was used" in text
+    for phrase in ("a distinct text in every row", "free text", "the 19 most frequent kept", "Probable leakage",
+                   "Refund issued alone separates"):
+        assert phrase in text, phrase
+    assert "nan" not in re.findall(r"\bnan\b", text.lower())

@@ -1,0 +1,153 @@
+"""The `tiktok` and `audiobooks` presets end to end through the CLI (one run each, shared by the
+module), their results.json checked against figures computed here from the raw CSVs, and the PDF
+read with pypdf."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from sklearn.model_selection import train_test_split
+
+from conftest import run_cli
+from reportgen.interpret import QUESTIONS
+from reportgen.resources import bundled_path
+from reportgen.result import load_result
+
+AUDIOBOOK_COLUMNS = ["customer_id", "book_length_avg", "book_length_total", "price_avg", "price_total",
+                     "review_given", "review_score", "completion", "minutes_listened", "support_requests",
+                     "days_since_last_visit", "bought_again"]
+
+
+@pytest.fixture(scope="module")
+def preset_runs(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("presets")
+    runs = {}
+    for name in ("tiktok", "audiobooks"):
+        completed = run_cli("run", "--preset", name, "--out", name, cwd=folder)
+        assert completed.returncode == 0, completed.stderr
+        assert completed.stderr == "", completed.stderr
+        out = folder / name
+        pdf = PdfReader(out / "report.pdf")
+        runs[name] = {
+            "out": out,
+            "results": json.loads((out / "results.json").read_text(encoding="utf-8")),
+            "pdf": re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages)),
+        }
+    return runs
+
+
+@pytest.fixture(scope="module")
+def tiktok_raw() -> pd.DataFrame:
+    return pd.read_csv(bundled_path("data", "tiktok_dataset.csv"))
+
+
+@pytest.fixture(scope="module")
+def audiobooks_raw() -> pd.DataFrame:
+    frame = pd.read_csv(bundled_path("data", "Audiobooks_data.csv"), header=None, names=AUDIOBOOK_COLUMNS)
+    frame["review_score"] = frame["review_score"].mask(frame["review_score"] == 8.91)
+    return frame
+
+
+def positives_in(model: dict) -> int:
+    (_, _), (fn, tp) = model["test"]["confusion_matrix"]
+    return fn + tp
+
+
+@pytest.mark.parametrize("name", ["tiktok", "audiobooks"])
+def test_each_preset_answers_the_seven_questions_in_its_report(preset_runs, name):
+    run = preset_runs[name]
+    result = load_result(run["out"] / "results.json")
+    assert [q.question for q in result.questions] == QUESTIONS
+    for question in QUESTIONS:
+        assert question in run["pdf"]
+    assert not re.search(r"\bnan\b", run["pdf"].lower())
+    assert "How each column was used" in run["pdf"]
+    assert "Compared with the published analysis" in run["pdf"]
+    assert result.published.comparison[:60] in run["pdf"]
+
+
+def test_tiktok_drops_incomplete_rows_and_keeps_the_true_share_in_the_test_set(preset_runs, tiktok_raw):
+    results = preset_runs["tiktok"]["results"]
+    complete = tiktok_raw.dropna()
+    verified = (complete["verified_status"] == "verified").sum()
+    assert (results["dataset"]["rows_read"], results["dataset"]["rows_used"]) == (19382, len(complete)) == (19382, 19084)
+    assert results["dataset"]["positive_rate"] == pytest.approx(verified / len(complete), abs=1e-6)
+    assert results["dataset"]["test_rows"] == 3817
+    assert all(positives_in(m) == round(verified * 0.2) for m in results["models"])
+
+
+def test_tiktok_uses_the_courses_features_and_drops_likes_for_multicollinearity(preset_runs, tiktok_raw):
+    results = preset_runs["tiktok"]["results"]
+    assert [v["feature"] for v in results["preprocessing"]["vif"] if v["dropped"]] == ["video_like_count"]
+    assert results["dataset"]["features"] == ["claim_status", "video_duration_sec", "transcription_length",
+                                              "author_ban_status", "video_view_count", "video_share_count",
+                                              "video_download_count", "video_comment_count"]
+    complete = tiktok_raw.dropna()
+    expected = complete["video_like_count"].corr(complete["video_view_count"])
+    correlation = results["preprocessing"]["correlation"]
+    assert correlation["video_like_count"]["video_view_count"] == pytest.approx(expected, abs=1e-4)
+    assert "correlation" in results["figures"]
+    train, _ = train_test_split(complete, test_size=0.2, random_state=365, stratify=complete["verified_status"])
+    length = train["video_transcription_text"].str.len().groupby(train["verified_status"]).median()
+    driver = next(d for d in results["drivers"] if d["feature"] == "transcription_length")
+    assert f"median {length['verified']:,.3g} vs {length['not verified']:,.3g}" in driver["direction"]
+
+
+def test_tiktok_sets_its_honest_figures_beside_the_published_leaky_ones(preset_runs):
+    results = preset_runs["tiktok"]["results"]
+    published = results["published"]
+    assert published["metrics"] == {"accuracy": 0.659, "precision": 0.617, "recall": 0.85, "f1": 0.715}
+    logit = next(m for m in results["models"] if m["name"] == "logistic_regression")
+    (tn, fp), (fn, tp) = logit["test"]["confusion_matrix"]
+    found, false_alarms = tp / (tp + fn), fp / (fp + tn)
+    rows = {(r["model"], r["metric"]): r for r in published["rows"]}
+    assert rows[("logistic_regression", "f1")]["here"] == pytest.approx(logit["test"]["f1"])
+    assert rows[("logistic_regression", "accuracy")]["here_balanced"] == pytest.approx((found + 1 - false_alarms) / 2)
+    assert rows[("logistic_regression", "precision")]["here_balanced"] == pytest.approx(found / (found + false_alarms))
+    text = published["comparison"]
+    assert "reported accuracy 0.659, precision 0.617, recall 0.850 and F1 0.715" in text
+    assert "true 6.3% share" in text and f"F1 {logit['test']['f1']:.3f}" in text
+    assert text in results["questions"][3]["answer"]
+
+
+def test_audiobooks_reads_the_headerless_file_with_named_columns(preset_runs, audiobooks_raw):
+    results = preset_runs["audiobooks"]["results"]
+    assert results["settings"]["read"]["columns"] == AUDIOBOOK_COLUMNS
+    assert results["dataset"]["rows_read"] == results["dataset"]["rows_used"] == 14084
+    assert results["dataset"]["positive_rate"] == pytest.approx(audiobooks_raw["bought_again"].mean(), abs=1e-6)
+    assert "customer_id" not in results["dataset"]["features"]
+    columns = {c["column"]: c for c in results["preprocessing"]["columns"]}
+    assert list(columns) == AUDIOBOOK_COLUMNS
+    assert columns["customer_id"]["kind"] == "identifier"
+    missing = next(s for s in results["preprocessing"]["steps"] if s["name"] == "Missing values")
+    assert f"review_score ({audiobooks_raw['review_score'].isna().sum()})" in missing["description"]
+    assert audiobooks_raw["review_score"].isna().sum() == 11616
+
+
+def test_audiobooks_counts_rows_that_repeat_anothers_features(preset_runs, audiobooks_raw):
+    results = preset_runs["audiobooks"]["results"]
+    features = audiobooks_raw.drop(columns=["customer_id", "bought_again"])
+    repeated = int(features.duplicated().sum())
+    assert results["preprocessing"]["duplicates"]["rows"] == repeated == 4995
+    assert f"{repeated:,} rows" in preset_runs["audiobooks"]["pdf"]
+
+
+def test_audiobooks_relates_its_figures_to_the_published_balanced_accuracy(preset_runs):
+    results = preset_runs["audiobooks"]["results"]
+    best = next(m for m in results["models"] if m["name"] == results["best_model"])
+    (tn, fp), (fn, tp) = best["test"]["confusion_matrix"]
+    balanced = (tp / (tp + fn) + tn / (tn + fp)) / 2
+    row = next(r for r in results["published"]["rows"] if r["model"] == best["name"])
+    assert (row["metric"], row["published"]) == ("accuracy", 0.82)
+    assert row["here"] == pytest.approx(best["test"]["accuracy"])
+    assert row["here_balanced"] == pytest.approx(balanced)
+    assert f"{balanced:.3f}" in results["published"]["comparison"]
+    assert f"{balanced - 0.82:+.3f}" in results["published"]["comparison"]
+    assert np.isclose(best["test"]["roc_auc"], float(re.search(r"ROC AUC, which .*? is ([0-9.]+)\.",
+                                                               results["published"]["comparison"]).group(1)),
+                      atol=5e-4)
