@@ -297,11 +297,13 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
     final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params_)
     x_fit, y_fit = clean.x_train.iloc[fit_on.positions], clean.y_train.iloc[fit_on.positions]
-    bagged = family.out_of_bag and shortcuts and chosen in ("none", "class_weight")
+    bagged = family.out_of_bag and shortcuts and chosen == "none"
     if bagged:
-        final.set_params(model__oob_score=True).fit(x_fit, y_fit)
+        with warnings.catch_warnings(record=True) as raised:
+            warnings.simplefilter("always", UserWarning)
+            final.set_params(model__oob_score=True).fit(x_fit, y_fit)
         oof = final.named_steps["model"].oob_decision_function_[:, 1]
-        bagged = not np.isnan(oof).any()
+        bagged = not any("do not have OOB scores" in str(w.message) for w in raised)
     if bagged:
         per_fold = fold_scores(oof, fit_on.x, fit_on.y, config, 0.5)
         mean, std = float(np.mean(per_fold)), float(np.std(per_fold))

@@ -40,7 +40,8 @@ class ModelFamily:
     the same long before their scores settle. The chosen model is scored and fitted without them."""
     out_of_bag: bool = False
     """A bagged ensemble whose out-of-bag scores can stand in for out-of-fold ones, when the chosen
-    strategy leaves the rows as they are: one fit instead of one per fold."""
+    strategy is 'none' (class weights also weight the bootstrap, leaving positive rows with few
+    out-of-bag trees): one fit instead of one per fold."""
     native_categorical: bool = False
     """The estimator splits on categories itself: it gets one column of codes per categorical."""
     relative_cost: int = 1

@@ -230,8 +230,7 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
         assert models[name]["fit_rows"] == train_rows
     assert models["random_forest"]["tuning_rows"] == 4000 and models["gradient_boosting"]["tuning_rows"] == 6000
     forest = models["random_forest"]
-    resampled = forest["strategy"] in {"random_over", "random_under", "smote"}
-    assert forest["scored_by"] == ("5-fold cross-validation" if resampled else "out-of-bag trees")
+    assert forest["scored_by"] == ("out-of-bag trees" if forest["strategy"] == "none" else "5-fold cross-validation")
     assert models["gradient_boosting"]["scored_by"] == "5-fold cross-validation"
 
 

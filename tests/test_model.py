@@ -60,12 +60,14 @@ def test_forest_out_of_fold_scores_are_its_out_of_bag_scores(prepared):
     assert folded.scored_by == f"{exact.search.cv}-fold cross-validation"
 
 
-def test_resampled_forest_falls_back_to_folds(prepared):
+@pytest.mark.parametrize("strategy", ["random_over", "class_weight"])
+def test_resampled_or_weighted_forest_falls_back_to_folds(prepared, strategy):
     config, data = prepared
-    over = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": ["random_over"]})})
-    found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, over)
-    assert found.strategy == "random_over"
+    only = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": [strategy]})})
+    found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, only)
+    assert found.strategy == strategy
     assert found.scored_by == f"{config.search.cv}-fold cross-validation"
+    assert found.estimator.oob_score is False
 
 
 def test_gradient_boosting_gets_one_column_of_codes_per_categorical(prepared):
