@@ -29,6 +29,9 @@ from reportgen.logit import without_inference
 MODEL_FILE = "model.skops"
 META_FILE = "model.json"
 TRUSTED_PREFIXES = ("sklearn.", "imblearn.", "numpy.", "reportgen.", "builtins.", "scipy.")
+TRUSTED_TYPES = ("functools.partial",)
+"""Gradient boosting's category handling keeps a partial of scikit-learn's check_array; skops
+lists the wrapped function as a type of its own, so it is vetted by the prefixes above."""
 
 
 @dataclass
@@ -78,7 +81,7 @@ def load_model(run_dir: str | Path) -> ScoringModel:
         raise ReportInputError(f"{run_dir} holds no saved model ({MODEL_FILE}, {META_FILE}); "
                                f"give the --out folder of a `reportgen run`.")
     untrusted = sio.get_untrusted_types(file=model_path)
-    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES) and t not in TRUSTED_TYPES]
     if refused:
         raise ReportInputError(f"{model_path} contains types reportgen does not load: {', '.join(refused)}; "
                                f"re-run the report to save a fresh model.")

@@ -139,3 +139,21 @@ def test_scoring_derives_text_and_date_features_and_reads_markers(messy_run, tmp
     x_test = analysis.clean.x_test
     expected = analysis.calibrator.predict(analysis.best.scores(x_test))
     assert np.allclose(scores.loc[x_test.index, "probability"], expected.round(6), atol=1e-6)
+
+
+def test_every_family_saves_and_loads(analysis, tmp_path):
+    """Each registry family's fitted pipeline passes the type check and scores as before, e.g.
+    gradient boosting's category handling (which keeps a functools.partial)."""
+    from reportgen.config import ModelSpec
+    from reportgen.model import model_pipeline
+    from reportgen.registry import FAMILIES
+
+    clean, config = analysis.clean, analysis.config
+    for name, family in FAMILIES.items():
+        pipeline = model_pipeline(ModelSpec(name=name), family, clean, config).fit(clean.x_train, clean.y_train)
+        folder = tmp_path / name
+        save_model(folder, pipeline, analysis.calibrator, {"model": name})
+        loaded = load_model(folder)
+        expected = pipeline.predict_proba(clean.x_test) if hasattr(pipeline, "predict_proba") else None
+        if expected is not None:
+            assert np.allclose(loaded.pipeline.predict_proba(clean.x_test), expected), name
