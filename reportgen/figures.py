@@ -103,6 +103,7 @@ def distributions(result: ReportResult) -> Figure | None:
             ax.stairs(counts, edges, fill=True, baseline=0.8,
                       color=MUTED if when == "before" else palette(result).primary)
             ax.set_yscale("log")
+            ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
             ax.set_title(f"{result.dataset.feature_labels.get(dist.column, dist.column)}: {when} the rule",
                          fontsize=8, fontweight="normal", loc="left")
             if when == "before":
