@@ -122,6 +122,29 @@ def separation_notes(result) -> list[str]:
     return [re.sub(r"\s+", " ", note).strip() for note in extra.split("\n\n") if "separation" in note.lower()]
 
 
+def plain_fit_notes(raw: list[str], converged: bool) -> list[str]:
+    """statsmodels' and NumPy's messages from the fit, as sentences a reader of the report can use.
+
+    Arithmetic warnings ('overflow encountered in exp') only restate that the fit ran into large
+    coefficients, and the convergence message is replaced by one sentence of ours."""
+    notes = []
+    for message in raw:
+        if "encountered in" in message or "failed to converge" in message:
+            continue
+        share = re.search(r"fraction ([0-9.]+) of observations can be\s+perfectly predicted", message)
+        if share:
+            notes.append(f"The logit's terms predict {float(share.group(1)):.0%} of the training rows perfectly "
+                         "(quasi-separation), so some of its coefficients and p-values are not reliable.")
+        elif "separation" in message.lower():
+            notes.append("The logit's terms separate the outcomes perfectly (complete separation), so its "
+                         "coefficients and p-values are not reliable.")
+        else:
+            notes.append(f"The logit's fit reported: {message}")
+    if not converged:
+        notes.append("The logit's maximum-likelihood fit did not converge; treat its p-values with caution.")
+    return list(dict.fromkeys(notes))
+
+
 def display_label(term: str, labels: dict[str, str]) -> str:
     """'student_country = US' -> 'Country = US' with the config's display labels."""
     column, _, level = term.partition(" = ")
@@ -161,10 +184,8 @@ def summarise_logit(
         ))
     intercept = rows.pop(0).coef if model.fit_intercept else None
     significant = [row for row in rows if row.significant]
-    notes = model.fit_warnings_ + separation_notes(result)
     converged = bool(result.mle_retvals.get("converged", True))
-    if not converged:
-        notes.append("The logit's maximum-likelihood fit did not converge; treat its p-values with caution.")
+    notes = plain_fit_notes(model.fit_warnings_ + separation_notes(result), converged)
     return LogitResult(
         llr_pvalue=_finite(result.llr_pvalue),
         llr=_finite(result.llr),

@@ -139,3 +139,24 @@ def test_numeric_feature_sharing_a_categoricals_prefix_keeps_its_name(tmp_path):
     terms = [c.feature for c in result.logit.coefficients]
     assert "plan_days" in terms
     assert "plan = days" not in terms
+
+
+def test_fit_messages_become_plain_sentences():
+    from reportgen.logit import plain_fit_notes
+
+    raw = [
+        "Maximum Likelihood optimization failed to converge. Check mle_retvals",
+        "divide by zero encountered in log",
+        "overflow encountered in exp",
+        "Possibly complete quasi-separation: A fraction 0.41 of observations can be perfectly predicted. "
+        "This might indicate that there is complete quasi-separation.",
+        "Inverting hessian failed, no bse or cov_params available",
+    ]
+    notes = plain_fit_notes(raw, converged=False)
+    assert notes == [
+        "The logit's terms predict 41% of the training rows perfectly (quasi-separation), so some of its "
+        "coefficients and p-values are not reliable.",
+        "The logit's fit reported: Inverting hessian failed, no bse or cov_params available",
+        "The logit's maximum-likelihood fit did not converge; treat its p-values with caution.",
+    ]
+    assert plain_fit_notes([], converged=True) == []
