@@ -16,7 +16,8 @@ _EXPORTS = {
     "ReportResult": "reportgen.result",
     "load_result": "reportgen.result",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = ["DatasetConfig", "ReportInputError", "ReportResult", "analyse", "load_config", "load_result",
+           "resolve_config", "run_report"]
 
 
 def __getattr__(name: str):

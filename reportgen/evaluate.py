@@ -180,6 +180,13 @@ def tree_summary(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
     )
 
 
+def readable_number(value: float) -> str:
+    """About three significant digits, never in scientific notation: 1,510; 36; 0.148."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.1e}"
+
+
 def direction(column: str, clean: CleanData, config: DatasetConfig) -> str:
     """How the feature differs between the two outcomes on the training rows, in words."""
     x, y = clean.x_train[column], clean.y_train
@@ -191,7 +198,8 @@ def direction(column: str, clean: CleanData, config: DatasetConfig) -> str:
             statistic = "mean"
             pos, neg = x[y == 1].mean(), x[y == 0].mean()
         relation = "higher" if pos > neg else "lower" if pos < neg else "the same"
-        return f"{relation} among {positive}: {statistic} {pos:,.3g} vs {neg:,.3g} for {negative}"
+        return (f"{relation} among {positive}: {statistic} {readable_number(pos)} vs {readable_number(neg)} "
+                f"for {negative}")
     rates = y.groupby(x.astype(str)).agg(["mean", "size"])
     rates = rates[rates["size"] >= max(20, config.encoding.min_frequency * len(x))]
     if len(rates) < 2:

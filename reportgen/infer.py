@@ -192,7 +192,7 @@ def declared_decision(column: str, config: DatasetConfig) -> ColumnDecision | No
     reason = f"declared {kind}" + (f"; {quoted(markers)} read as missing" if markers else "")
     if kind in ("text", "date"):
         return decided(kind, ", ".join(derived) or "left out",
-                       reason + ("" if derived else f": no derived feature declared for it"))
+                       reason + ("" if derived else ": no derived feature declared for it"))
     return decided(kind, "feature", reason)
 
 

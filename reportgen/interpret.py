@@ -8,7 +8,6 @@ model or touches the data.
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import NamedTuple
 
 from reportgen.result import Coefficient, Metrics, ModelResult, Published, PublishedRow, Question, ReportResult, Summary
@@ -109,7 +108,7 @@ def answer_llr(result: ReportResult) -> Answer:
     elif not logit.converged:
         points.append("The maximum-likelihood fit did not converge, so the test and the pseudo R² "
                       f"({logit.pseudo_r2:.3f}) are approximate; do not read them as a measure of fit.")
-    separation = separation_share(logit.warnings)
+    separation = logit.separated_share
     if separation is not None:
         points.append(f"Caution: {pct(separation, 0)} of the training {d.unit} are predicted almost perfectly "
                       f"(quasi-separation). The overall test stands, but single coefficients and their p-values "
@@ -117,17 +116,6 @@ def answer_llr(result: ReportResult) -> Answer:
     points.append("Significance says the model beats no model at all, not how well it predicts; the test-set "
                   "metrics answer that.")
     return Answer(short, points)
-
-
-def separation_share(warnings: list[str]) -> float | None:
-    """The share statsmodels reports as perfectly predicted, from its quasi-separation note."""
-    for warning in warnings:
-        match = re.search(r"A fraction ([0-9.]+) of observations can be perfectly predicted", warning)
-        if match:
-            return float(match.group(1))
-        if "complete separation" in warning.lower():
-            return 1.0
-    return None
 
 
 def change_text(change: float) -> str:
@@ -164,7 +152,7 @@ def answer_equation(result: ReportResult) -> Answer:
         listed = [f"{label_of(result, column)} = {level}" for column, level in references.items()]
         points.append(f"Category terms compare with the most common category ({join_words(listed)}), which the "
                       f"intercept stands for.")
-    if separation_share(logit.warnings) is not None:
+    if logit.separated_share is not None:
         points.append("With quasi-separation in the data, treat the size of each coefficient as indicative.")
     if logit.intercept is None:
         points.append("As configured, the model has no intercept: every term is forced through zero log-odds and the "
@@ -346,7 +334,7 @@ def improvement_actions(result: ReportResult) -> list[str]:
         actions.append(f"{join_words(listed)} {'was' if len(dropped) == 1 else 'were'} dropped for multicollinearity; "
                        f"a combined feature (a ratio or difference with its correlated partners) may keep the "
                        f"information without the collinearity.")
-    if any("separation" in w.lower() for w in result.logit.warnings):
+    if result.logit.separated_share is not None:
         actions.append("The logit shows quasi-separation (some rows are predicted perfectly), which inflates "
                        "coefficients and standard errors; a penalised (L2 or Firth) logit stabilises it.")
     return actions
@@ -569,7 +557,7 @@ def caveats(result: ReportResult) -> list[str]:
     for x in timing:
         note = d.notes.get(x.feature, "marked as not actionable in the configuration")
         found.append(f"{x.label} is a strong signal but not a lever: {note}.")
-    share = separation_share(result.logit.warnings)
+    share = result.logit.separated_share
     if share is not None:
         found.append(f"{pct(share, 0)} of {d.unit} are predicted almost perfectly, so the logistic regression's "
                      f"individual coefficients are less reliable than its overall test.")

@@ -122,6 +122,17 @@ def separation_notes(result) -> list[str]:
     return [re.sub(r"\s+", " ", note).strip() for note in extra.split("\n\n") if "separation" in note.lower()]
 
 
+def separated_share(raw: list[str]) -> float | None:
+    """The share statsmodels reports as perfectly predicted, from its (quasi-)separation note."""
+    for message in raw:
+        match = re.search(r"fraction ([0-9.]+) of observations can be\s+perfectly predicted", message)
+        if match:
+            return float(match.group(1))
+        if "complete separation" in message.lower():
+            return 1.0
+    return None
+
+
 def plain_fit_notes(raw: list[str], converged: bool) -> list[str]:
     """statsmodels' and NumPy's messages from the fit, as sentences a reader of the report can use.
 
@@ -185,7 +196,8 @@ def summarise_logit(
     intercept = rows.pop(0).coef if model.fit_intercept else None
     significant = [row for row in rows if row.significant]
     converged = bool(result.mle_retvals.get("converged", True))
-    notes = plain_fit_notes(model.fit_warnings_ + separation_notes(result), converged)
+    raw_notes = model.fit_warnings_ + separation_notes(result)
+    notes = plain_fit_notes(raw_notes, converged)
     return LogitResult(
         llr_pvalue=_finite(result.llr_pvalue),
         llr=_finite(result.llr),
@@ -202,5 +214,6 @@ def summarise_logit(
             yname=positive_name, xname=[n if n == "const" else readable_term(n, categorical, numeric) for n in names]
         ).as_text()),
         warnings=notes,
+        separated_share=separated_share(raw_notes),
         interval_level=round(1 - alpha, 6),
     )

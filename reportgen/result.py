@@ -149,6 +149,9 @@ class LogitResult:
     equation: str
     converged: bool
     summary_text: str
+    separated_share: float | None = None
+    """Share of training rows the logit's terms predict perfectly (quasi-separation); 1.0 for
+    complete separation; None when statsmodels reports neither."""
     warnings: list[str] = field(default_factory=list)
     interval_level: float = 0.95
     """Confidence level of the coefficient intervals: 1 - alpha."""

@@ -8,6 +8,7 @@ libraries, the workers do this at the same time instead of afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 
@@ -18,10 +19,8 @@ def _import_engine() -> None:
 def _warm(n_jobs: int) -> None:
     from joblib import Parallel, delayed
 
-    try:
+    with contextlib.suppress(Exception):  # only a head start: the stages report real failures themselves
         Parallel(n_jobs=n_jobs)(delayed(_import_engine)() for _ in range(n_jobs))
-    except Exception:  # noqa: BLE001 - only a head start; the stages report real failures themselves
-        pass
 
 
 def start_workers(n_jobs: int) -> threading.Thread | None:

@@ -125,3 +125,10 @@ def test_original_column_maps_encoded_names_back():
     assert original_column("country_US", columns) == "country"
     assert original_column("country_rank", columns) == "country_rank"
     assert original_column("minutes", columns) == "minutes"
+
+
+def test_numbers_in_sentences_read_without_scientific_notation():
+    from reportgen.evaluate import readable_number
+
+    assert [readable_number(v) for v in (1510.4, 1600.0, 36.0, 0.148, 0.0, 12345678.9, -2500.0)] == [
+        "1,510", "1,600", "36", "0.148", "0", "12,345,679", "-2,500"]
