@@ -92,8 +92,10 @@ def main() -> None:
 @click.option("--exclude", multiple=True, metavar="COLUMN",
               help="Leave a column out of the features (repeat for several), e.g. an identifier.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress lines (they go to stderr, and only when it is a terminal).")
 def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, value_per_conversion,
-        cost_per_contact, theme_file, exclude, no_pdf) -> None:
+        cost_per_contact, theme_file, exclude, no_pdf, quiet) -> None:
     """Analyse DATA (default: the bundled student-purchase table) and write the report.
 
     \b
@@ -114,7 +116,9 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     start_workers(config.search.n_jobs)
     from reportgen.engine import run_report
 
-    result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf)
+    show_progress = not quiet and sys.stderr.isatty()
+    result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf,
+                        progress=(lambda line: click.echo(line, err=True)) if show_progress else None)
     best = result.best
     click.echo(f"{result.summary.headline}")
     click.echo(f"Recommended: {best.label} (test F1 {best.test.f1:.3f}, PR AUC {best.test.pr_auc:.3f}).")

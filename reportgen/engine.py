@@ -10,6 +10,7 @@ import warnings
 
 from joblib import Parallel, delayed
 from contextlib import contextmanager
+from typing import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,7 @@ from reportgen.infer import infer
 from reportgen.interpret import interpret, singular
 from reportgen.load import load
 from reportgen.model import FittedModel, fit_models
+from reportgen.registry import FAMILIES
 from reportgen.result import (
     ColumnDecision,
     DatasetSummary,
@@ -61,12 +63,25 @@ class Analysis:
         return next(f for f in self.fitted if f.name == self.result.best_model)
 
 
+Progress = Callable[[str], None]
+"""Receives one line of progress at a time (the CLI prints them on a terminal)."""
+
+
 class StageClock:
-    def __init__(self) -> None:
+    """Times each stage; tells `progress`, if given, when one starts."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
         self.seconds: dict[str, float] = {}
+        self.progress = progress
+        self.started = time.perf_counter()
+
+    def say(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress(f"[{time.perf_counter() - self.started:5.1f} s] {line}")
 
     @contextmanager
-    def stage(self, name: str):
+    def stage(self, name: str, doing: str = ""):
+        self.say(f"{name}{': ' + doing if doing else ''}")
         started = time.perf_counter()
         try:
             yield
@@ -155,15 +170,17 @@ def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
 
 
 def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
-    with clock.stage("load"):
+    with clock.stage("load", f"reading {Path(config.data).name}"):
         inference = infer(config)
         config = inference.config
         loaded = load(config)
     with clock.stage("clean"):
         data = clean(loaded, config)
-    with clock.stage("model"):
-        fitted = fit_models(data, config)
-    with clock.stage("evaluate"):
+    families = [FAMILIES[spec.name].label.lower() for spec in config.models]
+    with clock.stage("model", f"tuning {len(families)} families side by side ({', '.join(families)})"):
+        fitted = fit_models(data, config,
+                            on_tuned=lambda f: clock.say(f"  {f.label.lower()} tuned in {f.fit_seconds:.1f} s"))
+    with clock.stage("evaluate", "test metrics, intervals and drivers"):
         by_name = {f.name: f for f in fitted}
         best = best_model_name(fitted)
         serial = config.one_job_each()
@@ -238,6 +255,7 @@ def run_report(
     *,
     template_dir: str | Path | None = None,
     pdf: bool = True,
+    progress: Progress | None = None,
 ) -> ReportResult:
     """Run the analysis and write report.html, report.pdf, results.json, figures/ and the saved
     model (model.skops, model.json) to out_dir.
@@ -251,7 +269,7 @@ def run_report(
 
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
-    clock = StageClock()
+    clock = StageClock(progress)
     out_dir = Path(out_dir).resolve()
     analysis = analyse(config, clock)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -259,7 +277,7 @@ def run_report(
     run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"),
                   seconds=0.0, stage_seconds={})
     try:
-        with clock.stage("figures"):
+        with clock.stage("figures", "drawing"):
             figures = make_figures(analysis, staging / "figures", workers=config.search.n_jobs)
         result = dataclasses.replace(analysis.result, figures=figures, run=run)
         with clock.stage("html"):
@@ -271,7 +289,7 @@ def run_report(
                 analysis.config, best.name, best.label, result.threshold.value, analysis.clean.numeric,
                 analysis.clean.categorical, derived=analysis.clean.derived))
         if pdf:
-            with clock.stage("pdf"):
+            with clock.stage("pdf", "typesetting report.pdf"):
                 render_pdf(html, staging / "report.pdf", base_dir=staging, template_dir=template_dir)
         run.seconds = round(time.perf_counter() - started, 3)
         run.stage_seconds = dict(clock.seconds)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -340,7 +341,8 @@ def _tune_quietly(spec: ModelSpec, clean: CleanData, config: DatasetConfig, enco
         return tune(spec, clean, config, encoded)
 
 
-def tune_all(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
+def tune_all(clean: CleanData, config: DatasetConfig,
+             on_tuned: Callable[[FittedModel], None] | None = None) -> list[FittedModel]:
     """Tune the families side by side, one per worker, costliest first; each search then runs
     its folds in its own worker. Many small searches keep the cores busier this way than one
     search at a time with its folds spread over the cores."""
@@ -352,14 +354,21 @@ def tune_all(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
             by_variant[variant] = encoded_rows(FAMILIES[spec.name], clean, config)
         encoded.append(by_variant[variant])
     workers = max(1, min(config.search.n_jobs, len(config.models)))
-    if workers == 1:
-        return [_tune_quietly(spec, clean, config, rows) for spec, rows in zip(config.models, encoded)]
-    serial = config.one_job_each()
+    serial = config.one_job_each() if workers > 1 else config
     order = sorted(range(len(config.models)), key=lambda i: -FAMILIES[config.models[i].name].relative_cost)
-    found = Parallel(n_jobs=workers)(delayed(_tune_quietly)(config.models[i], clean, serial, encoded[i])
-                                     for i in order)
-    by_position = dict(zip(order, found))
+    tuned = Parallel(n_jobs=workers, return_as="generator_unordered")(
+        delayed(_tune_at)(i, config.models[i], clean, serial, encoded[i]) for i in order)
+    by_position = {}
+    for position, fitted in tuned:
+        by_position[position] = fitted
+        if on_tuned is not None:
+            on_tuned(fitted)
     return [by_position[i] for i in range(len(config.models))]
+
+
+def _tune_at(position: int, spec: ModelSpec, clean: CleanData, config: DatasetConfig,
+             encoded: EncodedRows) -> tuple[int, FittedModel]:
+    return position, _tune_quietly(spec, clean, config, encoded)
 
 
 ENSEMBLE_SIZES = (2, 3)
@@ -410,8 +419,9 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
     )
 
 
-def fit_models(clean: CleanData, config: DatasetConfig) -> list[FittedModel]:
-    fitted = tune_all(clean, config)
+def fit_models(clean: CleanData, config: DatasetConfig,
+               on_tuned: Callable[[FittedModel], None] | None = None) -> list[FittedModel]:
+    fitted = tune_all(clean, config, on_tuned)
     if config.ensemble:
         ensemble = soft_voting(fitted, clean, config)
         if ensemble is not None:

@@ -262,3 +262,24 @@ def test_same_data_and_settings_give_identical_results(synthetic_config_path, tm
     saved = json.loads((tmp_path / "a" / "results.json").read_text())
     saved.pop("run")
     assert saved == first
+
+
+def test_progress_names_each_stage_and_each_tuned_family(synthetic_config_path, tmp_path):
+    from reportgen.config import load_config
+    from reportgen.engine import run_report
+
+    lines: list[str] = []
+    config = load_config(synthetic_config_path)
+    run_report(config, tmp_path / "out", pdf=False, progress=lines.append)
+    stages = [line.split("] ", 1)[1].split(":")[0] for line in lines if not line.split("] ", 1)[1].startswith(" ")]
+    assert stages == ["load", "clean", "model", "evaluate", "interpret", "figures", "html", "save model"]
+    tuned = [line for line in lines if line.endswith(" s") and "tuned in" in line]
+    assert len(tuned) == len(config.models)
+
+
+def test_progress_stays_off_stderr_when_it_is_not_a_terminal(synthetic_config_path, tmp_path):
+    completed = subprocess.run(reportgen_command() + ["run", "--config", str(synthetic_config_path), "--out",
+                                                      str(tmp_path / "out"), "--no-pdf"],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert not any(line.startswith("[") and " s] " in line for line in completed.stderr.splitlines())
