@@ -15,7 +15,12 @@ RESAMPLES = 1000
 LEVEL = 0.95
 
 
-def resample_weights(n_rows: int, resamples: int, seed: int) -> np.ndarray:
+BATCH_CELLS = 4_000_000
+"""Resamples are scored in batches of at most this many (resample, row) cells, so that memory
+stays near 100 MB however many test rows there are."""
+
+
+def resample_weights(n_rows: int, resamples: int, seed: int | np.random.Generator) -> np.ndarray:
     """(resamples, n_rows) multiplicities of an ordinary bootstrap: each resample draws n_rows
     rows with replacement, and a row's weight is how often it was drawn."""
     drawn = np.random.default_rng(seed).integers(0, n_rows, size=(resamples, n_rows))
@@ -81,8 +86,14 @@ def intervals(
 ) -> dict[str, list[float]]:
     """{metric: [low, high]} percentile intervals over bootstrap resamples of the test rows."""
     y, scores, predicted = np.asarray(y), np.asarray(scores, dtype=float), np.asarray(predicted)
-    weights = resample_weights(len(y), resamples, seed)
-    values = {**threshold_metrics(y, predicted, weights), **ranking_metrics(y, scores, weights)}
+    rng = np.random.default_rng(seed)
+    batch = max(1, BATCH_CELLS // max(len(y), 1))
+    parts: dict[str, list[np.ndarray]] = {}
+    for start in range(0, resamples, batch):
+        weights = resample_weights(len(y), min(batch, resamples - start), rng)
+        for name, found in {**threshold_metrics(y, predicted, weights), **ranking_metrics(y, scores, weights)}.items():
+            parts.setdefault(name, []).append(found)
+    values = {name: np.concatenate(found) for name, found in parts.items()}
     tail = (1 - LEVEL) / 2 * 100
     return {name: [round(float(np.percentile(v, tail)), 4), round(float(np.percentile(v, 100 - tail)), 4)]
             for name, v in values.items()}

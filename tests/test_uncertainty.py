@@ -51,3 +51,12 @@ def test_intervals_bracket_the_point_estimate_and_are_seeded(sample):
     assert low < roc_auc_score(y, scores) < high
     low, high = found["f1"]
     assert low < f1_score(y, predicted) < high and high - low < 0.5
+
+
+def test_batches_give_the_same_intervals_as_one_pass(sample, monkeypatch):
+    import reportgen.uncertainty as uncertainty
+
+    y, scores, predicted = sample
+    whole = intervals(y, scores, predicted, seed=5)
+    monkeypatch.setattr(uncertainty, "BATCH_CELLS", len(y) * 7)
+    assert intervals(y, scores, predicted, seed=5) == whole
