@@ -19,6 +19,7 @@ from reportgen import __version__
 from reportgen.clean import CleanData, clean
 from reportgen.config import DatasetConfig
 from reportgen.evaluate import (
+    MEASURED_ROWS,
     best_model_name,
     drivers,
     imbalance_rows,
@@ -225,6 +226,7 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         best_model=best,
         tree=tree,
         drivers=found_drivers,
+        driver_rows=min(len(data.y_test), MEASURED_ROWS),
         warnings=notes,
         settings=config.model_dump(mode="json", exclude={"data"}),
         baseline=majority_baseline(data.y_test),

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.inspection import permutation_importance
+from sklearn.model_selection import train_test_split
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -39,8 +40,20 @@ from reportgen.threshold import choose_threshold, flags
 from reportgen.uncertainty import intervals
 
 PERMUTATION_REPEATS = 5
+MEASURED_ROWS = 20_000
+"""Permutation importance and training metrics use a stratified sample of at most this many
+rows: their figures settle long before that, and large tables stay affordable."""
 OVERFIT_GAP = 0.05
 """Train-minus-test F1 above which a model is called over-fitted."""
+
+
+def at_most(x: pd.DataFrame, y: pd.Series, rows: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
+    """x and y, or a stratified sample of `rows` of them, in their original order."""
+    if len(y) <= rows:
+        return x, y
+    kept, _ = train_test_split(np.arange(len(y)), train_size=rows, random_state=seed, stratify=y)
+    kept = np.sort(kept)
+    return x.iloc[kept], y.iloc[kept]
 
 
 def metrics_for(y: pd.Series, scores: np.ndarray, predicted: np.ndarray) -> Metrics:
@@ -114,7 +127,8 @@ def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
 def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
     importance = fitted.importance
     threshold = choose_threshold(fitted.oof_labels, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
-    x_fit, y_fit = clean.x_train.iloc[fitted.fit_positions], clean.y_train.iloc[fitted.fit_positions]
+    x_fit, y_fit = at_most(clean.x_train.iloc[fitted.fit_positions], clean.y_train.iloc[fitted.fit_positions],
+                           MEASURED_ROWS, config.seed)
     train_scores = fitted.scores(x_fit)
     test_scores = fitted.scores(clean.x_test)
     test_flags = flags(test_scores, threshold.value)
@@ -213,8 +227,9 @@ def direction(column: str, clean: CleanData, config: DatasetConfig) -> str:
 def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> list[Driver]:
     """Permutation importance of the recommended model on the held-out rows: how much its PR AUC
     drops when one original column is shuffled. It measures, it does not tune."""
+    x_test, y_test = at_most(clean.x_test, clean.y_test, MEASURED_ROWS, config.seed)
     found = permutation_importance(
-        fitted.pipeline, clean.x_test, clean.y_test, scoring="average_precision",
+        fitted.pipeline, x_test, y_test, scoring="average_precision",
         n_repeats=PERMUTATION_REPEATS, random_state=config.seed, n_jobs=config.search.n_jobs,
     )
     order = np.argsort(-found.importances_mean)

@@ -85,6 +85,7 @@ FAMILIES: dict[str, ModelFamily] = {
             },
             importance="impurity",
             supports_class_weight=True,
+            tuning_rows=20000,
             relative_cost=2,
         ),
         ModelFamily(
@@ -95,6 +96,7 @@ FAMILIES: dict[str, ModelFamily] = {
             importance="impurity",
             supports_class_weight=True,
             tuning_rows=4000,
+            fit_rows=100_000,
             search_params={"n_estimators": 40},
             out_of_bag=True,
             relative_cost=4,

@@ -407,6 +407,8 @@ class ReportResult:
     drivers: list[Driver]
     warnings: list[str]
     settings: dict[str, object]
+    driver_rows: int = 0
+    """Test rows the drivers were measured on: all of them, or a stratified sample of large tables."""
     baseline: Baseline | None = None
     imbalance: list[ImbalanceRow] = field(default_factory=list)
     threshold: ThresholdResult | None = None

@@ -132,3 +132,19 @@ def test_numbers_in_sentences_read_without_scientific_notation():
 
     assert [readable_number(v) for v in (1510.4, 1600.0, 36.0, 0.148, 0.0, 12345678.9, -2500.0)] == [
         "1,510", "1,600", "36", "0.148", "0", "12,345,679", "-2,500"]
+
+
+def test_large_tables_measure_on_a_stratified_sample_in_order(analysis, monkeypatch):
+    import reportgen.evaluate as evaluate
+
+    clean, config = analysis.clean, analysis.config
+    x, y = evaluate.at_most(clean.x_test, clean.y_test, 40, seed=1)
+    kept = set(x.index)
+    assert len(y) == 40 and list(x.index) == [i for i in clean.x_test.index if i in kept]
+    assert abs(y.mean() - clean.y_test.mean()) < 0.03
+    assert evaluate.at_most(clean.x_test, clean.y_test, 10_000, seed=1)[0] is clean.x_test
+    monkeypatch.setattr(evaluate, "MEASURED_ROWS", 50)
+    fitted = analysis.fitted[0]
+    model, _ = evaluate.model_result(fitted, clean, config)
+    assert sum(map(sum, model.train.confusion_matrix)) == 50
+    assert sum(map(sum, model.test.confusion_matrix)) == len(clean.y_test)
