@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -23,12 +24,22 @@ def _exit_with(message: str) -> None:
     sys.exit(2)
 
 
+def quiet_library_warnings() -> None:
+    """Keep stderr to reportgen's own line: what the libraries warn about that matters reaches the
+    report's warnings, and a failed run must say what is wrong in one line (REPORTGEN_DEBUG=1 shows
+    them). PYTHONWARNINGS carries the choice to the worker processes."""
+    warnings.simplefilter("ignore")
+    os.environ["PYTHONWARNINGS"] = "ignore"
+
+
 class ReportgenGroup(click.Group):
     """Usage errors and input errors exit 2 with one line; unexpected failures exit 1 with one
     line (REPORTGEN_DEBUG=1 shows the traceback)."""
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
+        if not os.environ.get(DEBUG_VARIABLE):
+            quiet_library_warnings()
         try:
             code = super().main(*args, **kwargs)
         except click.exceptions.Abort:
