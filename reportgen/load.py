@@ -146,6 +146,11 @@ def outcome_from(frame: pd.DataFrame, config: DatasetConfig, source: str) -> tup
     distinct = labels.map(str).str.strip().unique()
     found = sorted(distinct)[:10]
     more = f" and {len(distinct) - 10} more" if len(distinct) > 10 else ""
+    if len(distinct) == 1:
+        raise ReportInputError(
+            f"every row of '{target}' is '{distinct[0]}'; a report needs both outcomes; check that "
+            f"{source} holds the whole table."
+        )
     if outcome.sum() == 0 and "positive" not in config.target.model_fields_set:
         raise ReportInputError(
             f"target column '{target}' holds the labels {', '.join(found)}{more}; name the one that counts as "
