@@ -8,6 +8,7 @@ that the model stage fits inside each cross-validation fold, so no test row leak
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -287,9 +288,27 @@ def vif_table(frame: pd.DataFrame, add_constant: bool) -> dict[str, float]:
     if add_constant:
         matrix = np.column_stack([np.ones(len(matrix)), matrix])
     offset = 1 if add_constant else 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = [variance_inflation_factor(matrix, i + offset, standardize=False) for i in range(frame.shape[1])]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        try:
+            values = vif_from_gram(matrix, offset)
+        except np.linalg.LinAlgError:
+            values = [variance_inflation_factor(matrix, i + offset, standardize=False) for i in range(frame.shape[1])]
     return {c: float(v) if np.isfinite(v) else 1e6 for c, v in zip(frame.columns, values)}
+
+
+def vif_from_gram(matrix: np.ndarray, offset: int) -> np.ndarray:
+    """Every column's VIF from one inverse of the Gram matrix instead of one regression per column:
+    a column's residual sum of squares on the others is 1 / (X'X)^-1_jj, so 1 / (1 - R^2) is
+    X'X_jj (X'X)^-1_jj, centred when a constant leads the matrix. With as many columns as rows
+    every column is explained exactly (infinite VIF). Hundreds of columns then take
+    milliseconds rather than minutes."""
+    columns = matrix[:, offset:]
+    if offset:
+        columns = columns - columns.mean(axis=0)
+    if columns.shape[1] >= len(columns) - offset:
+        return np.full(columns.shape[1], np.inf)
+    gram = columns.T @ columns
+    return np.diag(gram) * np.diag(np.linalg.inv(gram))
 
 
 def drop_collinear(frame: pd.DataFrame, threshold: float, add_constant: bool) -> tuple[list[VifRow], list[str]]:
@@ -406,6 +425,17 @@ def read_description(data: LoadedData, config: DatasetConfig) -> str:
     return text + "."
 
 
+def no_feature_message(config: DatasetConfig, left_out: list[str], uninformative: list[str],
+                       collinear: list[str]) -> str:
+    """Why nothing is left to model on: every column besides the target and what became of it."""
+    reasons = [f"{', '.join(map(str, columns))} ({why})" for columns, why in
+               [(left_out, "identifiers, excluded, or empty or constant"), (uninformative, "empty or constant"),
+                (collinear, "collinear")] if columns]
+    found = f"; the other columns were left out: {'; '.join(reasons)}" if reasons else ""
+    return (f"no usable feature is left in {Path(config.data).name} besides the target '{config.target.column}'"
+            f"{found}. Add columns that vary between rows, or declare their types in a config.")
+
+
 def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     frame = data.frame.loc[data.outcome.index]
     steps: list[PreprocessingStep] = []
@@ -445,6 +475,13 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
                                            f"treated as missing.", n_rows, n_rows, [column]))
             warnings.append(f"{column} is numeric but holds {examples}: treated as missing; declare them under "
                             f"'read.missing_markers' to say so explicitly.")
+        infinite = np.isinf(features[column].to_numpy(dtype=float))
+        if infinite.any():
+            features[column] = features[column].mask(infinite)
+            steps.append(PreprocessingStep("Infinite values", f"{column}: {int(infinite.sum()):,} infinite values "
+                                           f"treated as missing.", n_rows, n_rows, [column]))
+            warnings.append(f"{column} holds {int(infinite.sum()):,} infinite values (inf or -inf): treated as "
+                            f"missing; check how the export computed them.")
 
     numeric, categorical = split_by_type(features, columns, categorical_by_config(columns, config))
     empty, constant = uninformative(features, columns, numeric)
@@ -493,7 +530,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         numeric = [c for c in numeric if c not in collinear]
 
     if not numeric and not categorical:
-        raise ReportInputError("no usable feature is left after cleaning; check the config's columns.")
+        raise ReportInputError(no_feature_message(config, left_out, empty + constant, collinear))
 
     ordered = [c for c in features.columns if c in numeric or c in categorical]
     missing_counts = features[ordered].isna().sum()
@@ -510,7 +547,8 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     if positives < config.search.cv * 2 or len(outcome) - positives < config.search.cv * 2:
         raise ReportInputError(
             f"only {positives} positive and {len(outcome) - positives} negative rows remain; "
-            f"{config.search.cv}-fold cross-validation needs at least {config.search.cv * 2} of each."
+            f"{config.search.cv}-fold cross-validation needs at least {config.search.cv * 2} of each. "
+            f"Add rows, or lower 'search.cv' in a config (2 at least)."
         )
     x_train, x_test, y_train, y_test = train_test_split(
         features[ordered],

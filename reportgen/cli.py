@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -23,6 +25,27 @@ def _exit_with(message: str) -> None:
     sys.exit(2)
 
 
+@contextmanager
+def quiet_library_warnings():
+    """Keep stderr to reportgen's own line: what the libraries warn about that matters reaches the
+    report's warnings, and a failed run must say what is wrong in one line (REPORTGEN_DEBUG=1 shows
+    them). PYTHONWARNINGS carries the choice to the worker processes."""
+    if os.environ.get(DEBUG_VARIABLE):
+        yield
+        return
+    before = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = "ignore"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = before
+
+
 class ReportgenGroup(click.Group):
     """Usage errors and input errors exit 2 with one line; unexpected failures exit 1 with one
     line (REPORTGEN_DEBUG=1 shows the traceback)."""
@@ -30,7 +53,8 @@ class ReportgenGroup(click.Group):
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
         try:
-            code = super().main(*args, **kwargs)
+            with quiet_library_warnings():
+                code = super().main(*args, **kwargs)
         except click.exceptions.Abort:
             click.echo("reportgen: interrupted", err=True)
             sys.exit(130)

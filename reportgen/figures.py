@@ -115,6 +115,11 @@ def distributions(result: ReportResult) -> Figure | None:
     return fig
 
 
+ANNOTATED_CORRELATIONS = 20
+"""Up to this many numeric features the heatmap prints each correlation; beyond, the cells are
+unreadable and drawing tens of thousands of labels takes minutes."""
+
+
 def correlation(result: ReportResult) -> Figure | None:
     corr = result.preprocessing.correlation
     if len(corr) < 2:
@@ -123,7 +128,7 @@ def correlation(result: ReportResult) -> Figure | None:
     matrix = np.array([[corr[c][r] for c in names] for r in names])
     labels = [result.dataset.feature_labels.get(n, n) for n in names]
     fig, ax = new_figure(3.6)
-    sns.heatmap(matrix, ax=ax, annot=True, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, square=True,
+    sns.heatmap(matrix, ax=ax, annot=len(names) <= ANNOTATED_CORRELATIONS, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, square=True,
                 xticklabels=labels, yticklabels=labels, cbar_kws={"shrink": 0.7}, annot_kws={"size": 7})
     ax.grid(False)
     ax.set_title("Correlation between numeric features")

@@ -18,7 +18,7 @@ import pandas as pd
 from reportgen.clean import latest_date, parse_dates
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
-from reportgen.load import outcome_from, read_table
+from reportgen.load import fallback_encoding, is_binary, outcome_from, read_table
 from reportgen.result import ColumnDecision
 
 MIN_ROWS_FOR_ID_CHECK = 20
@@ -196,6 +196,21 @@ def declared_decision(column: str, config: DatasetConfig) -> ColumnDecision | No
     return decided(kind, "feature", reason)
 
 
+def sniffed_encoding(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
+    """A text file that is not UTF-8 (an export from Excel on Windows, say) read as cp1252 or latin-1
+    when the config names no encoding."""
+    path = Path(config.data)
+    if "encoding" in config.read.model_fields_set or not path.is_file() or is_binary(path):
+        return config, []
+    encoding = fallback_encoding(path)
+    if encoding is None:
+        return config, []
+    read = config.read.model_copy(update={"encoding": encoding})
+    return config.model_copy(update={"read": read}), [
+        f"{path.name} is not UTF-8 text: read as {encoding}; set 'read.encoding' in a config if accented "
+        f"letters look wrong."]
+
+
 def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
     """A semicolon-, tab- or bar-separated file read with that delimiter when the config names none."""
     path = Path(config.data)
@@ -216,7 +231,9 @@ def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
 
 def infer(config: DatasetConfig) -> Inference:
     """Read the table and declare, in a copy of the config, every column the config leaves open."""
-    config, notes = sniffed_read(config)
+    config, notes = sniffed_encoding(config)
+    config, delimiter_notes = sniffed_read(config)
+    notes += delimiter_notes
     frame = read_table(config)
     outcome, _ = outcome_from(frame, config, str(config.data))
     target = target_names(config, outcome, frame)

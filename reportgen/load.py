@@ -32,6 +32,9 @@ def read_csv_file(path: Path, read: ReadSpec, hint: str = "the path", **options)
         raise ReportInputError(f"data file not found: {path}. Check {hint}.")
     if not path.is_file():
         raise ReportInputError(f"{path} is a folder, not a CSV file; give the path of the file.")
+    if is_binary(path):
+        raise ReportInputError(f"{path} is not a text CSV file (it holds binary data, as a spreadsheet, archive or "
+                               f"compressed file does); export the table as CSV and give that file.")
     try:
         frame = pd.read_csv(path, **csv_options(path, read), low_memory=False, **options)
     except pd.errors.EmptyDataError:
@@ -47,6 +50,29 @@ def read_csv_file(path: Path, read: ReadSpec, hint: str = "the path", **options)
     if frame.empty:
         raise ReportInputError(f"{path} has a header but no data rows; add rows and retry.")
     return frame
+
+
+def is_binary(path: Path) -> bool:
+    """NUL bytes never occur in a text CSV in a one-byte or UTF-8 encoding, and always in the first
+    kilobytes of a spreadsheet, archive or compressed file."""
+    with path.open("rb") as handle:
+        return b"\x00" in handle.read(8192)
+
+
+def fallback_encoding(path: Path) -> str | None:
+    """The encoding to read a file that is not UTF-8 with: Windows' Western European code page,
+    or latin-1 (which decodes every byte) when the file uses bytes cp1252 leaves undefined."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
 
 
 def csv_options(path: Path, read: ReadSpec) -> dict:
@@ -120,6 +146,11 @@ def outcome_from(frame: pd.DataFrame, config: DatasetConfig, source: str) -> tup
     distinct = labels.map(str).str.strip().unique()
     found = sorted(distinct)[:10]
     more = f" and {len(distinct) - 10} more" if len(distinct) > 10 else ""
+    if len(distinct) == 1:
+        raise ReportInputError(
+            f"every row of '{target}' is '{distinct[0]}'; a report needs both outcomes; check that "
+            f"{source} holds the whole table."
+        )
     if outcome.sum() == 0 and "positive" not in config.target.model_fields_set:
         raise ReportInputError(
             f"target column '{target}' holds the labels {', '.join(found)}{more}; name the one that counts as "
