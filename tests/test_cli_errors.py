@@ -187,8 +187,9 @@ def test_failure_while_rendering_leaves_the_previous_report_untouched(
 def fake_run_report(monkeypatch, report_result):
     calls = []
 
-    def fake(config, out_dir, *, template_dir=None, pdf=True):
-        calls.append({"config": config, "out_dir": out_dir, "template_dir": template_dir, "pdf": pdf})
+    def fake(config, out_dir, *, template_dir=None, pdf=True, progress=None):
+        calls.append({"config": config, "out_dir": out_dir, "template_dir": template_dir, "pdf": pdf,
+                      "progress": progress})
         return report_result
 
     monkeypatch.setattr("reportgen.engine.run_report", fake)
@@ -200,6 +201,7 @@ def test_run_passes_the_options_to_the_engine(workdir, fake_run_report):
     assert result.exit_code == 0, result.output
     (call,) = fake_run_report
     assert call["pdf"] is False
+    assert call["progress"] is None  # the test runner's stderr is not a terminal
     assert call["out_dir"] == Path("o")
     assert (call["config"].target.column, call["config"].target.positive, call["config"].seed) == ("y", "0", 9)
     assert call["config"].data == Path("t.csv")
