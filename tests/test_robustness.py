@@ -258,6 +258,12 @@ CELLS = st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(allow_nan=Tru
                   st.sampled_from(["", "?", "n/a", "-", "x", "y", "a b c", "2024-01-31", "😀", "<i>", "1,5", ";"]))
 
 
+PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, phases=NO_SHRINKING,
+                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                    HealthCheck.data_too_large])
+"""Few, reproducible examples, reported as drawn (shrinking one failure took minutes)."""
+
+
 @st.composite
 def small_tables(draw) -> tuple[pd.DataFrame, str]:
     rows = draw(st.integers(0, 40))
@@ -268,9 +274,7 @@ def small_tables(draw) -> tuple[pd.DataFrame, str]:
     return frame, draw(LABELS)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, phases=NO_SHRINKING,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@PROPERTY_SETTINGS
 @given(small_tables())
 def test_random_small_tables_give_a_result_or_a_one_line_input_error(tmp_path, drawn):
     frame, positive = drawn
@@ -314,9 +318,7 @@ def mostly_usable_tables(draw) -> tuple[pd.DataFrame, str]:
     return pd.DataFrame({**columns, "y": labels}), positive
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, phases=NO_SHRINKING,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@PROPERTY_SETTINGS
 @given(mostly_usable_tables())
 def test_random_usable_tables_give_a_result_or_a_one_line_input_error(tmp_path, drawn):
     frame, positive = drawn
