@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.inspection import permutation_importance
-from sklearn.model_selection import train_test_split
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -23,7 +22,7 @@ from sklearn.metrics import (
 from reportgen.clean import CleanData
 from reportgen.config import DatasetConfig
 from reportgen.logit import readable_term
-from reportgen.model import FittedModel
+from reportgen.model import FittedModel, stratified_positions
 from reportgen.result import (
     Baseline,
     CvScore,
@@ -49,11 +48,8 @@ OVERFIT_GAP = 0.05
 
 def at_most(x: pd.DataFrame, y: pd.Series, rows: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     """x and y, or a stratified sample of `rows` of them, in their original order."""
-    if len(y) <= rows:
-        return x, y
-    kept, _ = train_test_split(np.arange(len(y)), train_size=rows, random_state=seed, stratify=y)
-    kept = np.sort(kept)
-    return x.iloc[kept], y.iloc[kept]
+    kept = stratified_positions(y, rows, seed)
+    return (x, y) if kept is None else (x.iloc[kept], y.iloc[kept])
 
 
 def metrics_for(y: pd.Series, scores: np.ndarray, predicted: np.ndarray) -> Metrics:

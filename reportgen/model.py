@@ -233,12 +233,20 @@ def out_of_fold(pipeline: Pipeline, x, y, config: DatasetConfig,
     return scores, float(np.mean(per_fold)), float(np.std(per_fold))
 
 
+def stratified_positions(y, size: int | None, seed: int) -> np.ndarray | None:
+    """Positions of a stratified sample of `size` rows, in their original order; None when all
+    rows fit."""
+    if not size or len(y) <= size:
+        return None
+    kept, _ = train_test_split(np.arange(len(y)), train_size=size, random_state=seed, stratify=y)
+    return np.sort(kept)
+
+
 def sample_rows(rows: EncodedRows, size: int | None, seed: int) -> EncodedRows:
     """The rows, or a stratified subsample of them when a family caps its tuning or fitting cost."""
-    if not size or len(rows.y) <= size:
+    kept = stratified_positions(rows.y, size, seed)
+    if kept is None:
         return rows
-    kept, _ = train_test_split(np.arange(len(rows.y)), train_size=size, random_state=seed, stratify=rows.y)
-    kept = np.sort(kept)
     return EncodedRows(rows.x[kept], rows.y[kept], rows.positions[kept])
 
 

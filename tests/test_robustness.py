@@ -219,6 +219,9 @@ def test_latin1_values_are_read_as_the_letters_they_are(workdir):
     found = run_ok(workdir, latin1_table())
     assert "Zürich" in (workdir / "out" / "report.html").read_text(encoding="utf-8") or \
         any("Zürich" in str(v) for v in found["preprocessing"]["columns"])
+    everything = (workdir / "out" / "results.json").read_text(encoding="utf-8")
+    assert "Ã" not in everything  # no UTF-8 bytes misread as latin-1 (mojibake)
+    assert any(city in everything for city in ("Zürich", "Perú", "Besançon", "Malmö"))
 
 
 def test_unicode_and_markup_in_names_and_values_are_escaped(workdir):
