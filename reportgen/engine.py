@@ -8,7 +8,8 @@ import tempfile
 import time
 import warnings
 
-from joblib import Parallel, delayed
+from joblib import Parallel, cpu_count, delayed
+from threadpoolctl import threadpool_limits
 from contextlib import contextmanager
 from typing import Callable
 from dataclasses import dataclass
@@ -162,10 +163,17 @@ def theme_of(config: DatasetConfig) -> Theme:
     )
 
 
+def main_process_threads(n_jobs: int) -> int:
+    """Threads for BLAS and OpenMP in this process while `n_jobs` workers share the cores: the
+    share joblib gives each worker. Left unlimited, an OpenMP predict here (gradient boosting)
+    spins threads against the busy workers and costs many times its single-thread time."""
+    return max(1, cpu_count() // max(1, n_jobs))
+
+
 def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
     """Everything up to and including the interpretation; writes nothing."""
     clock = clock or StageClock()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(main_process_threads(config.search.n_jobs)):
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
         return _analyse(config, clock)
 

@@ -153,7 +153,7 @@ def estimator_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, c
     if spec.params:
         estimator.set_params(**spec.params)
     if strategy == "class_weight":
-        estimator.set_params(class_weight="balanced")
+        estimator.set_params(class_weight=family.balanced_weights)
     if family.name == "logistic_regression":
         estimator.set_params(fit_intercept=config.logit.intercept)
     mask = native_mask(family, clean)
@@ -266,7 +266,13 @@ def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
 
 
 def strategies_for(family: ModelFamily, config: DatasetConfig) -> list[str]:
-    return [s for s in config.imbalance.strategies if s != "class_weight" or family.supports_class_weight]
+    """The configured strategies that apply to the family. With shortcuts on, random
+    over-sampling is left to families without class weights: balanced weights count each buyer as
+    duplicating it would, in expectation, without fitting on the duplicated rows."""
+    weighted = family.supports_class_weight and "class_weight" in config.imbalance.strategies
+    return [s for s in config.imbalance.strategies
+            if (s != "class_weight" or family.supports_class_weight)
+            and not (s == "random_over" and weighted and config.search.subsample)]
 
 
 def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: EncodedRows | None = None) -> FittedModel:
@@ -306,7 +312,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
     final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params_)
     x_fit, y_fit = clean.x_train.iloc[fit_on.positions], clean.y_train.iloc[fit_on.positions]
-    bagged = family.out_of_bag and shortcuts and chosen == "none"
+    bagged = family.out_of_bag and shortcuts and chosen in ("none", "class_weight")
     if bagged:
         with warnings.catch_warnings(record=True) as raised:
             warnings.simplefilter("always", UserWarning)

@@ -29,6 +29,8 @@ class ModelFamily:
     importance: str = ""
     """'impurity' where the estimator exposes feature_importances_."""
     supports_class_weight: bool = False
+    balanced_weights: str = "balanced"
+    """The estimator's `class_weight` value for the class-weight strategy."""
     tuning_rows: int | None = None
     """Tune on a stratified subsample of this many training rows, then refit on all of them."""
     fit_rows: int | None = None
@@ -39,9 +41,8 @@ class ModelFamily:
     """Set during the search and the strategy comparison only, e.g. fewer trees: candidates rank
     the same long before their scores settle. The chosen model is scored and fitted without them."""
     out_of_bag: bool = False
-    """A bagged ensemble whose out-of-bag scores can stand in for out-of-fold ones, when the chosen
-    strategy is 'none' (class weights also weight the bootstrap, leaving positive rows with few
-    out-of-bag trees): one fit instead of one per fold."""
+    """A bagged ensemble whose out-of-bag scores can stand in for out-of-fold ones, when it is not
+    resampled: one fit instead of one per fold."""
     native_categorical: bool = False
     """The estimator splits on categories itself: it gets one column of codes per categorical."""
     relative_cost: int = 1
@@ -95,6 +96,9 @@ FAMILIES: dict[str, ModelFamily] = {
             grid={"min_samples_leaf": [2, 5, 10]},
             importance="impurity",
             supports_class_weight=True,
+            # Weights computed inside each bootstrap sample: 'balanced' would also weight the
+            # draw itself, leaving most buyers in every tree and without out-of-bag scores.
+            balanced_weights="balanced_subsample",
             tuning_rows=4000,
             fit_rows=100_000,
             search_params={"n_estimators": 40},

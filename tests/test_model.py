@@ -7,9 +7,9 @@ from imblearn.over_sampling import SMOTENC
 from sklearn.model_selection import GridSearchCV
 
 from reportgen.clean import clean
-from reportgen.config import ModelSpec, load_config
+from reportgen.config import ImbalanceSpec, ModelSpec, load_config
 from reportgen.load import load
-from reportgen.model import cv_splitter, encoded_rows, model_pipeline, sampler, tune
+from reportgen.model import cv_splitter, encoded_rows, model_pipeline, sampler, strategies_for, tune
 from reportgen.registry import FAMILIES
 
 from conftest import synthetic_frame, synthetic_spec, write_dataset
@@ -60,14 +60,35 @@ def test_forest_out_of_fold_scores_are_its_out_of_bag_scores(prepared):
     assert folded.scored_by == f"{exact.search.cv}-fold cross-validation"
 
 
-@pytest.mark.parametrize("strategy", ["random_over", "class_weight"])
-def test_resampled_or_weighted_forest_falls_back_to_folds(prepared, strategy):
+def test_resampled_forest_falls_back_to_folds(prepared):
     config, data = prepared
-    only = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": [strategy]})})
+    only = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": ["random_over"]})})
     found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, only)
-    assert found.strategy == strategy
+    assert found.strategy == "random_over"
     assert found.scored_by == f"{config.search.cv}-fold cross-validation"
     assert found.estimator.oob_score is False
+
+
+def test_weighted_forest_weighs_inside_each_bootstrap_and_keeps_out_of_bag_scores(prepared):
+    """'balanced_subsample' leaves the bootstrap draw uniform, so every training row is out of bag
+    for some trees and the out-of-bag scores stand in for out-of-fold ones."""
+    config, data = prepared
+    only = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": ["class_weight"]})})
+    found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, only)
+    forest = found.estimator
+    assert forest.class_weight == "balanced_subsample"
+    assert found.scored_by == "out-of-bag trees"
+    assert np.isfinite(forest.oob_decision_function_).all()
+    assert np.array_equal(found.oof_scores, forest.oob_decision_function_[:, 1])
+
+
+def test_random_over_sampling_is_left_to_models_without_class_weights(prepared):
+    config, _ = prepared
+    config = config.model_copy(update={"imbalance": ImbalanceSpec()})
+    assert strategies_for(FAMILIES["random_forest"], config) == ["none", "class_weight", "random_under", "smote"]
+    assert strategies_for(FAMILIES["knn"], config) == ["none", "random_over", "random_under", "smote"]
+    exact = config.model_copy(update={"search": config.search.model_copy(update={"subsample": False})})
+    assert "random_over" in strategies_for(FAMILIES["random_forest"], exact)
 
 
 def test_gradient_boosting_gets_one_column_of_codes_per_categorical(prepared):
