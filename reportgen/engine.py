@@ -186,18 +186,21 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     with clock.stage("clean"):
         data = clean(loaded, config)
     families = [FAMILIES[spec.name].label.lower() for spec in config.models]
-    with clock.stage("model", f"tuning {len(families)} families side by side ({', '.join(families)})"):
-        fitted = fit_models(data, config,
+    with clock.stage("model", f"tuning and testing {len(families)} families side by side ({', '.join(families)})"):
+        fitted = fit_models(data, config, measure=model_result,
                             on_tuned=lambda f: clock.say(f"  {f.label.lower()} tuned in {f.fit_seconds:.1f} s"))
-    with clock.stage("evaluate", "test metrics, intervals and drivers"):
+    with clock.stage("evaluate", "the ensemble, intervals and drivers"):
         by_name = {f.name: f for f in fitted}
         best = best_model_name(fitted)
         serial = config.one_job_each()
+        pending = [f for f in fitted if f.measured is None]
         found_drivers, *evaluated = Parallel(n_jobs=config.search.n_jobs)(
             [delayed(drivers)(by_name[best], data, serial)]
-            + [delayed(model_result)(f, data, serial) for f in fitted])
-        models = [m for m, _ in evaluated]
-        thresholds = {m.name: t for m, t in evaluated}
+            + [delayed(model_result)(f, data, serial) for f in pending])
+        measured = {f.name: f.measured for f in fitted if f.measured is not None}
+        measured.update({f.name: found for f, found in zip(pending, evaluated)})
+        models = [measured[f.name][0] for f in fitted]
+        thresholds = {m.name: t for m, t in measured.values()}
         logit_model = by_name["logistic_regression"]
         logit = summarise_logit(
             logit_model.estimator,

@@ -78,6 +78,8 @@ class FittedModel:
     """'impurity' where the estimator exposes feature_importances_."""
     scored_by: str = ""
     """How the out-of-fold scores were made: k-fold cross-validation, or out-of-bag trees."""
+    measured: object = None
+    """What `tune_all`'s `measure` returned for this model, computed in the worker that tuned it."""
 
     @property
     def estimator(self):
@@ -355,11 +357,19 @@ def _tune_quietly(spec: ModelSpec, clean: CleanData, config: DatasetConfig, enco
         return tune(spec, clean, config, encoded)
 
 
+Measure = Callable[[FittedModel, CleanData, DatasetConfig], object]
+"""A later stage's work on one tuned model (its test evaluation), run where it was tuned."""
+
+
 def tune_all(clean: CleanData, config: DatasetConfig,
-             on_tuned: Callable[[FittedModel], None] | None = None) -> list[FittedModel]:
+             on_tuned: Callable[[FittedModel], None] | None = None,
+             measure: Measure | None = None) -> list[FittedModel]:
     """Tune the families side by side, one per worker, costliest first; each search then runs
     its folds in its own worker. Many small searches keep the cores busier this way than one
-    search at a time with its folds spread over the cores."""
+    search at a time with its folds spread over the cores.
+
+    `measure`, if given, runs on each tuned model in the same worker, while the other families
+    are still tuning, and its result is kept in `FittedModel.measured`."""
     by_variant: dict[str, EncodedRows] = {}
     encoded = []
     for spec in config.models:
@@ -371,7 +381,7 @@ def tune_all(clean: CleanData, config: DatasetConfig,
     serial = config.one_job_each() if workers > 1 else config
     order = sorted(range(len(config.models)), key=lambda i: -FAMILIES[config.models[i].name].relative_cost)
     tuned = Parallel(n_jobs=workers, return_as="generator_unordered")(
-        delayed(_tune_at)(i, config.models[i], clean, serial, encoded[i]) for i in order)
+        delayed(_tune_at)(i, config.models[i], clean, serial, encoded[i], measure) for i in order)
     by_position = {}
     for position, fitted in tuned:
         by_position[position] = fitted
@@ -381,8 +391,11 @@ def tune_all(clean: CleanData, config: DatasetConfig,
 
 
 def _tune_at(position: int, spec: ModelSpec, clean: CleanData, config: DatasetConfig,
-             encoded: EncodedRows) -> tuple[int, FittedModel]:
-    return position, _tune_quietly(spec, clean, config, encoded)
+             encoded: EncodedRows, measure: Measure | None) -> tuple[int, FittedModel]:
+    fitted = _tune_quietly(spec, clean, config, encoded)
+    if measure is not None:
+        fitted.measured = measure(fitted, clean, config)
+    return position, fitted
 
 
 ENSEMBLE_SIZES = (2, 3)
@@ -434,8 +447,10 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
 
 
 def fit_models(clean: CleanData, config: DatasetConfig,
-               on_tuned: Callable[[FittedModel], None] | None = None) -> list[FittedModel]:
-    fitted = tune_all(clean, config, on_tuned)
+               on_tuned: Callable[[FittedModel], None] | None = None,
+               measure: Measure | None = None) -> list[FittedModel]:
+    """The tuned families, then the ensemble when there is one (which `measure` does not see)."""
+    fitted = tune_all(clean, config, on_tuned, measure)
     if config.ensemble:
         ensemble = soft_voting(fitted, clean, config)
         if ensemble is not None:
