@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 from joblib import Parallel, delayed  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
 
 from reportgen.interpret import metric_name  # noqa: E402
@@ -437,6 +438,17 @@ def draw_and_save(draw, path: Path) -> bool:
         fig = draw()
         if fig is None:
             return False
-        fig.savefig(path, dpi=DPI, metadata={"Software": None})
+        save_png(fig, path)
         plt.close(fig)
     return True
+
+
+def save_png(fig: Figure, path: Path) -> None:
+    """The figure as an opaque RGB PNG, drawn once.
+
+    `savefig` draws a figure with a layout engine twice and writes RGBA, which WeasyPrint then
+    splits into a colour image and an alpha mask, encoding each again. The figures have an
+    opaque background, so the alpha channel carries nothing and the pixels are the same."""
+    fig.set_dpi(DPI)
+    fig.canvas.draw()
+    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3]).save(path, format="PNG")
