@@ -76,6 +76,8 @@ class StageClock:
         self.seconds: dict[str, float] = {}
         self.progress = progress
         self.started = time.perf_counter()
+        self.on_start: dict[str, Callable[[], object]] = {}
+        """Work to start (in the background) when the named stage starts."""
 
     def say(self, line: str) -> None:
         if self.progress is not None:
@@ -84,6 +86,8 @@ class StageClock:
     @contextmanager
     def stage(self, name: str, doing: str = ""):
         self.say(f"{name}{': ' + doing if doing else ''}")
+        if name in self.on_start:
+            self.on_start.pop(name)()
         started = time.perf_counter()
         try:
             yield
@@ -277,12 +281,14 @@ def run_report(
     complete, so a failed run leaves the previous report untouched.
     """
     from reportgen.figures import make_figures
-    from reportgen.render import render_html, render_pdf
+    from reportgen.render import import_pdf_engine_in_background, render_html, render_pdf
     from reportgen.scoring import model_metadata, save_model
 
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
     clock = StageClock(progress)
+    if pdf:
+        clock.on_start["evaluate"] = import_pdf_engine_in_background  # its workers leave a core free
     out_dir = Path(out_dir).resolve()
     analysis = analyse(config, clock)
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 from sklearn.model_selection import train_test_split
 
+from reportgen.engine import StageClock
 from reportgen.interpret import QUESTIONS
 from reportgen.resources import bundled_path
 from reportgen.result import load_result
@@ -285,3 +286,17 @@ def test_progress_stays_off_stderr_when_it_is_not_a_terminal(synthetic_config_pa
                                capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     assert not any(line.startswith("[") and " s] " in line for line in completed.stderr.splitlines())
+
+
+def test_stage_clock_starts_work_with_its_stage_once():
+    started = []
+    clock = StageClock()
+    clock.on_start["evaluate"] = lambda: started.append(sorted(clock.seconds))
+    with clock.stage("model"):
+        pass
+    with clock.stage("evaluate"):
+        pass
+    with clock.stage("evaluate"):
+        pass
+    assert started == [["model"]]
+    assert set(clock.seconds) == {"model", "evaluate"}
