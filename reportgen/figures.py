@@ -400,6 +400,10 @@ def gains(result: ReportResult) -> Figure | None:
     return fig
 
 
+COSTLY_FIGURES = ("decision_tree", "distributions", "confusion_matrices")
+"""Drawn first, so that the workers finish together rather than one waiting on the other."""
+
+
 def make_figures(analysis, folder: Path, workers: int = 2) -> dict[str, str]:
     """Draw every figure the result supports into folder, in parallel processes (matplotlib
     draws on one core); returns {name: 'figures/<name>.png'}."""
@@ -427,7 +431,7 @@ def make_figures(analysis, folder: Path, workers: int = 2) -> dict[str, str]:
         tree_names = [readable_term(n, analysis.clean.categorical, analysis.clean.numeric)
                       for n in tree.transformed_feature_names()]
         drawers["decision_tree"] = lambda: decision_tree(result, tree.estimator, tree_names)
-    names = list(drawers)
+    names = sorted(drawers, key=lambda name: name not in COSTLY_FIGURES)
     drawn = Parallel(n_jobs=workers)(delayed(draw_and_save)(drawers[name], folder / f"{name}.png") for name in names)
     return {name: f"{folder.name}/{name}.png" for name, done in zip(names, drawn) if done}
 
