@@ -430,6 +430,11 @@ class ReportResult:
     def best(self) -> ModelResult:
         return self.model(self.best_model)
 
+    @property
+    def drivers_sampled(self) -> bool:
+        """Whether the drivers were measured on a sample of the test rows rather than all of them."""
+        return 0 < self.driver_rows < self.dataset.test_rows
+
 
 def to_dict(result: ReportResult) -> dict:
     return dataclasses.asdict(result)
