@@ -26,14 +26,19 @@ JITTER = 0.05
 """Relative noise on each numeric value, so that resampled rows are not exact copies."""
 
 
-def jittered_table(rows: int, seed: int = 365) -> pd.DataFrame:
+def jittered_table(rows: int, seed: int = 365, origin: str | None = None) -> pd.DataFrame:
+    """`rows` bundled rows drawn with replacement, numbers jittered; with `origin`, a column of
+    that name holds the position of the bundled row each was copied from."""
     source = pd.read_csv(bundled_path("data", "ml_datasource.csv"), keep_default_na=False, na_values=[""])
     rng = np.random.default_rng(seed)
-    table = source.sample(n=rows, replace=True, random_state=seed).reset_index(drop=True)
+    drawn = source.sample(n=rows, replace=True, random_state=seed)
+    table = drawn.reset_index(drop=True)
     for column in table.columns.drop(["student_country", "purchased"]):
         values = table[column].to_numpy(dtype=float)
         noisy = np.clip(values * (1 + rng.normal(0, JITTER, len(values))), 0, None)
         table[column] = noisy.round() if source[column].dtype.kind == "i" else noisy.round(1)
+    if origin:
+        table[origin] = drawn.index.to_numpy()
     return table
 
 
