@@ -96,7 +96,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("data", required=False, type=click.Path(path_type=Path))
-@click.option("--target", metavar="COLUMN", help="Outcome column (needed for a CSV without --config/--preset).")
+@click.option("--target", metavar="COLUMN",
+              help="Outcome column (needed for a CSV or Parquet file without --config/--preset).")
 @click.option("--positive", metavar="LABEL", help="Value of the outcome column that counts as converting (default 1).")
 @click.option("--preset", metavar="NAME", help=f"A bundled dataset config: {', '.join(preset_names())} (default students).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
@@ -115,19 +116,28 @@ def main() -> None:
                    "subtitle, footer. Example: assets/example-theme.yaml.")
 @click.option("--exclude", multiple=True, metavar="COLUMN",
               help="Leave a column out of the features (repeat for several), e.g. an identifier.")
+@click.option("--backend", type=click.Choice(["loky", "dask"]),
+              help="Where the model families are tuned: loky, worker processes on this machine (the default), or "
+                   "dask, a Dask cluster (needs pip install 'reportgen[dask]'). Default from the config.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="A running Dask scheduler to tune on, e.g. tcp://10.0.0.5:8786 (implies --backend dask); "
+                   "without it, --backend dask starts a local cluster with a worker per core.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress lines (they go to stderr, and only when it is a terminal).")
 def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, value_per_conversion,
-        cost_per_contact, theme_file, exclude, no_pdf, quiet) -> None:
-    """Analyse DATA (default: the bundled student-purchase table) and write the report.
+        cost_per_contact, theme_file, exclude, backend, scheduler, no_pdf, quiet) -> None:
+    """Analyse DATA, a CSV or Parquet (.parquet) file (default: the bundled student-purchase table), and write
+    the report.
 
     \b
     Examples:
       reportgen run
       reportgen run --preset students-course --out course/
       reportgen run customers.csv --target churned --positive yes
+      reportgen run events.parquet --target converted
       reportgen run --value-per-conversion 120 --cost-per-contact 4
+      reportgen run big.parquet --target converted --backend dask --scheduler tcp://10.0.0.5:8786
     """
     if template_dir is not None and not template_dir.is_dir():
         _exit_with(f"--template-dir {template_dir} is not a folder; give the folder that holds your templates.")
@@ -135,8 +145,12 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
         _exit_with("give both --value-per-conversion and --cost-per-contact, or neither")
     config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed,
                             value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact,
-                            exclude=list(exclude), theme=theme_file)
+                            exclude=list(exclude), theme=theme_file, backend=backend, scheduler=scheduler)
     check_writable(out_dir)
+    if config.search.backend == "dask":
+        from reportgen.backends import require_dask
+
+        require_dask()
     start_workers(config.search.n_jobs)
     from reportgen.engine import run_report
 
@@ -156,7 +170,7 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("scores.csv"),
               show_default=True, help="CSV to write: row, id columns, probability, rank, flagged, reason.")
 def score(run_dir: Path, data: Path, out_file: Path) -> None:
-    """Score the rows of DATA with the model saved in RUN_DIR (the --out folder of a run).
+    """Score the rows of DATA (CSV or Parquet) with the model saved in RUN_DIR (the --out folder of a run).
 
     \b
     Example:

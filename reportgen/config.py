@@ -193,6 +193,19 @@ class SearchSpec(Spec):
     subsample: bool = Field(True, description="Let costly families search (forests, boosting) or also fit "
                             "(SVM, KNN) on a stratified subsample of the training rows; false uses all rows.")
     n_jobs: int = 2
+    backend: Literal["loky", "dask"] = Field(
+        "loky", description="Where the model families are tuned: 'loky', worker processes on this machine "
+        "(n_jobs of them); 'dask', the workers of a Dask cluster (needs pip install 'reportgen[dask]').")
+    scheduler: str | None = Field(
+        None, pattern=r"^\S+$", description="dask only: the address of a running scheduler, e.g. "
+        "tcp://10.0.0.5:8786; none starts a local cluster with a worker per core.")
+
+    @model_validator(mode="after")
+    def _scheduler_needs_dask(self) -> "SearchSpec":
+        if self.scheduler is not None and self.backend != "dask":
+            raise ValueError(f"a scheduler ({self.scheduler}) is for the dask backend; set 'backend: dask' "
+                             f"or remove 'scheduler'")
+        return self
 
 
 Strategy = Literal["none", "class_weight", "random_over", "random_under", "smote"]
@@ -480,6 +493,8 @@ def resolve_config(
     cost_per_contact: float | None = None,
     exclude: list[str] | None = None,
     theme: Path | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
 ) -> DatasetConfig:
     """Combine CLI-style choices into one config: explicit file > preset > bare CSV > default."""
     if config is not None and preset is not None:
@@ -512,4 +527,22 @@ def resolve_config(
         updates["theme"] = load_theme(theme)
     if value_per_conversion is not None and cost_per_contact is not None:
         updates["value"] = ValueSpec(value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact)
+    if backend is not None or scheduler is not None:
+        updates["search"] = search_on(spec.search, backend, scheduler)
     return spec.model_copy(update=updates) if updates else spec
+
+
+def search_on(search: SearchSpec, backend: str | None, scheduler: str | None) -> SearchSpec:
+    """The search settings with the command line's backend; a scheduler address alone means dask."""
+    changes: dict[str, object] = {}
+    if scheduler is not None:
+        changes.update(backend="dask", scheduler=scheduler)
+    if backend is not None:
+        changes["backend"] = backend
+        if backend == "loky" and scheduler is None:
+            changes["scheduler"] = None
+    try:
+        return SearchSpec.model_validate({**search.model_dump(), **changes})
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ReportInputError(f"--backend/--scheduler: {reason}") from None

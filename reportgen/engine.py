@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reportgen import __version__
+from reportgen.backends import search_backend
 from reportgen.clean import CleanData, clean
 from reportgen.config import DatasetConfig
 from reportgen.evaluate import (
@@ -59,6 +60,8 @@ class Analysis:
     """Isotonic map from the recommended model's scores to probabilities."""
     config: DatasetConfig | None = None
     """The config as completed from the data (every column declared)."""
+    backend: str = ""
+    """Where the model searches ran, in words."""
 
     @property
     def best(self) -> FittedModel:
@@ -190,7 +193,9 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     with clock.stage("clean"):
         data = clean(loaded, config)
     families = [FAMILIES[spec.name].label.lower() for spec in config.models]
-    with clock.stage("model", f"tuning and testing {len(families)} families side by side ({', '.join(families)})"):
+    with clock.stage("model", f"tuning and testing {len(families)} families side by side ({', '.join(families)})"), \
+            search_backend(config.search) as backend:
+        clock.say(f"  on {backend}")
         fitted = fit_models(data, config, measure=model_result,
                             on_tuned=lambda f: clock.say(f"  {f.label.lower()} tuned in {f.fit_seconds:.1f} s"))
     with clock.stage("evaluate", "the ensemble, intervals and drivers"):
@@ -253,7 +258,7 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
     )
     with clock.stage("interpret"):
         result = interpret(result)
-    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config)
+    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config, backend=backend)
 
 
 def replace_outputs(staging: Path, out_dir: Path) -> None:
@@ -294,7 +299,7 @@ def run_report(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=out_dir.parent))
     run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"),
-                  seconds=0.0, stage_seconds={})
+                  seconds=0.0, stage_seconds={}, backend=analysis.backend)
     try:
         with clock.stage("figures", "drawing"):
             figures = make_figures(analysis, staging / "figures", workers=config.search.n_jobs)

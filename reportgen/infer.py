@@ -18,7 +18,7 @@ import pandas as pd
 from reportgen.clean import latest_date, parse_dates
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
-from reportgen.load import fallback_encoding, is_binary, outcome_from, read_table
+from reportgen.load import fallback_encoding, is_binary, is_parquet, outcome_from, read_table
 from reportgen.result import ColumnDecision
 
 MIN_ROWS_FOR_ID_CHECK = 20
@@ -200,7 +200,7 @@ def sniffed_encoding(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
     """A text file that is not UTF-8 (an export from Excel on Windows, say) read as cp1252 or latin-1
     when the config names no encoding."""
     path = Path(config.data)
-    if "encoding" in config.read.model_fields_set or not path.is_file() or is_binary(path):
+    if "encoding" in config.read.model_fields_set or not path.is_file() or is_parquet(path) or is_binary(path):
         return config, []
     encoding = fallback_encoding(path)
     if encoding is None:
@@ -214,7 +214,7 @@ def sniffed_encoding(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
 def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
     """A semicolon-, tab- or bar-separated file read with that delimiter when the config names none."""
     path = Path(config.data)
-    if "delimiter" in config.read.model_fields_set or not path.is_file():
+    if "delimiter" in config.read.model_fields_set or not path.is_file() or is_parquet(path):
         return config, []
     try:
         with path.open(encoding=config.read.encoding, newline="") as handle:

@@ -1,10 +1,14 @@
-"""Stage 1, load: read the table as the config says and turn the outcome into 0/1."""
+"""Stage 1, load: read the table as the config says and turn the outcome into 0/1.
+
+A table is a CSV file, or a Parquet file (read with pyarrow) when its name ends in .parquet or .pq.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reportgen.config import DatasetConfig, ReadSpec
@@ -22,19 +26,103 @@ class LoadedData:
     warnings: list[str]
 
 
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+def is_parquet(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in PARQUET_SUFFIXES
+
+
 def read_table(config: DatasetConfig) -> pd.DataFrame:
-    return read_csv_file(Path(config.data), config.read, hint="the config's 'data' key")
+    return read_table_file(Path(config.data), config.read, hint="the config's 'data' key")
 
 
-def read_csv_file(path: Path, read: ReadSpec, hint: str = "the path", **options) -> pd.DataFrame:
-    """Read a CSV as the `read` options say: the one reader behind training, inference and scoring."""
+def read_table_file(path: Path, read: ReadSpec, hint: str = "the path", as_text: bool = False) -> pd.DataFrame:
+    """Read a CSV or Parquet table as the `read` options say: the one reader behind training, inference and
+    scoring. `as_text` reads a CSV's every column as text (scoring turns bad cells into row problems)."""
+    if is_parquet(path):
+        return read_parquet_file(path, read, hint)
+    return read_csv_file(path, read, hint, **({"dtype": str} if as_text else {}))
+
+
+def check_file(path: Path, hint: str, kind: str) -> None:
     if not path.exists():
         raise ReportInputError(f"data file not found: {path}. Check {hint}.")
     if not path.is_file():
-        raise ReportInputError(f"{path} is a folder, not a CSV file; give the path of the file.")
+        raise ReportInputError(f"{path} is a folder, not a {kind} file; give the path of the file.")
+
+
+def read_parquet_file(path: Path, read: ReadSpec, hint: str = "the path") -> pd.DataFrame:
+    """Read a Parquet file with pyarrow, its typed columns as the same table read from CSV would give them.
+
+    Of the `read` options, `columns` (new names, in the file's order), `na_values` and `missing_markers`
+    apply; the others describe CSV text and are ignored."""
+    import pyarrow
+
+    check_file(path, hint, "Parquet")
+    try:
+        frame = pd.read_parquet(path, engine="pyarrow")
+    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ReportInputError(f"{path} could not be read as Parquet ({reason}); give a Parquet file, or a CSV "
+                               f"file with a name that does not end in .parquet.") from None
+    if read.columns:
+        if len(read.columns) != len(frame.columns):
+            raise ReportInputError(f"{path} has {len(frame.columns)} columns but 'read.columns' names "
+                                   f"{len(read.columns)}; name every column, in the file's order.")
+        frame.columns = read.columns
+    if frame.empty:
+        raise ReportInputError(f"{path} has no data rows; add rows and retry.")
+    frame = frame.reset_index(drop=True)
+    return with_markers_missing(with_csv_types(frame), read, path)
+
+
+def with_csv_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parquet's column types as pandas reads the same values from CSV: categories as their values, nullable
+    integers and booleans as NumPy numbers (floats where a value is missing), so that inference and cleaning
+    treat a Parquet table as they treat its CSV export. Timestamps stay timestamps (dates are parsed anyway)."""
+    columns = {}
+    for name, values in frame.items():
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object).infer_objects()
+        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) and values.dtype.kind in "biuf":
+            missing = values.isna().any()
+            if values.dtype.kind == "b" and missing:
+                values = values.astype(object).where(values.notna(), np.nan)
+            else:
+                values = values.to_numpy(dtype=float if missing else values.dtype.numpy_dtype, na_value=np.nan)
+        columns[name] = values
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def with_markers_missing(frame: pd.DataFrame, read: ReadSpec, path: Path) -> pd.DataFrame:
+    """`na_values` and `missing_markers` applied to typed values: a number marker ('8.91') to numbers, any
+    marker to text."""
+    unknown = [c for c in read.missing_markers if c not in frame.columns]
+    if unknown:
+        raise ReportInputError(f"'read.missing_markers' names {', '.join(unknown)}, not a column of {path.name}; "
+                               f"its columns are: {', '.join(map(str, frame.columns[:12]))}")
+    for column in frame.columns:
+        markers = [*read.na_values, *read.missing_markers.get(column, [])]
+        if not markers:
+            continue
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values):
+            marked = values.isin(pd.to_numeric(pd.Series(markers), errors="coerce").dropna())
+        else:
+            marked = values.notna() & values.astype(str).isin(markers)
+        if marked.any():
+            frame[column] = values.where(~marked)
+    return frame
+
+
+def read_csv_file(path: Path, read: ReadSpec, hint: str = "the path", **options) -> pd.DataFrame:
+    """Read a CSV as the `read` options say."""
+    check_file(path, hint, "CSV")
     if is_binary(path):
         raise ReportInputError(f"{path} is not a text CSV file (it holds binary data, as a spreadsheet, archive or "
-                               f"compressed file does); export the table as CSV and give that file.")
+                               f"compressed file does); export the table as CSV (or Parquet, named .parquet) "
+                               f"and give that file.")
     try:
         frame = pd.read_csv(path, **csv_options(path, read), low_memory=False, **options)
     except pd.errors.EmptyDataError:

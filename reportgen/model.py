@@ -369,7 +369,10 @@ def tune_all(clean: CleanData, config: DatasetConfig,
     search at a time with its folds spread over the cores.
 
     `measure`, if given, runs on each tuned model in the same worker, while the other families
-    are still tuning, and its result is kept in `FittedModel.measured`."""
+    are still tuning, and its result is kept in `FittedModel.measured`.
+
+    The workers are joblib's active backend: loky's processes, n_jobs of them, or a Dask cluster's
+    (`reportgen.backends.search_backend`), which takes every family at once."""
     by_variant: dict[str, EncodedRows] = {}
     encoded = []
     for spec in config.models:
@@ -377,10 +380,11 @@ def tune_all(clean: CleanData, config: DatasetConfig,
         if variant not in by_variant:
             by_variant[variant] = encoded_rows(FAMILIES[spec.name], clean, config)
         encoded.append(by_variant[variant])
-    workers = max(1, min(config.search.n_jobs, len(config.models)))
-    serial = config.one_job_each() if workers > 1 else config
+    on_cluster = config.search.backend == "dask"
+    workers = len(config.models) if on_cluster else max(1, min(config.search.n_jobs, len(config.models)))
+    serial = config.one_job_each() if workers > 1 or on_cluster else config
     order = sorted(range(len(config.models)), key=lambda i: -FAMILIES[config.models[i].name].relative_cost)
-    tuned = Parallel(n_jobs=workers, return_as="generator_unordered")(
+    tuned = Parallel(n_jobs=workers, return_as="generator_unordered", batch_size=1)(
         delayed(_tune_at)(i, config.models[i], clean, serial, encoded[i], measure) for i in order)
     by_position = {}
     for position, fitted in tuned:

@@ -394,6 +394,8 @@ class RunInfo:
     stage_seconds: dict[str, float]
     model_seconds: dict[str, float] = field(default_factory=dict)
     """Wall time of each model's search, by model name."""
+    backend: str = ""
+    """Where the model searches ran: joblib's processes on this machine, or a Dask cluster."""
 
 
 @dataclass

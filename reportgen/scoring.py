@@ -23,7 +23,7 @@ from reportgen import __version__
 from reportgen.clean import add_derived, as_categories
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
-from reportgen.load import read_csv_file
+from reportgen.load import read_table_file
 from reportgen.logit import without_inference
 
 MODEL_FILE = "model.skops"
@@ -91,8 +91,9 @@ def load_model(run_dir: str | Path) -> ScoringModel:
 
 
 def read_rows(path: Path, meta: dict) -> pd.DataFrame:
-    """Read every column as text, so one bad cell is a row problem, not a failed file."""
-    return read_csv_file(path, ReadSpec.model_validate(meta["read"]), dtype=str)
+    """Read a CSV's every column as text, so one bad cell is a row problem, not a failed file; a Parquet
+    file's columns keep their types."""
+    return read_table_file(path, ReadSpec.model_validate(meta["read"]), as_text=True)
 
 
 def features_and_problems(frame: pd.DataFrame, meta: dict) -> tuple[pd.DataFrame, pd.Series]:
@@ -106,7 +107,8 @@ def features_and_problems(frame: pd.DataFrame, meta: dict) -> tuple[pd.DataFrame
     features = add_derived(frame, derived)[needed].copy()
     for column, value in meta["fill"].items():
         if column in features:
-            features[column] = features[column].fillna(str(value))
+            typed = pd.api.types.is_numeric_dtype(features[column]) and not isinstance(value, (str, bool))
+            features[column] = features[column].fillna(value if typed else str(value))
     reasons = pd.Series("", index=frame.index)
     for column in meta["categorical"]:
         features[column] = as_categories(features[column])

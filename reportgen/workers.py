@@ -1,7 +1,7 @@
 """Start the worker processes early, so that they import the libraries while the main process does.
 
 Every parallel stage (the model searches, the evaluation, the figures) runs in joblib's reusable
-pool of worker processes, and each new worker first spends a second or two importing
+pool of worker processes (with the Dask backend, the evaluation and the figures still do), and each new worker first spends a second or two importing
 scikit-learn, statsmodels and matplotlib. Started before the main process imports the same
 libraries, the workers do this at the same time instead of afterwards.
 """

@@ -220,6 +220,9 @@ def test_bare_csv_with_target_gets_defaults(tmp_path):
     ({"published": {"source": "a course", "metrics": {"lift": 0.5}}}, "published.metrics.lift", "'pr_auc'"),
     ({"published": {"source": "a course", "model": "svm", "metrics": {"f1": 0.5}},
       "models": [{"name": "logistic_regression"}]}, "(top level)", "published.model 'svm'"),
+    ({"search": {"backend": "spark"}}, "search.backend", "'loky' or 'dask'"),
+    ({"search": {"scheduler": "tcp://10.0.0.5:8786"}}, "search", "set 'backend: dask'"),
+    ({"search": {"backend": "dask", "scheduler": "tcp://a b"}}, "search.scheduler", "pattern"),
 ])
 def test_new_keys_are_validated_with_the_key_named(write_yaml, changes, key, words):
     path = write_yaml({**MINIMAL, **changes})
@@ -242,3 +245,17 @@ def test_derived_features_are_named_labelled_and_given_units(write_yaml):
     assert config.label("day_age_days") == "Day (days before 2024-06-30)"
     assert config.label("signup_month") == "Day (month)"
     assert config.column_units() == {"note_length": "letter", "day_age_days": "day"}
+
+
+def test_backend_and_scheduler_from_the_command_line(write_yaml):
+    path = write_yaml({**MINIMAL, "search": {"cv": 3}})
+    assert load_config(path).search.backend == "loky"
+    local = resolve_config(config=path, backend="dask").search
+    assert (local.backend, local.scheduler, local.cv) == ("dask", None, 3)
+    remote = resolve_config(config=path, scheduler="tcp://10.0.0.5:8786").search
+    assert (remote.backend, remote.scheduler) == ("dask", "tcp://10.0.0.5:8786")
+    with pytest.raises(ReportInputError) as error:
+        resolve_config(config=path, backend="loky", scheduler="tcp://10.0.0.5:8786")
+    assert "--backend/--scheduler" in one_line(error) and "backend: dask" in one_line(error)
+    on_cluster = write_yaml({**MINIMAL, "search": {"backend": "dask", "scheduler": "tcp://10.0.0.5:8786"}})
+    assert resolve_config(config=on_cluster, backend="loky").search.scheduler is None

@@ -1,0 +1,75 @@
+"""Where the model searches run: joblib's worker processes on this machine, or a Dask cluster.
+
+With `search.backend: dask` the families are tuned through joblib's Dask backend, each family one task
+on a worker of the cluster at `search.scheduler` (`dask scheduler` and `dask worker ADDRESS` start
+one), or of a local cluster with a worker process per core when no address is given. The searches
+inside a task run one job at a time (`DatasetConfig.one_job_each`), so a worker never runs more
+processes than it has threads. Every task is seeded as on this machine, so both backends give the
+same models. The client, and a local cluster, are closed however the run ends, Ctrl-C included.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from typing import Iterator
+
+from joblib import parallel_config
+
+from reportgen.config import SearchSpec
+from reportgen.errors import ReportInputError
+
+DASK_INSTALL = "pip install 'reportgen[dask]'"
+CONNECT_SECONDS = 20
+"""How long to wait for a scheduler to answer, and for it to have a worker."""
+
+
+def require_dask():
+    """The `distributed` package, or one line saying how to install it."""
+    try:
+        import distributed
+    except ImportError:
+        raise ReportInputError(f"the dask backend needs Dask, which is not installed; install it with: "
+                               f"{DASK_INSTALL}") from None
+    return distributed
+
+
+def local_cluster_options() -> dict:
+    """A worker process per core (Dask sizes the cluster to the machine), one thread each: scikit-learn's
+    fits hold the GIL, and each task runs its search one job at a time. No dashboard, no fixed ports."""
+    return {"threads_per_worker": 1, "processes": True, "dashboard_address": None}
+
+
+@contextmanager
+def dask_client(scheduler: str | None, connect_seconds: float = CONNECT_SECONDS):
+    """A client of the scheduler at `scheduler`, or of a local cluster started for the run; both are closed
+    on the way out."""
+    distributed = require_dask()
+    with ExitStack() as stack:
+        target = scheduler or stack.enter_context(distributed.LocalCluster(**local_cluster_options()))
+        try:
+            client = stack.enter_context(distributed.Client(target, timeout=connect_seconds, set_as_default=False))
+            client.wait_for_workers(1, timeout=connect_seconds)
+        except (OSError, TimeoutError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ReportInputError(
+                f"cannot use the Dask scheduler at {scheduler} ({reason}); start one with `dask scheduler` and "
+                f"workers with `dask worker ADDRESS`, or leave out the scheduler for a local cluster") from None
+        yield client
+
+
+def cluster_description(client, scheduler: str | None) -> str:
+    threads = client.nthreads()
+    where = f"the scheduler at {scheduler}" if scheduler else "a local cluster"
+    return (f"Dask, {where}: {len(threads)} worker{'s' * (len(threads) != 1)}, "
+            f"{sum(threads.values())} thread{'s' * (sum(threads.values()) != 1)}")
+
+
+@contextmanager
+def search_backend(search: SearchSpec, connect_seconds: float = CONNECT_SECONDS) -> Iterator[str]:
+    """Run the joblib calls inside on the configured backend; yields its description for the report."""
+    if search.backend == "loky":
+        workers = max(1, search.n_jobs)
+        yield f"joblib (loky), {workers} worker process{'es' * (workers != 1)} on this machine"
+        return
+    with dask_client(search.scheduler, connect_seconds) as client, parallel_config(backend="dask", client=client):
+        yield cluster_description(client, search.scheduler)

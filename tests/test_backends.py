@@ -1,0 +1,101 @@
+"""reportgen/backends.py: the model searches on a Dask cluster give the models loky gives, and the
+client and cluster are closed however the run ends."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from click.testing import CliRunner
+from joblib import Parallel, delayed
+
+from reportgen import backends
+from reportgen.backends import dask_client, search_backend
+from reportgen.cli import main
+from reportgen.config import SearchSpec, load_config
+from reportgen.engine import analyse
+from reportgen.errors import ReportInputError
+from reportgen.result import to_json
+
+from conftest import run_cli
+
+distributed = pytest.importorskip("distributed")
+CPU_COUNT = pytest.importorskip("dask.system").CPU_COUNT
+
+
+@pytest.fixture
+def threaded_cluster():
+    """Two worker threads in this process: quick to start, for the tests of connecting and closing. (With a
+    single thread, joblib would run the tasks in this process instead.)"""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        yield cluster
+
+
+def worker_address(_: int) -> str:
+    return distributed.get_worker().address
+
+
+def test_dask_and_loky_tune_the_same_models(synthetic_config_path, tmp_path):
+    """The command line on a local cluster of worker processes, against loky's two processes in this one."""
+    config = load_config(synthetic_config_path)
+    on_loky = config.model_copy(update={"search": config.search.model_copy(update={"n_jobs": 2})})
+    expected = json.loads(to_json(analyse(on_loky).result))
+    done = run_cli("run", "--config", str(synthetic_config_path), "--backend", "dask", "--no-pdf", "-q",
+                   "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    found = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert found["settings"]["search"]["backend"] == "dask"
+    assert found["run"]["backend"].startswith(f"Dask, a local cluster: {CPU_COUNT} worker")
+    assert [m["name"] for m in found["models"]] == ["logistic_regression", "knn", "decision_tree", "ensemble"]
+    assert found["models"] == expected["models"]
+    assert (found["best_model"], found["threshold"]) == (expected["best_model"], expected["threshold"])
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"Model searches ran on {found['run']['backend']}." in html
+
+
+def test_a_scheduler_address_runs_the_tasks_on_its_workers(threaded_cluster):
+    address = threaded_cluster.scheduler_address
+    with search_backend(SearchSpec(backend="dask", scheduler=address)) as described:
+        ran_on = set(Parallel(n_jobs=2)(delayed(worker_address)(i) for i in range(4)))
+    assert described == f"Dask, the scheduler at {address}: 2 workers, 2 threads"
+    assert ran_on == set(threaded_cluster.scheduler_info["workers"])
+    assert threaded_cluster.status.name == "running"  # the run's client closes; someone else's cluster stays
+
+
+def test_loky_is_described_by_its_processes():
+    with search_backend(SearchSpec(n_jobs=2)) as described:
+        assert described == "joblib (loky), 2 worker processes on this machine"
+
+
+def test_ctrl_c_closes_the_client_and_the_local_cluster(monkeypatch):
+    monkeypatch.setattr(backends, "local_cluster_options",
+                        lambda: {"n_workers": 1, "threads_per_worker": 1, "processes": False, "dashboard_address": None})
+    with pytest.raises(KeyboardInterrupt):
+        with dask_client(None) as client:
+            cluster = client.cluster
+            assert cluster.status.name == "running"
+            raise KeyboardInterrupt
+    assert client.status == "closed"
+    assert cluster.status.name == "closed"
+
+
+def test_an_unreachable_scheduler_is_one_clear_error():
+    with pytest.raises(ReportInputError) as error:
+        with dask_client("tcp://127.0.0.1:9", connect_seconds=1):
+            pass
+    message = str(error.value)
+    assert "\n" not in message
+    assert "tcp://127.0.0.1:9" in message and "dask scheduler" in message
+
+
+def test_without_dask_the_command_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.csv").write_text("a,y\n1,1\n2,0\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", "t.csv", "--target", "y", "--backend", "dask", "--out", "out"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "reportgen: error: the dask backend needs Dask, which is not installed; install it with: "
+        "pip install 'reportgen[dask]'"]
+    assert not (tmp_path / "out").exists()
