@@ -5,6 +5,7 @@ A table is a CSV file, or a Parquet file (read with pyarrow) when its name ends 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,10 +82,12 @@ def with_csv_types(frame: pd.DataFrame) -> pd.DataFrame:
     """Parquet's column types as pandas reads the same values from CSV: categories as their values, nullable
     integers and booleans as NumPy numbers (floats where a value is missing), so that inference and cleaning
     treat a Parquet table as they treat its CSV export. Timestamps stay timestamps (dates are parsed anyway)."""
+    text = pd.read_csv(io.StringIO("text\nvalue"))["text"].dtype
     columns = {}
     for name, values in frame.items():
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            values = values.astype(object).infer_objects()
+        if isinstance(values.dtype, pd.CategoricalDtype) or (isinstance(values.dtype, pd.StringDtype)
+                                                              and values.dtype != text):
+            values = values.astype(object).where(values.notna(), np.nan).infer_objects()
         if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) and values.dtype.kind in "biuf":
             missing = values.isna().any()
             if values.dtype.kind == "b" and missing:
@@ -96,21 +99,23 @@ def with_csv_types(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_markers_missing(frame: pd.DataFrame, read: ReadSpec, path: Path) -> pd.DataFrame:
-    """`na_values` and `missing_markers` applied to typed values: a number marker ('8.91') to numbers, any
-    marker to text."""
+    """The missing-value markers a CSV reader applies, applied to typed values: pandas' defaults ('NA', 'n/a',
+    '', ...) unless `keep_default_na` is false, `na_values` and `missing_markers`; a number marker ('8.91')
+    matches numbers, any marker matches text."""
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    defaults = sorted(STR_NA_VALUES) if read.keep_default_na else []
     unknown = [c for c in read.missing_markers if c not in frame.columns]
     if unknown:
         raise ReportInputError(f"'read.missing_markers' names {', '.join(unknown)}, not a column of {path.name}; "
                                f"its columns are: {', '.join(map(str, frame.columns[:12]))}")
     for column in frame.columns:
         markers = [*read.na_values, *read.missing_markers.get(column, [])]
-        if not markers:
-            continue
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values):
-            marked = values.isin(pd.to_numeric(pd.Series(markers), errors="coerce").dropna())
+            marked = values.isin(pd.to_numeric(pd.Series(markers, dtype=object), errors="coerce").dropna())
         else:
-            marked = values.notna() & values.astype(str).isin(markers)
+            marked = values.notna() & values.astype(str).isin([*defaults, *markers])
         if marked.any():
             frame[column] = values.where(~marked)
     return frame

@@ -193,3 +193,102 @@ def test_a_target_with_more_than_two_labels_is_positive_against_the_rest(make_co
     assert loaded.outcome.tolist() == [1, 0, 1, 0]
     assert loaded.warnings == ["'y' has 3 labels; rows labelled 'gold' count as positive and the other 2 labels "
                                "as negative."]
+
+
+# Parquet
+
+
+def typed_frame(rows: int = 80, seed: int = 3) -> pd.DataFrame:
+    """A table as a warehouse exports it to Parquet: typed columns, nullable ones with gaps."""
+    rng = np.random.default_rng(seed)
+    visits = pd.array(rng.integers(0, 30, rows), dtype="Int64")
+    visits[[2, 9]] = pd.NA
+    spend = rng.gamma(2.0, 15.0, rows).round(2)
+    spend[[4, 5]] = np.nan
+    plan = pd.Categorical(rng.choice(["basic", "pro", "team"], rows))
+    plan[7] = np.nan
+    signup = pd.Series(pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 500, rows), unit="D"))
+    signup[3] = pd.NaT
+    opted_in = pd.array(rng.random(rows) < 0.5, dtype="boolean")
+    opted_in[[0, 6]] = pd.NA
+    score = rng.integers(1, 10, rows).astype(str).astype(object)
+    score[[1, 11]] = "?"
+    return pd.DataFrame({
+        "account_id": np.arange(1000, 1000 + rows),
+        "visits": visits,
+        "spend": spend,
+        "plan": plan,
+        "city": pd.array(rng.choice(["Oslo", "Lima", "NA"], rows), dtype="string"),
+        "signup": signup,
+        "trial": rng.random(rows) < 0.4,
+        "opted_in": opted_in,
+        "score": score,
+        "y": (rng.random(rows) < 0.3).astype(int),
+    })
+
+
+def test_typed_parquet_columns_go_through_inference_as_their_csv_does(tmp_path):
+    from reportgen.infer import infer
+
+    frame = typed_frame()
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    frame.to_parquet(tmp_path / "t.parquet")
+    inferred = [infer(resolve_config(tmp_path / name, target="y")) for name in ("t.csv", "t.parquet")]
+    (csv, parquet) = inferred
+    assert [(d.column, d.kind, d.use, d.reason) for d in parquet.decisions] == \
+        [(d.column, d.kind, d.use, d.reason) for d in csv.decisions]
+    assert {d.column: d.kind for d in parquet.decisions} == {
+        "account_id": "identifier", "visits": "numeric", "spend": "numeric", "plan": "categorical",
+        "city": "categorical", "signup": "date", "trial": "numeric", "opted_in": "categorical", "score": "numeric",
+        "y": "outcome"}
+    assert parquet.config.model_dump(exclude={"data"}) == csv.config.model_dump(exclude={"data"})
+    assert parquet.warnings == csv.warnings
+    cleaned = [clean(load(found.config), found.config) for found in inferred]
+    pd.testing.assert_frame_equal(cleaned[1].x_train, cleaned[0].x_train)
+    pd.testing.assert_series_equal(cleaned[1].y_test, cleaned[0].y_test)
+    assert load(parquet.config).frame["city"].isna().any()  # 'NA' is missing, as pandas reads it from CSV
+
+
+def test_parquet_reads_the_configs_markers_and_names(tmp_path, write_yaml):
+    pd.DataFrame({"a": [8.91, 2.0, 3.5], "b": ["x", "?", "y"], "y": [1, 0, 1]}).to_parquet(tmp_path / "t.parquet")
+    config = load_config(write_yaml({"name": "t", "data": "t.parquet", "target": {"column": "outcome"},
+                                     "read": {"columns": ["score", "label", "outcome"], "na_values": ["?"],
+                                              "missing_markers": {"score": ["8.91"]}}}))
+    frame = load(config).frame
+    assert list(frame.columns) == ["score", "label", "outcome"]
+    assert frame["score"].isna().tolist() == [True, False, False]
+    assert frame["label"].isna().tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize("content", [b"a,y\n1,1\n2,0\n", b"PAR1" + bytes(range(256)) + b"PAR1", b""])
+def test_a_file_named_parquet_that_is_not_is_one_clear_error(tmp_path, content):
+    (tmp_path / "t.parquet").write_bytes(content)
+    with pytest.raises(ReportInputError) as error:
+        load(resolve_config(tmp_path / "t.parquet", target="y"))
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(f"{tmp_path / 't.parquet'} could not be read as Parquet (")
+
+
+def test_the_bundled_table_as_parquet_gives_the_csv_runs_numbers(tmp_path):
+    """The students preset with small searches, once on its CSV and once on the same table saved as Parquet,
+    through a config that points at the .parquet file."""
+    import json
+
+    import yaml
+
+    from reportgen.engine import analyse
+    from reportgen.result import to_json
+
+    preset = yaml.safe_load(preset_path("students").read_text(encoding="utf-8"))
+    quick = {**preset, "ensemble": False, "search": {"cv": 3, "n_jobs": 1}, "imbalance": {"strategies": ["none"]},
+             "models": [{"name": "logistic_regression"}, {"name": "decision_tree", "grid": {"max_depth": [3, 5]}}]}
+    bundled = (preset_path("students").parent / preset["data"]).resolve()
+    for name, data in (("csv.yaml", str(bundled)), ("parquet.yaml", "students.parquet")):
+        (tmp_path / name).write_text(yaml.safe_dump({**quick, "data": data}), encoding="utf-8")
+    on_csv = load_config(tmp_path / "csv.yaml")
+    load(on_csv).frame.to_parquet(tmp_path / "students.parquet")
+    results = [json.loads(to_json(analyse(load_config(tmp_path / name)).result)) for name in ("csv.yaml", "parquet.yaml")]
+    assert [found["dataset"].pop("source") for found in results] == ["ml_datasource.csv", "students.parquet"]
+    assert results[1] == results[0]
+    assert results[1]["dataset"]["rows_read"] == 17761

@@ -141,6 +141,27 @@ def test_scoring_derives_text_and_date_features_and_reads_markers(messy_run, tmp
     assert np.allclose(scores.loc[x_test.index, "probability"], expected.round(6), atol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore:Found unknown categories")
+def test_score_reads_parquet_with_typed_columns_as_the_csv(messy_run, tmp_path):
+    """The messy table as a warehouse would export it: dates as timestamps, numbers as numbers, the age
+    column still text with its markers."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    folder, _ = messy_run
+    table = pd.read_csv(folder / "churn.csv", dtype={"age": str}, keep_default_na=False, na_values=[""])
+    table["signup_date"] = pd.to_datetime(table["signup_date"])
+    table["plan"] = table["plan"].astype("category")
+    table.to_parquet(tmp_path / "churn.parquet")
+    score_file(folder, folder / "churn.csv", tmp_path / "from-csv.csv")
+    done = CliRunner().invoke(main, ["score", str(folder), str(tmp_path / "churn.parquet"),
+                                     "--out", str(tmp_path / "from-parquet.csv")])
+    assert done.exit_code == 0, done.output
+    assert "Scored 600 of 600 rows" in done.stdout
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "from-parquet.csv"), pd.read_csv(tmp_path / "from-csv.csv"))
+
+
 def test_every_family_saves_and_loads(analysis, tmp_path):
     """Each registry family's fitted pipeline passes the type check and scores as before, e.g.
     gradient boosting's category handling (which keeps a functools.partial)."""
