@@ -10,8 +10,8 @@ same models. The client, and a local cluster, are closed however the run ends, C
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Iterator
 
 from joblib import parallel_config
 

@@ -71,19 +71,17 @@ def test_loky_is_described_by_its_processes():
 def test_ctrl_c_closes_the_client_and_the_local_cluster(monkeypatch):
     monkeypatch.setattr(backends, "local_cluster_options",
                         lambda: {"n_workers": 1, "threads_per_worker": 1, "processes": False, "dashboard_address": None})
-    with pytest.raises(KeyboardInterrupt):
-        with dask_client(None) as client:
-            cluster = client.cluster
-            assert cluster.status.name == "running"
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), dask_client(None) as client:
+        cluster = client.cluster
+        assert cluster.status.name == "running"
+        raise KeyboardInterrupt
     assert client.status == "closed"
     assert cluster.status.name == "closed"
 
 
 def test_an_unreachable_scheduler_is_one_clear_error():
-    with pytest.raises(ReportInputError) as error:
-        with dask_client("tcp://127.0.0.1:9", connect_seconds=1):
-            pass
+    with pytest.raises(ReportInputError) as error, dask_client("tcp://127.0.0.1:9", connect_seconds=1):
+        pass
     message = str(error.value)
     assert "\n" not in message
     assert "tcp://127.0.0.1:9" in message and "dask scheduler" in message
@@ -95,7 +93,6 @@ def test_without_dask_the_command_says_how_to_install_it(tmp_path, monkeypatch):
     (tmp_path / "t.csv").write_text("a,y\n1,1\n2,0\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["run", "t.csv", "--target", "y", "--backend", "dask", "--out", "out"])
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        "reportgen: error: the dask backend needs Dask, which is not installed; install it with: "
-        "pip install 'reportgen[dask]'"]
+    assert result.stderr.splitlines() == [("reportgen: error: the dask backend needs Dask, which is not installed; "
+                                           "install it with: pip install 'reportgen[dask]'")]
     assert not (tmp_path / "out").exists()
