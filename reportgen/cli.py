@@ -255,8 +255,10 @@ def init(data: Path, target: str, positive: str | None) -> None:
 @click.argument("config_file", type=click.Path(path_type=Path))
 def validate(config_file: Path) -> None:
     """Check a dataset config without running anything."""
+    from reportgen.load import is_parquet
+
     config = load_config(config_file)
-    if not Path(config.data).is_file():
+    if not (Path(config.data).is_file() or is_parquet(config.data) and Path(config.data).is_dir()):
         _exit_with(f"{config_file}: data file {config.data} does not exist")
     click.echo(f"{config_file}: valid ({config.name}, outcome {config.target.column}, {len(config.models)} models)")
 

@@ -46,36 +46,31 @@ def read_table_file(path: Path, read: ReadSpec, hint: str = "the path", as_text:
     return read_csv_file(path, read, hint, **({"dtype": str} if as_text else {}))
 
 
-def check_file(path: Path, hint: str, kind: str) -> None:
+def check_exists(path: Path, hint: str) -> None:
     if not path.exists():
         raise ReportInputError(f"data file not found: {path}. Check {hint}.")
-    if not path.is_file():
-        raise ReportInputError(f"{path} is a folder, not a {kind} file; give the path of the file.")
 
 
 def read_parquet_file(path: Path, read: ReadSpec, hint: str = "the path") -> pd.DataFrame:
-    """Read a Parquet file with pyarrow, its typed columns as the same table read from CSV would give them.
+    """Read a Parquet file, or a folder of them (as Dask and Spark write a table), with pyarrow; typed columns
+    come out as the same table read from CSV would give them.
 
-    Of the `read` options, `columns` (new names, in the file's order), `na_values` and `missing_markers`
-    apply; the others describe CSV text and are ignored."""
+    Of the `read` options, `columns` (new names, in the file's order) and the missing-value markers
+    (`keep_default_na`, `na_values`, `missing_markers`) apply; the others describe CSV text."""
     import pyarrow
 
-    check_file(path, hint, "Parquet")
+    check_exists(path, hint)
     try:
         frame = pd.read_parquet(path, engine="pyarrow")
     except (pyarrow.ArrowException, OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ReportInputError(f"{path} could not be read as Parquet ({reason}); give a Parquet file, or a CSV "
                                f"file with a name that does not end in .parquet.") from None
-    if read.columns:
-        if len(read.columns) != len(frame.columns):
-            raise ReportInputError(f"{path} has {len(frame.columns)} columns but 'read.columns' names "
-                                   f"{len(read.columns)}; name every column, in the file's order.")
-        frame.columns = read.columns
+    frame.columns = column_names(path, read, [str(c) for c in frame.columns])
     if frame.empty:
         raise ReportInputError(f"{path} has no data rows; add rows and retry.")
     frame = frame.reset_index(drop=True)
-    return with_markers_missing(with_csv_types(frame), read, path)
+    return with_markers_missing(with_csv_types(frame), read)
 
 
 def with_csv_types(frame: pd.DataFrame) -> pd.DataFrame:
@@ -98,17 +93,13 @@ def with_csv_types(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns, index=frame.index)
 
 
-def with_markers_missing(frame: pd.DataFrame, read: ReadSpec, path: Path) -> pd.DataFrame:
+def with_markers_missing(frame: pd.DataFrame, read: ReadSpec) -> pd.DataFrame:
     """The missing-value markers a CSV reader applies, applied to typed values: pandas' defaults ('NA', 'n/a',
     '', ...) unless `keep_default_na` is false, `na_values` and `missing_markers`; a number marker ('8.91')
     matches numbers, any marker matches text."""
     from pandas._libs.parsers import STR_NA_VALUES
 
     defaults = sorted(STR_NA_VALUES) if read.keep_default_na else []
-    unknown = [c for c in read.missing_markers if c not in frame.columns]
-    if unknown:
-        raise ReportInputError(f"'read.missing_markers' names {', '.join(unknown)}, not a column of {path.name}; "
-                               f"its columns are: {', '.join(map(str, frame.columns[:12]))}")
     for column in frame.columns:
         markers = [*read.na_values, *read.missing_markers.get(column, [])]
         values = frame[column]
@@ -123,7 +114,9 @@ def with_markers_missing(frame: pd.DataFrame, read: ReadSpec, path: Path) -> pd.
 
 def read_csv_file(path: Path, read: ReadSpec, hint: str = "the path", **options) -> pd.DataFrame:
     """Read a CSV as the `read` options say."""
-    check_file(path, hint, "CSV")
+    check_exists(path, hint)
+    if not path.is_file():
+        raise ReportInputError(f"{path} is a folder, not a CSV file; give the path of the file.")
     if is_binary(path):
         raise ReportInputError(f"{path} is not a text CSV file (it holds binary data, as a spreadsheet, archive or "
                                f"compressed file does); export the table as CSV (or Parquet, named .parquet) "
@@ -173,20 +166,25 @@ def csv_options(path: Path, read: ReadSpec) -> dict:
     options = {"sep": read.delimiter, "encoding": read.encoding, "keep_default_na": read.keep_default_na,
                "na_values": read.na_values or None, "decimal": read.decimal, "thousands": read.thousands}
     if read.columns or read.missing_markers:
-        found = file_columns(path, read, options)
-        if read.columns and len(read.columns) != len(found):
-            raise ReportInputError(f"{path} has {len(found)} columns but 'read.columns' names {len(read.columns)}; "
-                                   f"name every column, in the file's order.")
-        names = read.columns or found
-        unknown = [c for c in read.missing_markers if c not in names]
-        if unknown:
-            raise ReportInputError(f"'read.missing_markers' names {', '.join(unknown)}, not a column of {path.name}; "
-                                   f"its columns are: {', '.join(map(str, names[:12]))}")
+        names = column_names(path, read, file_columns(path, read, options))
         if read.missing_markers:
             options["na_values"] = {c: [*read.na_values, *read.missing_markers.get(c, [])] for c in names}
         if read.columns:
             options.update(names=read.columns, header=0 if read.header else None)
     return options
+
+
+def column_names(path: Path, read: ReadSpec, found: list[str]) -> list[str]:
+    """The table's column names once `read.columns` renames them; checks that the read options fit them."""
+    if read.columns and len(read.columns) != len(found):
+        raise ReportInputError(f"{path} has {len(found)} columns but 'read.columns' names {len(read.columns)}; "
+                               f"name every column, in the file's order.")
+    names = read.columns or found
+    unknown = [c for c in read.missing_markers if c not in names]
+    if unknown:
+        raise ReportInputError(f"'read.missing_markers' names {', '.join(unknown)}, not a column of {path.name}; "
+                               f"its columns are: {', '.join(map(str, names[:12]))}")
+    return names
 
 
 def file_columns(path: Path, read: ReadSpec, options: dict) -> list[str]:

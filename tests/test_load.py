@@ -260,6 +260,17 @@ def test_parquet_reads_the_configs_markers_and_names(tmp_path, write_yaml):
     assert frame["label"].isna().tolist() == [False, True, False]
 
 
+def test_a_folder_of_parquet_files_is_one_table(tmp_path):
+    """As Dask and Spark write a table: one file per partition, in a folder."""
+    (tmp_path / "t.parquet").mkdir()
+    frame = typed_frame()
+    frame.iloc[:50].to_parquet(tmp_path / "t.parquet" / "part.0.parquet")
+    frame.iloc[50:].to_parquet(tmp_path / "t.parquet" / "part.1.parquet")
+    loaded = load(resolve_config(tmp_path / "t.parquet", target="y"))
+    assert loaded.rows_read == len(frame)
+    assert loaded.frame["spend"].tolist() == pytest.approx(frame["spend"].tolist(), nan_ok=True)
+
+
 @pytest.mark.parametrize("content", [b"a,y\n1,1\n2,0\n", b"PAR1" + bytes(range(256)) + b"PAR1", b""])
 def test_a_file_named_parquet_that_is_not_is_one_clear_error(tmp_path, content):
     (tmp_path / "t.parquet").write_bytes(content)
