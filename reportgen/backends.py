@@ -10,6 +10,7 @@ same models. The client, and a local cluster, are closed however the run ends, C
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -35,16 +36,31 @@ def require_dask():
 
 def local_cluster_options() -> dict:
     """A worker process per core (Dask sizes the cluster to the machine), one thread each: scikit-learn's
-    fits hold the GIL, and each task runs its search one job at a time. No dashboard, no fixed ports."""
-    return {"threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    fits hold the GIL, and each task runs its search one job at a time. No dashboard, no fixed ports, and
+    no log lines: stderr keeps to reportgen's own (a failed task reaches the run as its exception)."""
+    return {"threads_per_worker": 1, "processes": True, "dashboard_address": None, "silence_logs": logging.CRITICAL}
+
+
+SHUTDOWN_LOGGERS = ("distributed", "tornado", "asyncio")
+"""What reports, while a client closes in the middle of a run (Ctrl-C, a failure), each task it abandons."""
+
+
+def silence_on_the_way_out(stack: ExitStack) -> None:
+    """Silence the shutdown loggers now, and restore their levels when `stack` has closed everything else."""
+    loggers = [logging.getLogger(name) for name in logging.root.manager.loggerDict
+               if name.split(".")[0] in SHUTDOWN_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    stack.callback(lambda: [logger.setLevel(level) for logger, level in zip(loggers, levels)])
 
 
 @contextmanager
 def dask_client(scheduler: str | None, connect_seconds: float = CONNECT_SECONDS):
     """A client of the scheduler at `scheduler`, or of a local cluster started for the run; both are closed
-    on the way out."""
+    on the way out, quietly when the run was interrupted or failed (reportgen reports that itself)."""
     distributed = require_dask()
-    with ExitStack() as stack:
+    with ExitStack() as outer, ExitStack() as stack:
         target = scheduler or stack.enter_context(distributed.LocalCluster(**local_cluster_options()))
         try:
             client = stack.enter_context(distributed.Client(target, timeout=connect_seconds, set_as_default=False))
@@ -54,7 +70,11 @@ def dask_client(scheduler: str | None, connect_seconds: float = CONNECT_SECONDS)
             raise ReportInputError(
                 f"cannot use the Dask scheduler at {scheduler} ({reason}); start one with `dask scheduler` and "
                 f"workers with `dask worker ADDRESS`, or leave out the scheduler for a local cluster") from None
-        yield client
+        try:
+            yield client
+        except BaseException:
+            silence_on_the_way_out(outer)
+            raise
 
 
 def cluster_description(client, scheduler: str | None) -> str:
