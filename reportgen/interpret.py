@@ -595,9 +595,13 @@ def ordinal(rank: int) -> str:
     return f"{rank}{suffix}"
 
 
+def signed_points(change: float) -> str:
+    """A change of a share in percentage points, '+1.2'; never '-0.0'."""
+    return f"{round(100 * change, 1) + 0.0:+.1f}"
+
+
 def points_text(change: float) -> str:
-    """A change of a share, in percentage points: '+1.2 points'."""
-    return f"{100 * change:+.1f} points"
+    return f"{signed_points(change)} points"
 
 
 def previous_report(c: Comparison) -> str:
@@ -621,7 +625,7 @@ def rate_change(c: Comparison, d: DatasetSummary) -> str:
     low, high = r.interval
     if r.pvalue is None:
         return text + "; with no variation in the outcome, no test of the change is possible."
-    text += f": {points_text(r.difference)} (95% interval {100 * low:+.1f} to {points_text(high)})."
+    text += f": {points_text(r.difference)} (95% interval {signed_points(low)} to {points_text(high)})."
     if r.significant:
         direction = "rose" if r.difference > 0 else "fell"
         return text + (f" The rate {direction} by more than chance explains (two-proportion z-test, "

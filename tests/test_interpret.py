@@ -329,3 +329,9 @@ def test_changes_headline_lists_what_is_new(result):
     assert busy == (f"Since the previous report (2026-10-01): 50% more {d.unit}; the share of {d.positive_noun} rose "
                     f"from 10.0% to 12.0%; a new recommended model, the k-nearest neighbours; country now among the "
                     f"top 5 drivers.")
+
+
+def test_a_change_that_rounds_to_zero_has_no_minus_sign(result):
+    tiny = a_comparison(rate=dataclasses.replace(a_comparison().rate, after=0.0999, difference=-0.0001,
+                                                 interval=[-0.00004, 0.02]))
+    assert ": +0.0 points (95% interval +0.0 to +2.0 points)." in rate_change(tiny, result.dataset)
