@@ -13,7 +13,7 @@ import json
 import math
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
 from reportgen.config import DatasetConfig
@@ -93,6 +93,15 @@ class ReportFacts(Facts):
     logit: dict = {}
     segments: SegmentsFacts | None = None
     run: RunFacts | None = None
+
+    @field_validator("segments", mode="wrap")
+    @classmethod
+    def _segments_or_none(cls, value, handler):
+        """Segments in a shape this version does not know are skipped, not a reason to refuse the file."""
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
 
     def model(self, name: str) -> ModelFacts | None:
         return next((m for m in self.models if m.name == name), None)

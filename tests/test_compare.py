@@ -10,6 +10,7 @@ import re
 import pandas as pd
 import pytest
 import yaml
+from conftest import run_cli
 from pypdf import PdfReader
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
@@ -19,8 +20,6 @@ from reportgen.config import load_config
 from reportgen.errors import ReportInputError
 from reportgen.resources import bundled_path
 from reportgen.result import load_result
-
-from conftest import run_cli
 
 FAST = {
     "models": [{"name": "logistic_regression"}, {"name": "decision_tree", "grid": {"max_depth": [3, 5]}}],
@@ -52,9 +51,8 @@ def compared(tmp_path_factory):
     after = run_cli("run", "--config", later, "--out", "after", "--seed", "7", "--compare-to", "before/results.json",
                     cwd=folder)
     assert after.returncode == 0, after.stderr
-    read = lambda run: json.loads((folder / run / "results.json").read_text(encoding="utf-8"))  # noqa: E731
-    return {"folder": folder, "before": read("before"), "after": read("after"), "stdout": after.stdout,
-            "later": later}
+    results = {run: json.loads((folder / run / "results.json").read_text(encoding="utf-8")) for run in ("before", "after")}
+    return {"folder": folder, **results, "stdout": after.stdout, "later": later}
 
 
 def test_volume_and_rate_match_the_two_files(compared):
@@ -197,3 +195,4 @@ def test_segment_shifts_match_segments_by_name_and_need_both_runs():
     assert [(s.name, s.share_before, s.share_after, s.conversion_before, s.conversion_after) for s in shifts] == [
         ("Bingers", 0.3, 0.4, 0.2, 0.25)]
     assert segment_shifts(None, now) is None and segment_shifts(then, None) is None
+    assert segments(("Bingers", "a third", 0.2)) is None, "segments of an unknown shape are skipped"
