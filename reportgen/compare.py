@@ -65,6 +65,7 @@ class DriverFacts(Facts):
     feature: str
     label: str
     importance: float
+    actionable: bool = True
 
 
 class SegmentFacts(Facts):
@@ -245,6 +246,7 @@ def driver_changes(before: list[DriverFacts], after: list[DriverFacts]) -> list[
             rank_after=now[0] if now else None,
             importance_before=then[1].importance if then else None,
             importance_after=now[1].importance if now else None,
+            actionable=(now or then)[1].actionable,
         ))
     return changes
 

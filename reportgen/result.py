@@ -439,6 +439,8 @@ class DriverChange:
     rank_after: int | None
     importance_before: float | None
     importance_after: float | None
+    actionable: bool = True
+    """False for a column the run marks as not a lever (this run, where it has the column)."""
 
 
 @dataclass

@@ -94,6 +94,7 @@ def test_model_quality_and_drivers_match_the_two_files(compared):
     for d in c["drivers"]:
         assert d["rank_before"] == ranks_then.index(d["feature"]) + 1
         assert d["rank_after"] == ranks_now.index(d["feature"]) + 1
+        assert d["actionable"] == (d["feature"] != "days_on_platform")
     assert set(c["entered"]) == top_now - top_then and set(c["left"]) == top_then - top_now
     assert c["segments"] is None and c["segments_text"] == ""
     assert "seed" in c["settings_changed"] and "seed" in " ".join(c["caveats"])
