@@ -635,7 +635,8 @@ def rate_change(c: Comparison, d: DatasetSummary) -> str:
 
 
 def quality_shift(before: float | None, after: float | None, interval: list[float], name: str) -> str:
-    """'PR AUC 0.860 -> 0.851 (within this run's 95% interval)'."""
+    """'PR AUC 0.860 → 0.851 (within noise)': noise when the previous figure lies inside this run's
+    95% bootstrap interval."""
     if before is None or after is None:
         return f"{name} {after if after is not None else before:.3f}"
     text = f"{name} {before:.3f} → {after:.3f}"
@@ -673,12 +674,12 @@ def model_change(c: Comparison) -> str:
     return new + f", which scores {model_figures(then)}. {judged}"
 
 
-def drivers_change(c: Comparison, result: ReportResult) -> str:
+def drivers_change(c: Comparison) -> str:
     """Which columns entered or left the top drivers, and which moved within them."""
     top = f"top {c.top}"
-    label = {x.feature: x.label for x in c.drivers}
     moved = [x for x in c.drivers if x.feature not in c.entered + c.left and x.rank_before != x.rank_after
              and x.rank_after is not None and x.rank_before is not None]
+    moves = join_words([f"{x.label} moved from {ordinal(x.rank_before)} to {ordinal(x.rank_after)}" for x in moved])
     parts = []
     for x in c.drivers:
         if x.feature in c.entered:
@@ -689,14 +690,11 @@ def drivers_change(c: Comparison, result: ReportResult) -> str:
             parts.append(f"{x.label} left it ({now}, was {ordinal(x.rank_before)})")
     if not parts:
         text = f"The {top} drivers are the same columns as before"
-        text += (", in the same order." if not moved else
-                 "; " + join_words([f"{label[x.feature].lower()} moved from {ordinal(x.rank_before)} to "
-                                    f"{ordinal(x.rank_after)}" for x in moved]) + ".")
+        text += f". {moves}." if moves else ", in the same order."
     else:
         text = join_words(parts) + "."
-        if moved:
-            text += " " + join_words([f"{label[x.feature]} moved from {ordinal(x.rank_before)} to "
-                                      f"{ordinal(x.rank_after)}" for x in moved]) + "."
+        if moves:
+            text += f" {moves}."
     if c.recommended_after != c.recommended_before:
         text += (" The drivers are measured on the recommended model, which changed, so part of this shift comes "
                  "from the model, not the data.")
@@ -769,7 +767,7 @@ def with_changes(result: ReportResult) -> Comparison | None:
         volume_text=volume_change(c, d),
         rate_text=rate_change(c, d),
         model_text=model_change(c),
-        drivers_text=drivers_change(c, result),
+        drivers_text=drivers_change(c),
         segments_text=segments_change(c, d),
         caveats=comparison_caveats(c, d),
     )

@@ -284,15 +284,19 @@ def test_model_change_names_the_model_and_judges_its_quality():
                                "0.500 (clearly lower), PR AUC 0.700 → 0.600 (clearly lower).")
 
 
-def test_drivers_change_names_entries_exits_and_moves(result):
-    same = drivers_change(a_comparison(), result)
+def test_drivers_change_names_entries_exits_and_moves():
+    same = drivers_change(a_comparison())
     assert same == "The top 5 drivers are the same columns as before, in the same order."
+    swapped = a_comparison(drivers=[DriverChange("days", "Days", 2, 1, 0.1, 0.3),
+                                    DriverChange("minutes", "Minutes", 1, 2, 0.2, 0.1)])
+    assert drivers_change(swapped) == ("The top 5 drivers are the same columns as before. Days moved from 2nd to "
+                                       "1st and Minutes moved from 1st to 2nd.")
     moved = a_comparison(drivers=[DriverChange("days", "Days", 2, 1, 0.1, 0.3),
                                   DriverChange("minutes", "Minutes", 1, 2, 0.2, 0.1),
                                   DriverChange("country", "Country", 9, 5, 0.0, 0.02),
                                   DriverChange("noise", "Noise", 5, 7, 0.01, 0.0)],
                          entered=["country"], left=["noise"])
-    assert drivers_change(moved, result) == ("Country entered the top 5 (now 5th, was 9th) and Noise left it (now "
+    assert drivers_change(moved) == ("Country entered the top 5 (now 5th, was 9th) and Noise left it (now "
                                              "7th, was 5th). Days moved from 2nd to 1st and Minutes moved from 1st "
                                              "to 2nd.")
 
