@@ -122,11 +122,14 @@ def main() -> None:
 @click.option("--scheduler", metavar="ADDRESS",
               help="A running Dask scheduler to tune on, e.g. tcp://10.0.0.5:8786 (implies --backend dask); "
                    "without it, --backend dask starts a local cluster with a worker per core.")
+@click.option("--compare-to", "compare_to", type=click.Path(path_type=Path), metavar="PATH",
+              help="The results.json of an earlier run on the same outcome (or its --out folder): the report "
+                   "then opens with what changed since, and results.json gains `comparison`.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (HTML and JSON only).")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress lines (they go to stderr, and only when it is a terminal).")
 def run(data, target, positive, preset, config_file, out_dir, seed, template_dir, value_per_conversion,
-        cost_per_contact, theme_file, exclude, backend, scheduler, no_pdf, quiet) -> None:
+        cost_per_contact, theme_file, exclude, backend, scheduler, compare_to, no_pdf, quiet) -> None:
     """Analyse DATA, a CSV or Parquet (.parquet) file (default: the bundled student-purchase table), and write
     the report.
 
@@ -138,6 +141,7 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
       reportgen run events.parquet --target converted
       reportgen run --value-per-conversion 120 --cost-per-contact 4
       reportgen run big.parquet --target converted --backend dask --scheduler tcp://10.0.0.5:8786
+      reportgen run december.csv --preset students --compare-to november/results.json
     """
     if template_dir is not None and not template_dir.is_dir():
         _exit_with(f"--template-dir {template_dir} is not a folder; give the folder that holds your templates.")
@@ -146,6 +150,11 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     config = resolve_config(data, target=target, positive=positive, preset=preset, config=config_file, seed=seed,
                             value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact,
                             exclude=list(exclude), theme=theme_file, backend=backend, scheduler=scheduler)
+    previous = None
+    if compare_to is not None:
+        from reportgen.compare import read_previous
+
+        previous = read_previous(compare_to, config)
     check_writable(out_dir)
     if config.search.backend == "dask":
         from reportgen.backends import require_dask
@@ -156,9 +165,12 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
 
     show_progress = not quiet and sys.stderr.isatty()
     result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf,
-                        progress=(lambda line: click.echo(line, err=True)) if show_progress else None)
+                        progress=(lambda line: click.echo(line, err=True)) if show_progress else None,
+                        previous=previous)
     best = result.best
     click.echo(f"{result.summary.headline}")
+    if result.comparison is not None:
+        click.echo(result.comparison.headline)
     click.echo(f"Recommended: {best.label} (test F1 {best.test.f1:.3f}, PR AUC {best.test.pr_auc:.3f}).")
     written = ", ".join(["report.pdf"] * (not no_pdf) + ["report.html", "results.json", "figures/"])
     click.echo(f"Wrote {written} to {out_dir} in {result.run.seconds:.0f} s.")

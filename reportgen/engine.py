@@ -19,6 +19,7 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.backends import search_backend
 from reportgen.clean import CleanData, clean
+from reportgen.compare import ReportFacts, compare
 from reportgen.config import DatasetConfig
 from reportgen.evaluate import (
     MEASURED_ROWS,
@@ -177,15 +178,16 @@ def main_process_threads(n_jobs: int) -> int:
     return max(1, cpu_count() // max(1, n_jobs))
 
 
-def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
-    """Everything up to and including the interpretation; writes nothing."""
+def analyse(config: DatasetConfig, clock: StageClock | None = None, previous: ReportFacts | None = None) -> Analysis:
+    """Everything up to and including the interpretation; writes nothing. With `previous` (see
+    `compare.read_previous`), the result also says what changed since that run."""
     clock = clock or StageClock()
     with warnings.catch_warnings(), threadpool_limits(main_process_threads(config.search.n_jobs)):
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
-        return _analyse(config, clock)
+        return _analyse(config, clock, previous)
 
 
-def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
+def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | None) -> Analysis:
     with clock.stage("load", f"reading {Path(config.data).name}"):
         inference = infer(config)
         config = inference.config
@@ -256,6 +258,8 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         published=published_figures(config),
         **decision,
     )
+    if previous is not None:
+        result = dataclasses.replace(result, comparison=compare(previous, result))
     with clock.stage("interpret"):
         result = interpret(result)
     return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config, backend=backend)
@@ -278,9 +282,11 @@ def run_report(
     template_dir: str | Path | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    previous: ReportFacts | None = None,
 ) -> ReportResult:
     """Run the analysis and write report.html, report.pdf, results.json, figures/ and the saved
-    model (model.skops, model.json) to out_dir.
+    model (model.skops, model.json) to out_dir. With `previous`, the report opens with what changed
+    since that run.
 
     Outputs are built in a temporary folder beside out_dir and moved in only when all are
     complete, so a failed run leaves the previous report untouched.
@@ -295,7 +301,7 @@ def run_report(
     if pdf:
         clock.on_start["evaluate"] = import_pdf_engine_in_background  # its workers leave a core free
     out_dir = Path(out_dir).resolve()
-    analysis = analyse(config, clock)
+    analysis = analyse(config, clock, previous)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=out_dir.parent))
     run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"),

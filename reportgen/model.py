@@ -268,13 +268,15 @@ def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
 
 
 def strategies_for(family: ModelFamily, config: DatasetConfig) -> list[str]:
-    """The configured strategies that apply to the family. With shortcuts on, random
+    """The configured strategies that apply to the family; plain data for a family without class
+    weights when class weights are all the config asks for. With shortcuts on, random
     over-sampling is left to families without class weights: balanced weights count each buyer as
     duplicating it would, in expectation, without fitting on the duplicated rows."""
     weighted = family.supports_class_weight and "class_weight" in config.imbalance.strategies
-    return [s for s in config.imbalance.strategies
-            if (s != "class_weight" or family.supports_class_weight)
-            and not (s == "random_over" and weighted and config.search.subsample)]
+    usable = [s for s in config.imbalance.strategies
+              if (s != "class_weight" or family.supports_class_weight)
+              and not (s == "random_over" and weighted and config.search.subsample)]
+    return usable or ["none"]
 
 
 def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: EncodedRows | None = None) -> FittedModel:

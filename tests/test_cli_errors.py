@@ -5,6 +5,7 @@ Most cases run in-process with click's CliRunner; two run the installed `reportg
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -191,9 +192,9 @@ def test_failure_while_rendering_leaves_the_previous_report_untouched(
 def fake_run_report(monkeypatch, report_result):
     calls = []
 
-    def fake(config, out_dir, *, template_dir=None, pdf=True, progress=None):
+    def fake(config, out_dir, *, template_dir=None, pdf=True, progress=None, previous=None):
         calls.append({"config": config, "out_dir": out_dir, "template_dir": template_dir, "pdf": pdf,
-                      "progress": progress})
+                      "progress": progress, "previous": previous})
         return report_result
 
     monkeypatch.setattr("reportgen.engine.run_report", fake)
@@ -209,6 +210,20 @@ def test_run_passes_the_options_to_the_engine(workdir, fake_run_report):
     assert call["out_dir"] == Path("o")
     assert (call["config"].target.column, call["config"].target.positive, call["config"].seed) == ("y", "0", 9)
     assert call["config"].data == Path("t.csv")
+
+
+def test_compare_to_reads_the_previous_report_or_its_folder(workdir, fake_run_report, report_result):
+    (workdir / "last").mkdir()
+    previous = {"dataset": {"name": "t", "target": "y", "positive_label": "0", "rows_used": 3, "positive_rate": 0.3},
+                "models": [{"name": "knn", "label": "k-nearest neighbours", "test": {"f1": 0.5, "pr_auc": 0.6}}],
+                "best_model": "knn"}
+    (workdir / "last" / "results.json").write_text(json.dumps(previous), encoding="utf-8")
+    for path in ("last", "last/results.json"):
+        result = invoke("run", "t.csv", "--target", "y", "--positive", "0", "--out", "o", "--compare-to", path)
+        assert result.exit_code == 0, result.output
+        assert fake_run_report[-1]["previous"].dataset.rows_used == 3
+    wrong = invoke("run", "t.csv", "--target", "y", "--out", "o", "--compare-to", "last")
+    assert_one_line_error(wrong.exit_code, wrong.stdout, wrong.stderr, "counts '0' as converting, this run '1'")
 
 
 def test_no_pdf_run_does_not_claim_a_pdf(workdir, fake_run_report):

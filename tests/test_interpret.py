@@ -17,9 +17,26 @@ from reportgen.interpret import (
     answer_rely,
     answer_tree,
     answer_use,
+    changes_headline,
+    comparison_caveats,
+    drivers_change,
     interpret,
+    model_change,
+    rate_change,
+    segments_change,
+    volume_change,
 )
-from reportgen.result import Importance, Leakage, Metrics, Published
+from reportgen.result import (
+    Comparison,
+    DriverChange,
+    Importance,
+    Leakage,
+    Metrics,
+    ModelChange,
+    Published,
+    RateChange,
+    SegmentShift,
+)
 
 
 @pytest.fixture
@@ -215,3 +232,110 @@ def test_probable_leakage_leads_the_caveats_and_the_improvements(result):
                                                "perfectly (ROC AUC 0.994)")
     assert leaky.questions[5].points[0].startswith("Check Refund issued (ROC AUC 0.994 alone) for leakage")
     assert not any("leakage" in c for c in result.summary.caveats)
+
+
+def a_comparison(**changes) -> Comparison:
+    """Two runs of 1,000 users: 10% buyers before, 12% now; the same model and drivers."""
+    base = Comparison(
+        previous_started_at="2026-10-01T08:00:00+00:00", previous_version="0.1.0", previous_source="old.csv",
+        previous_name="synthetic", rows_before=1000, rows_after=1000,
+        rate=RateChange(before=0.10, after=0.12, positives_before=100, positives_after=120, difference=0.02,
+                        interval=[-0.008, 0.048], z=1.43, pvalue=0.153, significant=False, alpha=0.05),
+        recommended_before="decision_tree", recommended_after="decision_tree",
+        models=[ModelChange(name="decision_tree", label="Decision tree", f1_before=0.60, f1_after=0.62,
+                            pr_auc_before=0.70, pr_auc_after=0.71, f1_interval=[0.55, 0.69],
+                            pr_auc_interval=[0.64, 0.78])],
+        drivers=[DriverChange("minutes", "Minutes", 1, 1, 0.2, 0.25), DriverChange("days", "Days", 2, 2, 0.1, 0.1)],
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_volume_change_says_more_or_fewer_rows(result):
+    d = result.dataset
+    fewer, same = volume_change(a_comparison(rows_after=700), d), volume_change(a_comparison(), d)
+    assert fewer == (f"This report covers 700 {d.unit}, 300 fewer (-30%) than the 1,000 of the previous report "
+                     f"(2026-10-01).")
+    assert same == f"This report covers as many {d.unit} as the previous report (2026-10-01): 1,000."
+
+
+def test_rate_change_says_whether_the_change_is_more_than_chance(result):
+    d = result.dataset
+    chance = rate_change(a_comparison(), d)
+    assert chance.startswith(f"12.0% of {d.unit} are {d.positive_noun}, against 10.0% before: +2.0 points "
+                             f"(95% interval -0.8 to +4.8 points).")
+    assert "p = 0.15" in chance and "no evidence that the rate changed" in chance
+    real = rate_change(a_comparison(rate=RateChange(before=0.10, after=0.07, positives_before=100, positives_after=70,
+                                                    difference=-0.03, interval=[-0.055, -0.006], z=-2.41,
+                                                    pvalue=0.016, significant=True, alpha=0.05)), d)
+    assert "7.0%" in real and "-3.0 points" in real and "The rate fell by more than chance" in real
+    assert "p = 0.016" in real
+
+
+def test_model_change_names_the_model_and_judges_its_quality():
+    same = model_change(a_comparison())
+    assert same.startswith("The decision tree is still recommended; on held-out data: F1 0.600 → 0.620 (within "
+                           "noise), PR AUC 0.700 → 0.710 (within noise).")
+    switched = model_change(a_comparison(
+        recommended_after="random_forest",
+        models=[ModelChange("random_forest", "Random forest", None, 0.75, None, 0.85, [0.7, 0.8], [0.8, 0.9]),
+                ModelChange("decision_tree", "Decision tree", 0.60, 0.50, 0.70, 0.60, [0.45, 0.55], [0.55, 0.65])]))
+    assert switched.startswith("The random forest, not fitted in the previous report, is now recommended (F1 0.750, "
+                               "PR AUC 0.850 on held-out data) instead of the decision tree, which scores F1 0.600 → "
+                               "0.500 (clearly lower), PR AUC 0.700 → 0.600 (clearly lower).")
+
+
+def test_drivers_change_names_entries_exits_and_moves():
+    same = drivers_change(a_comparison())
+    assert same == "The top 5 drivers are the same columns as before, in the same order."
+    swapped = a_comparison(drivers=[DriverChange("days", "Days", 2, 1, 0.1, 0.3),
+                                    DriverChange("minutes", "Minutes", 1, 2, 0.2, 0.1)])
+    assert drivers_change(swapped) == ("The top 5 drivers are the same columns as before. Days moved from 2nd to "
+                                       "1st and Minutes moved from 1st to 2nd.")
+    moved = a_comparison(drivers=[DriverChange("days", "Days", 2, 1, 0.1, 0.3),
+                                  DriverChange("minutes", "Minutes", 1, 2, 0.2, 0.1),
+                                  DriverChange("country", "Country", 9, 5, 0.0, 0.02),
+                                  DriverChange("noise", "Noise", 5, 7, 0.01, 0.0)],
+                         entered=["country"], left=["noise"])
+    assert drivers_change(moved) == ("Country entered the top 5 (now 5th, was 9th) and Noise left it (now "
+                                             "7th, was 5th). Days moved from 2nd to 1st and Minutes moved from 1st "
+                                             "to 2nd.")
+
+
+def test_segments_change_is_empty_without_segments_and_lists_shifts_with_them(result):
+    d = result.dataset
+    assert segments_change(a_comparison(), d) == ""
+    shifts = [SegmentShift("Bingers", 0.2, 0.25, 0.30, 0.40), SegmentShift("Browsers", 0.8, 0.75, 0.05, 0.04)]
+    assert segments_change(a_comparison(segments=shifts), d) == (
+        f"Segments then and now, largest change in conversion first: Bingers: 20% → 25% of {d.unit}, 30.0% → 40.0% "
+        f"{d.positive_noun}; Browsers: 80% → 75% of {d.unit}, 5.0% → 4.0% {d.positive_noun}.")
+    assert "cannot be compared" in segments_change(a_comparison(segments=[]), d)
+
+
+def test_comparison_caveats_follow_what_differs_besides_the_data(result):
+    d = result.dataset
+    assert comparison_caveats(a_comparison(previous_name=d.name), d) == []
+    found = comparison_caveats(a_comparison(previous_name="other", settings_changed=["seed", "split.test_size"],
+                                            features_removed=["noise"]), d)
+    assert found[0].startswith("The previous report used the 'other' configuration")
+    assert found[1] == "The features differ (removed noise), which alone can move the models and drivers."
+    assert "(seed and split.test_size)" in found[2]
+
+
+def test_changes_headline_lists_what_is_new(result):
+    d = result.dataset
+    quiet = changes_headline(a_comparison(), d)
+    assert quiet == (f"Since the previous report (2026-10-01): no significant change in the share of "
+                     f"{d.positive_noun} (12.0%); the same recommended model (decision tree); the same top 5 drivers.")
+    busy = changes_headline(a_comparison(
+        rows_after=1500, rate=dataclasses.replace(a_comparison().rate, significant=True), recommended_after="knn",
+        models=[ModelChange("knn", "k-nearest neighbours", None, 0.5, None, 0.6)],
+        drivers=[DriverChange("country", "Country", 9, 5, 0.0, 0.02)], entered=["country"]), d)
+    assert busy == (f"Since the previous report (2026-10-01): 50% more {d.unit}; the share of {d.positive_noun} rose "
+                    f"from 10.0% to 12.0%; a new recommended model, the k-nearest neighbours; country now among the "
+                    f"top 5 drivers.")
+
+
+def test_a_change_that_rounds_to_zero_has_no_minus_sign(result):
+    tiny = a_comparison(rate=dataclasses.replace(a_comparison().rate, after=0.0999, difference=-0.0001,
+                                                 interval=[-0.00004, 0.02]))
+    assert ": +0.0 points (95% interval +0.0 to +2.0 points)." in rate_change(tiny, result.dataset)

@@ -110,3 +110,38 @@ def test_smote_interpolates_only_when_no_column_holds_codes():
     assert type(sampler("smote", 1)).__name__ == "SMOTE"
     assert type(sampler("smote", 1, [False, False])).__name__ == "SMOTE"
     assert isinstance(sampler("smote", 1, [True, False]), SMOTENC)
+
+
+@pytest.fixture(scope="module")
+def audiobooks(tmp_path_factory):
+    """The bundled audiobook customers (real data), cleaned as the preset says."""
+    from reportgen.infer import infer
+    from reportgen.resources import bundled_path
+
+    config = infer(load_config(bundled_path("data", "presets", "audiobooks.yaml"))).config.one_job_each()
+    return config, clean(load(config), config)
+
+
+def test_neural_network_tunes_with_scaling_early_stopping_and_resampling_only(audiobooks):
+    config, data = audiobooks
+    spec = ModelSpec(name="neural_network", grid={"hidden_layer_sizes": [8, 16]}, fit_rows=1500)
+    found = tune(spec, data, config)
+    network = found.estimator
+    assert found.pipeline.named_steps["scale"].__class__.__name__ == "StandardScaler"
+    assert network.early_stopping and network.n_iter_ < network.max_iter and network.validation_scores_
+    assert network.random_state == config.seed
+    assert {s.strategy for s in found.strategies} == {"none", "random_over", "random_under", "smote"}
+    assert found.strategy in {s.strategy for s in found.strategies}
+    assert found.params["hidden_layer_sizes"] in (8, 16) and found.candidates == 2
+    assert found.tuning_rows == found.fit_rows == 1500
+    base_rate = data.y_train.mean()
+    assert found.cv_mean > 3 * base_rate, "ranks repeat buyers far better than chance"
+    again = tune(spec, data, config)
+    assert np.array_equal(again.oof_scores, found.oof_scores), "the same seed gives the same model"
+
+
+def test_a_family_without_class_weights_falls_back_to_plain_data(prepared):
+    config, data = prepared
+    only = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": ["class_weight"]})})
+    found = tune(ModelSpec(name="neural_network", grid={"hidden_layer_sizes": [4]}), data, only)
+    assert found.strategy == "none" and found.strategies == []

@@ -12,7 +12,8 @@ from reportgen.result import ReportResult, load_result, to_json
 
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers", "driver_rows",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
-                   "threshold", "calibration", "targeting", "gains", "recommendation", "theme", "published"}
+                   "threshold", "calibration", "targeting", "gains", "recommendation", "theme", "published",
+                   "comparison"}
 
 
 def test_to_json_loads_back_into_an_equal_result(report_result, tmp_path):
