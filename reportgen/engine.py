@@ -46,6 +46,7 @@ from reportgen.result import (
     ThresholdResult,
     to_json,
 )
+from reportgen.workers import import_in_background
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.logit import summarise_logit
 
@@ -265,6 +266,9 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
     return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config, backend=backend)
 
 
+RENDERING_MODULES = ("reportgen.figures", "reportgen.render", "reportgen.scoring")
+
+
 def replace_outputs(staging: Path, out_dir: Path) -> None:
     """Move a complete set of outputs into place; earlier files of the same names are replaced."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -291,17 +295,17 @@ def run_report(
     Outputs are built in a temporary folder beside out_dir and moved in only when all are
     complete, so a failed run leaves the previous report untouched.
     """
-    from reportgen.figures import make_figures
-    from reportgen.render import import_pdf_engine_in_background, render_html, render_pdf
-    from reportgen.scoring import model_metadata, save_model
-
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
     clock = StageClock(progress)
-    if pdf:
-        clock.on_start["evaluate"] = import_pdf_engine_in_background  # its workers leave a core free
+    # The evaluate stage leaves a core free: the rendering libraries load meanwhile.
+    clock.on_start["evaluate"] = lambda: import_in_background(*RENDERING_MODULES, *(["weasyprint"] if pdf else []))
     out_dir = Path(out_dir).resolve()
     analysis = analyse(config, clock, previous)
+    from reportgen.figures import make_figures
+    from reportgen.render import render_html, render_pdf
+    from reportgen.scoring import model_metadata, save_model
+
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=out_dir.parent))
     run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"),

@@ -8,10 +8,8 @@ statistic: templates read the result object and format its values.
 from __future__ import annotations
 
 import base64
-import importlib
 import mimetypes
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -121,15 +119,6 @@ def _restricted_fetcher(allowed: list[Path]):
             return super().fetch(url, headers)
 
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
-
-
-def import_pdf_engine_in_background() -> threading.Thread:
-    """Import WeasyPrint (most of a second) on a thread, to overlap a stage that leaves a core
-    free; `render_pdf`'s own import then finds it loaded, or waits for it to finish."""
-    thread = threading.Thread(target=importlib.import_module, args=("weasyprint",), name="reportgen-weasyprint",
-                              daemon=True)
-    thread.start()
-    return thread
 
 
 def render_pdf(html: str, target: Path, *, base_dir: Path, template_dir: str | Path | None = None) -> None:

@@ -9,6 +9,7 @@ libraries, the workers do this at the same time instead of afterwards.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import threading
 
 
@@ -28,5 +29,14 @@ def start_workers(n_jobs: int) -> threading.Thread | None:
     if n_jobs < 2:
         return None
     thread = threading.Thread(target=_warm, args=(n_jobs,), name="reportgen-workers", daemon=True)
+    thread.start()
+    return thread
+
+
+def import_in_background(*modules: str) -> threading.Thread:
+    """Import modules on a thread, to overlap a stage that leaves a core free; a later import of
+    the same module finds it loaded, or waits for this one to finish."""
+    thread = threading.Thread(target=lambda: [importlib.import_module(m) for m in modules],
+                              name="reportgen-imports", daemon=True)
     thread.start()
     return thread
