@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
+
 from reportgen import __version__
 from reportgen.clean import CleanData, clean
 from reportgen.config import DatasetConfig
+from reportgen.explore import explore, kept_rows
 from reportgen.evaluate import (
     MEASURED_ROWS,
     best_model_name,
@@ -29,22 +32,26 @@ from reportgen.evaluate import (
 )
 from reportgen.infer import infer
 from reportgen.interpret import interpret, singular
-from reportgen.load import load
+from reportgen.load import LoadedData, load
 from reportgen.model import FittedModel, fit_models
 from reportgen.registry import FAMILIES
 from reportgen.result import (
     ColumnDecision,
     DatasetSummary,
+    Exploration,
     Preprocessing,
     Published,
     ReportResult,
     RunInfo,
     Theme,
     ThresholdResult,
+    Trends,
     to_json,
 )
+from reportgen.segments import Segmentation, find_segments
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.logit import summarise_logit
+from reportgen.trends import find_trends
 
 
 @dataclass
@@ -58,6 +65,8 @@ class Analysis:
     """Isotonic map from the recommended model's scores to probabilities."""
     config: DatasetConfig | None = None
     """The config as completed from the data (every column declared)."""
+    segment_labels: pd.Series | None = None
+    """Each kept row's segment: its position in `result.segments.profiles`."""
 
     @property
     def best(self) -> FittedModel:
@@ -162,6 +171,26 @@ def theme_of(config: DatasetConfig) -> Theme:
     )
 
 
+@dataclass
+class Description:
+    """What the descriptive stages found: nothing here feeds the models."""
+
+    exploration: Exploration | None
+    segmentation: Segmentation | None
+    trends: Trends | None
+
+
+def describe(loaded: LoadedData, data: CleanData, config: DatasetConfig) -> Description:
+    """Exploration, segments and trends of the kept rows (training and test together), as configured."""
+    features, outcome = kept_rows(data)
+    table = loaded.frame.loc[loaded.outcome.index]
+    return Description(
+        exploration=explore(features, outcome, table, data, config) if config.explore.enabled else None,
+        segmentation=find_segments(features, outcome, data.numeric, config) if config.segments.enabled else None,
+        trends=find_trends(table, outcome, config),
+    )
+
+
 def analyse(config: DatasetConfig, clock: StageClock | None = None) -> Analysis:
     """Everything up to and including the interpretation; writes nothing."""
     clock = clock or StageClock()
@@ -203,6 +232,8 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
         calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
         decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
+    with clock.stage("explore", "descriptive statistics, segments and trends"):
+        described = describe(loaded, data, config)
     notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(
@@ -234,11 +265,15 @@ def _analyse(config: DatasetConfig, clock: StageClock) -> Analysis:
         imbalance=imbalance_rows(fitted, config.search.scoring),
         threshold=thresholds[best],
         published=published_figures(config),
+        explore=described.exploration,
+        segments=described.segmentation.segments if described.segmentation else None,
+        trends=described.trends,
         **decision,
     )
     with clock.stage("interpret"):
         result = interpret(result)
-    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config)
+    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config,
+                    segment_labels=described.segmentation.labels if described.segmentation else None)
 
 
 def replace_outputs(staging: Path, out_dir: Path) -> None:
