@@ -260,7 +260,7 @@ class ExploreSpec(Spec):
     enabled: bool = True
     group_by: str | None = Field(
         None, description="Categorical column whose groups the box plots compare (country, platform, ...); "
-        "default: the first categorical feature.")
+        "default: the first categorical column of the table that is a feature.")
     groups: int = Field(6, ge=2, le=12, description="Show this many of the most frequent groups; the rest are "
                         "pooled as 'Other'.")
     features: int = Field(4, ge=1, le=6, description="Key metrics shown: this many numeric features, those "
@@ -303,8 +303,8 @@ class TrendSpec(Spec):
         None, description="Date column to follow over time; default: the column typed 'date' (the first, if "
         "several).")
     frequency: TrendFrequency = Field(
-        "auto", description="Period length; 'auto' takes the longest of quarter, month, week and day that still "
-        "gives min_periods periods.")
+        "auto", description="Period length; 'auto' takes the longest of quarter, month, week and day that gives "
+        "twice min_periods complete periods.")
     horizon: int = Field(3, ge=1, le=24, description="Periods to forecast.")
     min_periods: int = Field(8, ge=4, le=1000, description="Complete periods needed before a forecast is made.")
     level: float = Field(0.95, gt=0.5, lt=1, description="Coverage of the forecast interval.")

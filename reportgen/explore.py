@@ -86,7 +86,7 @@ def separations(features: pd.DataFrame, outcome: pd.Series, numeric: list[str], 
 def group_column(config: DatasetConfig, categorical: list[str], table: pd.DataFrame) -> str | None:
     column = config.explore.group_by
     if column is None:
-        return categorical[0] if categorical else None
+        return next((c for c in categorical if c in table.columns), None)
     if column not in table.columns:
         raise ReportInputError(f"explore.group_by names '{column}', which is not a column of {config.data.name}; "
                                f"name a categorical column such as {', '.join(categorical[:3]) or 'a country'}.")

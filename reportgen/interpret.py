@@ -632,10 +632,11 @@ def separation_observations(result: ReportResult) -> list[str]:
 
 
 def box_observations(result: ReportResult) -> list[str]:
-    """Key metrics whose medians differ between the classes, and those whose medians agree but means do not."""
+    """Key metrics whose medians differ between the classes, and those whose medians agree but means do not
+    (the first key metric's medians are in `separation_observations`)."""
     d = result.dataset
     found = []
-    for row in result.explore.by_class:
+    for row in result.explore.by_class[1:]:
         negative, positive = row.boxes
         if positive.median == negative.median and positive.mean != negative.mean:
             median, = numbers(positive.median)
@@ -741,7 +742,7 @@ def trend_observations(result: ReportResult) -> list[str]:
         found.append(f"Volume went from {volume_first:,.0f} to {volume_last:,.0f} {d.unit} a {word}.")
     if trends.forecast:
         last = trends.forecast[-1]
-        found.append(f"Forecast ({trends.method}) for the {word} from {last.period}: {pct(last.rate)} "
+        found.append(f"Forecast for the {word} from {last.period}, by {trends.method}: {pct(last.rate)} "
                      f"{d.positive_noun} ({pct(trends.level, 0)} interval {pct(last.rate_low)} to "
                      f"{pct(last.rate_high)}) among about {last.rows:,.0f} {d.unit} ({last.rows_low:,.0f} to "
                      f"{last.rows_high:,.0f}).")

@@ -21,36 +21,48 @@ from reportgen.result import ForecastPoint, TrendPoint, Trends
 PERIOD_CODES = {"quarter": "Q", "month": "M", "week": "W", "day": "D"}
 TREND_PERIODS = 12
 """From this many periods on, the forecast models a (damped) trend; below, only a level."""
+COVERED_SHARE = 0.9
+"""A first or last period the data cover less than this share of is left out as incomplete."""
+AUTO_PERIODS = 2
+"""'auto' takes the longest period that gives this many times `min_periods` complete periods."""
 
 
 def periods_of(dates: pd.Series, frequency: str) -> pd.Series:
     return dates.dt.to_period(PERIOD_CODES[frequency])
 
 
+def covered(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp) -> float:
+    """The share of the period's days that lie between the first and the last date."""
+    start, end = period.start_time.normalize(), period.end_time.normalize()
+    days = (end - start).days + 1
+    return ((min(end, last) - max(start, first)).days + 1) / days
+
+
 def complete_range(dates: pd.Series, frequency: str) -> tuple[pd.PeriodIndex, list[str]]:
     """Every period from the first date's to the last date's, without a first or last period the
-    data cover only in part; returns the periods and what was left out, in words."""
+    data cover only in part (a period cut by the export would look like a drop); returns the periods
+    and what was left out, in words."""
     first, last = dates.min().normalize(), dates.max().normalize()
     span = pd.period_range(first, last, freq=PERIOD_CODES[frequency])
     left_out = []
-    if len(span) and span[0].start_time.normalize() < first:
+    if len(span) and covered(span[0], first, last) < COVERED_SHARE:
         left_out.append(f"the first {frequency} ({span[0].start_time.date()} on), as the data start on {first.date()}")
         span = span[1:]
-    if len(span) and span[-1].end_time.normalize() > last:
+    if len(span) and covered(span[-1], first, last) < COVERED_SHARE:
         left_out.append(f"the last {frequency} ({span[-1].start_time.date()} on), as the data end on {last.date()}")
         span = span[:-1]
     return span, left_out
 
 
 def chosen_frequency(dates: pd.Series, config: DatasetConfig) -> str:
-    """The configured frequency, or the longest period that still gives `min_periods` complete periods."""
+    """The configured frequency, or the longest period that gives twice `min_periods` complete periods
+    (the one that gives the most, if none does)."""
     wanted = config.trends.frequency
     if wanted != "auto":
         return wanted
-    for frequency in PERIOD_CODES:
-        if len(complete_range(dates, frequency)[0]) >= config.trends.min_periods:
-            return frequency
-    return "day"
+    counts = {frequency: len(complete_range(dates, frequency)[0]) for frequency in PERIOD_CODES}
+    enough = [f for f in PERIOD_CODES if counts[f] >= AUTO_PERIODS * config.trends.min_periods]
+    return enough[0] if enough else max(counts, key=counts.get)
 
 
 def forecast_series(values: pd.Series, horizon: int, level: float) -> pd.DataFrame:
@@ -67,8 +79,8 @@ def forecast_series(values: pd.Series, horizon: int, level: float) -> pd.DataFra
 
 def method_name(periods: int) -> str:
     if periods >= TREND_PERIODS:
-        return "exponential smoothing with a damped additive trend (statsmodels ETS(A,Ad,N))"
-    return "simple exponential smoothing (statsmodels ETS(A,N,N))"
+        return "exponential smoothing with a damped trend, statsmodels ETS(A,Ad,N)"
+    return "simple exponential smoothing, statsmodels ETS(A,N,N)"
 
 
 def forecast_points(span: pd.PeriodIndex, rates: pd.Series, counts: pd.Series, spec) -> list[ForecastPoint]:
