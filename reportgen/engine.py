@@ -20,7 +20,6 @@ import pandas as pd
 from reportgen import __version__
 from reportgen.clean import CleanData, clean
 from reportgen.config import DatasetConfig
-from reportgen.explore import explore, kept_rows
 from reportgen.evaluate import (
     MEASURED_ROWS,
     best_model_name,
@@ -30,6 +29,7 @@ from reportgen.evaluate import (
     model_result,
     tree_summary,
 )
+from reportgen.explore import explore, kept_rows
 from reportgen.infer import infer
 from reportgen.interpret import interpret, singular
 from reportgen.load import LoadedData, load

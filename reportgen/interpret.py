@@ -604,11 +604,11 @@ def correlation_observations(result: ReportResult) -> list[str]:
     _, r, a, b = pairs[0]
     strong = sum(size >= STRONG_CORRELATION for size, *_ in pairs)
     if strong == 0:
-        return [f"No two numeric features correlate strongly: the largest correlation is {r:+.2f}, between "
-                f"{label_of(result, a).lower()} and {label_of(result, b).lower()}."]
-    return [f"The strongest correlation is {r:+.2f}, between {label_of(result, a).lower()} and "
-            f"{label_of(result, b).lower()}; {plural(strong, 'pair')} of features correlate at {STRONG_CORRELATION:g} "
-            f"or more, which the multicollinearity check (appendix) takes into account."]
+        return [(f"No two numeric features correlate strongly: the largest correlation is {r:+.2f}, between "
+                 f"{label_of(result, a).lower()} and {label_of(result, b).lower()}.")]
+    return [(f"The strongest correlation is {r:+.2f}, between {label_of(result, a).lower()} and "
+             f"{label_of(result, b).lower()}; {plural(strong, 'pair')} of features correlate at "
+             f"{STRONG_CORRELATION:g} or more, which the multicollinearity check (appendix) takes into account.")]
 
 
 def separation_observations(result: ReportResult) -> list[str]:
@@ -620,8 +620,9 @@ def separation_observations(result: ReportResult) -> list[str]:
     best, worst = rows[0], rows[-1]
     negative, positive = best.boxes
     high, low = numbers(positive.median, negative.median)
-    found = [f"{best.label} separates {d.positive_noun} from {d.negative_noun} best on its own (ROC AUC "
-             f"{best.separation:.2f}): a median of {high} for {d.positive_noun} against {low} for {d.negative_noun}."]
+    found = [(f"{best.label} separates {d.positive_noun} from {d.negative_noun} best on its own (ROC AUC "
+              f"{best.separation:.2f}): a median of {high} for {d.positive_noun} against {low} for "
+              f"{d.negative_noun}.")]
     if best.feature in result.settings.get("not_actionable", []):
         found.append(f"{best.label} is marked as not a lever: {d.notes.get(best.feature, 'see the configuration')}.")
     if len(rows) > 1:
@@ -660,9 +661,9 @@ def group_observations(result: ReportResult) -> list[str]:
     d = result.dataset
     column = label_of(result, explore.group_column).lower()
     low, high = min(named, key=lambda g: g.conversion_rate), max(named, key=lambda g: g.conversion_rate)
-    found = [f"Across the {len(named)} largest {column} groups, the share of {d.positive_noun} ranges from "
-             f"{pct(low.conversion_rate)} ({low.group}) to {pct(high.conversion_rate)} ({high.group}); "
-             f"the overall share is {pct(d.positive_rate)}."]
+    found = [(f"Across the {len(named)} largest {column} groups, the share of {d.positive_noun} ranges from "
+              f"{pct(low.conversion_rate)} ({low.group}) to {pct(high.conversion_rate)} ({high.group}); "
+              f"the overall share is {pct(d.positive_rate)}.")]
     other = next((g for g in explore.groups if g.group == "Other"), None)
     if other is not None:
         found.append(f"The remaining groups, pooled as 'Other', hold {pct(other.share, 0)} of {d.unit} and "
@@ -682,9 +683,10 @@ def missing_observations(result: ReportResult) -> list[str]:
     if not explore.missing:
         return [f"No column has a missing value in the {explore.rows_read:,} rows read."]
     worst = explore.missing[0]
-    return [f"{plural(len(explore.missing), 'column')} of the table {'has' if len(explore.missing) == 1 else 'have'} "
-            f"missing values, most of all {worst.label.lower()} ({worst.missing:,} rows, {pct(worst.share)}). "
-            f"Missing feature values are imputed inside the model pipeline (see the preprocessing log)."]
+    verb = "has" if len(explore.missing) == 1 else "have"
+    return [(f"{plural(len(explore.missing), 'column')} of the table {verb} missing values, most of all "
+             f"{worst.label.lower()} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
+             f"imputed inside the model pipeline (see the preprocessing log).")]
 
 
 def explore_observations(result: ReportResult) -> dict[str, list[str]]:
@@ -702,8 +704,8 @@ def segment_observations(result: ReportResult) -> list[str]:
     quality = ("clearly separated" if segments.silhouette >= CLEAR_SILHOUETTE else
                "moderately separated" if segments.silhouette >= WEAK_SILHOUETTE else
                "weakly separated: read them as a convenient summary rather than natural groups")
-    found = [f"{segments.k} segments fit best (silhouette {segments.silhouette:.2f}, the highest for k from "
-             f"{tried[0]} to {tried[-1]}); they are {quality}."]
+    found = [(f"{segments.k} segments fit best (silhouette {segments.silhouette:.2f}, the highest for k from "
+              f"{tried[0]} to {tried[-1]}); they are {quality}.")]
     best, worst = segments.profiles[0], segments.profiles[-1]
     ratio = best.conversion_rate / d.positive_rate if d.positive_rate else 0.0
     found.append(f"'{best.name}' ({pct(best.share)} of {d.unit}) has the most {d.positive_noun}: "

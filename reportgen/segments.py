@@ -55,7 +55,7 @@ def segment_features(config: DatasetConfig, numeric: list[str]) -> list[str]:
 def scaler(kind: str, rows: int, seed: int) -> Pipeline:
     scale = (QuantileTransformer(output_distribution="normal", n_quantiles=min(1000, rows), random_state=seed)
              if kind == "rank" else StandardScaler())
-    return make_pipeline(SimpleImputer(strategy="median"), scale)
+    return make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), scale)
 
 
 def lower_first(label: str) -> str:

@@ -86,6 +86,8 @@ def method_name(periods: int) -> str:
 def forecast_points(span: pd.PeriodIndex, rates: pd.Series, counts: pd.Series, spec) -> list[ForecastPoint]:
     rate = forecast_series(rates.interpolate(limit_direction="both"), spec.horizon, spec.level)
     volume = forecast_series(counts, spec.horizon, spec.level)
+    if not (np.isfinite(rate.to_numpy()).all() and np.isfinite(volume.to_numpy()).all()):
+        raise ValueError("the forecast is not finite")
     future = [span[-1] + step for step in range(1, spec.horizon + 1)]
     return [ForecastPoint(period=str(p.start_time.date()),
                           rate=round(float(np.clip(r["mean"], 0, 1)), 6),
@@ -108,8 +110,10 @@ def find_trends(table: pd.DataFrame, outcome: pd.Series, config: DatasetConfig) 
     dated = dates.notna()
     left_out = [f"{int((~dated).sum()):,} rows without a readable date"] if not dated.all() else []
     if not dated.any():
-        raise ReportInputError(f"trends: no value of '{column}' reads as a date; set 'trends.enabled: false' or "
-                               f"name another column under 'trends.column'.")
+        if config.trends.column is None:
+            return None
+        raise ReportInputError(f"trends.column '{column}': no value reads as a date; name another column or set "
+                               f"'trends.enabled: false'.")
     dates, converted = dates[dated], outcome[dated]
     frequency = chosen_frequency(dates, config)
     span, partial = complete_range(dates, frequency)
@@ -126,6 +130,10 @@ def find_trends(table: pd.DataFrame, outcome: pd.Series, config: DatasetConfig) 
         trends.no_forecast = (f"only {len(span)} complete {frequency}{'s' if len(span) != 1 else ''} of data: too few "
                               f"for a forecast (at least {config.trends.min_periods} needed, see trends.min_periods)")
         return trends
-    trends.forecast = forecast_points(span, rates, counts, config.trends)
+    try:
+        trends.forecast = forecast_points(span, rates, counts, config.trends)
+    except (ValueError, np.linalg.LinAlgError):
+        trends.no_forecast = "the forecasting model could not be fitted to this series"
+        return trends
     trends.method = method_name(len(span))
     return trends

@@ -121,8 +121,8 @@ def test_group_sentence_names_the_extremes(analysis):
     assert said[1] == "The remaining groups, pooled as 'Other', hold 20% of users and 10.0% of them are buyers."
     flipped = [GroupRow("US", 50, 0.5, 0.02), GroupRow("IN", 50, 0.5, 0.4)]
     assert group_observations(with_explore(result, groups=flipped, by_group=[])) == [
-        f"Across the 2 largest country groups, the share of buyers ranges from 2.0% (US) to 40.0% (IN); "
-        f"the overall share is {result.dataset.positive_rate:.1%}."]
+        (f"Across the 2 largest country groups, the share of buyers ranges from 2.0% (US) to 40.0% (IN); "
+         f"the overall share is {result.dataset.positive_rate:.1%}.")]
 
 
 def test_missing_sentence_follows_the_counts(analysis):
