@@ -131,3 +131,10 @@ def test_missing_sentence_follows_the_counts(analysis):
     some = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075), MissingRow("city", "City", 2, 0.005)])
     assert missing_observations(some)[0].startswith("2 columns of the table have missing values, most of all age "
                                                     "(30 rows, 7.5%)")
+
+
+def test_group_by_must_be_categorical_in_the_config(make_config):
+    table = pd.DataFrame({"plan": ["a", "b"] * 10, "spend": range(20), "y": [0, 1] * 10})
+    with pytest.raises(ReportInputError, match="explore.group_by 'spend' is typed numeric; name a categorical column"):
+        make_config(table, types={"spend": "numeric"}, explore={"group_by": "spend"})
+    assert make_config(table, explore={"group_by": "plan", "groups": 3}).explore.groups == 3
