@@ -105,7 +105,7 @@ def group_labels(values: pd.Series, groups: int) -> tuple[pd.Series, list[str]]:
 def by_group(features: pd.DataFrame, outcome: pd.Series, groups: pd.Series, order: list[str], key: list[str],
              config: DatasetConfig) -> tuple[list[GroupRow], list[FeatureByGroup]]:
     rows = [GroupRow(group=g, rows=int((groups == g).sum()), share=round(float((groups == g).mean()), 6),
-                     conversion_rate=round(float(outcome[groups == g].mean()), 6)) for g in order]
+                     conversion_rate=round(float(outcome[groups == g].mean()), 6), pooled=g == OTHER) for g in order]
     boxes = [FeatureByGroup(feature=c, label=config.label(c), boxes=[box(features.loc[groups == g, c], g)
                                                                       for g in order]) for c in key]
     return rows, boxes

@@ -655,7 +655,7 @@ def box_observations(result: ReportResult) -> list[str]:
 def group_observations(result: ReportResult) -> list[str]:
     """How the conversion rate and the key metrics vary across the groups of the main categorical column."""
     explore = result.explore
-    named = [g for g in explore.groups if g.group != "Other"]
+    named = [g for g in explore.groups if not g.pooled]
     if len(named) < 2:
         return []
     d = result.dataset
@@ -664,12 +664,12 @@ def group_observations(result: ReportResult) -> list[str]:
     found = [(f"Across the {len(named)} largest {column} groups, the share of {d.positive_noun} ranges from "
               f"{pct(low.conversion_rate)} ({low.group}) to {pct(high.conversion_rate)} ({high.group}); "
               f"the overall share is {pct(d.positive_rate)}.")]
-    other = next((g for g in explore.groups if g.group == "Other"), None)
+    other = next((g for g in explore.groups if g.pooled), None)
     if other is not None:
-        found.append(f"The remaining groups, pooled as 'Other', hold {pct(other.share, 0)} of {d.unit} and "
+        found.append(f"The remaining groups, pooled as '{other.group}', hold {pct(other.share, 0)} of {d.unit} and "
                      f"{pct(other.conversion_rate)} of them are {d.positive_noun}.")
     for row in explore.by_group[:1]:
-        boxes = [b for b in row.boxes if b.group != "Other" and b.rows]
+        boxes = [b for b, g in zip(row.boxes, explore.groups) if not g.pooled and b.rows]
         top, bottom = max(boxes, key=lambda b: b.median), min(boxes, key=lambda b: b.median)
         if top.median != bottom.median:
             high, low = numbers(top.median, bottom.median)

@@ -434,6 +434,8 @@ class GroupRow:
     rows: int
     share: float
     conversion_rate: float
+    pooled: bool = False
+    """The less frequent groups taken together ('Other')."""
 
 
 @dataclass

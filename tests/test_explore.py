@@ -70,7 +70,7 @@ def test_the_run_describes_its_kept_rows(analysis, synthetic_config_path):
     assert explore.group_column == "country"
     rates = outcome.groupby(features["country"]).mean()
     for group in explore.groups:
-        if group.group != "Other":
+        if not group.pooled:
             assert group.conversion_rate == pytest.approx(rates[group.group], abs=1e-6)
     assert sum(g.rows for g in explore.groups) == explore.rows
     assert explore.missing == [] and explore.rows_read == 400
@@ -114,7 +114,7 @@ def test_separation_sentence_follows_the_best_feature(analysis):
 
 def test_group_sentence_names_the_extremes(analysis):
     result = analysis.result
-    groups = [GroupRow("US", 50, 0.5, 0.3), GroupRow("IN", 30, 0.3, 0.05), GroupRow("Other", 20, 0.2, 0.1)]
+    groups = [GroupRow("US", 50, 0.5, 0.3), GroupRow("IN", 30, 0.3, 0.05), GroupRow("Other", 20, 0.2, 0.1, pooled=True)]
     said = group_observations(with_explore(result, groups=groups, by_group=[]))
     assert said[0] == (f"Across the 2 largest country groups, the share of buyers ranges from 5.0% (IN) to 30.0% (US); "
                        f"the overall share is {result.dataset.positive_rate:.1%}.")
