@@ -478,8 +478,8 @@ class SegmentProfile:
     size: int
     share: float
     conversion_rate: float
-    typical: dict[str, float]
-    """Median of each feature in the segment, in the feature's own units."""
+    typical: dict[str, float | None]
+    """Median of each feature in the segment, in the feature's own units (None when missing in all its rows)."""
     deviation: dict[str, float] = field(default_factory=dict)
     """Mean of each scaled feature in the segment minus its overall mean, in overall standard deviations."""
 

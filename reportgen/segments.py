@@ -105,6 +105,11 @@ def silhouette_curve(scaled: np.ndarray, config: DatasetConfig, rng: np.random.G
     return curve, fitted, len(sample)
 
 
+def medians(values: pd.DataFrame) -> dict[str, float | None]:
+    """Each column's median; None for a column missing in every row."""
+    return {c: None if pd.isna(v) else round(float(v), 6) for c, v in values.median().items()}
+
+
 def find_segments(features: pd.DataFrame, outcome: pd.Series, numeric: list[str],
                   config: DatasetConfig) -> Segmentation | None:
     """Segments of the kept rows; None when there is nothing to segment (no numeric feature, or too few
@@ -138,7 +143,7 @@ def find_segments(features: pd.DataFrame, outcome: pd.Series, numeric: list[str]
     groups.sort(key=lambda g: (-g[0], -g[1], g[2]))
     names = segment_names([g[3] for g in groups], labels)
     profiles = [SegmentProfile(name=name, size=size, share=round(size / len(values), 6), conversion_rate=round(rate, 6),
-                               typical={c: round(float(v), 6) for c, v in values[found == segment].median().items()},
+                               typical=medians(values[found == segment]),
                                deviation=deviation)
                 for name, (rate, size, segment, deviation) in zip(names, groups)]
     position = np.empty(k, dtype=int)

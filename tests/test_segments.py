@@ -136,3 +136,11 @@ def test_segment_sentences_follow_the_numbers(analysis):
     assert f"'Heavy watchers' (25.0% of users) has the most buyers: 50.0%, {0.5 / rate:.1f}× the overall" in second[1]
     assert "'Light watchers' (75.0%) has the fewest: 5.0%." == second[2]
     assert first != second
+
+
+def test_a_segment_of_rows_missing_a_feature_has_no_typical_value_for_it():
+    frame = pd.DataFrame({"minutes": [np.nan] * 30 + list(range(30)),
+                          "exams": np.r_[np.zeros(30), np.arange(30.0) + 100]})
+    found = find_segments(frame, pd.Series([0, 1] * 30), ["minutes", "exams"], config_for())
+    missing = [p for p in found.segments.profiles if p.typical["minutes"] is None]
+    assert len(missing) == 1 and missing[0].size == 30 and missing[0].typical["exams"] == 0
