@@ -505,6 +505,8 @@ class Segments:
     """Rows each silhouette score was computed on."""
     distinct_at: float = 0.5
     """A feature counts as high or low in a segment (and enters its name) from this deviation on."""
+    shown: list[str] = field(default_factory=list)
+    """The features the profile table shows: those that set the segments apart most (at most six)."""
     observations: list[str] = field(default_factory=list)
 
 

@@ -28,6 +28,8 @@ DISTINCT_SHARE = 0.5
 above or below the overall mean."""
 NAMED_FEATURES = 2
 """A segment's name mentions at most this many features (more when needed to tell two apart)."""
+SHOWN_FEATURES = 6
+"""The profile table shows at most this many features: those that set the segments apart most."""
 
 
 @dataclass
@@ -105,6 +107,13 @@ def silhouette_curve(scaled: np.ndarray, config: DatasetConfig, rng: np.random.G
     return curve, fitted, len(sample)
 
 
+def most_distinct(profiles: list[SegmentProfile], columns: list[str]) -> list[str]:
+    """The features whose deviation is largest in some segment, at most `SHOWN_FEATURES`, in table order."""
+    spread = {c: max(abs(p.deviation[c]) for p in profiles) for c in columns}
+    kept = set(sorted(columns, key=lambda c: -spread[c])[:SHOWN_FEATURES])
+    return [c for c in columns if c in kept]
+
+
 def medians(values: pd.DataFrame) -> dict[str, float | None]:
     """Each column's median; None for a column missing in every row."""
     return {c: None if pd.isna(v) else round(float(v), 6) for c, v in values.median().items()}
@@ -150,5 +159,5 @@ def find_segments(features: pd.DataFrame, outcome: pd.Series, numeric: list[str]
     position[[g[2] for g in groups]] = np.arange(k)
     segments = Segments(k=k, silhouette=curve[k], curve=curve, profiles=profiles, features=columns,
                         scaling=spec.scaling, rows=len(values), fit_rows=len(fit), silhouette_rows=silhouette_rows,
-                        distinct_at=DISTINCT_SHARE)
+                        distinct_at=DISTINCT_SHARE, shown=most_distinct(profiles, columns))
     return Segmentation(segments=segments, labels=pd.Series(position[found], index=features.index, name="segment"))

@@ -53,6 +53,7 @@ def test_three_clear_groups_give_three_segments_whose_rates_match_the_labels():
     assert sum(p.size for p in segments.profiles) == len(frame) == segments.rows
     assert segments.profiles[0].name == "High minutes watched, high exams passed"
     assert segments.profiles[0].deviation["days"] < 0
+    assert segments.shown == ["minutes", "exams", "days"]
 
 
 def test_same_seed_same_segments_and_a_large_table_is_fitted_on_a_sample():
@@ -144,3 +145,13 @@ def test_a_segment_of_rows_missing_a_feature_has_no_typical_value_for_it():
     found = find_segments(frame, pd.Series([0, 1] * 30), ["minutes", "exams"], config_for())
     missing = [p for p in found.segments.profiles if p.typical["minutes"] is None]
     assert len(missing) == 1 and missing[0].size == 30 and missing[0].typical["exams"] == 0
+
+
+def test_the_profile_table_shows_the_six_features_that_set_the_segments_apart():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(size=(300, 10)), columns=[f"f{i}" for i in range(10)])
+    frame.loc[:149, ["f2", "f7"]] += 6
+    found = find_segments(frame, pd.Series([0, 1] * 150), list(frame.columns), config_for(k_max=3))
+    shown = found.segments.shown
+    assert len(shown) == 6 and {"f2", "f7"} <= set(shown)
+    assert shown == [c for c in frame.columns if c in shown]
