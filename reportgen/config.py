@@ -267,6 +267,62 @@ class PublishedSpec(Spec):
         return metrics
 
 
+class ExploreSpec(Spec):
+    """The exploratory section: distributions and box plots by outcome and by group, missing values."""
+
+    enabled: bool = True
+    group_by: str | None = Field(
+        None, description="Categorical column whose groups the box plots compare (country, platform, ...); "
+        "default: the first categorical column of the table that is a feature.")
+    groups: int = Field(6, ge=2, le=12, description="Show this many of the most frequent groups; the rest are "
+                        "pooled as 'Other'.")
+    features: int = Field(4, ge=1, le=6, description="Key metrics shown: this many numeric features, those "
+                          "that alone separate the outcomes best first.")
+
+
+class SegmentSpec(Spec):
+    """User segments: k-means on scaled numeric features, k chosen by the silhouette score."""
+
+    enabled: bool = True
+    features: list[str] | None = Field(
+        None, description="Numeric features to segment on; default: every numeric feature not listed under "
+        "'not_actionable'.")
+    k_min: int = Field(2, ge=2, le=20)
+    k_max: int = Field(8, ge=2, le=20)
+    scaling: Literal["rank", "standard"] = Field(
+        "rank", description="'rank' maps each feature to normal scores of its ranks, so a few heavy users do not "
+        "decide the segments; 'standard' centres and scales the raw values.")
+    fit_rows: int = Field(5000, ge=100, description="k-means is fitted on a random sample of at most this many "
+                          "rows; every row is then assigned to its nearest segment.")
+    silhouette_rows: int = Field(1000, ge=100, description="Rows of the fitting sample the silhouette score is "
+                                 "computed on (its cost grows with the square of the rows).")
+    n_init: int = Field(3, ge=1, le=20, description="k-means restarts per k; the best is kept.")
+
+    @model_validator(mode="after")
+    def _k_range(self) -> "SegmentSpec":
+        if self.k_min > self.k_max:
+            raise ValueError(f"k_min ({self.k_min}) is larger than k_max ({self.k_max})")
+        return self
+
+
+TrendFrequency = Literal["auto", "day", "week", "month", "quarter"]
+
+
+class TrendSpec(Spec):
+    """Conversion rate and volume over time, with a short forecast, when the table has a date column."""
+
+    enabled: bool = True
+    column: str | None = Field(
+        None, description="Date column to follow over time; default: the column typed 'date' (the first, if "
+        "several).")
+    frequency: TrendFrequency = Field(
+        "auto", description="Period length; 'auto' takes the longest of quarter, month, week and day that gives "
+        "twice min_periods complete periods.")
+    horizon: int = Field(3, ge=1, le=24, description="Periods to forecast.")
+    min_periods: int = Field(8, ge=4, le=1000, description="Complete periods needed before a forecast is made.")
+    level: float = Field(0.95, gt=0.5, lt=1, description="Coverage of the forecast interval.")
+
+
 HEX_COLOR = r"^#[0-9a-fA-F]{6}$"
 
 
@@ -352,6 +408,9 @@ class DatasetConfig(Spec):
     theme: ThemeSpec = Field(default_factory=ThemeSpec)
     published: PublishedSpec | None = Field(
         None, description="Figures a published analysis of this data reported; the report compares its own with them.")
+    explore: ExploreSpec = Field(default_factory=ExploreSpec)
+    segments: SegmentSpec = Field(default_factory=SegmentSpec)
+    trends: TrendSpec = Field(default_factory=TrendSpec)
 
     @model_validator(mode="after")
     def _profit_needs_values(self) -> "DatasetConfig":
@@ -379,6 +438,14 @@ class DatasetConfig(Spec):
             raise ValueError(f"{', '.join(both)} listed both under 'features' and under 'exclude'/'id_columns'")
         if self.published and self.published.model and self.published.model not in [m.name for m in self.models]:
             raise ValueError(f"published.model '{self.published.model}' is not among the configured models")
+        trend_type = self.types.get(self.trends.column) if self.trends.column else None
+        if trend_type not in (None, "date"):
+            raise ValueError(f"trends.column '{self.trends.column}' is typed {trend_type} under 'types'; trends "
+                             f"need a date column (types: {{{self.trends.column}: date}})")
+        group_type = self.column_type(self.explore.group_by) if self.explore.group_by else None
+        if group_type not in (None, "categorical"):
+            raise ValueError(f"explore.group_by '{self.explore.group_by}' is typed {group_type}; name a categorical "
+                             f"column")
         return self
 
     @field_validator("models")
@@ -414,6 +481,12 @@ class DatasetConfig(Spec):
         if column in self.categorical:
             return "categorical"
         return self.types.get(column)
+
+    def trend_column(self) -> str | None:
+        """The date column trends follow: `trends.column`, else the first column typed date."""
+        if self.trends.column is not None:
+            return self.trends.column
+        return next((column for column, kind in self.types.items() if kind == "date"), None)
 
     def column_units(self) -> dict[str, str]:
         """What one unit of a column is: the config's `units`, plus characters, words and days for derived

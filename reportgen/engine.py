@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
+
 from reportgen import __version__
 from reportgen.backends import search_backend
 from reportgen.clean import CleanData, clean
@@ -30,25 +32,30 @@ from reportgen.evaluate import (
     model_result,
     tree_summary,
 )
+from reportgen.explore import explore, kept_rows
 from reportgen.infer import infer
 from reportgen.interpret import interpret, singular
-from reportgen.load import load
+from reportgen.load import LoadedData, load
 from reportgen.model import FittedModel, fit_models
 from reportgen.registry import FAMILIES
 from reportgen.result import (
     ColumnDecision,
     DatasetSummary,
+    Exploration,
     Preprocessing,
     Published,
     ReportResult,
     RunInfo,
     Theme,
     ThresholdResult,
+    Trends,
     to_json,
 )
 from reportgen.workers import import_in_background
+from reportgen.segments import Segmentation, find_segments
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.logit import summarise_logit
+from reportgen.trends import find_trends
 
 
 @dataclass
@@ -64,6 +71,8 @@ class Analysis:
     """The config as completed from the data (every column declared)."""
     backend: str = ""
     """Where the model searches ran, in words."""
+    segment_labels: pd.Series | None = None
+    """Each kept row's segment: its position in `result.segments.profiles`."""
 
     @property
     def best(self) -> FittedModel:
@@ -179,6 +188,26 @@ def main_process_threads(n_jobs: int) -> int:
     return max(1, cpu_count() // max(1, n_jobs))
 
 
+@dataclass
+class Description:
+    """What the descriptive stages found: nothing here feeds the models."""
+
+    exploration: Exploration | None
+    segmentation: Segmentation | None
+    trends: Trends | None
+
+
+def describe(loaded: LoadedData, data: CleanData, config: DatasetConfig) -> Description:
+    """Exploration, segments and trends of the kept rows (training and test together), as configured."""
+    features, outcome = kept_rows(data)
+    table = loaded.frame.loc[loaded.outcome.index]
+    return Description(
+        exploration=explore(features, outcome, table, data, config) if config.explore.enabled else None,
+        segmentation=find_segments(features, outcome, data.numeric, config) if config.segments.enabled else None,
+        trends=find_trends(table, outcome, config),
+    )
+
+
 def analyse(config: DatasetConfig, clock: StageClock | None = None, previous: ReportFacts | None = None) -> Analysis:
     """Everything up to and including the interpretation; writes nothing. With `previous` (see
     `compare.read_previous`), the result also says what changed since that run."""
@@ -226,6 +255,8 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
         calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
         decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
+    with clock.stage("explore", "descriptive statistics, segments and trends"):
+        described = describe(loaded, data, config)
     notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(
@@ -257,13 +288,17 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         imbalance=imbalance_rows(fitted, config.search.scoring),
         threshold=thresholds[best],
         published=published_figures(config),
+        explore=described.exploration,
+        segments=described.segmentation.segments if described.segmentation else None,
+        trends=described.trends,
         **decision,
     )
     if previous is not None:
         result = dataclasses.replace(result, comparison=compare(previous, result))
     with clock.stage("interpret"):
         result = interpret(result)
-    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config, backend=backend)
+    return Analysis(result=result, fitted=fitted, clean=data, calibrator=calibrator, config=config, backend=backend,
+                    segment_labels=described.segmentation.labels if described.segmentation else None)
 
 
 RENDERING_MODULES = ("reportgen.figures", "reportgen.render", "reportgen.scoring")

@@ -25,7 +25,7 @@ from sklearn.tree import plot_tree  # noqa: E402
 
 from reportgen.interpret import metric_name  # noqa: E402
 from reportgen.logit import readable_term  # noqa: E402
-from reportgen.result import ReportResult  # noqa: E402
+from reportgen.result import BoxStats, ReportResult  # noqa: E402
 
 MUTED = "#9aa5b1"
 SERIES = ["#2a9d8f", "#8e5ea2", "#c44e52", "#6c757d", "#b8860b", "#4c72b0"]
@@ -402,6 +402,170 @@ def gains(result: ReportResult) -> Figure | None:
 
 COSTLY_FIGURES = ("decision_tree", "distributions", "confusion_matrices")
 """Drawn first, so that the workers finish together rather than one waiting on the other."""
+def box_dict(stats: BoxStats) -> dict:
+    """One box in the form matplotlib's `bxp` draws, from the statistics the explore stage computed."""
+    return {"med": stats.median, "q1": stats.q1, "q3": stats.q3, "whislo": stats.low, "whishi": stats.high,
+            "mean": stats.mean, "fliers": []}
+
+
+BOX_STYLE = {"showfliers": False, "showmeans": True, "patch_artist": True, "widths": 0.6,
+             "medianprops": {"color": "black", "linewidth": 1.2},
+             "meanprops": {"marker": "o", "markersize": 3.5, "markerfacecolor": "white", "markeredgecolor": "black"}}
+
+
+def short(label: str, width: int = 16) -> str:
+    return textwrap.fill(label, width)
+
+
+def plain_figure(height: float, ncols: int = 1, nrows: int = 1, **kwargs):
+    """A figure without the constrained layout: for grids of small panels, whose layout would cost
+    more than their drawing; the caller sets the margins."""
+    return plt.subplots(nrows, ncols, figsize=(WIDTH, height), **kwargs)
+
+
+def few_ticks(ax, x: int = 4, y: int = 4) -> None:
+    """At most about x and y ticks: small panels read better, and each tick costs drawing time."""
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(x))
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(y))
+    ax.tick_params(labelsize=6.5)
+
+
+def explore_by_class(result: ReportResult) -> Figure | None:
+    """Each key metric in each class: histograms (shares of the class, so the classes compare) above,
+    box plots below."""
+    rows = result.explore.by_class if result.explore else []
+    if not rows:
+        return None
+    fig, axes = plain_figure(3.5, ncols=len(rows), nrows=2, squeeze=False, height_ratios=[1, 1.1])
+    fig.subplots_adjust(left=0.07, right=0.99, top=0.86, bottom=0.14, hspace=0.45, wspace=0.38)
+    d = result.dataset
+    colors = [MUTED, palette(result).primary]
+    names = [short(d.negative_name, 12), short(d.positive_name, 12)]
+    for column, row in enumerate(rows):
+        bars, boxes = axes[0][column], axes[1][column]
+        bars.stairs(row.negative, row.edges, fill=True, color=MUTED, alpha=0.7, label=d.negative_name)
+        bars.stairs(row.positive, row.edges, color=colors[1], linewidth=1.4, label=d.positive_name)
+        bars.set_title(short(row.label, 22), fontsize=7.5, fontweight="normal")
+        bars.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        few_ticks(bars)
+        drawn = boxes.bxp([box_dict(b) for b in row.boxes], **BOX_STYLE)
+        for patch, color in zip(drawn["boxes"], colors):
+            patch.set_facecolor(color)
+        few_ticks(boxes)
+        boxes.set_xticks([1, 2], names)
+        boxes.grid(axis="x", visible=False)
+    axes[0][0].legend(loc="upper right", fontsize=6)
+    fig.suptitle("Key metrics by outcome", fontsize=9, fontweight="bold")
+    return fig
+
+
+def explore_groups(result: ReportResult) -> Figure | None:
+    """The share of positives per group, and box plots of the key metrics per group, side by side."""
+    explore = result.explore
+    if explore is None or len(explore.groups) < 2:
+        return None
+    groups = explore.groups
+    labels = [f"{short(g.group, 18)} ({g.share:.0%})" for g in groups]
+    longest = max(len(line) for label in labels for line in label.splitlines())
+    fig, axes = plain_figure(0.26 * len(groups) + 0.9, ncols=1 + len(explore.by_group), squeeze=False, sharey=True)
+    fig.subplots_adjust(left=min(0.35, 0.012 * longest + 0.03), right=0.98, top=0.8, bottom=0.18, wspace=0.15)
+    axes = axes.flat
+    y = np.arange(1, len(groups) + 1)
+    colors = palette(result)
+    axes[0].barh(y, [g.conversion_rate for g in groups], color=colors.accent, height=0.6)
+    axes[0].axvline(result.dataset.positive_rate, color="black", linestyle="--", linewidth=0.8)
+    axes[0].set_title(f"Share of {result.dataset.positive_noun}", fontsize=7.5, fontweight="normal")
+    for ax, row in zip(axes[1:], explore.by_group):
+        drawn = ax.bxp([box_dict(b) for b in row.boxes], positions=y, orientation="horizontal",
+                       **{**BOX_STYLE, "widths": 0.55})
+        for patch in drawn["boxes"]:
+            patch.set_facecolor(colors.primary)
+            patch.set_alpha(0.75)
+        ax.set_title(short(row.label, 24), fontsize=7.5, fontweight="normal")
+    for ax in axes:
+        few_ticks(ax)
+        ax.grid(axis="y", visible=False)
+    axes[0].xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    axes[0].set_yticks(y, labels)
+    axes[0].set_ylim(len(groups) + 0.6, 0.4)
+    fig.suptitle(f"By {result.dataset.feature_labels.get(explore.group_column, explore.group_column).lower()} "
+                 f"(share of {result.dataset.unit} in brackets; dashed: overall)", fontsize=8.5, fontweight="bold")
+    return fig
+
+
+def explore_missing(result: ReportResult) -> Figure | None:
+    rows = list(reversed(result.explore.missing[:15])) if result.explore else []
+    if not rows:
+        return None
+    fig, ax = new_figure(0.25 * len(rows) + 0.9)
+    ax.barh([r.label for r in rows], [r.share for r in rows], color=palette(result).accent)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(f"Share of the {result.explore.rows_read:,} rows read that miss a value")
+    ax.set_title("Missing values by column")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def segment_overview(result: ReportResult) -> Figure | None:
+    """The silhouette curve that chose k, beside each segment's share of positives."""
+    found = result.segments
+    if found is None:
+        return None
+    colors = palette(result)
+    fig, (curve, rates) = plain_figure(max(2.3, 0.4 * found.k + 0.9), ncols=2, width_ratios=[1, 1.1])
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.18, wspace=0.75)
+    ks = sorted(found.curve)
+    curve.plot(ks, [found.curve[k] for k in ks], marker="o", markersize=3.5, color=colors.primary)
+    curve.plot([found.k], [found.silhouette], marker="o", markersize=7, color=colors.accent, linestyle="none",
+               label=f"chosen: k = {found.k}")
+    few_ticks(curve, x=len(ks))
+    curve.set_xticks(ks)
+    curve.set_xlabel("Number of segments (k)", fontsize=7.5)
+    curve.set_ylabel("Silhouette score", fontsize=7.5)
+    curve.set_title("Choosing k", fontsize=8.5)
+    curve.legend(loc="lower left")
+    y = np.arange(found.k)
+    rates.barh(y, [p.conversion_rate for p in found.profiles], color=colors.primary, height=0.6)
+    rates.axvline(result.dataset.positive_rate, color="black", linestyle="--", linewidth=0.8)
+    few_ticks(rates)
+    rates.set_yticks(y, [textwrap.fill(f"{p.name} ({p.share:.0%})", 30) for p in found.profiles])
+    rates.set_ylim(found.k - 0.5, -0.5)
+    rates.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    rates.set_title(f"Share of {result.dataset.positive_noun} (dashed: all {result.dataset.unit})", fontsize=8.5)
+    rates.grid(axis="y", visible=False)
+    return fig
+
+
+def trend_lines(result: ReportResult) -> Figure | None:
+    """The share of positives and the volume per period, with the forecast and its interval."""
+    found = result.trends
+    if found is None or len(found.points) < 2:
+        return None
+    colors = palette(result)
+    fig, (rate, volume) = new_figure(3.3, nrows=2, sharex=True, height_ratios=[1.4, 1])
+    when = [np.datetime64(p.period) for p in found.points]
+    rate.plot(when, [np.nan if p.rate is None else p.rate for p in found.points], marker="o", markersize=2.5,
+              color=colors.primary, label="Observed")
+    volume.bar(when, [p.rows for p in found.points], width=np.diff(when).min() * 0.8 if len(when) > 1 else 20,
+               color=MUTED, label="Observed")
+    if found.forecast:
+        ahead = [when[-1]] + [np.datetime64(f.period) for f in found.forecast]
+        last = found.points[-1].rate
+        rate.plot(ahead, [last] + [f.rate for f in found.forecast], color=colors.accent, linestyle="--",
+                  label="Forecast")
+        rate.fill_between(ahead[1:], [f.rate_low for f in found.forecast], [f.rate_high for f in found.forecast],
+                          color=colors.accent, alpha=0.2, label=f"{found.level:.0%} interval")
+        future = ahead[1:]
+        volume.bar(future, [f.rows for f in found.forecast], width=np.diff(when).min() * 0.8, color=colors.accent,
+                   alpha=0.6, yerr=[[f.rows - f.rows_low for f in found.forecast],
+                                    [f.rows_high - f.rows for f in found.forecast]],
+                   error_kw={"elinewidth": 0.8, "capsize": 2}, label="Forecast")
+    rate.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    rate.set_ylabel(f"Share of {result.dataset.positive_noun}")
+    rate.legend(loc="best", ncols=3)
+    volume.set_ylabel(result.dataset.unit.capitalize())
+    rate.set_title(f"{found.label} by {found.frequency}: share of {result.dataset.positive_noun} and volume")
+    return fig
 
 
 def make_figures(analysis, folder: Path, workers: int = 2) -> dict[str, str]:
@@ -425,6 +589,11 @@ def make_figures(analysis, folder: Path, workers: int = 2) -> dict[str, str]:
         "threshold": lambda: threshold_curve(result),
         "calibration": lambda: calibration(result),
         "gains": lambda: gains(result),
+        "explore_by_class": lambda: explore_by_class(result),
+        "explore_groups": lambda: explore_groups(result),
+        "explore_missing": lambda: explore_missing(result),
+        "segments": lambda: segment_overview(result),
+        "trends": lambda: trend_lines(result),
     }
     tree = next((f for f in analysis.fitted if f.name == "decision_tree"), None)
     if tree is not None and result.tree is not None:

@@ -38,6 +38,13 @@ DECIDING_SHARE = 0.05
 """A tree feature 'decides' when it carries at least this share of the impurity reduction."""
 LOW_RECALL = 0.75
 IMBALANCED_RATE = 0.2
+STRONG_CORRELATION = 0.5
+CLEAR_SILHOUETTE = 0.5
+"""Silhouette scores from this value on describe clearly separated segments ..."""
+WEAK_SILHOUETTE = 0.25
+"""... and below this, weak structure (Kaufman and Rousseeuw's rule of thumb)."""
+TREND_EDGE = 3
+"""Trend sentences compare the average of this many first periods with as many last ones."""
 
 
 class Answer(NamedTuple):
@@ -773,8 +780,192 @@ def with_changes(result: ReportResult) -> Comparison | None:
     )
 
 
+def numbers(*values: float) -> list[str]:
+    """Values to compare, with the same decimals: whole numbers as such, else 0, 1 or 2 decimals as
+    the largest value needs (128 and 1; 44.5 and 5.7; 0.29 and 0.10)."""
+    largest = max(abs(v) for v in values)
+    digits = 0 if all(float(v).is_integer() for v in values) or largest >= 100 else 1 if largest >= 10 else 2
+    return [f"{v:,.{digits}f}" for v in values]
+
+
+def correlation_observations(result: ReportResult) -> list[str]:
+    """The strongest correlation between numeric features, and how many pairs are strong."""
+    corr = result.preprocessing.correlation
+    names = list(corr)
+    pairs = sorted(((abs(corr[a][b]), corr[a][b], a, b) for i, a in enumerate(names) for b in names[i + 1:]),
+                   reverse=True)
+    if not pairs:
+        return []
+    _, r, a, b = pairs[0]
+    strong = sum(size >= STRONG_CORRELATION for size, *_ in pairs)
+    if strong == 0:
+        return [(f"No two numeric features correlate strongly: the largest correlation is {r:+.2f}, between "
+                 f"{label_of(result, a).lower()} and {label_of(result, b).lower()}.")]
+    return [(f"The strongest correlation is {r:+.2f}, between {label_of(result, a).lower()} and "
+             f"{label_of(result, b).lower()}; {plural(strong, 'pair')} of features correlate at "
+             f"{STRONG_CORRELATION:g} or more, which the multicollinearity check (appendix) takes into account.")]
+
+
+def separation_observations(result: ReportResult) -> list[str]:
+    """Which key metric separates the classes best and worst on its own, with its medians."""
+    rows = result.explore.by_class
+    if not rows:
+        return []
+    d = result.dataset
+    best, worst = rows[0], rows[-1]
+    negative, positive = best.boxes
+    high, low = numbers(positive.median, negative.median)
+    found = [(f"{best.label} separates {d.positive_noun} from {d.negative_noun} best on its own (ROC AUC "
+              f"{best.separation:.2f}): a median of {high} for {d.positive_noun} against {low} for "
+              f"{d.negative_noun}.")]
+    if best.feature in result.settings.get("not_actionable", []):
+        found.append(f"{best.label} is marked as not a lever: {d.notes.get(best.feature, 'see the configuration')}.")
+    if len(rows) > 1:
+        found.append(f"{worst.label} separates them least (ROC AUC {worst.separation:.2f}; 0.5 is no separation).")
+    if any(r.clipped for r in rows):
+        found.append("Bars stop at the 99th percentile; larger values are counted in the last bar.")
+    return found
+
+
+def box_observations(result: ReportResult) -> list[str]:
+    """Key metrics whose medians differ between the classes, and those whose medians agree but means do not
+    (the first key metric's medians are in `separation_observations`)."""
+    d = result.dataset
+    found = []
+    for row in result.explore.by_class[1:]:
+        negative, positive = row.boxes
+        if positive.median == negative.median and positive.mean != negative.mean:
+            median, = numbers(positive.median)
+            high, low = numbers(positive.mean, negative.mean)
+            found.append(f"{row.label}: the median is {median} in both classes, but the mean is {high} for "
+                         f"{d.positive_noun} against {low} (dots): a minority with larger values makes the difference.")
+        elif positive.median != negative.median:
+            higher = "higher" if positive.median > negative.median else "lower"
+            high, low = numbers(positive.median, negative.median)
+            found.append(f"{row.label}: {possessive(d.positive_noun)} median {high} is {higher} than "
+                         f"{possessive(d.negative_noun)} {low}.")
+    return found
+
+
+def group_observations(result: ReportResult) -> list[str]:
+    """How the conversion rate and the key metrics vary across the groups of the main categorical column."""
+    explore = result.explore
+    named = [g for g in explore.groups if not g.pooled]
+    if len(named) < 2:
+        return []
+    d = result.dataset
+    column = label_of(result, explore.group_column).lower()
+    low, high = min(named, key=lambda g: g.conversion_rate), max(named, key=lambda g: g.conversion_rate)
+    found = [(f"Across the {len(named)} largest {column} groups, the share of {d.positive_noun} ranges from "
+              f"{pct(low.conversion_rate)} ({low.group}) to {pct(high.conversion_rate)} ({high.group}); "
+              f"the overall share is {pct(d.positive_rate)}.")]
+    other = next((g for g in explore.groups if g.pooled), None)
+    if other is not None:
+        found.append(f"The remaining groups, pooled as '{other.group}', hold {pct(other.share, 0)} of {d.unit} and "
+                     f"{pct(other.conversion_rate)} of them are {d.positive_noun}.")
+    for row in explore.by_group[:1]:
+        boxes = [b for b, g in zip(row.boxes, explore.groups) if not g.pooled and b.rows]
+        top, bottom = max(boxes, key=lambda b: b.median), min(boxes, key=lambda b: b.median)
+        if top.median != bottom.median:
+            high, low = numbers(top.median, bottom.median)
+            found.append(f"Median {row.label.lower()} is highest in {top.group} ({high}) and lowest in "
+                         f"{bottom.group} ({low}).")
+    return found
+
+
+def missing_observations(result: ReportResult) -> list[str]:
+    explore = result.explore
+    if not explore.missing:
+        return [f"No column has a missing value in the {explore.rows_read:,} rows read."]
+    worst = explore.missing[0]
+    verb = "has" if len(explore.missing) == 1 else "have"
+    return [(f"{plural(len(explore.missing), 'column')} of the table {verb} missing values, most of all "
+             f"{worst.label.lower()} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
+             f"imputed inside the model pipeline (see the preprocessing log).")]
+
+
+def explore_observations(result: ReportResult) -> dict[str, list[str]]:
+    """The sentences under each exploratory figure, by figure name."""
+    return {"correlation": correlation_observations(result),
+            "by_class": separation_observations(result) + box_observations(result),
+            "groups": group_observations(result), "missing": missing_observations(result)}
+
+
+def segment_observations(result: ReportResult) -> list[str]:
+    """How clear the segments are, which converts best and worst, and the largest."""
+    segments = result.segments
+    d = result.dataset
+    tried = sorted(segments.curve)
+    quality = ("clearly separated" if segments.silhouette >= CLEAR_SILHOUETTE else
+               "moderately separated" if segments.silhouette >= WEAK_SILHOUETTE else
+               "weakly separated: read them as a convenient summary rather than natural groups")
+    found = [(f"{segments.k} segments fit best (silhouette {segments.silhouette:.2f}, the highest for k from "
+              f"{tried[0]} to {tried[-1]}); they are {quality}.")]
+    best, worst = segments.profiles[0], segments.profiles[-1]
+    ratio = best.conversion_rate / d.positive_rate if d.positive_rate else 0.0
+    found.append(f"'{best.name}' ({pct(best.share)} of {d.unit}) has the most {d.positive_noun}: "
+                 f"{pct(best.conversion_rate)}, {ratio:.1f}× the overall {pct(d.positive_rate)}.")
+    if worst is not best:
+        found.append(f"'{worst.name}' ({pct(worst.share)}) has the fewest: {pct(worst.conversion_rate)}.")
+    largest = max(segments.profiles, key=lambda p: p.size)
+    if largest is not best and largest is not worst:
+        found.append(f"The largest segment, '{largest.name}', holds {pct(largest.share, 0)} of {d.unit}; "
+                     f"{pct(largest.conversion_rate)} of them are {d.positive_noun}.")
+    return found
+
+
+def period_average(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def trend_observations(result: ReportResult) -> list[str]:
+    """How the rate and the volume moved, and what the forecast expects, or why there is none."""
+    trends = result.trends
+    d = result.dataset
+    word = trends.frequency
+    rated = [p for p in trends.points if p.rate is not None]
+    found = []
+    if len(rated) >= 2:
+        edge = min(TREND_EDGE, len(rated) // 2)
+        first = period_average([p.rate for p in rated[:edge]])
+        last = period_average([p.rate for p in rated[-edge:]])
+        span = f"the first {plural(edge, word)}" if edge > 1 else f"the first {word}"
+        end = f"the last {plural(edge, word)}" if edge > 1 else f"the last {word}"
+        direction = "rose" if last > first else "fell" if last < first else "held"
+        found.append(f"The share of {d.positive_noun} {direction} from {pct(first)} in {span} to {pct(last)} in "
+                     f"{end} ({len(trends.points)} {word}s from {trends.points[0].period}).")
+        volume_first = period_average([p.rows for p in trends.points[:edge]])
+        volume_last = period_average([p.rows for p in trends.points[-edge:]])
+        found.append(f"Volume went from {volume_first:,.0f} to {volume_last:,.0f} {d.unit} a {word}.")
+    if trends.forecast:
+        last = trends.forecast[-1]
+        found.append(f"Forecast for the {word} from {last.period}, by {trends.method}: {pct(last.rate)} "
+                     f"{d.positive_noun} ({pct(trends.level, 0)} interval {pct(last.rate_low)} to "
+                     f"{pct(last.rate_high)}) among about {last.rows:,.0f} {d.unit} ({last.rows_low:,.0f} to "
+                     f"{last.rows_high:,.0f}).")
+    else:
+        found.append(f"No forecast: {trends.no_forecast}.")
+    if trends.left_out:
+        found.append(f"Left out: {join_words(trends.left_out)}.")
+    return found
+
+
+def described(result: ReportResult) -> ReportResult:
+    """The result with the sentences of the exploratory, segment and trend sections."""
+    updates = {}
+    if result.explore is not None:
+        updates["explore"] = dataclasses.replace(result.explore, observations=explore_observations(result))
+    if result.segments is not None:
+        updates["segments"] = dataclasses.replace(result.segments, observations=segment_observations(result))
+    if result.trends is not None:
+        updates["trends"] = dataclasses.replace(result.trends, observations=trend_observations(result))
+    return dataclasses.replace(result, **updates)
+
+
 def interpret(result: ReportResult) -> ReportResult:
-    """The result with its summary, the seven answers and, when compared, the changes filled in."""
-    compared = dataclasses.replace(result, published=with_published(result), comparison=with_changes(result))
+    """The result with its summary, the seven answers, the descriptive sections' sentences and, when
+    compared, the changes filled in."""
+    compared = dataclasses.replace(described(result), published=with_published(result),
+                                   comparison=with_changes(result))
     with_summary = dataclasses.replace(compared, summary=summary(compared))
     return dataclasses.replace(with_summary, questions=questions(with_summary))

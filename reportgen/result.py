@@ -495,6 +495,162 @@ class Comparison:
 
 
 @dataclass
+class BoxStats:
+    """One box of a box plot: quartiles, whiskers at 1.5 interquartile ranges, and the mean."""
+
+    group: str
+    rows: int
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+    mean: float
+
+
+@dataclass
+class FeatureByClass:
+    """One numeric feature in each outcome class: histograms on shared bins and a box per class."""
+
+    feature: str
+    label: str
+    separation: float
+    """ROC AUC of the feature alone (direction-free): 0.5 does not separate the classes, 1 perfectly."""
+    edges: list[float]
+    negative: list[float]
+    """Share of the negative class in each bin."""
+    positive: list[float]
+    boxes: list[BoxStats]
+    """Negative class first, then positive."""
+    clipped: bool = False
+    """The bins stop at the 99th percentile; larger values are counted in the last bin."""
+
+
+@dataclass
+class GroupRow:
+    group: str
+    rows: int
+    share: float
+    conversion_rate: float
+    pooled: bool = False
+    """The less frequent groups taken together ('Other')."""
+
+
+@dataclass
+class FeatureByGroup:
+    feature: str
+    label: str
+    boxes: list[BoxStats]
+    """One per group, in the order of `Exploration.groups`."""
+
+
+@dataclass
+class MissingRow:
+    column: str
+    label: str
+    missing: int
+    share: float
+
+
+@dataclass
+class Exploration:
+    """Descriptive statistics of the rows kept after cleaning (training and test rows together)."""
+
+    rows: int
+    by_class: list[FeatureByClass]
+    group_column: str | None = None
+    groups: list[GroupRow] = field(default_factory=list)
+    """The most frequent groups of `group_column`, the rest pooled as 'Other'."""
+    by_group: list[FeatureByGroup] = field(default_factory=list)
+    missing: list[MissingRow] = field(default_factory=list)
+    """Columns of the table as read with at least one missing value."""
+    rows_read: int = 0
+    """Rows the missing-value overview counts: every row read with an outcome."""
+    observations: dict[str, list[str]] = field(default_factory=dict)
+    """Sentences under each figure, by figure name; written by interpret."""
+
+
+@dataclass
+class SegmentProfile:
+    name: str
+    size: int
+    share: float
+    conversion_rate: float
+    typical: dict[str, float | None]
+    """Median of each feature in the segment, in the feature's own units (None when missing in all its rows)."""
+    deviation: dict[str, float] = field(default_factory=dict)
+    """Mean of each scaled feature in the segment minus its overall mean, in overall standard deviations."""
+
+
+@dataclass
+class Segments:
+    """k-means segments of the kept rows on scaled numeric features; k chosen by silhouette score."""
+
+    k: int
+    silhouette: float
+    """Silhouette score of the chosen k."""
+    curve: dict[int, float]
+    """Silhouette score of each k tried."""
+    profiles: list[SegmentProfile]
+    """Highest conversion rate first."""
+    features: list[str] = field(default_factory=list)
+    scaling: str = "rank"
+    rows: int = 0
+    """Rows assigned to a segment (all kept rows)."""
+    fit_rows: int = 0
+    """Rows k-means was fitted on (a random sample of large tables)."""
+    silhouette_rows: int = 0
+    """Rows each silhouette score was computed on."""
+    distinct_at: float = 0.5
+    """A feature counts as high or low in a segment (and enters its name) from this deviation on."""
+    shown: list[str] = field(default_factory=list)
+    """The features the profile table shows: those that set the segments apart most (at most six)."""
+    observations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TrendPoint:
+    period: str
+    """First day of the period (ISO date)."""
+    rows: int
+    conversions: int
+    rate: float | None
+    """None for a period without rows."""
+
+
+@dataclass
+class ForecastPoint:
+    period: str
+    rate: float
+    rate_low: float
+    rate_high: float
+    rows: float
+    rows_low: float
+    rows_high: float
+
+
+@dataclass
+class Trends:
+    """Conversion rate and volume per period of a date column, with a forecast when the series is long enough."""
+
+    column: str
+    label: str
+    frequency: str
+    """day, week, month or quarter."""
+    points: list[TrendPoint]
+    forecast: list[ForecastPoint] = field(default_factory=list)
+    method: str = ""
+    level: float = 0.95
+    first_date: str = ""
+    last_date: str = ""
+    left_out: list[str] = field(default_factory=list)
+    """Why rows or periods were left out (undated rows, incomplete first or last period)."""
+    no_forecast: str = ""
+    """Why there is no forecast, when there is none."""
+    observations: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ReportResult:
     dataset: DatasetSummary
     preprocessing: Preprocessing
@@ -521,6 +677,9 @@ class ReportResult:
     published: Published | None = None
     comparison: Comparison | None = None
     """Changes since a previous run, when the run was asked to compare (--compare-to)."""
+    explore: Exploration | None = None
+    segments: Segments | None = None
+    trends: Trends | None = None
     run: RunInfo | None = None
 
     def model(self, name: str) -> ModelResult:

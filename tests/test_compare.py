@@ -77,6 +77,19 @@ def test_volume_and_rate_match_the_two_files(compared):
     assert rate["interval"] == pytest.approx([low, high], abs=1e-5)
 
 
+def test_segment_shifts_match_the_two_files(compared):
+    before, after, c = compared["before"], compared["after"], compared["after"]["comparison"]
+    then = {p["name"]: p for p in before["segments"]["profiles"]}
+    now = {p["name"]: p for p in after["segments"]["profiles"]}
+    assert {s["name"] for s in c["segments"]} == then.keys() & now.keys()
+    for shift in c["segments"]:
+        old, new = then[shift["name"]], now[shift["name"]]
+        assert (shift["share_before"], shift["share_after"]) == (old["share"], new["share"])
+        assert (shift["conversion_before"], shift["conversion_after"]) == (old["conversion_rate"], new["conversion_rate"])
+    if c["segments"]:
+        assert all(s["name"] in c["segments_text"] for s in c["segments"])
+
+
 def test_model_quality_and_drivers_match_the_two_files(compared):
     before, after, c = compared["before"], compared["after"], compared["after"]["comparison"]
     assert (c["recommended_before"], c["recommended_after"]) == (before["best_model"], after["best_model"])
@@ -96,7 +109,6 @@ def test_model_quality_and_drivers_match_the_two_files(compared):
         assert d["rank_after"] == ranks_now.index(d["feature"]) + 1
         assert d["actionable"] == (d["feature"] != "days_on_platform")
     assert set(c["entered"]) == top_now - top_then and set(c["left"]) == top_then - top_now
-    assert c["segments"] is None and c["segments_text"] == ""
     assert "seed" in c["settings_changed"] and "seed" in " ".join(c["caveats"])
 
 

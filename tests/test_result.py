@@ -13,7 +13,7 @@ from reportgen.result import ReportResult, load_result, to_json
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers", "driver_rows",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
                    "threshold", "calibration", "targeting", "gains", "recommendation", "theme", "published",
-                   "comparison"}
+                   "comparison", "explore", "segments", "trends"}
 
 
 def test_to_json_loads_back_into_an_equal_result(report_result, tmp_path):
@@ -51,3 +51,23 @@ def test_load_result_rejects_a_file_of_the_wrong_shape(report_result, tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValidationError):
         load_result(path)
+
+
+def test_a_results_file_from_before_the_descriptive_sections_still_loads(report_result, tmp_path):
+    data = json.loads(to_json(report_result))
+    for key in ("explore", "segments", "trends"):
+        del data[key]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = load_result(path)
+    assert loaded.explore is None and loaded.segments is None and loaded.trends is None
+    assert loaded.dataset == report_result.dataset
+
+
+def test_segment_curve_keys_come_back_as_numbers_of_segments(report_result, tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text(to_json(report_result), encoding="utf-8")
+    assert json.loads(path.read_text())["segments"]["curve"]
+    loaded = load_result(path)
+    assert loaded.segments == report_result.segments
+    assert all(isinstance(k, int) for k in loaded.segments.curve)

@@ -1,0 +1,140 @@
+"""reportgen/explore.py: box and histogram numbers that numpy and pandas agree with, groups pooled as
+the config says, missing values counted, and sentences that follow the numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from reportgen.errors import ReportInputError
+from reportgen.explore import bin_edges, box, class_shares, group_column, group_labels, kept_rows, missing_overview
+from reportgen.interpret import (
+    correlation_observations,
+    explore_observations,
+    group_observations,
+    missing_observations,
+    separation_observations,
+)
+from reportgen.result import GroupRow, MissingRow
+
+
+def test_box_statistics_match_numpy():
+    values = pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 100, np.nan])
+    found = box(values, "all")
+    q1, median, q3 = np.percentile(values.dropna(), [25, 50, 75])
+    assert (found.rows, found.q1, found.median, found.q3) == (10, q1, median, q3)
+    assert found.low == 1 and found.high == 9  # 100 lies beyond 1.5 box lengths
+    assert found.mean == pytest.approx(values.mean())
+    assert box(pd.Series([np.nan]), "none").rows == 0
+
+
+def test_bins_are_one_per_whole_number_or_stop_at_the_99th_percentile():
+    edges, clipped = bin_edges(np.array([0, 1, 1, 2, 5], dtype=float))
+    assert list(edges) == [-0.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5] and not clipped
+    values = np.concatenate([np.linspace(0, 10, 990), np.full(10, 1000.0)])
+    edges, clipped = bin_edges(values)
+    assert clipped and edges[-1] == pytest.approx(np.quantile(values, 0.99))
+    shares = class_shares(values, edges)
+    assert sum(shares) == pytest.approx(1) and shares[-1] >= 0.01
+
+
+def test_rare_groups_are_pooled_as_other():
+    values = pd.Series(["US"] * 5 + ["IN"] * 4 + ["GB"] * 2 + ["DE", "FR", None])
+    labels, order = group_labels(values, 2)
+    assert order == ["US", "IN", "Other"]
+    assert (labels == "Other").sum() == 5
+    _, everything = group_labels(values, 5)
+    assert everything == ["US", "IN", "GB", "DE", "FR", "(missing)"]  # pooling one group would hide nothing
+
+
+def test_missing_values_are_counted_per_column(make_config):
+    table = pd.DataFrame({"a": [1, None, 3, None], "b": ["x", "y", None, "z"], "y": [0, 1, 0, 1]})
+    rows = missing_overview(table, make_config(table, labels={"a": "Alpha"}))
+    assert [(r.column, r.label, r.missing, r.share) for r in rows] == [("a", "Alpha", 2, 0.5), ("b", "B", 1, 0.25)]
+
+
+def test_the_run_describes_its_kept_rows(analysis, synthetic_config_path):
+    explore = analysis.result.explore
+    features, outcome = kept_rows(analysis.clean)
+    assert explore.rows == len(features) == analysis.result.dataset.rows_used
+    assert [r.separation for r in explore.by_class] == sorted((r.separation for r in explore.by_class), reverse=True)
+    top = explore.by_class[0]
+    auc = roc_auc_score(outcome, features[top.feature])
+    assert top.separation == pytest.approx(max(auc, 1 - auc), abs=1e-6)
+    assert top.boxes[1].median == features.loc[outcome == 1, top.feature].median()
+    assert sum(top.positive) == pytest.approx(1) and sum(top.negative) == pytest.approx(1)
+    assert explore.group_column == "country"
+    rates = outcome.groupby(features["country"]).mean()
+    for group in explore.groups:
+        if not group.pooled:
+            assert group.conversion_rate == pytest.approx(rates[group.group], abs=1e-6)
+    assert sum(g.rows for g in explore.groups) == explore.rows
+    assert explore.missing == [] and explore.rows_read == 400
+    assert explore.observations == explore_observations(analysis.result)
+
+
+def test_group_by_must_name_a_column(analysis):
+    config = analysis.config.model_copy(update={"explore": analysis.config.explore.model_copy(
+        update={"group_by": "platform"})})
+    with pytest.raises(ReportInputError, match="explore.group_by names 'platform', which is not a column"):
+        group_column(config, analysis.clean.categorical, pd.DataFrame({"country": ["US"]}))
+
+
+def with_explore(result, **changes):
+    return dataclasses.replace(result, explore=dataclasses.replace(result.explore, **changes))
+
+
+def test_correlation_sentence_names_the_strongest_pair(analysis):
+    result = analysis.result
+    strong = {"minutes": {"minutes": 1, "days": -0.8}, "days": {"minutes": -0.8, "days": 1}}
+    weak = {"minutes": {"minutes": 1, "days": 0.1}, "days": {"minutes": 0.1, "days": 1}}
+    said = correlation_observations(dataclasses.replace(
+        result, preprocessing=dataclasses.replace(result.preprocessing, correlation=strong)))
+    assert said[0].startswith("The strongest correlation is -0.80, between minutes and days; 1 pair of features")
+    said = correlation_observations(dataclasses.replace(
+        result, preprocessing=dataclasses.replace(result.preprocessing, correlation=weak)))
+    assert said[0] == "No two numeric features correlate strongly: the largest correlation is +0.10, between minutes and days."
+
+
+def test_separation_sentence_follows_the_best_feature(analysis):
+    result = analysis.result
+    rows = result.explore.by_class
+    first = separation_observations(result)
+    assert first[0].startswith(f"{rows[0].label} separates buyers from non-buyers best on its own (ROC AUC "
+                               f"{rows[0].separation:.2f})")
+    swapped = with_explore(result, by_class=[rows[-1], rows[0]])
+    second = separation_observations(swapped)
+    assert second[0].startswith(f"{rows[-1].label} separates buyers")
+    assert second[1] == f"{rows[0].label} separates them least (ROC AUC {rows[0].separation:.2f}; 0.5 is no separation)."
+
+
+def test_group_sentence_names_the_extremes(analysis):
+    result = analysis.result
+    groups = [GroupRow("US", 50, 0.5, 0.3), GroupRow("IN", 30, 0.3, 0.05), GroupRow("Other", 20, 0.2, 0.1, pooled=True)]
+    said = group_observations(with_explore(result, groups=groups, by_group=[]))
+    assert said[0] == (f"Across the 2 largest country groups, the share of buyers ranges from 5.0% (IN) to 30.0% (US); "
+                       f"the overall share is {result.dataset.positive_rate:.1%}.")
+    assert said[1] == "The remaining groups, pooled as 'Other', hold 20% of users and 10.0% of them are buyers."
+    flipped = [GroupRow("US", 50, 0.5, 0.02), GroupRow("IN", 50, 0.5, 0.4)]
+    assert group_observations(with_explore(result, groups=flipped, by_group=[])) == [
+        (f"Across the 2 largest country groups, the share of buyers ranges from 2.0% (US) to 40.0% (IN); "
+         f"the overall share is {result.dataset.positive_rate:.1%}.")]
+
+
+def test_missing_sentence_follows_the_counts(analysis):
+    result = analysis.result
+    assert missing_observations(result) == ["No column has a missing value in the 400 rows read."]
+    some = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075), MissingRow("city", "City", 2, 0.005)])
+    assert missing_observations(some)[0].startswith("2 columns of the table have missing values, most of all age "
+                                                    "(30 rows, 7.5%)")
+
+
+def test_group_by_must_be_categorical_in_the_config(make_config):
+    table = pd.DataFrame({"plan": ["a", "b"] * 10, "spend": range(20), "y": [0, 1] * 10})
+    with pytest.raises(ReportInputError, match="explore.group_by 'spend' is typed numeric; name a categorical column"):
+        make_config(table, types={"spend": "numeric"}, explore={"group_by": "spend"})
+    assert make_config(table, explore={"group_by": "plan", "groups": 3}).explore.groups == 3

@@ -1,0 +1,157 @@
+"""reportgen/segments.py: k chosen by silhouette, profiles that match the labels, names from the profiles."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reportgen.config import DatasetConfig
+from reportgen.errors import ReportInputError
+from reportgen.interpret import segment_observations
+from reportgen.segments import find_segments, name_candidates, segment_names
+
+LABELS = {"minutes": "Minutes watched", "exams": "Exams passed", "days": "Days on platform"}
+
+
+def clustered_frame(rows_per_cluster: int = 150, seed: int = 3) -> tuple[pd.DataFrame, pd.Series]:
+    """Three well separated groups of users, converting at about 5%, 20% and 60%."""
+    rng = np.random.default_rng(seed)
+    centres = [(10, (0, 2), 200), (200, (3, 5), 110), (400, (6, 9), 20)]
+    rates = [0.05, 0.2, 0.6]
+    parts, outcome = [], []
+    for (minutes, exams, days), rate in zip(centres, rates):
+        parts.append(pd.DataFrame({"minutes": rng.normal(minutes, 5 + minutes * 0.05, rows_per_cluster),
+                                   "exams": rng.integers(*exams, rows_per_cluster).astype(float),
+                                   "days": rng.normal(days, 10, rows_per_cluster)}))
+        outcome.append(rng.random(rows_per_cluster) < rate)
+    frame = pd.concat(parts, ignore_index=True)
+    return frame, pd.Series(np.concatenate(outcome).astype(int), index=frame.index)
+
+
+def config_for(**segments) -> DatasetConfig:
+    return DatasetConfig(name="t", data="unused.csv", target={"column": "y"}, labels=LABELS,
+                         segments={"scaling": "standard", **segments})
+
+
+def test_three_clear_groups_give_three_segments_whose_rates_match_the_labels():
+    frame, outcome = clustered_frame()
+    found = find_segments(frame, outcome, list(frame.columns), config_for())
+    segments = found.segments
+    assert segments.k == 3 and segments.silhouette > 0.6
+    assert segments.silhouette == max(segments.curve.values()) == segments.curve[3]
+    assert sorted(segments.curve) == list(range(2, 9))
+    recomputed = outcome.groupby(found.labels).agg(["mean", "size"])
+    for position, profile in enumerate(segments.profiles):
+        assert profile.conversion_rate == pytest.approx(recomputed.loc[position, "mean"], abs=1e-6)
+        assert profile.size == recomputed.loc[position, "size"]
+        assert profile.typical["minutes"] == pytest.approx(frame.loc[found.labels == position, "minutes"].median())
+    assert [p.conversion_rate for p in segments.profiles] == sorted((p.conversion_rate for p in segments.profiles),
+                                                                     reverse=True)
+    assert sum(p.size for p in segments.profiles) == len(frame) == segments.rows
+    assert segments.profiles[0].name == "High minutes watched, high exams passed"
+    assert segments.profiles[0].deviation["days"] < 0
+    assert segments.shown == ["minutes", "exams", "days"]
+
+
+def test_same_seed_same_segments_and_a_large_table_is_fitted_on_a_sample():
+    frame, outcome = clustered_frame(rows_per_cluster=400)
+    config = config_for(fit_rows=300, silhouette_rows=200, k_max=5)
+    first = find_segments(frame, outcome, list(frame.columns), config)
+    again = find_segments(frame, outcome, list(frame.columns), config)
+    assert first.segments == again.segments
+    assert (first.labels == again.labels).all()
+    assert first.segments.fit_rows == 300 and first.segments.silhouette_rows == 200
+    assert first.segments.rows == len(first.labels) == 1200
+    assert sorted(first.segments.curve) == [2, 3, 4, 5]
+
+
+def test_rank_scaling_and_default_features_leave_out_what_is_not_a_lever():
+    frame, outcome = clustered_frame()
+    config = DatasetConfig(name="t", data="unused.csv", target={"column": "y"}, not_actionable=["days"])
+    found = find_segments(frame, outcome, list(frame.columns), config)
+    assert found.segments.features == ["minutes", "exams"]
+    assert found.segments.scaling == "rank"
+    assert set(found.segments.profiles[0].typical) == {"minutes", "exams"}
+
+
+def test_a_table_without_variety_has_no_segments():
+    frame = pd.DataFrame({"minutes": [5.0] * 40})
+    assert find_segments(frame, pd.Series([0, 1] * 20), ["minutes"], config_for()) is None
+    assert find_segments(frame, pd.Series([0, 1] * 20), [], config_for()) is None
+
+
+def test_segment_settings_are_checked():
+    frame, outcome = clustered_frame()
+    with pytest.raises(ReportInputError, match="segments.features names hours, which is not a numeric feature"):
+        find_segments(frame, outcome, list(frame.columns), config_for(features=["hours"]))
+    with pytest.raises(ValueError, match=r"k_min \(6\) is larger than k_max \(3\)"):
+        config_for(k_min=6, k_max=3)
+
+
+def test_names_come_from_the_most_distinct_features():
+    assert name_candidates({"minutes": 2.0, "exams": -1.0, "days": 0.1}, LABELS)[0] == \
+        "High minutes watched, low exams passed"
+    assert name_candidates({"minutes": -0.2, "exams": 0.3, "days": 0.1}, LABELS) == \
+        ["Close to typical on every measure"]
+    assert name_candidates({"minutes": 1.0, "exams": 0.9, "days": 2.0}, LABELS)[0] == "High on every measure"
+    assert name_candidates({"minutes": -3.0, "exams": 0.0, "days": 0.0}, LABELS) == ["Low minutes watched"]
+
+
+def test_two_segments_with_the_same_leading_features_get_different_names():
+    names = segment_names([{"minutes": 2.0, "exams": 1.0, "days": 0.6}, {"minutes": 1.5, "exams": 0.8, "days": -0.7},
+                           {"minutes": 0.0, "exams": 0.0, "days": 0.0}, {"minutes": 0.1, "exams": 0.0, "days": 0.0}],
+                          LABELS)
+    assert names[0] == "High on every measure"
+    assert names[1] == "High minutes watched, high exams passed"
+    assert names[2] == "Close to typical on every measure"
+    assert names[3] == "Close to typical on every measure (4)"
+    assert len(set(names)) == 4
+
+
+def test_the_run_segments_its_rows_and_the_rates_match_its_labels(analysis):
+    segments = analysis.result.segments
+    data = analysis.clean
+    outcome = pd.concat([data.y_train, data.y_test]).loc[analysis.segment_labels.index]
+    rates = outcome.groupby(analysis.segment_labels).mean()
+    assert [p.conversion_rate for p in segments.profiles] == pytest.approx(list(rates), abs=1e-6)
+    assert segments.rows == data.rows_used == len(analysis.segment_labels)
+    assert "noise" in segments.features and segments.k == len(segments.profiles)
+    assert segments.observations == segment_observations(analysis.result)
+
+
+def test_segment_sentences_follow_the_numbers(analysis):
+    result = analysis.result
+    segments = result.segments
+    first = segment_observations(result)
+    assert f"{segments.k} segments fit best (silhouette {segments.silhouette:.2f}" in first[0]
+    assert f"'{segments.profiles[0].name}'" in first[1]
+    weak = dataclasses.replace(segments, k=2, silhouette=0.12, profiles=[
+        dataclasses.replace(segments.profiles[0], name="Heavy watchers", share=0.25, conversion_rate=0.5),
+        dataclasses.replace(segments.profiles[-1], name="Light watchers", share=0.75, conversion_rate=0.05)])
+    second = segment_observations(dataclasses.replace(result, segments=weak))
+    rate = result.dataset.positive_rate
+    assert "weakly separated" in second[0] and "2 segments fit best (silhouette 0.12" in second[0]
+    assert f"'Heavy watchers' (25.0% of users) has the most buyers: 50.0%, {0.5 / rate:.1f}× the overall" in second[1]
+    assert "'Light watchers' (75.0%) has the fewest: 5.0%." == second[2]
+    assert first != second
+
+
+def test_a_segment_of_rows_missing_a_feature_has_no_typical_value_for_it():
+    frame = pd.DataFrame({"minutes": [np.nan] * 30 + list(range(30)),
+                          "exams": np.r_[np.zeros(30), np.arange(30.0) + 100]})
+    found = find_segments(frame, pd.Series([0, 1] * 30), ["minutes", "exams"], config_for())
+    missing = [p for p in found.segments.profiles if p.typical["minutes"] is None]
+    assert len(missing) == 1 and missing[0].size == 30 and missing[0].typical["exams"] == 0
+
+
+def test_the_profile_table_shows_the_six_features_that_set_the_segments_apart():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(size=(300, 10)), columns=[f"f{i}" for i in range(10)])
+    frame.loc[:149, ["f2", "f7"]] += 6
+    found = find_segments(frame, pd.Series([0, 1] * 150), list(frame.columns), config_for(k_max=3))
+    shown = found.segments.shown
+    assert len(shown) == 6 and {"f2", "f7"} <= set(shown)
+    assert shown == [c for c in frame.columns if c in shown]
