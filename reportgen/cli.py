@@ -13,7 +13,7 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
-from reportgen.workers import release_workers, start_workers
+from reportgen.workers import start_workers
 
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
@@ -174,8 +174,6 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     click.echo(f"Recommended: {best.label} (test F1 {best.test.f1:.3f}, PR AUC {best.test.pr_auc:.3f}).")
     written = ", ".join(["report.pdf"] * (not no_pdf) + ["report.html", "results.json", "figures/"])
     click.echo(f"Wrote {written} to {out_dir} in {result.run.seconds:.0f} s.")
-    if config.search.n_jobs > 1:
-        release_workers()
 
 
 @main.command()

@@ -41,10 +41,3 @@ def import_in_background(*modules: str) -> threading.Thread:
     thread.start()
     return thread
 
-
-def release_workers() -> None:
-    """Stop joblib's worker processes without waiting for them to wind down, for a command about to
-    exit: its interpreter would otherwise wait on them at exit (about half a second here)."""
-    from joblib.externals.loky import get_reusable_executor
-
-    get_reusable_executor().shutdown(wait=False, kill_workers=True)
