@@ -149,6 +149,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) 
         tuning_rows=fitted.tuning_rows,
         fit_rows=fitted.fit_rows,
         scored_by=fitted.scored_by,
+        search_settings={k: plain(v) for k, v in fitted.search_settings.items()},
         overfit=train.f1 - test.f1 > OVERFIT_GAP,
     )
     return result, threshold

@@ -78,6 +78,8 @@ class FittedModel:
     """'impurity' where the estimator exposes feature_importances_."""
     scored_by: str = ""
     """How the out-of-fold scores were made: k-fold cross-validation, or out-of-bag trees."""
+    search_settings: dict[str, object] = field(default_factory=dict)
+    """What the search and the strategy comparison set differently from the final model (fewer trees)."""
     measured: object = None
     """What `tune_all`'s `measure` returned for this model, computed in the worker that tuned it."""
 
@@ -349,6 +351,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         fit_rows=len(fit_on.y),
         importance=family.importance,
         scored_by="out-of-bag trees" if bagged else f"{config.search.cv}-fold cross-validation",
+        search_settings=dict(family.search_params) if shortcuts else {},
     )
 
 

@@ -234,6 +234,9 @@ class ModelResult:
     methods whose cost grows faster than the rows."""
     scored_by: str = ""
     """Where its out-of-fold training scores (threshold, calibration, ensembles) came from."""
+    search_settings: dict[str, object] = field(default_factory=dict)
+    """Settings its search and strategy comparison used in place of the final model's (e.g. 40 trees
+    instead of 100): candidates rank the same long before their scores settle."""
     overfit: bool = False
     """Its training F1 exceeds its test F1 by more than the over-fitting gap."""
 

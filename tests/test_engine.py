@@ -233,8 +233,13 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
         assert models[name]["fit_rows"] == train_rows
     assert models["random_forest"]["tuning_rows"] == 4000 and models["gradient_boosting"]["tuning_rows"] == 6000
     forest = models["random_forest"]
-    assert forest["scored_by"] == ("out-of-bag trees" if forest["strategy"] == "none" else "5-fold cross-validation")
+    weighted_or_not = forest["strategy"] in ("none", "class_weight")
+    assert forest["scored_by"] == ("out-of-bag trees" if weighted_or_not else "5-fold cross-validation")
     assert models["gradient_boosting"]["scored_by"] == "5-fold cross-validation"
+    assert forest["search_settings"] == {"n_estimators": 40} and forest["params"].get("n_estimators") is None
+    assert all(not m["search_settings"] for name, m in models.items() if name != "random_forest")
+    html = (default_run["out"] / "report.html").read_text(encoding="utf-8")
+    assert "4,000 rows, n estimators 40</td>" in html
 
 
 def test_saved_model_scores_the_whole_table(default_run, tmp_path):

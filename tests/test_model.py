@@ -58,6 +58,7 @@ def test_forest_out_of_fold_scores_are_its_out_of_bag_scores(prepared):
     exact = config.model_copy(update={"search": config.search.model_copy(update={"subsample": False})})
     folded = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, exact)
     assert folded.scored_by == f"{exact.search.cv}-fold cross-validation"
+    assert found.search_settings == {"n_estimators": 40} and folded.search_settings == {}
 
 
 def test_resampled_forest_falls_back_to_folds(prepared):
