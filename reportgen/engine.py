@@ -7,16 +7,15 @@ import shutil
 import tempfile
 import time
 import warnings
-
-from joblib import Parallel, cpu_count, delayed
-from threadpoolctl import threadpool_limits
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from joblib import Parallel, cpu_count, delayed
+from threadpoolctl import threadpool_limits
 
 from reportgen import __version__
 from reportgen.backends import search_backend
@@ -36,6 +35,7 @@ from reportgen.explore import explore, kept_rows
 from reportgen.infer import infer
 from reportgen.interpret import interpret, singular
 from reportgen.load import LoadedData, load
+from reportgen.logit import summarise_logit
 from reportgen.model import FittedModel, fit_models
 from reportgen.registry import FAMILIES
 from reportgen.result import (
@@ -51,11 +51,10 @@ from reportgen.result import (
     Trends,
     to_json,
 )
-from reportgen.workers import import_in_background
 from reportgen.segments import Segmentation, find_segments
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
-from reportgen.logit import summarise_logit
 from reportgen.trends import find_trends
+from reportgen.workers import import_in_background
 
 
 @dataclass
