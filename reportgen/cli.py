@@ -13,7 +13,7 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
-from reportgen.workers import start_workers
+from reportgen.workers import exit_without_collecting, start_workers
 
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
@@ -52,6 +52,7 @@ class ReportgenGroup(click.Group):
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
+        exit_without_collecting()
         try:
             with quiet_library_warnings():
                 code = super().main(*args, **kwargs)
