@@ -234,13 +234,10 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         best = best_model_name(fitted)
         serial = config.one_job_each()
         pending = [f for f in fitted if f.measured is None]
-        found_drivers, *evaluated = Parallel(n_jobs=config.search.n_jobs)(
+        # The workers measure while this process summarises and describes; their results are read last.
+        in_workers = Parallel(n_jobs=config.search.n_jobs, return_as="generator")(
             [delayed(drivers)(by_name[best], data, serial)]
             + [delayed(model_result)(f, data, serial) for f in pending])
-        measured = {f.name: f.measured for f in fitted if f.measured is not None}
-        measured.update({f.name: found for f, found in zip(pending, evaluated)})
-        models = [measured[f.name][0] for f in fitted]
-        thresholds = {m.name: t for m, t in measured.values()}
         logit_model = by_name["logistic_regression"]
         logit = summarise_logit(
             logit_model.estimator,
@@ -253,9 +250,15 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         )
         tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
         calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
-        decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
     with clock.stage("explore", "descriptive statistics, segments and trends"):
         described = describe(loaded, data, config)
+    with clock.stage("evaluate", "the drivers and intervals from the workers"):
+        found_drivers, *evaluated = in_workers
+        measured = {f.name: f.measured for f in fitted if f.measured is not None}
+        measured.update({f.name: found for f, found in zip(pending, evaluated)})
+        models = [measured[f.name][0] for f in fitted]
+        thresholds = {m.name: t for m, t in measured.values()}
+        decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
     notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(

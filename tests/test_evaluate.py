@@ -148,3 +148,17 @@ def test_large_tables_measure_on_a_stratified_sample_in_order(analysis, monkeypa
     model, _ = evaluate.model_result(fitted, clean, config)
     assert sum(map(sum, model.train.confusion_matrix)) == 50
     assert sum(map(sum, model.test.confusion_matrix)) == len(clean.y_test)
+
+
+@pytest.mark.parametrize("cells_per_call", [10**9, 1_000])
+def test_permutation_drops_equal_scikit_learns_permutation_importance(analysis, monkeypatch, cells_per_call):
+    import reportgen.evaluate as evaluate
+    from sklearn.inspection import permutation_importance
+
+    monkeypatch.setattr(evaluate, "SCORED_CELLS_PER_CALL", cells_per_call)
+    clean = analysis.clean
+    for fitted in analysis.fitted:
+        drops = evaluate.permutation_drops(fitted.pipeline, clean.x_test, clean.y_test, repeats=3, seed=7)
+        expected = permutation_importance(fitted.pipeline, clean.x_test, clean.y_test, scoring="average_precision",
+                                          n_repeats=3, random_state=7).importances
+        np.testing.assert_allclose(drops, expected, rtol=0, atol=1e-12, err_msg=fitted.name)
