@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -251,10 +253,23 @@ def permutation_drops(pipeline, x: pd.DataFrame, y: pd.Series, repeats: int, see
     A boosted model's prediction pays a fixed cost per tree and call; scored one copy at a time
     (a call per column and repeat), the recommended gradient-boosting model spent most of the
     evaluate stage in those fixed costs."""
-    columns = list(x.columns)
+    per_call = max(1, SCORED_CELLS_PER_CALL // max(1, x.size))
+    copies = shuffled_copies(x, repeats, seed)
+    scores = []
+    while batch := list(islice(copies, per_call)):
+        scores.extend(np.split(ranking_scores(pipeline, pd.concat(batch, ignore_index=True)), len(batch)))
+    labels = np.asarray(y)
+    precision = np.array([average_precision_score(labels, row) for row in scores])
+    return (precision[0] - precision[1:]).reshape(x.shape[1], repeats)
+
+
+def shuffled_copies(x: pd.DataFrame, repeats: int, seed: int) -> Iterator[pd.DataFrame]:
+    """x itself, then for each column in turn `repeats` copies with that column shuffled, drawn as
+    scikit-learn's `permutation_importance` draws them (one seed for every column, each shuffle
+    applied to the last)."""
+    yield x
     seed_per_column = np.random.RandomState(seed).randint(np.iinfo(np.int32).max + 1)
-    copies = [x]
-    for column in columns:
+    for column in x.columns:
         shuffle = np.random.RandomState(seed_per_column)
         order = np.arange(len(x))
         values = x[column]
@@ -263,13 +278,7 @@ def permutation_drops(pipeline, x: pd.DataFrame, y: pd.Series, repeats: int, see
             values = values.iloc[order].set_axis(x.index)
             shuffled = x.copy()
             shuffled[column] = values
-            copies.append(shuffled)
-    per_call = max(1, SCORED_CELLS_PER_CALL // max(1, len(x) * len(columns)))
-    scores = np.concatenate([ranking_scores(pipeline, pd.concat(copies[start:start + per_call], ignore_index=True))
-                             for start in range(0, len(copies), per_call)]).reshape(len(copies), len(x))
-    labels = np.asarray(y)
-    precision = np.array([average_precision_score(labels, row) for row in scores])
-    return (precision[0] - precision[1:]).reshape(len(columns), repeats)
+            yield shuffled
 
 
 def ranking_scores(pipeline, x: pd.DataFrame) -> np.ndarray:
