@@ -252,13 +252,15 @@ def driver_changes(before: list[DriverFacts], after: list[DriverFacts]) -> list[
 
 
 def segment_shifts(before: SegmentsFacts | None, after: SegmentsFacts | None) -> list[SegmentShift] | None:
-    """The segments of both runs matched by name; None when either run has none."""
+    """The segments of both runs matched by name, largest change in conversion first (ties in this
+    run's order); None when either run has none."""
     if before is None or after is None:
         return None
     earlier = {p.name: p for p in before.profiles}
-    return [SegmentShift(name=p.name, share_before=earlier[p.name].share, share_after=p.share,
-                         conversion_before=earlier[p.name].conversion_rate, conversion_after=p.conversion_rate)
-            for p in after.profiles if p.name in earlier]
+    shifts = [SegmentShift(name=p.name, share_before=earlier[p.name].share, share_after=p.share,
+                           conversion_before=earlier[p.name].conversion_rate, conversion_after=p.conversion_rate)
+              for p in after.profiles if p.name in earlier]
+    return sorted(shifts, key=lambda s: -abs(s.conversion_after - s.conversion_before))
 
 
 def flat(settings: dict, prefix: str = "") -> dict[str, object]:

@@ -709,15 +709,21 @@ def drivers_change(c: Comparison) -> str:
 
 
 def segments_change(c: Comparison, d: DatasetSummary) -> str:
-    """How each segment present in both runs changed in size and conversion; empty without segments."""
+    """The segment whose conversion changed most, and how far the others moved; empty without
+    segments. The table under it lists every segment (`Comparison.segments`, in the same order)."""
     if c.segments is None:
         return ""
     if not c.segments:
         return "No segment of the previous report reappears by name in this one, so segments cannot be compared."
-    shifts = sorted(c.segments, key=lambda s: -abs(s.conversion_after - s.conversion_before))
-    listed = [f"{s.name}: {pct(s.share_before, 0)} → {pct(s.share_after, 0)} of {d.unit}, "
-              f"{pct(s.conversion_before)} → {pct(s.conversion_after)} {d.positive_noun}" for s in shifts]
-    return "Segments then and now, largest change in conversion first: " + "; ".join(listed) + "."
+    first, *others = c.segments
+    text = (f"The largest change in conversion is in {first.name}: {pct(first.conversion_before)} → "
+            f"{pct(first.conversion_after)} {d.positive_noun}, with {pct(first.share_before, 0)} → "
+            f"{pct(first.share_after, 0)} of {d.unit}.")
+    if others:
+        moved = max(abs(s.conversion_after - s.conversion_before) for s in others)
+        text += (f" The other {len(others)} segment{'s' * (len(others) > 1)} moved by at most "
+                 f"{moved * 100:.1f} percentage points.")
+    return text
 
 
 def comparison_caveats(c: Comparison, d: DatasetSummary) -> list[str]:

@@ -86,8 +86,10 @@ def test_segment_shifts_match_the_two_files(compared):
         old, new = then[shift["name"]], now[shift["name"]]
         assert (shift["share_before"], shift["share_after"]) == (old["share"], new["share"])
         assert (shift["conversion_before"], shift["conversion_after"]) == (old["conversion_rate"], new["conversion_rate"])
+    changes = [abs(s["conversion_after"] - s["conversion_before"]) for s in c["segments"]]
+    assert changes == sorted(changes, reverse=True)
     if c["segments"]:
-        assert all(s["name"] in c["segments_text"] for s in c["segments"])
+        assert c["segments"][0]["name"] in c["segments_text"]
 
 
 def test_model_quality_and_drivers_match_the_two_files(compared):
@@ -120,8 +122,12 @@ def test_the_changes_page_and_the_command_line_say_what_changed(compared):
     pages = [" ".join(page.extract_text().split()) for page in pdf.pages[:5]]
     page = next(p for p in pages if p.startswith("Changes since the previous report") or
                 "Changes since the previous report Since" in p)
-    for sentence in (c["headline"], c["volume_text"], c["rate_text"], c["model_text"], c["drivers_text"]):
+    for sentence in (c["headline"], c["volume_text"], c["rate_text"], c["model_text"], c["drivers_text"],
+                     c["segments_text"]):
         assert " ".join(sentence.split()) in page
+    for shift in (c["segments"] or [])[:3]:
+        assert f"{shift['name']} {100 * shift['share_before']:.0f}% {100 * shift['share_after']:.0f}%" in page
+    assert "Previous report: ml_datasource.csv" in page, "the whole section fits on one page"
     assert f"{100 * c['rate']['after']:.1f}%" in page and f"{100 * c['rate']['before']:.1f}%" in page
     assert load_result(compared["folder"] / "after" / "results.json").comparison.rate.z == c["rate"]["z"]
 
@@ -202,10 +208,10 @@ def test_segment_shifts_match_segments_by_name_and_need_both_runs():
             "models": [], "best_model": "", "segments": {"k": 2, "silhouette": 0.4, "curve": [], "profiles": [
                 {"name": n, "size": 5, "share": s, "conversion_rate": r} for n, s, r in profiles]}}).segments
 
-    then = segments(("Bingers", 0.3, 0.2), ("Browsers", 0.7, 0.05))
-    now = segments(("Bingers", 0.4, 0.25), ("Newcomers", 0.6, 0.01))
+    then = segments(("Bingers", 0.3, 0.2), ("Browsers", 0.6, 0.05), ("Lurkers", 0.1, 0.01))
+    now = segments(("Lurkers", 0.2, 0.02), ("Bingers", 0.4, 0.25), ("Newcomers", 0.4, 0.01))
     shifts = segment_shifts(then, now)
     assert [(s.name, s.share_before, s.share_after, s.conversion_before, s.conversion_after) for s in shifts] == [
-        ("Bingers", 0.3, 0.4, 0.2, 0.25)]
+        ("Bingers", 0.3, 0.4, 0.2, 0.25), ("Lurkers", 0.1, 0.2, 0.01, 0.02)], "largest change in conversion first"
     assert segment_shifts(None, now) is None and segment_shifts(then, None) is None
     assert segments(("Bingers", "a third", 0.2)) is None, "segments of an unknown shape are skipped"
