@@ -481,7 +481,7 @@ class Comparison:
     """Columns in this run's top drivers that were not in the previous run's."""
     left: list[str] = field(default_factory=list)
     segments: list[SegmentShift] | None = None
-    """None when either run has no segments."""
+    """Largest change in conversion first; None when either run has no segments."""
     settings_changed: list[str] = field(default_factory=list)
     """Settings (dotted keys) that differ between the runs, e.g. 'seed'."""
     features_added: list[str] = field(default_factory=list)
