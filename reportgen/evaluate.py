@@ -26,8 +26,8 @@ from reportgen.logit import readable_term
 from reportgen.model import FittedModel, stratified_positions
 from reportgen.result import (
     Baseline,
-    CvScore,
     Curve,
+    CvScore,
     Driver,
     ImbalanceRow,
     Importance,

@@ -10,8 +10,8 @@ import pytest
 from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, roc_auc_score
 
 from reportgen.evaluate import best_model_name, metrics_for, original_column
-from reportgen.result import Curve
 from reportgen.model import grid_edges
+from reportgen.result import Curve
 
 CURVE_POINTS = 200
 
@@ -152,8 +152,9 @@ def test_large_tables_measure_on_a_stratified_sample_in_order(analysis, monkeypa
 
 @pytest.mark.parametrize("copies_per_call", [1, 4, 1000])
 def test_permutation_drops_equal_scikit_learns_permutation_importance(analysis, monkeypatch, copies_per_call):
-    import reportgen.evaluate as evaluate
     from sklearn.inspection import permutation_importance
+
+    from reportgen import evaluate
 
     clean = analysis.clean
     monkeypatch.setattr(evaluate, "SCORED_CELLS_PER_CALL", copies_per_call * clean.x_test.size)
