@@ -284,7 +284,7 @@ def drivers(result: ReportResult) -> Figure | None:
     rows = list(reversed(result.drivers[:8]))
     if not rows:
         return None
-    fig, ax = new_figure(0.3 * len(rows) + 1.0)
+    fig, ax = new_figure(0.25 * len(rows) + 0.85)
     ax.barh([r.label for r in rows], [max(r.importance, 0) for r in rows], color=palette(result).accent)
     ax.set_xlabel(f"Drop in the test PR AUC ({result.best.test.pr_auc:.3f}) when the column is shuffled")
     ax.set_title(f"What drives the {result.best.label.lower()}'s predictions")
@@ -380,7 +380,7 @@ def gains(result: ReportResult) -> Figure | None:
     curve = result.gains
     if curve is None:
         return None
-    fig, ax = new_figure(3.0)
+    fig, ax = new_figure(2.2)
     rate = result.dataset.positive_rate
     ax.plot(curve.x, curve.y, color=palette(result).primary, linewidth=2, label=result.best.label)
     ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Contacting at random")
