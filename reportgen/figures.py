@@ -297,17 +297,19 @@ def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
     the deciding features are highlighted, as the course's answer shows them."""
     deciding = {s.feature for s in result.tree.split_features if s.importance >= HIGHLIGHT_SHARE}
     shown = result.tree.depth if result.tree.leaves <= TREE_FULL_LEAVES else TREE_DEPTH_SHOWN
-    fig, ax = plt.subplots(figsize=(LANDSCAPE_WIDTH, 4.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(LANDSCAPE_WIDTH, 5.0), layout="constrained")
     nodes = plot_tree(tree, max_depth=shown, feature_names=names,
                       class_names=[result.dataset.negative_name, result.dataset.positive_name],
                       label="root", impurity=False, proportion=True, rounded=True, precision=2,
-                      fontsize=6 if shown >= 3 else 7, ax=ax)
+                      fontsize=7, ax=ax)
     for node in nodes:
         first_line = node.get_text().split("\n")[0]
         split_on = first_line.split(" <= ")[0] if " <= " in first_line else None
         box = node.get_bbox_patch()
         if box is None:
             continue
+        if split_on is not None:  # the split on two lines: eight boxes side by side stay apart at 7 pt
+            node.set_text(node.get_text().replace(" <= ", "\n<= ", 1))
         box.set_facecolor("#fde3cf" if split_on in deciding else "white")
         box.set_edgecolor(palette(result).accent if split_on in deciding else MUTED)
         box.set_linewidth(1.4 if split_on in deciding else 0.8)
