@@ -128,13 +128,13 @@ def correlation(result: ReportResult) -> Figure | None:
     names = list(corr)
     matrix = np.array([[corr[c][r] for c in names] for r in names])
     labels = [result.dataset.feature_labels.get(n, n) for n in names]
-    fig, ax = new_figure(3.6)
+    fig, ax = new_figure(max(3.6, 0.3 * len(names) + 2.0))
     sns.heatmap(matrix, ax=ax, annot=len(names) <= ANNOTATED_CORRELATIONS, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, square=True,
-                xticklabels=labels, yticklabels=labels, cbar_kws={"shrink": 0.7}, annot_kws={"size": 7})
+                xticklabels=labels, yticklabels=[short(label, 18) for label in labels], cbar_kws={"shrink": 0.7},
+                annot_kws={"size": 7})
     ax.grid(False)
     ax.set_title("Correlation between numeric features")
-    ax.tick_params(axis="x", rotation=35)
-    plt.setp(ax.get_xticklabels(), ha="right")
+    plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
     return fig
 
 
@@ -195,7 +195,7 @@ def model_comparison(result: ReportResult) -> Figure:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("Test set score")
     ax.set_title(f"Model comparison on the test set (★ = recommended; {result.dataset.positive_noun} class)")
-    ax.legend(ncols=len(MODEL_METRICS), loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    fig.legend(*ax.get_legend_handles_labels(), ncols=len(MODEL_METRICS), loc="outside lower center")
     ax.grid(axis="x", visible=False)
     return fig
 
@@ -208,8 +208,8 @@ def counts_grid(ax, matrix: np.ndarray, labels: list[str]) -> None:
     for (row, col), value in np.ndenumerate(matrix):
         ax.text(col, row, f"{value:,d}", ha="center", va="center", fontsize=8.5,
                 color="white" if dark[row, col] else "#1a1a1a")
-    ax.set_xticks([0, 1], labels)
-    ax.set_yticks([0, 1], labels, rotation=90, va="center")
+    ax.set_xticks([0, 1], [short(label, 10) for label in labels])
+    ax.set_yticks([0, 1], [short(label, 12) for label in labels], va="center")
     ax.tick_params(length=0)
     ax.grid(False)
     for spine in ax.spines.values():
@@ -525,7 +525,8 @@ def segment_overview(result: ReportResult) -> Figure | None:
     curve.set_xlabel("Number of segments (k)", fontsize=7.5)
     curve.set_ylabel("Silhouette score", fontsize=7.5)
     curve.set_title("Choosing k", fontsize=8.5)
-    curve.legend(loc="lower left")
+    curve.margins(x=0.1, y=0.2)
+    curve.legend(loc="best")
     y = np.arange(found.k)
     rates.barh(y, [p.conversion_rate for p in found.profiles], color=colors.primary, height=0.6)
     rates.axvline(result.dataset.positive_rate, color="black", linestyle="--", linewidth=0.8)
@@ -533,7 +534,8 @@ def segment_overview(result: ReportResult) -> Figure | None:
     rates.set_yticks(y, [textwrap.fill(f"{p.name} ({p.share:.0%})", 30) for p in found.profiles])
     rates.set_ylim(found.k - 0.5, -0.5)
     rates.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-    rates.set_title(f"Share of {result.dataset.positive_noun} (dashed: all {result.dataset.unit})", fontsize=8.5)
+    rates.set_title(textwrap.fill(f"Share of {result.dataset.positive_noun} (dashed: all {result.dataset.unit})", 34),
+                    fontsize=8.5)
     rates.grid(axis="y", visible=False)
     return fig
 

@@ -11,6 +11,7 @@ import dataclasses
 from typing import NamedTuple
 
 from reportgen.result import (
+    BoxStats,
     Coefficient,
     Comparison,
     DatasetSummary,
@@ -39,10 +40,10 @@ DECIDING_SHARE = 0.05
 LOW_RECALL = 0.75
 IMBALANCED_RATE = 0.2
 STRONG_CORRELATION = 0.5
-CLEAR_SILHOUETTE = 0.5
-"""Silhouette scores from this value on describe clearly separated segments ..."""
-WEAK_SILHOUETTE = 0.25
-"""... and below this, weak structure (Kaufman and Rousseeuw's rule of thumb)."""
+SILHOUETTE_WORDS = ((0.7, "strongly separated"), (0.5, "reasonably separated"),
+                    (0.25, "weakly separated: read them as a convenient summary rather than natural groups"))
+"""Kaufman and Rousseeuw's rule of thumb for the average silhouette; below the last, no substantial
+structure."""
 TREND_EDGE = 3
 """Trend sentences compare the average of this many first periods with as many last ones."""
 
@@ -717,8 +718,8 @@ def segments_change(c: Comparison, d: DatasetSummary) -> str:
         return "No segment of the previous report reappears by name in this one, so segments cannot be compared."
     first, *others = c.segments
     text = (f"The largest change in conversion is in {first.name}: {pct(first.conversion_before)} → "
-            f"{pct(first.conversion_after)} {d.positive_noun}, with {pct(first.share_before, 0)} → "
-            f"{pct(first.share_after, 0)} of {d.unit}.")
+            f"{pct(first.conversion_after)} {d.positive_noun}, with {pct(first.share_before)} → "
+            f"{pct(first.share_after)} of {d.unit}.")
     if others:
         moved = max(abs(s.conversion_after - s.conversion_before) for s in others)
         text += (f" The other {len(others)} segment{'s' * (len(others) > 1)} moved by at most "
@@ -820,10 +821,16 @@ def separation_observations(result: ReportResult) -> list[str]:
     d = result.dataset
     best, worst = rows[0], rows[-1]
     negative, positive = best.boxes
-    high, low = numbers(positive.median, negative.median)
+    if positive.median == negative.median:
+        median, = numbers(positive.median)
+        high, low = numbers(positive.mean, negative.mean)
+        contrast = (f"the median is {median} in both classes, but the mean is {high} for {d.positive_noun} "
+                    f"against {low} for {d.negative_noun}")
+    else:
+        high, low = numbers(positive.median, negative.median)
+        contrast = f"a median of {high} for {d.positive_noun} against {low} for {d.negative_noun}"
     found = [(f"{best.label} separates {d.positive_noun} from {d.negative_noun} best on its own (ROC AUC "
-              f"{best.separation:.2f}): a median of {high} for {d.positive_noun} against {low} for "
-              f"{d.negative_noun}.")]
+              f"{best.separation:.2f}): {contrast}.")]
     if best.feature in result.settings.get("not_actionable", []):
         found.append(f"{best.label} is marked as not a lever: {d.notes.get(best.feature, 'see the configuration')}.")
     if len(rows) > 1:
@@ -831,6 +838,17 @@ def separation_observations(result: ReportResult) -> list[str]:
     if any(r.clipped for r in rows):
         found.append("Bars stop at the 99th percentile; larger values are counted in the last bar.")
     return found
+
+
+def tail_that_differs(positive: BoxStats, negative: BoxStats) -> str:
+    """Where the means part when the medians agree: above the median when most rows sit at its
+    bottom (counts that are mostly zero), below it when they pile up at the top (scores at the
+    maximum)."""
+    if all(box.median <= box.q1 for box in (positive, negative)):
+        return "a minority with larger values makes the difference"
+    if all(box.median >= box.q3 for box in (positive, negative)):
+        return "a minority with smaller values makes the difference"
+    return "the values away from the median make the difference"
 
 
 def box_observations(result: ReportResult) -> list[str]:
@@ -844,7 +862,7 @@ def box_observations(result: ReportResult) -> list[str]:
             median, = numbers(positive.median)
             high, low = numbers(positive.mean, negative.mean)
             found.append(f"{row.label}: the median is {median} in both classes, but the mean is {high} for "
-                         f"{d.positive_noun} against {low} (dots): a minority with larger values makes the difference.")
+                         f"{d.positive_noun} against {low} (dots): {tail_that_differs(positive, negative)}.")
         elif positive.median != negative.median:
             higher = "higher" if positive.median > negative.median else "lower"
             high, low = numbers(positive.median, negative.median)
@@ -902,11 +920,15 @@ def segment_observations(result: ReportResult) -> list[str]:
     segments = result.segments
     d = result.dataset
     tried = sorted(segments.curve)
-    quality = ("clearly separated" if segments.silhouette >= CLEAR_SILHOUETTE else
-               "moderately separated" if segments.silhouette >= WEAK_SILHOUETTE else
-               "weakly separated: read them as a convenient summary rather than natural groups")
-    found = [(f"{segments.k} segments fit best (silhouette {segments.silhouette:.2f}, the highest for k from "
-              f"{tried[0]} to {tried[-1]}); they are {quality}.")]
+    quality = next((words for floor, words in SILHOUETTE_WORDS if segments.silhouette >= floor),
+                   "not clearly separated: read them as a convenient summary rather than natural groups")
+    if segments.k == tried[-1] and len(tried) > 1:
+        found = [(f"{segments.k} segments score best (silhouette {segments.silhouette:.2f}), but {segments.k} is the "
+                  f"most tried (k from {tried[0]} to {tried[-1]}), so more segments might score higher still; "
+                  f"they are {quality}.")]
+    else:
+        found = [(f"{segments.k} segments fit best (silhouette {segments.silhouette:.2f}, the highest for k from "
+                  f"{tried[0]} to {tried[-1]}); they are {quality}.")]
     best, worst = segments.profiles[0], segments.profiles[-1]
     ratio = best.conversion_rate / d.positive_rate if d.positive_rate else 0.0
     found.append(f"'{best.name}' ({pct(best.share)} of {d.unit}) has the most {d.positive_noun}: "

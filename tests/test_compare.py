@@ -126,7 +126,7 @@ def test_the_changes_page_and_the_command_line_say_what_changed(compared):
                      c["segments_text"]):
         assert " ".join(sentence.split()) in page
     for shift in (c["segments"] or [])[:3]:
-        assert f"{shift['name']} {100 * shift['share_before']:.0f}% {100 * shift['share_after']:.0f}%" in page
+        assert f"{shift['name']} {100 * shift['share_before']:.1f}% {100 * shift['share_after']:.1f}%" in page
     assert "Previous report: ml_datasource.csv" in page, "the whole section fits on one page"
     assert f"{100 * c['rate']['after']:.1f}%" in page and f"{100 * c['rate']['before']:.1f}%" in page
     assert load_result(compared["folder"] / "after" / "results.json").comparison.rate.z == c["rate"]["z"]

@@ -13,13 +13,14 @@ from sklearn.metrics import roc_auc_score
 from reportgen.errors import ReportInputError
 from reportgen.explore import bin_edges, box, class_shares, group_column, group_labels, kept_rows, missing_overview
 from reportgen.interpret import (
+    box_observations,
     correlation_observations,
     explore_observations,
     group_observations,
     missing_observations,
     separation_observations,
 )
-from reportgen.result import GroupRow, MissingRow
+from reportgen.result import BoxStats, GroupRow, MissingRow
 
 
 def test_box_statistics_match_numpy():
@@ -110,6 +111,29 @@ def test_separation_sentence_follows_the_best_feature(analysis):
     second = separation_observations(swapped)
     assert second[0].startswith(f"{rows[-1].label} separates buyers")
     assert second[1] == f"{rows[0].label} separates them least (ROC AUC {rows[0].separation:.2f}; 0.5 is no separation)."
+
+
+def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(analysis):
+    result = analysis.result
+    rows = result.explore.by_class
+
+    def boxes(negative: tuple, positive: tuple) -> list[BoxStats]:
+        return [BoxStats("no", 100, *negative), BoxStats("yes", 10, *positive)]
+
+    at_the_top = dataclasses.replace(rows[0], label="Review score", boxes=boxes((7, 9, 10, 10, 10, 8.89),
+                                                                                  (8, 10, 10, 10, 10, 8.98)))
+    zeros = dataclasses.replace(rows[0], label="Support requests", boxes=boxes((0, 0, 0, 0, 0, 0.1), (0, 0, 0, 0, 0, 0.3)))
+    spread = dataclasses.replace(rows[0], label="Minutes", boxes=boxes((1, 3, 5, 7, 9, 5.2), (1, 3, 5, 7, 9, 5.9)))
+    tied = with_explore(result, by_class=[at_the_top, zeros, spread])
+    assert separation_observations(tied)[0] == ("Review score separates buyers from non-buyers best on its own (ROC AUC "
+                                                f"{at_the_top.separation:.2f}): the median is 10 in both classes, but the "
+                                                "mean is 8.98 for buyers against 8.89 for non-buyers.")
+    said = box_observations(tied)
+    assert said[0] == ("Support requests: the median is 0 in both classes, but the mean is 0.30 for buyers against 0.10 "
+                       "(dots): a minority with larger values makes the difference.")
+    assert said[1].endswith("(dots): the values away from the median make the difference.")
+    flipped = with_explore(result, by_class=[spread, at_the_top])
+    assert box_observations(flipped)[0].endswith("(dots): a minority with smaller values makes the difference.")
 
 
 def test_group_sentence_names_the_extremes(analysis):

@@ -307,10 +307,10 @@ def test_segments_change_is_empty_without_segments_and_lists_shifts_with_them(re
     shifts = [SegmentShift("Bingers", 0.2, 0.25, 0.30, 0.40), SegmentShift("Browsers", 0.7, 0.65, 0.05, 0.04),
               SegmentShift("Newcomers", 0.1, 0.1, 0.02, 0.045)]
     assert segments_change(a_comparison(segments=shifts), d) == (
-        f"The largest change in conversion is in Bingers: 30.0% → 40.0% {d.positive_noun}, with 20% → 25% of "
+        f"The largest change in conversion is in Bingers: 30.0% → 40.0% {d.positive_noun}, with 20.0% → 25.0% of "
         f"{d.unit}. The other 2 segments moved by at most 2.5 percentage points.")
     assert segments_change(a_comparison(segments=shifts[1:2]), d) == (
-        f"The largest change in conversion is in Browsers: 5.0% → 4.0% {d.positive_noun}, with 70% → 65% of "
+        f"The largest change in conversion is in Browsers: 5.0% → 4.0% {d.positive_noun}, with 70.0% → 65.0% of "
         f"{d.unit}.")
     assert "cannot be compared" in segments_change(a_comparison(segments=[]), d)
 

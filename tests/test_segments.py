@@ -133,10 +133,14 @@ def test_segment_sentences_follow_the_numbers(analysis):
         dataclasses.replace(segments.profiles[-1], name="Light watchers", share=0.75, conversion_rate=0.05)])
     second = segment_observations(dataclasses.replace(result, segments=weak))
     rate = result.dataset.positive_rate
-    assert "weakly separated" in second[0] and "2 segments fit best (silhouette 0.12" in second[0]
+    assert "not clearly separated" in second[0] and "2 segments fit best (silhouette 0.12" in second[0]
     assert f"'Heavy watchers' (25.0% of users) has the most buyers: 50.0%, {0.5 / rate:.1f}× the overall" in second[1]
     assert "'Light watchers' (75.0%) has the fewest: 5.0%." == second[2]
     assert first != second
+    edge = dataclasses.replace(weak, k=8, silhouette=0.69, curve={2: 0.4, 7: 0.67, 8: 0.69})
+    assert segment_observations(dataclasses.replace(result, segments=edge))[0] == (
+        "8 segments score best (silhouette 0.69), but 8 is the most tried (k from 2 to 8), so more segments might "
+        "score higher still; they are reasonably separated.")
 
 
 def test_a_segment_of_rows_missing_a_feature_has_no_typical_value_for_it():
