@@ -835,9 +835,14 @@ def separation_observations(result: ReportResult) -> list[str]:
         found.append(f"{best.label} is marked as not a lever: {d.notes.get(best.feature, 'see the configuration')}.")
     if len(rows) > 1:
         found.append(f"{worst.label} separates them least (ROC AUC {worst.separation:.2f}; 0.5 is no separation).")
-    if any(r.clipped for r in rows):
-        found.append("Bars stop at the 99th percentile; larger values are counted in the last bar.")
     return found
+
+
+def clipping_observations(result: ReportResult) -> list[str]:
+    """Said after the sentences on each key metric, as a note on how the histograms are drawn."""
+    if any(r.clipped for r in result.explore.by_class):
+        return ["Bars stop at the 99th percentile; larger values are counted in the last bar."]
+    return []
 
 
 def tail_that_differs(positive: BoxStats, negative: BoxStats) -> str:
@@ -889,11 +894,12 @@ def group_observations(result: ReportResult) -> list[str]:
                      f"{pct(other.conversion_rate)} of them are {d.positive_noun}.")
     for row in explore.by_group[:1]:
         boxes = [b for b, g in zip(row.boxes, explore.groups) if not g.pooled and b.rows]
-        top, bottom = max(boxes, key=lambda b: b.median), min(boxes, key=lambda b: b.median)
-        if top.median != bottom.median:
-            high, low = numbers(top.median, bottom.median)
-            found.append(f"Median {row.label.lower()} is highest in {top.group} ({high}) and lowest in "
-                         f"{bottom.group} ({low}).")
+        top, bottom = max(b.median for b in boxes), min(b.median for b in boxes)
+        if top != bottom:
+            high, low = numbers(top, bottom)
+            highest = join_words([b.group for b in boxes if b.median == top])
+            lowest = join_words([b.group for b in boxes if b.median == bottom])
+            found.append(f"Median {row.label.lower()} is highest in {highest} ({high}) and lowest in {lowest} ({low}).")
     return found
 
 
@@ -911,7 +917,7 @@ def missing_observations(result: ReportResult) -> list[str]:
 def explore_observations(result: ReportResult) -> dict[str, list[str]]:
     """The sentences under each exploratory figure, by figure name."""
     return {"correlation": correlation_observations(result),
-            "by_class": separation_observations(result) + box_observations(result),
+            "by_class": separation_observations(result) + box_observations(result) + clipping_observations(result),
             "groups": group_observations(result), "missing": missing_observations(result)}
 
 

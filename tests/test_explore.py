@@ -20,7 +20,7 @@ from reportgen.interpret import (
     missing_observations,
     separation_observations,
 )
-from reportgen.result import BoxStats, GroupRow, MissingRow
+from reportgen.result import BoxStats, FeatureByGroup, GroupRow, MissingRow
 
 
 def test_box_statistics_match_numpy():
@@ -147,6 +147,25 @@ def test_group_sentence_names_the_extremes(analysis):
     assert group_observations(with_explore(result, groups=flipped, by_group=[])) == [
         (f"Across the 2 largest country groups, the share of buyers ranges from 2.0% (US) to 40.0% (IN); "
          f"the overall share is {result.dataset.positive_rate:.1%}.")]
+
+
+def test_group_medians_name_every_group_that_ties(analysis):
+    result = analysis.result
+    groups = [GroupRow("IN", 30, 0.3, 0.1), GroupRow("NG", 20, 0.2, 0.1), GroupRow("GB", 20, 0.2, 0.1),
+              GroupRow("Other", 30, 0.3, 0.1, pooled=True)]
+    days = FeatureByGroup("days", "Days", [BoxStats(g, 10, 0, 1, median, 3, 4, 2.0)
+                                           for g, median in [("IN", 124), ("NG", 124), ("GB", 70), ("Other", 200)]])
+    said = group_observations(with_explore(result, groups=groups, by_group=[days]))
+    assert said[-1] == "Median days is highest in IN and NG (124) and lowest in GB (70)."
+
+
+def test_the_note_on_clipped_bars_follows_the_sentences_on_each_metric(analysis):
+    result = analysis.result
+    rows = [dataclasses.replace(row, clipped=True) for row in result.explore.by_class]
+    said = explore_observations(with_explore(result, by_class=rows))["by_class"]
+    assert said[-1] == "Bars stop at the 99th percentile; larger values are counted in the last bar."
+    assert said[:-1] == explore_observations(with_explore(result, by_class=[dataclasses.replace(r, clipped=False)
+                                                                           for r in rows]))["by_class"]
 
 
 def test_missing_sentence_follows_the_counts(analysis):
