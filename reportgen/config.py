@@ -398,6 +398,8 @@ class DatasetConfig(Spec):
     models: list[ModelSpec] = Field(
         default_factory=lambda: [ModelSpec(name=n) for n in DEFAULT_MODELS]
     )
+    models_note: str = Field(
+        "", description="Why `models` leaves out some default families; the report says it beside their names.")
     search: SearchSpec = Field(default_factory=SearchSpec)
     ensemble: bool = Field(True, description="Add a soft-voting ensemble of the best models; recommended only "
                            "when its cross-validated score beats every single model.")

@@ -21,7 +21,7 @@ from reportgen import __version__
 from reportgen.backends import search_backend
 from reportgen.clean import CleanData, clean
 from reportgen.compare import ReportFacts, compare
-from reportgen.config import DatasetConfig
+from reportgen.config import DEFAULT_MODELS, DatasetConfig
 from reportgen.evaluate import (
     MEASURED_ROWS,
     best_model_name,
@@ -141,6 +141,11 @@ def columns_as_used(decisions: list[ColumnDecision], data: CleanData) -> list[Co
                   if step.name in ("Multicollinearity", "Constant columns", "Empty columns") for column in step.columns}
     return [dataclasses.replace(d, use=f"dropped ({dropped_by[d.column]})")
             if d.use == "feature" and d.column in dropped_by else d for d in decisions]
+
+
+def families_left_out(config: DatasetConfig) -> list[str]:
+    listed = {spec.name for spec in config.models}
+    return [FAMILIES[name].label for name in DEFAULT_MODELS if name not in listed]
 
 
 def published_figures(config: DatasetConfig) -> Published | None:
@@ -283,6 +288,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         tree=tree,
         drivers=found_drivers,
         driver_rows=min(len(data.y_test), MEASURED_ROWS),
+        families_left_out=families_left_out(config),
         warnings=notes,
         settings=config.model_dump(mode="json", exclude={"data"}),
         baseline=majority_baseline(data.y_test),

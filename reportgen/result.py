@@ -666,6 +666,8 @@ class ReportResult:
     settings: dict[str, object]
     driver_rows: int = 0
     """Test rows the drivers were measured on: all of them, or a stratified sample of large tables."""
+    families_left_out: list[str] = field(default_factory=list)
+    """Labels of the default model families the configuration did not list (its `models_note` says why)."""
     baseline: Baseline | None = None
     imbalance: list[ImbalanceRow] = field(default_factory=list)
     threshold: ThresholdResult | None = None

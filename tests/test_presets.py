@@ -155,3 +155,15 @@ def test_audiobooks_relates_its_figures_to_the_published_balanced_accuracy(prese
     assert results["published"]["model"] == "neural_network"
     assert {r["model"] for r in results["published"]["rows"]} == {"neural_network", best["name"]}
     assert f"accuracy {network['test']['accuracy']:.3f} at its decision threshold" in results["published"]["comparison"]
+
+
+def test_a_preset_that_leaves_out_a_default_family_says_which_and_why(preset_runs):
+    from reportgen.config import resolve_config
+    from reportgen.engine import families_left_out
+
+    for name in ("audiobooks", "tiktok"):
+        results = preset_runs[name]["results"]
+        assert results["families_left_out"] == ["Support vector machine"]
+        assert "svm" not in {m["name"] for m in results["models"]}
+        assert "Not compared here: support vector machine (on 11,000 to 15,000 training rows" in preset_runs[name]["pdf"]
+    assert families_left_out(resolve_config(None, preset="students")) == []

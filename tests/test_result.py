@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from reportgen.result import ReportResult, load_result, to_json
 
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers", "driver_rows",
+                   "families_left_out",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
                    "threshold", "calibration", "targeting", "gains", "recommendation", "theme", "published",
                    "comparison", "explore", "segments", "trends"}
