@@ -29,6 +29,8 @@ from reportgen.result import (
 )
 
 TOP_DRIVERS = 5
+SEGMENTS_SHOWN = 3
+"""The report's table of segment shifts shows this many, the largest changes; results.json keeps all."""
 COMPARED_SETTINGS = ("target", "features", "exclude", "outliers", "missing", "vif", "encoding", "split", "logit",
                      "models", "search", "ensemble", "imbalance", "threshold", "value", "seed")
 """Settings whose change can move the figures by itself; a change is listed as a caveat."""
@@ -160,6 +162,7 @@ def compare(previous: ReportFacts, result: ReportResult) -> Comparison:
     drivers = driver_changes(previous.drivers, current.drivers)
     top_before = {d.feature for d in drivers if d.rank_before is not None and d.rank_before <= TOP_DRIVERS}
     top_after = {d.feature for d in drivers if d.rank_after is not None and d.rank_after <= TOP_DRIVERS}
+    shifts = segment_shifts(previous.segments, current.segments)
     return Comparison(
         previous_started_at=previous.run.started_at if previous.run else None,
         previous_version=previous.run.version if previous.run else None,
@@ -175,7 +178,8 @@ def compare(previous: ReportFacts, result: ReportResult) -> Comparison:
         drivers=drivers,
         entered=[d.feature for d in drivers if d.feature in top_after - top_before],
         left=[d.feature for d in drivers if d.feature in top_before - top_after],
-        segments=segment_shifts(previous.segments, current.segments),
+        segments=shifts,
+        segments_shown=min(SEGMENTS_SHOWN, len(shifts or [])),
         settings_changed=changed_settings(previous.settings, current.settings),
         features_added=[f for f in after.features if f not in before.features],
         features_removed=[f for f in before.features if f not in after.features],

@@ -727,6 +727,14 @@ def segments_change(c: Comparison, d: DatasetSummary) -> str:
     return text
 
 
+def segments_table_note(c: Comparison) -> str:
+    """What the segments table leaves out, when it shows fewer segments than both runs share."""
+    if not c.segments or c.segments_shown >= len(c.segments):
+        return ""
+    return (f"The {c.segments_shown} largest changes in conversion; results.json lists all "
+            f"{len(c.segments)} segments.")
+
+
 def comparison_caveats(c: Comparison, d: DatasetSummary) -> list[str]:
     """What besides the data differs between the runs and could explain a change."""
     found = []
@@ -783,6 +791,7 @@ def with_changes(result: ReportResult) -> Comparison | None:
         model_text=model_change(c),
         drivers_text=drivers_change(c),
         segments_text=segments_change(c, d),
+        segments_table_note=segments_table_note(c),
         caveats=comparison_caveats(c, d),
     )
 

@@ -488,12 +488,16 @@ class Comparison:
     features_removed: list[str] = field(default_factory=list)
     top: int = 5
     """How many drivers count as the top ones."""
+    segments_shown: int = 0
+    """How many of `segments` the report's table shows: the largest changes."""
     headline: str = ""
     volume_text: str = ""
     rate_text: str = ""
     model_text: str = ""
     drivers_text: str = ""
     segments_text: str = ""
+    segments_table_note: str = ""
+    """Under the segments table when it leaves some segments out."""
     caveats: list[str] = field(default_factory=list)
 
 

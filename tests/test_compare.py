@@ -127,6 +127,9 @@ def test_the_changes_page_and_the_command_line_say_what_changed(compared):
         assert " ".join(sentence.split()) in page
     for shift in (c["segments"] or [])[:3]:
         assert f"{shift['name']} {100 * shift['share_before']:.1f}% {100 * shift['share_after']:.1f}%" in page
+    assert c["segments_shown"] == min(3, len(c["segments"] or []))
+    if c["segments_table_note"]:
+        assert c["segments_table_note"] in page
     assert "Previous report: ml_datasource.csv" in page, "the whole section fits on one page"
     assert f"{100 * c['rate']['after']:.1f}%" in page and f"{100 * c['rate']['before']:.1f}%" in page
     assert load_result(compared["folder"] / "after" / "results.json").comparison.rate.z == c["rate"]["z"]

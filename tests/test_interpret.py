@@ -24,6 +24,7 @@ from reportgen.interpret import (
     model_change,
     rate_change,
     segments_change,
+    segments_table_note,
     volume_change,
 )
 from reportgen.result import (
@@ -313,6 +314,9 @@ def test_segments_change_is_empty_without_segments_and_lists_shifts_with_them(re
         f"The largest change in conversion is in Browsers: 5.0% → 4.0% {d.positive_noun}, with 70.0% → 65.0% of "
         f"{d.unit}.")
     assert "cannot be compared" in segments_change(a_comparison(segments=[]), d)
+    assert segments_table_note(a_comparison(segments=shifts, segments_shown=2)) == (
+        "The 2 largest changes in conversion; results.json lists all 3 segments.")
+    assert segments_table_note(a_comparison(segments=shifts, segments_shown=3)) == ""
 
 
 def test_comparison_caveats_follow_what_differs_besides_the_data(result):
