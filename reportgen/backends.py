@@ -85,11 +85,12 @@ def cluster_description(client, scheduler: str | None) -> str:
 
 
 @contextmanager
-def search_backend(search: SearchSpec, connect_seconds: float = CONNECT_SECONDS) -> Iterator[str]:
-    """Run the joblib calls inside on the configured backend; yields its description for the report."""
-    if search.backend == "loky":
-        workers = max(1, search.n_jobs)
-        yield f"joblib (loky), {workers} worker process{'es' * (workers != 1)} on this machine"
+def search_backend(search: SearchSpec, on_this_machine: str,
+                   connect_seconds: float = CONNECT_SECONDS) -> Iterator[str]:
+    """Run the joblib calls inside on the configured backend; yields its description for the report:
+    `on_this_machine`, the local workers' (`reportgen.workers.local_workers`), unless it is Dask."""
+    if search.backend != "dask":
+        yield on_this_machine
         return
     with dask_client(search.scheduler, connect_seconds) as client, parallel_config(backend="dask", client=client):
         yield cluster_description(client, search.scheduler)

@@ -13,7 +13,7 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
-from reportgen.workers import exit_without_collecting, start_workers
+from reportgen.workers import can_fork, exit_without_collecting, start_workers
 
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
@@ -117,9 +117,10 @@ def main() -> None:
                    "subtitle, footer. Example: assets/example-theme.yaml.")
 @click.option("--exclude", multiple=True, metavar="COLUMN",
               help="Leave a column out of the features (repeat for several), e.g. an identifier.")
-@click.option("--backend", type=click.Choice(["loky", "dask"]),
-              help="Where the model families are tuned: loky, worker processes on this machine (the default), or "
-                   "dask, a Dask cluster (needs pip install 'reportgen[dask]'). Default from the config.")
+@click.option("--backend", type=click.Choice(["local", "loky", "dask"]),
+              help="Where the model families are tuned: local, worker processes on this machine (the default; "
+                   "forked from this one on Linux), loky, joblib's loky workers on this machine, or dask, a Dask "
+                   "cluster (needs pip install 'reportgen[dask]'). Default from the config.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="A running Dask scheduler to tune on, e.g. tcp://10.0.0.5:8786 (implies --backend dask); "
                    "without it, --backend dask starts a local cluster with a worker per core.")
@@ -161,7 +162,8 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
         from reportgen.backends import require_dask
 
         require_dask()
-    start_workers(config.search.n_jobs)
+    if config.search.backend == "loky" or not can_fork():
+        start_workers(config.search.n_jobs)
     from reportgen.engine import run_report
 
     show_progress = not quiet and sys.stderr.isatty()

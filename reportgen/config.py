@@ -193,9 +193,10 @@ class SearchSpec(Spec):
     subsample: bool = Field(True, description="Let costly families search (forests, boosting) or also fit "
                             "(SVM, KNN) on a stratified subsample of the training rows; false uses all rows.")
     n_jobs: int = 2
-    backend: Literal["loky", "dask"] = Field(
-        "loky", description="Where the model families are tuned: 'loky', worker processes on this machine "
-        "(n_jobs of them); 'dask', the workers of a Dask cluster (needs pip install 'reportgen[dask]').")
+    backend: Literal["local", "loky", "dask"] = Field(
+        "local", description="Where the model families are tuned: 'local', n_jobs worker processes on this "
+        "machine, forked from the main one where that is safe (Linux), else started by joblib's loky; 'loky', "
+        "always loky's; 'dask', the workers of a Dask cluster (needs pip install 'reportgen[dask]').")
     scheduler: str | None = Field(
         None, pattern=r"^\S+$", description="dask only: the address of a running scheduler, e.g. "
         "tcp://10.0.0.5:8786; none starts a local cluster with a worker per core.")
@@ -614,7 +615,7 @@ def search_on(search: SearchSpec, backend: str | None, scheduler: str | None) ->
         changes.update(backend="dask", scheduler=scheduler)
     if backend is not None:
         changes["backend"] = backend
-        if backend == "loky" and scheduler is None:
+        if backend != "dask" and scheduler is None:
             changes["scheduler"] = None
     try:
         return SearchSpec.model_validate({**search.model_dump(), **changes})

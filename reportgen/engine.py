@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -54,7 +55,7 @@ from reportgen.result import (
 from reportgen.segments import Segmentation, find_segments
 from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
 from reportgen.trends import find_trends
-from reportgen.workers import import_in_background
+from reportgen.workers import import_in_background, local_workers
 
 
 @dataclass
@@ -216,12 +217,18 @@ def analyse(config: DatasetConfig, clock: StageClock | None = None, previous: Re
     """Everything up to and including the interpretation; writes nothing. With `previous` (see
     `compare.read_previous`), the result also says what changed since that run."""
     clock = clock or StageClock()
-    with warnings.catch_warnings(), threadpool_limits(main_process_threads(config.search.n_jobs)):
+    with warnings.catch_warnings(), threadpool_limits(main_process_threads(config.search.n_jobs)), \
+            workers_on_this_machine(config) as on_this_machine:
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
-        return _analyse(config, clock, previous)
+        return _analyse(config, clock, previous, on_this_machine)
 
 
-def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | None) -> Analysis:
+def workers_on_this_machine(config: DatasetConfig):
+    """The local workers of the parallel stages (`reportgen.workers`): forked unless the config asks for loky's."""
+    return local_workers(config.search.n_jobs, fork=config.search.backend != "loky")
+
+
+def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | None, on_this_machine: str) -> Analysis:
     with clock.stage("load", f"reading {Path(config.data).name}"):
         inference = infer(config)
         config = inference.config
@@ -230,7 +237,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         data = clean(loaded, config)
     families = [FAMILIES[spec.name].label.lower() for spec in config.models]
     with clock.stage("model", f"tuning and testing {len(families)} families side by side ({', '.join(families)})"), \
-            search_backend(config.search) as backend:
+            search_backend(config.search, on_this_machine) as backend:
         clock.say(f"  on {backend}")
         fitted = fit_models(data, config, measure=model_result,
                             on_tuned=lambda f: clock.say(f"  {f.label.lower()} tuned in {f.fit_seconds:.1f} s"))
@@ -341,20 +348,26 @@ def run_report(
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
     clock = StageClock(progress)
-    # The evaluate stage leaves a core free: the rendering libraries load meanwhile.
-    clock.on_start["evaluate"] = lambda: import_in_background(*RENDERING_MODULES, *(["weasyprint"] if pdf else []))
+    # The evaluate stage leaves a core free: the rendering libraries load meanwhile, and before the
+    # figures' workers are forked, so that these start with them.
+    imports: list[threading.Thread] = []
+    clock.on_start["evaluate"] = lambda: imports.append(
+        import_in_background(*RENDERING_MODULES, *(["weasyprint"] if pdf else [])))
     out_dir = Path(out_dir).resolve()
     analysis = analyse(config, clock, previous)
     from reportgen.figures import make_figures
     from reportgen.render import render_html, render_pdf
     from reportgen.scoring import model_metadata, save_model
 
+    for thread in imports:
+        thread.join()
+
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=out_dir.parent))
     run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"),
                   seconds=0.0, stage_seconds={}, backend=analysis.backend)
     try:
-        with clock.stage("figures", "drawing"):
+        with clock.stage("figures", "drawing"), workers_on_this_machine(config):
             figures = make_figures(analysis, staging / "figures", workers=config.search.n_jobs)
         result = dataclasses.replace(analysis.result, figures=figures, run=run)
         with clock.stage("html"):

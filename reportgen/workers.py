@@ -1,9 +1,11 @@
-"""Start the worker processes early, so that they import the libraries while the main process does.
+"""The worker processes of the parallel stages (the model searches, the evaluation, the figures).
 
-Every parallel stage (the model searches, the evaluation, the figures) runs in joblib's reusable
-pool of worker processes (with the Dask backend, the evaluation and the figures still do), and each new worker first spends a second or two importing
-scikit-learn, statsmodels and matplotlib. Started before the main process imports the same
-libraries, the workers do this at the same time instead of afterwards.
+On Linux the workers are forked from the main process once it has imported the libraries: they
+start with scikit-learn, statsmodels and the data already loaded, instead of spending a second or
+two of a core each on importing them again, as spawned workers do. Forking is only safe while no
+other thread runs (a thread could hold a lock the child inherits locked), and macOS's system
+libraries are not fork-safe; elsewhere, and with `search.backend: loky`, joblib's loky workers
+are used, started early (`start_workers`) so that their imports overlap the main process's.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ import atexit
 import contextlib
 import gc
 import importlib
+import sys
 import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+import cloudpickle
+from joblib import cpu_count, parallel_config
+from joblib._parallel_backends import AutoBatchingMixin, FallbackToBackend, ParallelBackendBase, SequentialBackend
 
 
 def exit_without_collecting() -> None:
@@ -31,6 +41,111 @@ def _freeze_objects() -> None:
     gc.freeze()
 
 
+def can_fork() -> bool:
+    """Whether workers can be forked from this process safely: on Linux, with no other thread running."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+class ForkedWorkers(AutoBatchingMixin, ParallelBackendBase):
+    """A joblib backend on a pool of processes forked from this one.
+
+    Tasks travel with cloudpickle, as they do to loky's workers, so that the same calls (lambdas
+    included) run on either."""
+
+    supports_retrieve_callback = True
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int, nesting_level: int | None = None, **kwargs):
+        super().__init__(nesting_level=nesting_level, **kwargs)
+        self.pool = pool
+        self.workers = workers
+
+    def effective_n_jobs(self, n_jobs):
+        if n_jobs is None or n_jobs < 0:
+            return self.workers
+        return max(1, min(n_jobs, self.workers))
+
+    def configure(self, n_jobs=1, parallel=None, **backend_kwargs):
+        n_jobs = self.effective_n_jobs(n_jobs)
+        if n_jobs == 1:
+            raise FallbackToBackend(SequentialBackend(nesting_level=self.nesting_level))
+        self.parallel = parallel
+        return n_jobs
+
+    def submit(self, func, callback=None):
+        future = self.pool.submit(_call_pickled, cloudpickle.dumps(func))
+        if callback is not None:
+            future.add_done_callback(callback)
+        return future
+
+    def retrieve_result_callback(self, future):
+        return future.result()
+
+    def abort_everything(self, ensure_ready=True):
+        """A task failed and joblib dispatches no more; the tasks already running end with the pool
+        (`local_workers` stops it when the failure leaves its block)."""
+
+
+def _call_pickled(payload: bytes):
+    return cloudpickle.loads(payload)()
+
+
+def _limit_threads(threads: int) -> None:
+    """Each worker's share of the cores for BLAS and OpenMP, as loky sets it through the environment."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(threads)
+
+
+def forked_pool(n_jobs: int) -> ProcessPoolExecutor:
+    """n_jobs processes forked now. Objects that exist are frozen out of the collector's reach
+    meanwhile: a worker's collections would otherwise walk, and so copy, every page it shares
+    with this process."""
+    pool = ProcessPoolExecutor(n_jobs, mp_context=get_context("fork"), initializer=_limit_threads,
+                               initargs=(max(1, cpu_count() // n_jobs),))
+    gc.freeze()
+    try:
+        pool.submit(int).result()  # a fork pool starts all its processes at the first task
+    finally:
+        gc.unfreeze()
+    return pool
+
+
+def stop(pool: ProcessPoolExecutor, finished: bool) -> None:
+    """Close the pool: after its work, once the workers exit; on a failure or Ctrl-C, at once, ending
+    the tasks still running rather than waiting for them."""
+    if finished:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=True)  # the pool's own threads see the workers gone, and end
+
+
+def described(workers: int, forked: bool) -> str:
+    kind = "forked from this one" if forked else "started by joblib's loky"
+    return f"{workers} worker process{'es' * (workers != 1)} on this machine, {kind}"
+
+
+@contextlib.contextmanager
+def local_workers(n_jobs: int, fork: bool = True) -> Iterator[str]:
+    """Run the joblib calls inside on n_jobs workers of this machine, forked when `fork` is asked
+    for and safe (`can_fork`), else loky's; yields their description for the report."""
+    workers = max(1, n_jobs)
+    if workers < 2 or not (fork and can_fork()):
+        yield described(workers, forked=False)
+        return
+    pool = forked_pool(workers)
+    finished = False
+    try:
+        with parallel_config(backend=ForkedWorkers(pool, workers)):
+            yield described(workers, forked=True)
+        finished = True
+    finally:
+        stop(pool, finished)
+
+
 def _import_engine() -> None:
     exit_without_collecting()
     import reportgen.engine  # noqa: F401
@@ -44,7 +159,8 @@ def _warm(n_jobs: int) -> None:
 
 
 def start_workers(n_jobs: int) -> threading.Thread | None:
-    """Start `n_jobs` workers in the background; returns the thread, or None for a serial run."""
+    """Start `n_jobs` loky workers in the background, so that they import the libraries while the
+    main process does; returns the thread, or None for a serial run."""
     if n_jobs < 2:
         return None
     thread = threading.Thread(target=_warm, args=(n_jobs,), name="reportgen-workers", daemon=True)
@@ -59,4 +175,3 @@ def import_in_background(*modules: str) -> threading.Thread:
                               name="reportgen-imports", daemon=True)
     thread.start()
     return thread
-

@@ -220,7 +220,7 @@ def test_bare_csv_with_target_gets_defaults(tmp_path):
     ({"published": {"source": "a course", "metrics": {"lift": 0.5}}}, "published.metrics.lift", "'pr_auc'"),
     ({"published": {"source": "a course", "model": "svm", "metrics": {"f1": 0.5}},
       "models": [{"name": "logistic_regression"}]}, "(top level)", "published.model 'svm'"),
-    ({"search": {"backend": "spark"}}, "search.backend", "'loky' or 'dask'"),
+    ({"search": {"backend": "spark"}}, "search.backend", "'local', 'loky' or 'dask'"),
     ({"search": {"scheduler": "tcp://10.0.0.5:8786"}}, "search", "set 'backend: dask'"),
     ({"search": {"backend": "dask", "scheduler": "tcp://a b"}}, "search.scheduler", "pattern"),
 ])
@@ -249,7 +249,7 @@ def test_derived_features_are_named_labelled_and_given_units(write_yaml):
 
 def test_backend_and_scheduler_from_the_command_line(write_yaml):
     path = write_yaml({**MINIMAL, "search": {"cv": 3}})
-    assert load_config(path).search.backend == "loky"
+    assert load_config(path).search.backend == "local"
     local = resolve_config(config=path, backend="dask").search
     assert (local.backend, local.scheduler, local.cv) == ("dask", None, 3)
     remote = resolve_config(config=path, scheduler="tcp://10.0.0.5:8786").search
