@@ -1,23 +1,24 @@
 """Time the default report on a large table: the bundled rows resampled with jitter.
 
 Run by hand: `python benchmarks/bench_scale.py [--rows 1000000] [--no-pdf] [--backend dask]`. It
-writes the table to a temporary folder, runs the `students` preset on it and prints each stage's
-seconds, each family's search seconds, the rows each model was searched and fitted on, and two peaks
-of memory: the main process's own, and the whole process tree's (the main process plus its joblib
-workers, or the local Dask cluster's), sampled by a thread. It asserts nothing; the targets (issue 7)
-are 10 minutes and 4 GiB for a million rows on 2 cores.
+writes the table to a temporary folder, runs `reportgen run TABLE --preset students` on it as a
+command (so the workers start as they do for a user) and prints the wall time, each stage's
+seconds, each family's search seconds, the rows each model was searched and fitted on, and the
+peaks of memory of the command's process tree (the main process plus its workers, or the local
+Dask cluster's), sampled from this process. It asserts nothing; the targets (issue 7) are 10
+minutes and 4 GiB for a million rows on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import resource
+import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,6 @@ import numpy as np
 import pandas as pd
 import psutil
 
-from reportgen import resolve_config, run_report
 from reportgen.resources import bundled_path
 
 JITTER = 0.05
@@ -48,58 +48,69 @@ def jittered_table(rows: int, seed: int = 365, origin: str | None = None) -> pd.
     return table
 
 
-def main_process_peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def tree_memory(process: psutil.Process) -> tuple[int, int, int]:
+    """(summed RSS, summed PSS, main process RSS) of the process and its descendants, now, in bytes.
 
-
-def tree_rss_bytes(process: psutil.Process) -> int:
-    """Resident memory of the process and all its descendants, now. Pages that processes share (libraries,
-    memory-mapped arrays) count once per process, so the sum is an upper bound."""
-    total = 0
-    for member in [process, *process.children(recursive=True)]:
+    RSS counts a page that processes share (libraries, and with forked workers most of the main
+    process's memory) once per process, so its sum is an upper bound; PSS divides each shared page
+    among the processes that share it, so its sum is the memory the run actually holds."""
+    rss = pss = 0
+    members = [process, *process.children(recursive=True)]
+    for member in members:
         try:
-            total += member.memory_info().rss
+            info = member.memory_full_info()
         except psutil.Error:  # a worker that ended between the listing and the reading
-            pass
-    return total
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    try:
+        main_rss = process.memory_info().rss
+    except psutil.Error:
+        main_rss = 0
+    return rss, pss, main_rss
 
 
 @dataclass
-class Peak:
-    bytes: int = 0
-
-    @property
-    def mib(self) -> float:
-        return self.bytes / 2**20
+class Peaks:
+    rss: int = 0
+    pss: int = 0
+    main: int = 0
 
 
-@contextmanager
-def sampled_tree_peak(interval: float = 0.2) -> Iterator[Peak]:
-    """A thread samples the process tree's resident memory every `interval` seconds until the block ends;
-    the Peak it yields holds the highest sum seen."""
-    peak, stop = Peak(), threading.Event()
+def mib(count: int) -> float:
+    return count / 2**20
+
+
+def run_sampled(command: list[str], interval: float = 0.2) -> Peaks:
+    """Run the command, printing its output, while this process samples the memory of its process tree."""
+    peaks = Peaks()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    observed = psutil.Process(child.pid)
+    stop = threading.Event()
 
     def sample() -> None:
-        process = psutil.Process()
-        while True:
-            peak.bytes = max(peak.bytes, tree_rss_bytes(process))
-            if stop.wait(interval):
-                return
+        while not stop.is_set():
+            rss, pss, main = tree_memory(observed)
+            peaks.rss, peaks.pss, peaks.main = max(peaks.rss, rss), max(peaks.pss, pss), max(peaks.main, main)
+            stop.wait(interval)
 
-    thread = threading.Thread(target=sample, name="tree-peak", daemon=True)
-    thread.start()
-    try:
-        yield peak
-    finally:
-        stop.set()
-        thread.join()
+    sampler = threading.Thread(target=sample, name="tree-peak", daemon=True)
+    sampler.start()
+    for line in child.stdout:
+        print(line, end="", flush=True)
+    child.wait()
+    stop.set()
+    sampler.join()
+    if child.returncode:
+        raise SystemExit(f"reportgen exited with {child.returncode}")
+    return peaks
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--no-pdf", action="store_true")
-    parser.add_argument("--backend", choices=["loky", "dask"], default="loky",
+    parser.add_argument("--backend", choices=["local", "loky", "dask"], default="local",
                         help="Where the model searches run; dask starts a local cluster.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -107,21 +118,24 @@ def main() -> None:
         path = Path(folder) / "students.csv"
         jittered_table(args.rows).to_csv(path, index=False)
         print(f"wrote {args.rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
-        config = resolve_config(preset="students", backend=args.backend).model_copy(update={"data": path})
+        out = Path(folder) / "out"
+        command = [sys.executable, "-m", "reportgen", "run", str(path), "--preset", "students", "--out", str(out),
+                   "--backend", args.backend, *(["--no-pdf"] if args.no_pdf else [])]
         started = time.perf_counter()
-        with sampled_tree_peak() as tree:
-            result = run_report(config, Path(folder) / "out", pdf=not args.no_pdf,
-                                progress=lambda line: print(line, flush=True))
+        peaks = run_sampled(command)
         total = time.perf_counter() - started
-    print(f"\n{args.rows:,} rows: {total:.0f} s on {os.cpu_count()} cores, searches on {result.run.backend}; "
-          f"peak memory {tree.mib:,.0f} MiB for the process tree (main process and workers, summed RSS), "
-          f"{main_process_peak_mib():,.0f} MiB for the main process alone "
-          f"(targets for 1,000,000 rows: 600 s, 4,096 MiB)")
-    for stage, seconds in result.run.stage_seconds.items():
+        result = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    run = result["run"]
+    print(f"\n{args.rows:,} rows: {total:.0f} s on {os.cpu_count()} cores (command to prompt), searches on "
+          f"{run['backend']}; peak memory of the process tree {mib(peaks.pss):,.0f} MiB (summed PSS: shared pages "
+          f"divided among the processes), {mib(peaks.rss):,.0f} MiB summed RSS (shared pages counted in every "
+          f"process), {mib(peaks.main):,.0f} MiB for the main process (targets for 1,000,000 rows: 600 s, 4,096 MiB)")
+    for stage, seconds in run["stage_seconds"].items():
         print(f"  {stage:<10} {seconds:8.1f} s")
-    for model in result.models:
-        print(f"  {model.name:<20} search {result.run.model_seconds[model.name]:7.1f} s, searched on "
-              f"{model.tuning_rows:>9,} rows, fitted on {model.fit_rows:>9,}; test PR AUC {model.test.pr_auc:.3f}")
+    for model in result["models"]:
+        print(f"  {model['name']:<20} search {run['model_seconds'][model['name']]:7.1f} s, searched on "
+              f"{model['tuning_rows']:>9,} rows, fitted on {model['fit_rows']:>9,}; "
+              f"test PR AUC {model['test']['pr_auc']:.3f}")
 
 
 if __name__ == "__main__":

@@ -120,6 +120,8 @@ def stop(pool: ProcessPoolExecutor, finished: bool) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    for process in processes:
+        process.join()
     pool.shutdown(wait=True)  # the pool's own threads see the workers gone, and end
 
 

@@ -1,12 +1,11 @@
 """reportgen/workers.py: workers forked from the main process (or loky's), and a quick exit."""
 
+import json
 import os
 import subprocess
 import sys
 import threading
 
-import psutil
-import pytest
 from joblib import Parallel, delayed
 
 from reportgen.workers import local_workers
@@ -47,54 +46,77 @@ def test_exit_freezes_once_however_often_it_is_asked():
                           check=True).stdout.strip() == "1"
 
 
-def worker_pid(_) -> tuple[int, int]:
+FORKED = """
+import json, os, threading
+from joblib import Parallel, delayed
+from reportgen.workers import local_workers
+import psutil
+
+def worker_pid(_):
     return os.getpid(), os.getppid()
+
+def live_children():
+    return {child.pid for child in psutil.Process().children() if child.status() != psutil.STATUS_ZOMBIE}
+
+{body}
+"""
+
+
+def run_alone(body: str) -> dict:
+    """Run `body` in a fresh interpreter, where no other test's thread runs, and read the JSON it prints."""
+    done = subprocess.run([sys.executable, "-c", FORKED.replace("{body}", body)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def test_local_workers_are_forked_from_this_process_and_closed_after():
-    before = live_children()
-    with local_workers(2) as described:
-        ran_in = set(Parallel(n_jobs=2)(delayed(worker_pid)(i) for i in range(8)))
-        squares = Parallel(n_jobs=2, return_as="generator_unordered")(delayed(lambda v: v * v)(v) for v in range(5))
-        assert sorted(squares) == [0, 1, 4, 9, 16]  # lambdas travel, as they do to loky's workers
-    assert described == "2 worker processes on this machine, forked from this one"
-    assert {parent for _, parent in ran_in} == {os.getpid()}
-    assert os.getpid() not in {pid for pid, _ in ran_in}
-    assert threading.active_count() == 1  # the pool's threads are gone, so a later pool can fork again
-    assert live_children() <= before
+    found = run_alone("""
+with local_workers(2) as described:
+    ran_in = set(Parallel(n_jobs=2)(delayed(worker_pid)(i) for i in range(8)))
+    squares = sorted(Parallel(n_jobs=2, return_as="generator_unordered")(delayed(lambda v: v * v)(v) for v in range(5)))
+print(json.dumps({"described": described, "pid": os.getpid(), "parents": sorted({p for _, p in ran_in}),
+                  "workers": sorted({w for w, _ in ran_in}), "squares": squares, "left": sorted(live_children()),
+                  "threads": threading.active_count()}))
+""")
+    assert found["described"] == "2 worker processes on this machine, forked from this one"
+    assert found["parents"] == [found["pid"]] and found["pid"] not in found["workers"]
+    assert found["squares"] == [0, 1, 4, 9, 16]  # lambdas travel, as they do to loky's workers
+    assert found["left"] == []
+    assert found["threads"] == 1  # the pool's threads are gone, so that a later pool can fork again
 
 
-def test_local_workers_fall_back_to_loky_while_another_thread_runs():
+def test_a_failure_in_a_worker_ends_the_tasks_still_running():
+    found = run_alone("""
+import time
+
+def fail_or_wait(value):
+    if value == 0:
+        raise ValueError("task 0 failed")
+    time.sleep(60)
+
+try:
+    with local_workers(2):
+        Parallel(n_jobs=2, batch_size=1)(delayed(fail_or_wait)(v) for v in range(4))
+except ValueError as error:
+    print(json.dumps({"error": str(error), "left": sorted(live_children()), "threads": threading.active_count()}))
+""")
+    assert found["error"] == "task 0 failed"
+    assert found["left"] == []  # the task sleeping for a minute was ended, not waited for
+    assert found["threads"] == 1
+
+
+def test_local_workers_are_loky_s_while_another_thread_runs():
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
         with local_workers(2) as described:
-            ran_in = set(Parallel(n_jobs=2)(delayed(worker_pid)(i) for i in range(4)))
+            ran_in = set(Parallel(n_jobs=2)(delayed(os.getpid)() for _ in range(4)))
     finally:
         stop.set()
         other.join()
     assert described == "2 worker processes on this machine, started by joblib's loky"
-    assert os.getpid() not in {pid for pid, _ in ran_in}
+    assert os.getpid() not in ran_in
     with local_workers(2, fork=False) as asked:
         assert asked.endswith("started by joblib's loky")
-
-
-def fail_or_wait(value: int) -> int:
-    if value == 0:
-        raise ValueError("task 0 failed")
-    time.sleep(60)
-    return value
-
-
-def live_children() -> set[int]:
-    """This process's children still running (loky's reusable workers from other tests included)."""
-    return {child.pid for child in psutil.Process().children() if child.status() != psutil.STATUS_ZOMBIE}
-
-
-def test_a_failure_in_a_worker_ends_the_tasks_still_running():
-    before = live_children()
-    with pytest.raises(ValueError, match="task 0 failed"), local_workers(2):
-        Parallel(n_jobs=2, batch_size=1)(delayed(fail_or_wait)(v) for v in range(4))
-    assert live_children() <= before  # the task sleeping for a minute was ended, not waited for
-    assert threading.active_count() == 1
