@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import NamedTuple
 
+from reportgen.config import RESAMPLERS_ON_REQUEST
 from reportgen.result import (
     BoxStats,
     Coefficient,
@@ -305,6 +306,9 @@ def overfitted(result: ReportResult) -> list[ModelResult]:
     return [m for m in result.models if m.overfit]
 
 
+RESAMPLER_WORDS = {"random_under": "random under-sampling", "smote": "SMOTE"}
+
+
 def improvement_actions(result: ReportResult) -> list[str]:
     d = result.dataset
     best = result.best
@@ -329,6 +333,12 @@ def improvement_actions(result: ReportResult) -> list[str]:
             actions.append(f"No resampling strategy beat the plain data inside the folds, so the models keep the true "
                            f"{pct(d.positive_rate)} share and the threshold does the balancing; more "
                            f"{d.positive_noun} in the data are the lever left.")
+        untried = [RESAMPLER_WORDS[s] for s in RESAMPLERS_ON_REQUEST if s not in compared]
+        if untried:
+            listed = join_words(untried)
+            several = len(untried) > 1
+            actions.append(f"{listed[0].upper()}{listed[1:]} {'were' if several else 'was'} not compared in this "
+                           f"run (imbalance.strategies in the config adds {'them' if several else 'it'}).")
     if result.threshold is not None and result.threshold.method.startswith("the estimator's own cut"):
         actions.append(f"Tune the decision threshold by cross-validation instead of the estimators' default cut: "
                        f"the recommended model finds only {pct(best.test.recall)} of {d.positive_noun} at it.")

@@ -163,6 +163,10 @@ def test_improvement_actions_come_from_the_diagnostics(result):
         assert all(rare.model(row.model).label.lower() in compared for row in kept)
     else:
         assert "No resampling strategy beat the plain data" in compared
+    assert "Random under-sampling and SMOTE were not compared in this run" in compared
+    with_smote = [*rare.imbalance, dataclasses.replace(rare.imbalance[0], strategy="smote", chosen=False)]
+    fuller = text(answer_improve(dataclasses.replace(rare, imbalance=with_smote)))
+    assert "Random under-sampling was not compared in this run" in fuller and "SMOTE was not" not in fuller
 
 
 def test_rely_answer_follows_the_cross_validated_choice(result):

@@ -86,8 +86,8 @@ def test_weighted_forest_weighs_inside_each_bootstrap_and_keeps_out_of_bag_score
 def test_random_over_sampling_is_left_to_models_without_class_weights(prepared):
     config, _ = prepared
     config = config.model_copy(update={"imbalance": ImbalanceSpec()})
-    assert strategies_for(FAMILIES["random_forest"], config) == ["none", "class_weight", "random_under", "smote"]
-    assert strategies_for(FAMILIES["knn"], config) == ["none", "random_over", "random_under", "smote"]
+    assert strategies_for(FAMILIES["random_forest"], config) == ["none", "class_weight"]
+    assert strategies_for(FAMILIES["knn"], config) == ["none", "random_over"]
     exact = config.model_copy(update={"search": config.search.model_copy(update={"subsample": False})})
     assert "random_over" in strategies_for(FAMILIES["random_forest"], exact)
 
@@ -131,7 +131,7 @@ def test_neural_network_tunes_with_scaling_early_stopping_and_resampling_only(au
     assert found.pipeline.named_steps["scale"].__class__.__name__ == "StandardScaler"
     assert network.early_stopping and network.n_iter_ < network.max_iter and network.validation_scores_
     assert network.random_state == config.seed
-    assert {s.strategy for s in found.strategies} == {"none", "random_over", "random_under", "smote"}
+    assert {s.strategy for s in found.strategies} == {"none", "random_over"}
     assert found.strategy in {s.strategy for s in found.strategies}
     assert found.params["hidden_layer_sizes"] in (8, 16) and found.candidates == 2
     assert found.tuning_rows == found.fit_rows == 1500
