@@ -1,6 +1,6 @@
 """The statsmodels logit as a scikit-learn classifier, and its summary as plain data.
 
-Wrapping `sm.Logit` lets the logit share the other models' pipeline, cross-validation and
+Wrapping statsmodels' `Logit` lets the logit share the other models' pipeline, cross-validation and
 evaluation, while the report still gets statsmodels' full inference (standard errors,
 z, p-values, pseudo R², LLR test).
 """
@@ -12,7 +12,8 @@ import re
 import warnings
 
 import numpy as np
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.tools.tools import add_constant
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -26,16 +27,16 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
 
     def _design(self, x) -> np.ndarray:
         x = np.asarray(x, dtype=float)
-        return sm.add_constant(x, has_constant="add") if self.fit_intercept else x
+        return add_constant(x, has_constant="add") if self.fit_intercept else x
 
     def fit(self, x, y):
         y = np.asarray(y, dtype=float)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                self.result_ = sm.Logit(y, self._design(x)).fit(disp=0, maxiter=self.maxiter)
+                self.result_ = Logit(y, self._design(x)).fit(disp=0, maxiter=self.maxiter)
             except np.linalg.LinAlgError:
-                self.result_ = sm.Logit(y, self._design(x)).fit(disp=0, method="bfgs", maxiter=self.maxiter)
+                self.result_ = Logit(y, self._design(x)).fit(disp=0, method="bfgs", maxiter=self.maxiter)
         self.fit_warnings_ = sorted({str(w.message).splitlines()[0] for w in caught})
         self.coef_ = np.asarray(self.result_.params, dtype=float)
         self.classes_ = np.array([0, 1])

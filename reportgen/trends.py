@@ -11,7 +11,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from reportgen.clean import parse_dates
 from reportgen.config import DatasetConfig
@@ -67,6 +66,9 @@ def chosen_frequency(dates: pd.Series, config: DatasetConfig) -> str:
 
 def forecast_series(values: pd.Series, horizon: int, level: float) -> pd.DataFrame:
     """Mean and prediction interval of the next `horizon` values (columns mean, pi_lower, pi_upper)."""
+    # Imported here: only a dated table needs it, and loading it costs every run a tenth of a second.
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
     trend = "add" if len(values) >= TREND_PERIODS else None
     model = ETSModel(values.reset_index(drop=True).astype(float), error="add", trend=trend,
                      damped_trend=trend is not None)
