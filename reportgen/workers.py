@@ -14,6 +14,7 @@ import atexit
 import contextlib
 import gc
 import importlib
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -89,10 +90,13 @@ def _call_pickled(payload: bytes):
     return cloudpickle.loads(payload)()
 
 
-def _limit_threads(threads: int) -> None:
-    """Each worker's share of the cores for BLAS and OpenMP, as loky sets it through the environment."""
+def _prepare_worker(threads: int) -> None:
+    """Each worker's share of the cores for BLAS and OpenMP, as loky sets it through the environment.
+    Ctrl-C is left to the main process, which ends the workers (`stop`) and says so in one line,
+    instead of each worker printing its own traceback."""
     from threadpoolctl import threadpool_limits
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(threads)
 
 
@@ -100,7 +104,7 @@ def forked_pool(n_jobs: int) -> ProcessPoolExecutor:
     """n_jobs processes forked now. Objects that exist are frozen out of the collector's reach
     meanwhile: a worker's collections would otherwise walk, and so copy, every page it shares
     with this process."""
-    pool = ProcessPoolExecutor(n_jobs, mp_context=get_context("fork"), initializer=_limit_threads,
+    pool = ProcessPoolExecutor(n_jobs, mp_context=get_context("fork"), initializer=_prepare_worker,
                                initargs=(max(1, cpu_count() // n_jobs),))
     gc.freeze()
     try:
