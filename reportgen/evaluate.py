@@ -145,7 +145,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) 
         importance_kind="impurity (mean decrease in Gini)" if importance == "impurity" else "",
         grid_edges=fitted.grid_edges,
         strategy=fitted.strategy,
-        threshold=round(threshold.value, 6),
+        threshold=threshold.value,  # exact: rounded, it could flag a score equal to it differently
         test_ci=intervals(clean.y_test, test_scores, test_flags, seed=config.seed),
         tuning_rows=fitted.tuning_rows,
         fit_rows=fitted.fit_rows,
