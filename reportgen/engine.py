@@ -220,6 +220,8 @@ def analyse(config: DatasetConfig, clock: StageClock | None = None, previous: Re
     with warnings.catch_warnings(), threadpool_limits(main_process_threads(config.search.n_jobs)), \
             workers_on_this_machine(config) as on_this_machine:
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+        warnings.filterwarnings("ignore", message=r"\d+ tasks (which were still|have been successfully)",
+                                category=UserWarning)  # joblib, on the tasks a failure leaves unread
         return _analyse(config, clock, previous, on_this_machine)
 
 
@@ -241,36 +243,38 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         clock.say(f"  on {backend}")
         fitted = fit_models(data, config, measure=model_result,
                             on_tuned=lambda f: clock.say(f"  {f.label.lower()} tuned in {f.fit_seconds:.1f} s"))
-    with clock.stage("evaluate", "the ensemble, intervals and drivers"):
-        by_name = {f.name: f for f in fitted}
-        best = best_model_name(fitted)
-        serial = config.one_job_each()
-        pending = [f for f in fitted if f.measured is None]
-        # The workers measure while this process summarises and describes; their results are read last.
-        in_workers = Parallel(n_jobs=config.search.n_jobs, return_as="generator")(
-            [delayed(drivers)(by_name[best], data, serial)]
-            + [delayed(model_result)(f, data, serial) for f in pending])
-        logit_model = by_name["logistic_regression"]
-        logit = summarise_logit(
-            logit_model.estimator,
-            logit_model.transformed_feature_names(),
-            data.categorical,
-            config.logit.alpha,
-            config.target.positive_name,
-            labels={c: config.label(c) for c in data.features},
-            numeric=data.numeric,
-        )
-        tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
-        calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
-    with clock.stage("explore", "descriptive statistics, segments and trends"):
-        described = describe(loaded, data, config)
-    with clock.stage("evaluate", "the drivers and intervals from the workers"):
-        found_drivers, *evaluated = in_workers
-        measured = {f.name: f.measured for f in fitted if f.measured is not None}
-        measured.update({f.name: found for f, found in zip(pending, evaluated)})
-        models = [measured[f.name][0] for f in fitted]
-        thresholds = {m.name: t for m, t in measured.values()}
-        decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
+    by_name = {f.name: f for f in fitted}
+    best = best_model_name(fitted)
+    serial = config.one_job_each()
+    pending = [f for f in fitted if f.measured is None]
+    # The workers measure while this process summarises and describes; their results are read last.
+    in_workers = Parallel(n_jobs=config.search.n_jobs, return_as="generator")(
+        [delayed(drivers)(by_name[best], data, serial)] + [delayed(model_result)(f, data, serial) for f in pending])
+    try:
+        with clock.stage("evaluate", "the ensemble, intervals and drivers"):
+            logit_model = by_name["logistic_regression"]
+            logit = summarise_logit(
+                logit_model.estimator,
+                logit_model.transformed_feature_names(),
+                data.categorical,
+                config.logit.alpha,
+                config.target.positive_name,
+                labels={c: config.label(c) for c in data.features},
+                numeric=data.numeric,
+            )
+            tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
+            calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
+        with clock.stage("explore", "descriptive statistics, segments and trends"):
+            described = describe(loaded, data, config)
+        with clock.stage("evaluate", "the drivers and intervals from the workers"):
+            found_drivers, *evaluated = in_workers
+            measured = {f.name: f.measured for f in fitted if f.measured is not None}
+            measured.update({f.name: found for f, found in zip(pending, evaluated)})
+            models = [measured[f.name][0] for f in fitted]
+            thresholds = {m.name: t for m, t in measured.values()}
+            decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
+    finally:
+        in_workers.close()  # after a failure above, the workers' tasks are dropped here, under analyse's filters
     notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(

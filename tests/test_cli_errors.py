@@ -14,6 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from conftest import synthetic_frame, synthetic_spec, write_dataset
 from reportgen.cli import main
 
 REPORTGEN = Path(sys.executable).parent / "reportgen"
@@ -230,3 +231,14 @@ def test_no_pdf_run_does_not_claim_a_pdf(workdir, fake_run_report):
     result = invoke("run", "t.csv", "--target", "y", "--out", "o", "--no-pdf")
     assert result.exit_code == 0
     assert "report.pdf" not in result.stdout
+
+
+def test_an_error_while_the_workers_still_measure_is_one_line(tmp_path):
+    """A wrong explore.group_by is found by the main process while the forked workers still measure
+    the models: the run stops with one line, ends their tasks, and writes nothing."""
+    spec = {**synthetic_spec(), "search": {"cv": 3, "n_jobs": 2}, "explore": {"group_by": "no_such_column"}}
+    config = write_dataset(tmp_path, synthetic_frame(), spec)
+    done = subprocess.run([str(REPORTGEN), "run", "--config", str(config), "--out", "out", "--no-pdf"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, "explore.group_by names 'no_such_column'")
+    assert not (tmp_path / "out").exists()
