@@ -119,7 +119,7 @@ def main() -> None:
               help="Leave a column out of the features (repeat for several), e.g. an identifier.")
 @click.option("--backend", type=click.Choice(["local", "loky", "dask"]),
               help="Where the model families are tuned: local, worker processes on this machine (the default; "
-                   "forked from this one on Linux), loky, joblib's loky workers on this machine, or dask, a Dask "
+                   "forked from the main process on Linux), loky, joblib's loky workers on this machine, or dask, a Dask "
                    "cluster (needs pip install 'reportgen[dask]'). Default from the config.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="A running Dask scheduler to tune on, e.g. tcp://10.0.0.5:8786 (implies --backend dask); "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
 import tempfile
@@ -247,11 +248,14 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
     best = best_model_name(fitted)
     serial = config.one_job_each()
     pending = [f for f in fitted if f.measured is None]
-    # The workers measure while this process summarises and describes; their results are read last.
-    in_workers = Parallel(n_jobs=config.search.n_jobs, return_as="generator")(
-        [delayed(drivers)(by_name[best], data, serial)] + [delayed(model_result)(f, data, serial) for f in pending])
-    try:
+    # A failure before the workers' results are read drops their tasks inside analyse's warning filters.
+    with contextlib.ExitStack() as unread:
         with clock.stage("evaluate", "the ensemble, intervals and drivers"):
+            # The workers measure while this process summarises and describes; their results are read last.
+            in_workers = unread.enter_context(contextlib.closing(Parallel(n_jobs=config.search.n_jobs,
+                                                                          return_as="generator")(
+                [delayed(drivers)(by_name[best], data, serial)]
+                + [delayed(model_result)(f, data, serial) for f in pending])))
             logit_model = by_name["logistic_regression"]
             logit = summarise_logit(
                 logit_model.estimator,
@@ -273,8 +277,6 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
             models = [measured[f.name][0] for f in fitted]
             thresholds = {m.name: t for m, t in measured.values()}
             decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
-    finally:
-        in_workers.close()  # after a failure above, the workers' tasks are dropped here, under analyse's filters
     notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(

@@ -1,24 +1,27 @@
 """The worker processes of the parallel stages (the model searches, the evaluation, the figures).
 
 On Linux the workers are forked from the main process once it has imported the libraries: they
-start with scikit-learn, statsmodels and the data already loaded, instead of spending a second or
-two of a core each on importing them again, as spawned workers do. Forking is only safe while no
-other thread runs (a thread could hold a lock the child inherits locked), and macOS's system
-libraries are not fork-safe; elsewhere, and with `search.backend: loky`, joblib's loky workers
-are used, started early (`start_workers`) so that their imports overlap the main process's.
+start with scikit-learn and statsmodels loaded, instead of each spending as long as the main
+process did (about 2.7 s of a core here) importing them again, as spawned workers do; the tasks and
+their data are then sent to them, as to loky's. Forking is only safe while no other Python thread
+runs (a thread could hold a lock the child inherits locked), and macOS's system libraries are not
+fork-safe; elsewhere, and with `search.backend: loky`, joblib's loky workers are used, started early
+(`start_workers`) so that their imports overlap the main process's.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import gc
+import os
 import importlib
 import signal
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
 import cloudpickle
@@ -43,7 +46,8 @@ def _freeze_objects() -> None:
 
 
 def can_fork() -> bool:
-    """Whether workers can be forked from this process safely: on Linux, with no other thread running."""
+    """Whether workers can be forked from this process safely: on Linux, with no other Python thread
+    running (threads a C library starts, such as OpenBLAS's, handle a fork themselves)."""
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
@@ -59,11 +63,17 @@ class ForkedWorkers(AutoBatchingMixin, ParallelBackendBase):
         super().__init__(nesting_level=nesting_level, **kwargs)
         self.pool = pool
         self.workers = workers
+        self.pending: set[Future] = set()
 
     def effective_n_jobs(self, n_jobs):
-        if n_jobs is None or n_jobs < 0:
-            return self.workers
-        return max(1, min(n_jobs, self.workers))
+        """As joblib's own backends count: None is one job, a negative number counts from all workers."""
+        if n_jobs == 0:
+            raise ValueError("n_jobs == 0 in Parallel has no meaning")
+        if n_jobs is None:
+            return 1
+        if n_jobs < 0:
+            return max(1, self.workers + 1 + n_jobs)
+        return min(n_jobs, self.workers)
 
     def configure(self, n_jobs=1, parallel=None, **backend_kwargs):
         n_jobs = self.effective_n_jobs(n_jobs)
@@ -74,6 +84,8 @@ class ForkedWorkers(AutoBatchingMixin, ParallelBackendBase):
 
     def submit(self, func, callback=None):
         future = self.pool.submit(_call_pickled, cloudpickle.dumps(func))
+        self.pending.add(future)
+        future.add_done_callback(self.pending.discard)
         if callback is not None:
             future.add_done_callback(callback)
         return future
@@ -81,57 +93,71 @@ class ForkedWorkers(AutoBatchingMixin, ParallelBackendBase):
     def retrieve_result_callback(self, future):
         return future.result()
 
+    def terminate(self):
+        self.reset_batch_stats()
+
     def abort_everything(self, ensure_ready=True):
-        """A task failed and joblib dispatches no more; the tasks already running end with the pool
-        (`local_workers` stops it when the failure leaves its block)."""
+        """A task failed: the tasks not yet started are dropped; those running finish, or end with
+        the pool when the failure leaves `local_workers`."""
+        for future in list(self.pending):
+            future.cancel()
 
 
 def _call_pickled(payload: bytes):
     return cloudpickle.loads(payload)()
 
 
-def _prepare_worker(threads: int) -> None:
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: a signal for this process when its parent dies."""
+
+
+def _prepare_worker(threads: int, parent: int) -> None:
     """Each worker's share of the cores for BLAS and OpenMP, as loky sets it through the environment.
     Ctrl-C is left to the main process, which ends the workers (`stop`) and says so in one line,
-    instead of each worker printing its own traceback."""
+    instead of each worker printing its own traceback; and a worker ends with the main process,
+    however that ends, rather than waiting forever for its next task."""
     from threadpoolctl import threadpool_limits
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the main process ended before the request took hold
+        os._exit(1)
     threadpool_limits(threads)
 
 
 def forked_pool(n_jobs: int) -> ProcessPoolExecutor:
-    """n_jobs processes forked now. Objects that exist are frozen out of the collector's reach
-    meanwhile: a worker's collections would otherwise walk, and so copy, every page it shares
-    with this process."""
+    """n_jobs processes forked now. The objects that exist are frozen out of the collector's reach
+    meanwhile, so that a worker's collections do not walk, and so copy, every page it shares with
+    this process (left frozen if the caller had frozen objects already)."""
     pool = ProcessPoolExecutor(n_jobs, mp_context=get_context("fork"), initializer=_prepare_worker,
-                               initargs=(max(1, cpu_count() // n_jobs),))
+                               initargs=(max(1, cpu_count() // n_jobs), os.getpid()))
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     try:
-        pool.submit(int).result()  # a fork pool starts all its processes at the first task
+        pool.submit(int).result()  # a fork pool starts all its processes at its first task
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
     return pool
 
 
 def stop(pool: ProcessPoolExecutor, finished: bool) -> None:
     """Close the pool: after its work, once the workers exit; on a failure or Ctrl-C, at once, ending
     the tasks still running rather than waiting for them."""
-    if finished:
-        pool.shutdown(wait=True)
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join()
-    pool.shutdown(wait=True)  # the pool's own threads see the workers gone, and end
+    if not finished:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join()
+    pool.shutdown(wait=True, cancel_futures=True)  # the pool's own threads see the workers gone, and end
 
 
 def described(workers: int, forked: bool) -> str:
-    kind = "forked from this one" if forked else "started by joblib's loky"
-    return f"{workers} worker process{'es' * (workers != 1)} on this machine, {kind}"
+    if workers < 2:
+        return "the main process, one job at a time"
+    kind = "forked from the main process" if forked else "started by loky (joblib)"
+    return f"{workers} worker processes on this machine, {kind}"
 
 
 @contextlib.contextmanager

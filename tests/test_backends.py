@@ -1,5 +1,5 @@
-"""reportgen/backends.py: the model searches on a Dask cluster give the models loky gives, and the
-client and cluster are closed however the run ends."""
+"""reportgen/backends.py: the model searches give the same models on the forked local workers, on
+loky's and on a Dask cluster, and the client and cluster are closed however the run ends."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import sys
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from joblib import Parallel, delayed
 
@@ -36,22 +37,31 @@ def worker_address(_: int) -> str:
     return distributed.get_worker().address
 
 
-def test_dask_and_loky_tune_the_same_models(synthetic_config_path, tmp_path):
-    """The command line on a local cluster of worker processes, against loky's two processes in this one."""
-    config = load_config(synthetic_config_path)
-    on_loky = config.model_copy(update={"search": config.search.model_copy(update={"n_jobs": 2})})
-    expected = json.loads(to_json(analyse(on_loky).result))
-    done = run_cli("run", "--config", str(synthetic_config_path), "--backend", "dask", "--no-pdf", "-q",
-                   "--out", str(tmp_path / "out"), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    found = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
-    assert found["settings"]["search"]["backend"] == "dask"
-    assert found["run"]["backend"].startswith(f"Dask, a local cluster: {CPU_COUNT} worker")
-    assert [m["name"] for m in found["models"]] == ["logistic_regression", "knn", "decision_tree", "ensemble"]
-    assert found["models"] == expected["models"]
-    assert (found["best_model"], found["threshold"]) == (expected["best_model"], expected["threshold"])
-    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert f"Model searches ran on {found['run']['backend']}." in html
+def test_every_backend_tunes_the_same_models(synthetic_config_path, tmp_path):
+    """The command line on the forked local workers (the default), on loky's and on a local Dask cluster,
+    against an analysis in this process on two workers."""
+    spec = yaml.safe_load(synthetic_config_path.read_text(encoding="utf-8"))
+    spec["search"]["n_jobs"] = 2
+    spec["data"] = str(synthetic_config_path.parent / spec["data"])
+    config_path = tmp_path / "two-jobs.yaml"
+    config_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    expected = json.loads(to_json(analyse(load_config(config_path)).result))
+    where = {"local": "2 worker processes on this machine, forked from the main process",
+             "loky": "2 worker processes on this machine, started by loky (joblib)",
+             "dask": f"Dask, a local cluster: {CPU_COUNT} worker"}
+    for backend, described in where.items():
+        out = tmp_path / backend
+        done = run_cli("run", "--config", str(config_path), "--backend", backend, "--no-pdf", "-q",
+                       "--out", str(out), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        found = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        assert found["settings"]["search"]["backend"] == backend
+        assert found["run"]["backend"].startswith(described)
+        assert [m["name"] for m in found["models"]] == ["logistic_regression", "knn", "decision_tree", "ensemble"]
+        assert found["models"] == expected["models"], backend
+        assert (found["best_model"], found["threshold"]) == (expected["best_model"], expected["threshold"])
+        page = (out / "report.html").read_text(encoding="utf-8")
+        assert f"Model searches ran on {found['run']['backend']}." in page
 
 
 def test_a_scheduler_address_runs_the_tasks_on_its_workers(threaded_cluster):
@@ -61,11 +71,6 @@ def test_a_scheduler_address_runs_the_tasks_on_its_workers(threaded_cluster):
     assert described == f"Dask, the scheduler at {address}: 2 workers, 2 threads"
     assert ran_on == set(threaded_cluster.scheduler_info["workers"])
     assert threaded_cluster.status.name == "running"  # the run's client closes; someone else's cluster stays
-
-
-def test_without_dask_the_searches_run_on_the_local_workers():
-    with search_backend(SearchSpec(n_jobs=2), "2 worker processes on this machine, forked from this one") as where:
-        assert where == "2 worker processes on this machine, forked from this one"
 
 
 def test_ctrl_c_closes_the_client_and_the_local_cluster(monkeypatch):

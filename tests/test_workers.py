@@ -79,7 +79,7 @@ print(json.dumps({"described": described, "pid": os.getpid(), "parents": sorted(
                   "workers": sorted({w for w, _ in ran_in}), "squares": squares, "left": sorted(live_children()),
                   "threads": threading.active_count()}))
 """)
-    assert found["described"] == "2 worker processes on this machine, forked from this one"
+    assert found["described"] == "2 worker processes on this machine, forked from the main process"
     assert found["parents"] == [found["pid"]] and found["pid"] not in found["workers"]
     assert found["squares"] == [0, 1, 4, 9, 16]  # lambdas travel, as they do to loky's workers
     assert found["left"] == []
@@ -92,17 +92,21 @@ import time
 
 def fail_or_wait(value):
     if value == 0:
+        time.sleep(0.5)  # the other worker is asleep by now
         raise ValueError("task 0 failed")
-    time.sleep(60)
+    time.sleep(600)
 
+started = time.perf_counter()
 try:
     with local_workers(2):
         Parallel(n_jobs=2, batch_size=1)(delayed(fail_or_wait)(v) for v in range(4))
 except ValueError as error:
-    print(json.dumps({"error": str(error), "left": sorted(live_children()), "threads": threading.active_count()}))
+    print(json.dumps({"error": str(error), "left": sorted(live_children()), "threads": threading.active_count(),
+                      "seconds": time.perf_counter() - started}))
 """)
     assert found["error"] == "task 0 failed"
-    assert found["left"] == []  # the task sleeping for a minute was ended, not waited for
+    assert found["seconds"] < 300  # the task asleep for ten minutes was ended, not waited for
+    assert found["left"] == []
     assert found["threads"] == 1
 
 
@@ -116,7 +120,30 @@ def test_local_workers_are_loky_s_while_another_thread_runs():
     finally:
         stop.set()
         other.join()
-    assert described == "2 worker processes on this machine, started by joblib's loky"
+    assert described == "2 worker processes on this machine, started by loky (joblib)"
     assert os.getpid() not in ran_in
     with local_workers(2, fork=False) as asked:
-        assert asked.endswith("started by joblib's loky")
+        assert asked.endswith("started by loky (joblib)")
+    with local_workers(1) as alone:
+        assert alone == "the main process, one job at a time"
+
+
+def test_workers_end_with_the_main_process():
+    found = run_alone("""
+import signal, subprocess, sys, time
+program = (
+    "import os, time\\n"
+    "from joblib import Parallel, delayed\\n"
+    "from reportgen.workers import local_workers\\n"
+    "with local_workers(2):\\n"
+    "    Parallel(n_jobs=2, batch_size=1)(delayed(time.sleep)(600) for _ in range(2))\\n")
+main = subprocess.Popen([sys.executable, "-c", program])
+while len(psutil.Process(main.pid).children()) < 2:
+    time.sleep(0.1)
+workers = psutil.Process(main.pid).children()
+main.kill()
+main.wait()
+gone, alive = psutil.wait_procs(workers, timeout=60)
+print(json.dumps({"alive": len(alive)}))
+""")
+    assert found["alive"] == 0  # not left waiting, orphaned, for a task that will never come
