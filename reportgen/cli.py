@@ -15,7 +15,6 @@ from reportgen.config import load_config, preset_names, preset_path, resolve_con
 from reportgen.errors import ReportInputError
 from reportgen.workers import can_fork, exit_without_collecting, start_workers
 
-
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
 
 

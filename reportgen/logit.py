@@ -12,10 +12,10 @@ import re
 import warnings
 
 import numpy as np
-from statsmodels.discrete.discrete_model import Logit
-from statsmodels.tools.tools import add_constant
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.tools.tools import add_constant
 
 from reportgen.result import Coefficient, LogitResult
 

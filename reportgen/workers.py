@@ -15,8 +15,8 @@ import atexit
 import contextlib
 import ctypes
 import gc
-import os
 import importlib
+import os
 import signal
 import sys
 import threading

@@ -9,6 +9,7 @@ import sys
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import run_cli
 from joblib import Parallel, delayed
 
 from reportgen import backends
@@ -18,8 +19,6 @@ from reportgen.config import SearchSpec, load_config
 from reportgen.engine import analyse
 from reportgen.errors import ReportInputError
 from reportgen.result import to_json
-
-from conftest import run_cli
 
 distributed = pytest.importorskip("distributed")
 CPU_COUNT = pytest.importorskip("dask.system").CPU_COUNT
