@@ -252,10 +252,10 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
     with contextlib.ExitStack() as unread:
         with clock.stage("evaluate", "the ensemble, intervals and drivers"):
             # The workers measure while this process summarises and describes; their results are read last.
-            in_workers = unread.enter_context(contextlib.closing(Parallel(n_jobs=config.search.n_jobs,
-                                                                          return_as="generator")(
-                [delayed(drivers)(by_name[best], data, serial)]
-                + [delayed(model_result)(f, data, serial) for f in pending])))
+            tasks = [delayed(drivers)(by_name[best], data, serial)] + [delayed(model_result)(f, data, serial)
+                                                                       for f in pending]
+            in_workers = unread.enter_context(contextlib.closing(
+                Parallel(n_jobs=config.search.n_jobs, return_as="generator")(tasks)))
             logit_model = by_name["logistic_regression"]
             logit = summarise_logit(
                 logit_model.estimator,

@@ -389,7 +389,9 @@ def tune_all(clean: CleanData, config: DatasetConfig,
     workers = len(config.models) if on_cluster else max(1, min(config.search.n_jobs, len(config.models)))
     serial = config.one_job_each() if workers > 1 or on_cluster else config
     order = sorted(range(len(config.models)), key=lambda i: -FAMILIES[config.models[i].name].relative_cost)
-    tuned = Parallel(n_jobs=workers, return_as="generator_unordered", batch_size=1)(
+    # One family sent per free worker: each task carries the training rows, pickled in this process
+    # on the way, so on a large table tasks queued ahead would hold copies of them here.
+    tuned = Parallel(n_jobs=workers, return_as="generator_unordered", batch_size=1, pre_dispatch="n_jobs")(
         delayed(_tune_at)(i, config.models[i], clean, serial, encoded[i], measure) for i in order)
     by_position = {}
     for position, fitted in tuned:
