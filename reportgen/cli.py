@@ -13,7 +13,7 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
-from reportgen.workers import can_fork, exit_without_collecting, start_workers
+from reportgen.workers import exit_without_collecting, start_workers, will_fork
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
 
@@ -161,8 +161,8 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
         from reportgen.backends import require_dask
 
         require_dask()
-    if config.search.backend == "loky" or not can_fork():
-        start_workers(config.search.n_jobs)
+    if not will_fork(config.search.n_jobs, fork=config.search.may_fork):
+        start_workers(config.search.n_jobs)  # loky's workers import while this process does
     from reportgen.engine import run_report
 
     show_progress = not quiet and sys.stderr.isatty()

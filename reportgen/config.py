@@ -192,7 +192,8 @@ class SearchSpec(Spec):
     shuffle: bool = Field(True, description="Shuffle before making folds (seeded).")
     subsample: bool = Field(True, description="Let costly families search (forests, boosting) or also fit "
                             "(SVM, KNN) on a stratified subsample of the training rows; false uses all rows.")
-    n_jobs: int = 2
+    n_jobs: int = Field(2, ge=1, description="Worker processes for the searches, evaluation and figures on this "
+                        "machine (1 runs everything in the main process).")
     backend: Literal["local", "loky", "dask"] = Field(
         "local", description="Where the model families are tuned: 'local', n_jobs worker processes on this "
         "machine, forked from the main one where that is safe (Linux), else started by joblib's loky; 'loky', "
@@ -200,6 +201,11 @@ class SearchSpec(Spec):
     scheduler: str | None = Field(
         None, pattern=r"^\S+$", description="dask only: the address of a running scheduler, e.g. "
         "tcp://10.0.0.5:8786; none starts a local cluster with a worker per core.")
+
+    @property
+    def may_fork(self) -> bool:
+        """Whether this machine's workers may be forked (`reportgen.workers`): unless loky's are asked for."""
+        return self.backend != "loky"
 
     @model_validator(mode="after")
     def _scheduler_needs_dask(self) -> "SearchSpec":

@@ -228,7 +228,7 @@ def analyse(config: DatasetConfig, clock: StageClock | None = None, previous: Re
 
 def workers_on_this_machine(config: DatasetConfig):
     """The local workers of the parallel stages (`reportgen.workers`): forked unless the config asks for loky's."""
-    return local_workers(config.search.n_jobs, fork=config.search.backend != "loky")
+    return local_workers(config.search.n_jobs, fork=config.search.may_fork)
 
 
 def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | None, on_this_machine: str) -> Analysis:

@@ -160,12 +160,17 @@ def described(workers: int, forked: bool) -> str:
     return f"{workers} worker processes on this machine, {kind}"
 
 
+def will_fork(n_jobs: int, fork: bool = True) -> bool:
+    """Whether `local_workers` would fork its workers now (else they are loky's, or there are none)."""
+    return n_jobs >= 2 and fork and can_fork()
+
+
 @contextlib.contextmanager
 def local_workers(n_jobs: int, fork: bool = True) -> Iterator[str]:
     """Run the joblib calls inside on n_jobs workers of this machine, forked when `fork` is asked
     for and safe (`can_fork`), else loky's; yields their description for the report."""
     workers = max(1, n_jobs)
-    if workers < 2 or not (fork and can_fork()):
+    if not will_fork(workers, fork):
         yield described(workers, forked=False)
         return
     pool = forked_pool(workers)
