@@ -544,11 +544,13 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
                                    list(missing_counts.index)))
 
     positives = int(outcome.sum())
-    if positives < config.search.cv * 2 or len(outcome) - positives < config.search.cv * 2:
+    folds, key = ((config.search.tuning_cv, "search.tuning_cv") if config.search.tuning_cv > config.search.cv
+                  else (config.search.cv, "search.cv"))
+    if positives < folds * 2 or len(outcome) - positives < folds * 2:
         raise ReportInputError(
             f"only {positives} positive and {len(outcome) - positives} negative rows remain; "
-            f"{config.search.cv}-fold cross-validation needs at least {config.search.cv * 2} of each. "
-            f"Add rows, or lower 'search.cv' in a config (2 at least)."
+            f"{folds}-fold cross-validation needs at least {folds * 2} of each. "
+            f"Add rows, or lower '{key}' in a config (2 at least)."
         )
     x_train, x_test, y_train, y_test = train_test_split(
         features[ordered],

@@ -185,7 +185,11 @@ class ModelSpec(Spec):
 
 
 class SearchSpec(Spec):
-    cv: int = Field(5, ge=2, le=20)
+    cv: int = Field(5, ge=2, le=20, description="Folds for each tuned model's out-of-fold scores on all training "
+                    "rows: its cross-validated score, decision threshold and calibration.")
+    tuning_cv: int = Field(3, ge=2, le=20, description="Folds for choosing each family's settings and imbalance "
+                           "strategy; the strategies are compared on the search's own folds, so the plain one's "
+                           "score comes from the search.")
     scoring: Literal["average_precision", "f1", "roc_auc", "accuracy", "balanced_accuracy"] = (
         "average_precision"
     )
@@ -232,7 +236,14 @@ class ImbalanceSpec(Spec):
         description="Compared inside the cross-validation folds; the best per model is kept. Add random_under "
         "and smote to compare them too.",
     )
-    cv: int = Field(3, ge=2, le=20, description="Folds for comparing the strategies (the search uses search.cv).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _folds_moved(cls, raw: object) -> object:
+        if isinstance(raw, dict) and "cv" in raw:
+            raise ValueError("the strategies are compared on the search's folds now: move 'cv' to "
+                             "'search.tuning_cv'")
+        return raw
 
     @field_validator("strategies")
     @classmethod

@@ -1,9 +1,11 @@
 """Stage 3, model: tune each family by cross-validation on the training rows only.
 
 For every configured family:
-1. search its grid (on a stratified subsample when the family declares `tuning_rows`);
-2. compare the imbalance strategies at the tuned settings (on the same rows, with `imbalance.cv`
-   folds), each applied inside the folds only (imbalanced-learn pipelines); keep the best;
+1. search its grid with `search.tuning_cv` folds (on a stratified subsample when the family declares
+   `tuning_rows`);
+2. compare the imbalance strategies at the tuned settings on the same rows and folds, each applied
+   inside the folds only (imbalanced-learn pipelines); the plain strategy's score is the search's
+   own, so only the others are fitted again; keep the best;
 3. score the chosen configuration out of fold on all training rows with `search.cv` folds: these
    scores give its cross-validated score, tune the decision threshold, calibrate probabilities and
    judge ensembles, all without the test set;
@@ -254,6 +256,12 @@ def sample_rows(rows: EncodedRows, size: int | None, seed: int) -> EncodedRows:
     return EncodedRows(rows.x[kept], rows.y[kept], rows.positions[kept])
 
 
+def best_candidate_score(search: GridSearchCV) -> tuple[float, float]:
+    """Mean and spread across folds of the search's best candidate."""
+    results, at = search.cv_results_, search.best_index_
+    return float(results["mean_test_score"][at]), float(results["std_test_score"][at])
+
+
 def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
     """Numeric parameters tuned to the smallest or largest value tried: the search may be too narrow."""
     edges = []
@@ -298,7 +306,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         estimator_pipeline(spec, family, clean, config).set_params(**search_params),
         {f"model__{key}": values for key, values in grid.items()},
         scoring=config.search.scoring,
-        cv=cv_splitter(config),
+        cv=cv_splitter(config, config.search.tuning_cv),
         n_jobs=config.search.n_jobs,
         refit=False,
         error_score="raise",
@@ -312,8 +320,11 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     compared: list[StrategyScore] = []
     strategies = strategies_for(family, config)
     for strategy in strategies if len(strategies) > 1 else []:
-        _, mean, std = out_of_fold(configured(strategy).set_params(**search_params), rows.x, rows.y, config,
-                                   folds=config.imbalance.cv)
+        if strategy == "none":
+            mean, std = best_candidate_score(search)
+        else:
+            _, mean, std = out_of_fold(configured(strategy).set_params(**search_params), rows.x, rows.y, config,
+                                       folds=config.search.tuning_cv)
         compared.append(StrategyScore(strategy, round(mean, 6), round(std, 6)))
     chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
     final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params_)

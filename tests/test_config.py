@@ -222,6 +222,8 @@ def test_bare_csv_with_target_gets_defaults(tmp_path):
       "models": [{"name": "logistic_regression"}]}, "(top level)", "published.model 'svm'"),
     ({"search": {"backend": "spark"}}, "search.backend", "'local', 'loky' or 'dask'"),
     ({"search": {"n_jobs": 0}}, "search.n_jobs", "greater than or equal to 1"),
+    ({"search": {"tuning_cv": 1}}, "search.tuning_cv", "greater than or equal to 2"),
+    ({"imbalance": {"cv": 3}}, "imbalance", "move 'cv' to 'search.tuning_cv'"),
     ({"search": {"scheduler": "tcp://10.0.0.5:8786"}}, "search", "set 'backend: dask'"),
     ({"search": {"backend": "dask", "scheduler": "tcp://a b"}}, "search.scheduler", "pattern"),
 ])

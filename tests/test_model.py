@@ -4,7 +4,7 @@ against what scikit-learn computes without them."""
 import numpy as np
 import pytest
 from imblearn.over_sampling import SMOTENC
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from reportgen.clean import clean
 from reportgen.config import ImbalanceSpec, ModelSpec, load_config
@@ -31,10 +31,27 @@ def test_encoding_once_chooses_and_scores_as_encoding_in_every_fold(prepared):
     family = FAMILIES["decision_tree"]
     direct = GridSearchCV(model_pipeline(spec, family, data, config),
                           {f"model__{k}": v for k, v in spec.grid.items()}, scoring=config.search.scoring,
-                          cv=cv_splitter(config))
+                          cv=cv_splitter(config, config.search.tuning_cv))
     direct.fit(data.x_train, data.y_train)
     assert found.params == {k.removeprefix("model__"): v for k, v in direct.best_params_.items()}
     assert found.cv_mean == pytest.approx(direct.best_score_, abs=1e-9)
+
+
+def test_strategies_are_compared_on_the_searchs_folds_and_the_plain_one_is_the_searchs_score(prepared):
+    config, data = prepared
+    both = config.model_copy(update={"imbalance": ImbalanceSpec(strategies=["none", "class_weight"]),
+                                     "search": config.search.model_copy(update={"cv": 4, "tuning_cv": 2})})
+    spec = ModelSpec(name="decision_tree", grid={"max_depth": [2, 4], "min_samples_leaf": [5]})
+    found = tune(spec, data, both)
+    scores = {s.strategy: (s.mean, s.std) for s in found.strategies}
+    family = FAMILIES["decision_tree"]
+    for strategy in ("none", "class_weight"):
+        pipeline = model_pipeline(spec, family, data, both, strategy).set_params(
+            **{f"model__{k}": v for k, v in found.params.items()})
+        per_fold = cross_val_score(pipeline, data.x_train, data.y_train, scoring=config.search.scoring,
+                                   cv=cv_splitter(both, 2))
+        assert scores[strategy] == pytest.approx((per_fold.mean(), per_fold.std()), abs=1e-6)
+    assert found.scored_by == "4-fold cross-validation"
 
 
 def test_kernel_models_fit_on_a_stratified_sample_of_fit_rows(prepared):
