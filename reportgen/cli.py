@@ -13,6 +13,7 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
+from reportgen.renderer import RENDERING_MODULES, Renderer
 from reportgen.workers import exit_without_collecting, start_workers, will_fork
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
@@ -161,14 +162,21 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
         from reportgen.backends import require_dask
 
         require_dask()
-    if not will_fork(config.search.n_jobs, fork=config.search.may_fork):
+    forking = will_fork(config.search.n_jobs, fork=config.search.may_fork)
+    if not forking:
         start_workers(config.search.n_jobs)  # loky's workers import while this process does
-    from reportgen.engine import run_report
+    # Forked before the analysis's libraries are imported, the renderer imports its own meanwhile.
+    renderer = Renderer(RENDERING_MODULES + (() if no_pdf else ("weasyprint",))) if forking else None
+    try:
+        from reportgen.engine import run_report
 
-    show_progress = not quiet and sys.stderr.isatty()
-    result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf,
-                        progress=(lambda line: click.echo(line, err=True)) if show_progress else None,
-                        previous=previous)
+        show_progress = not quiet and sys.stderr.isatty()
+        result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf,
+                            progress=(lambda line: click.echo(line, err=True)) if show_progress else None,
+                            previous=previous, renderer=renderer)
+    finally:
+        if renderer is not None:
+            renderer.close()
     best = result.best
     click.echo(f"{result.summary.headline}")
     if result.comparison is not None:

@@ -9,8 +9,6 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from reportgen import __version__
 from reportgen.backends import search_backend
 from reportgen.clean import CleanData, clean
+from reportgen.clock import Progress, StageClock
 from reportgen.compare import ReportFacts, compare
 from reportgen.config import DEFAULT_MODELS, DatasetConfig
 from reportgen.evaluate import (
@@ -37,9 +36,10 @@ from reportgen.explore import explore, kept_rows
 from reportgen.infer import infer
 from reportgen.interpret import interpret, singular
 from reportgen.load import LoadedData, load
-from reportgen.logit import summarise_logit
+from reportgen.logit import readable_term, summarise_logit
 from reportgen.model import FittedModel, fit_models
 from reportgen.registry import FAMILIES
+from reportgen.renderer import RENDERING_MODULES, Renderer, RenderJob, render_outputs
 from reportgen.result import (
     ColumnDecision,
     DatasetSummary,
@@ -78,36 +78,6 @@ class Analysis:
     @property
     def best(self) -> FittedModel:
         return next(f for f in self.fitted if f.name == self.result.best_model)
-
-
-Progress = Callable[[str], None]
-"""Receives one line of progress at a time (the CLI prints them on a terminal)."""
-
-
-class StageClock:
-    """Times each stage; tells `progress`, if given, when one starts."""
-
-    def __init__(self, progress: Progress | None = None) -> None:
-        self.seconds: dict[str, float] = {}
-        self.progress = progress
-        self.started = time.perf_counter()
-        self.on_start: dict[str, Callable[[], object]] = {}
-        """Work to start (in the background) when the named stage starts."""
-
-    def say(self, line: str) -> None:
-        if self.progress is not None:
-            self.progress(f"[{time.perf_counter() - self.started:5.1f} s] {line}")
-
-    @contextmanager
-    def stage(self, name: str, doing: str = ""):
-        self.say(f"{name}{': ' + doing if doing else ''}")
-        if name in self.on_start:
-            self.on_start.pop(name)()
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
 
 
 def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, columns: list) -> DatasetSummary:
@@ -322,9 +292,6 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
                     segment_labels=described.segmentation.labels if described.segmentation else None)
 
 
-RENDERING_MODULES = ("reportgen.figures", "reportgen.render", "reportgen.scoring")
-
-
 def replace_outputs(staging: Path, out_dir: Path) -> None:
     """Move a complete set of outputs into place; earlier files of the same names are replaced."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -343,10 +310,13 @@ def run_report(
     pdf: bool = True,
     progress: Progress | None = None,
     previous: ReportFacts | None = None,
+    renderer: Renderer | None = None,
 ) -> ReportResult:
     """Run the analysis and write report.html, report.pdf, results.json, figures/ and the saved
     model (model.skops, model.json) to out_dir. With `previous`, the report opens with what changed
-    since that run.
+    since that run. With a `renderer` (started before the analysis's libraries were imported), the
+    figures, HTML and PDF are made there while this process saves the model; its progress lines
+    come from that process.
 
     Outputs are built in a temporary folder beside out_dir and moved in only when all are
     complete, so a failed run leaves the previous report untouched.
@@ -354,15 +324,13 @@ def run_report(
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
     clock = StageClock(progress)
-    # The evaluate stage leaves a core free: the rendering libraries load meanwhile, and before the
-    # figures' workers are forked, so that these start with them.
+    # The evaluate stage leaves a core free: the libraries still to come load meanwhile, and before
+    # the figures' workers are forked, so that these start with them.
+    later = ["reportgen.scoring"] + ([] if renderer else [*RENDERING_MODULES, *(["weasyprint"] if pdf else [])])
     imports: list[threading.Thread] = []
-    clock.on_start["evaluate"] = lambda: imports.append(
-        import_in_background(*RENDERING_MODULES, *(["weasyprint"] if pdf else [])))
+    clock.on_start["evaluate"] = lambda: imports.append(import_in_background(*later))
     out_dir = Path(out_dir).resolve()
     analysis = analyse(config, clock, previous)
-    from reportgen.figures import make_figures
-    from reportgen.render import render_html, render_pdf
     from reportgen.scoring import model_metadata, save_model
 
     for thread in imports:
@@ -370,28 +338,40 @@ def run_report(
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=out_dir.parent))
-    run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"),
-                  seconds=0.0, stage_seconds={}, backend=analysis.backend)
+    run = RunInfo(version=__version__, started_at=started_at.isoformat(timespec="seconds"), seconds=0.0,
+                  stage_seconds={}, model_seconds={f.name: f.fit_seconds for f in analysis.fitted},
+                  backend=analysis.backend)
+    job = render_job(analysis, dataclasses.replace(analysis.result, run=run), staging, template_dir, pdf)
     try:
-        with clock.stage("figures", "drawing"), workers_on_this_machine(config):
-            figures = make_figures(analysis, staging / "figures", workers=config.search.n_jobs)
-        result = dataclasses.replace(analysis.result, figures=figures, run=run)
-        with clock.stage("html"):
-            html = render_html(result, template_dir, base_dir=staging)
-            (staging / "report.html").write_text(html, encoding="utf-8")
+        if renderer is not None:
+            renderer.submit(job, clock)
+        else:
+            figures = render_outputs(job, clock)
         with clock.stage("save model"):
             best = analysis.best
             save_model(staging, best.pipeline, analysis.calibrator, model_metadata(
-                analysis.config, best.name, best.label, result.threshold.value, analysis.clean.numeric,
+                analysis.config, best.name, best.label, analysis.result.threshold.value, analysis.clean.numeric,
                 analysis.clean.categorical, derived=analysis.clean.derived))
-        if pdf:
-            with clock.stage("pdf", "typesetting report.pdf"):
-                render_pdf(html, staging / "report.pdf", base_dir=staging, template_dir=template_dir)
+        if renderer is not None:
+            figures, rendering_seconds = renderer.result()
+            clock.seconds.update(rendering_seconds)
+        result = dataclasses.replace(job.result, figures=figures)
         run.seconds = round(time.perf_counter() - started, 3)
         run.stage_seconds = dict(clock.seconds)
-        run.model_seconds = {f.name: f.fit_seconds for f in analysis.fitted}
         (staging / "results.json").write_text(to_json(result), encoding="utf-8")
         replace_outputs(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def render_job(analysis: Analysis, result: ReportResult, folder: Path, template_dir: str | Path | None,
+               pdf: bool) -> RenderJob:
+    """The render stage's inputs: the result, and the decision tree with readable column names."""
+    tree = next((f for f in analysis.fitted if f.name == "decision_tree"), None)
+    names = [readable_term(n, analysis.clean.categorical, analysis.clean.numeric)
+             for n in tree.transformed_feature_names()] if tree is not None else []
+    search = analysis.config.search
+    return RenderJob(result=result, folder=folder, tree=tree.estimator if tree is not None else None,
+                     tree_names=names, template_dir=Path(template_dir) if template_dir else None, pdf=pdf,
+                     workers=search.n_jobs, fork=search.may_fork)

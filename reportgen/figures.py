@@ -24,7 +24,6 @@ from PIL import Image  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
 
 from reportgen.interpret import metric_name  # noqa: E402
-from reportgen.logit import readable_term  # noqa: E402
 from reportgen.result import BoxStats, ReportResult  # noqa: E402
 
 MUTED = "#9aa5b1"
@@ -572,10 +571,11 @@ def trend_lines(result: ReportResult) -> Figure | None:
     return fig
 
 
-def make_figures(analysis, folder: Path, workers: int = 2) -> dict[str, str]:
+def make_figures(result: ReportResult, folder: Path, workers: int = 2, tree=None,
+                 tree_names: list[str] | None = None) -> dict[str, str]:
     """Draw every figure the result supports into folder, in parallel processes (matplotlib
-    draws on one core); returns {name: 'figures/<name>.png'}."""
-    result: ReportResult = analysis.result
+    draws on one core); returns {name: 'figures/<name>.png'}. `tree` is the fitted decision tree
+    the result describes, with the readable names of its input columns."""
     folder.mkdir(parents=True, exist_ok=True)
     drawers = {
         "outcome_balance": lambda: outcome_balance(result),
@@ -599,11 +599,8 @@ def make_figures(analysis, folder: Path, workers: int = 2) -> dict[str, str]:
         "segments": lambda: segment_overview(result),
         "trends": lambda: trend_lines(result),
     }
-    tree = next((f for f in analysis.fitted if f.name == "decision_tree"), None)
     if tree is not None and result.tree is not None:
-        tree_names = [readable_term(n, analysis.clean.categorical, analysis.clean.numeric)
-                      for n in tree.transformed_feature_names()]
-        drawers["decision_tree"] = lambda: decision_tree(result, tree.estimator, tree_names)
+        drawers["decision_tree"] = lambda: decision_tree(result, tree, tree_names)
     names = sorted(drawers, key=lambda name: name not in COSTLY_FIGURES)
     drawn = Parallel(n_jobs=workers)(delayed(draw_and_save)(drawers[name], folder / f"{name}.png") for name in names)
     return {name: f"{folder.name}/{name}.png" for name, done in zip(names, drawn) if done}

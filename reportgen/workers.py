@@ -119,10 +119,15 @@ def _prepare_worker(threads: int, parent: int) -> None:
     from threadpoolctl import threadpool_limits
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the main process ended before the request took hold
-        os._exit(1)
+    stop_on_parent_exit(parent)
     threadpool_limits(threads)
+
+
+def stop_on_parent_exit(parent: int) -> None:
+    """End this process (forked from `parent`) when its parent ends, however that ends."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the request took hold
+        os._exit(1)
 
 
 def forked_pool(n_jobs: int) -> ProcessPoolExecutor:

@@ -175,7 +175,7 @@ def test_input_error_leaves_the_previous_report_untouched(previous_report, workd
 def test_failure_while_rendering_leaves_the_previous_report_untouched(
         previous_report, workdir, synthetic_config_path, monkeypatch):
     """The run gets through the analysis and fails in a user template: nothing is moved in."""
-    monkeypatch.setattr("reportgen.figures.make_figures", lambda analysis, folder, workers=1: {})
+    monkeypatch.setattr("reportgen.figures.make_figures", lambda result, folder, **drawing: {})
     broken = workdir / "broken"
     (broken / "partials").mkdir(parents=True)
     (broken / "partials" / "cover.html").write_text("{{ result.no_such_field }}", encoding="utf-8")
@@ -193,9 +193,9 @@ def test_failure_while_rendering_leaves_the_previous_report_untouched(
 def fake_run_report(monkeypatch, report_result):
     calls = []
 
-    def fake(config, out_dir, *, template_dir=None, pdf=True, progress=None, previous=None):
+    def fake(config, out_dir, *, template_dir=None, pdf=True, progress=None, previous=None, renderer=None):
         calls.append({"config": config, "out_dir": out_dir, "template_dir": template_dir, "pdf": pdf,
-                      "progress": progress, "previous": previous})
+                      "progress": progress, "previous": previous, "renderer": renderer})
         return report_result
 
     monkeypatch.setattr("reportgen.engine.run_report", fake)

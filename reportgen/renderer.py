@@ -1,0 +1,136 @@
+"""The render stage (figures, report.html, report.pdf), in a process of its own where that is safe.
+
+The rendering libraries (matplotlib and seaborn, WeasyPrint, Jinja2) take about 1.5 s of a core to
+import, and the only time a run leaves a core idle is while the main process imports its own
+libraries. A renderer forked at that moment, before the main process imports scikit-learn, imports
+them on the idle core and waits. When the analysis is done it draws the figures (on workers forked
+from it), writes the HTML and typesets the PDF, while the main process saves the model. Where no
+process may be forked (`reportgen.workers.can_fork`), `render_outputs` runs in the main process.
+
+This module imports nothing heavy itself: the command line imports it before the analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import signal
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import cloudpickle
+
+from reportgen.clock import StageClock
+from reportgen.workers import local_workers, stop_on_parent_exit
+
+RENDERING_MODULES = ("reportgen.figures", "reportgen.render")
+
+
+@dataclass
+class RenderJob:
+    """What the render stage needs from the analysis: the result and the decision tree to draw."""
+
+    result: object
+    """The `ReportResult`, with its `run` block."""
+    folder: Path
+    """Where report.html, report.pdf and figures/ are written."""
+    tree: object = None
+    """The fitted decision tree, drawn as a figure when the result describes one."""
+    tree_names: list[str] = dataclasses.field(default_factory=list)
+    """Readable names of the tree's input columns."""
+    template_dir: Path | None = None
+    pdf: bool = True
+    workers: int = 2
+    fork: bool = True
+    """Whether the figures' workers may be forked (`reportgen.workers.local_workers`)."""
+
+
+def render_outputs(job: RenderJob, clock: StageClock) -> dict[str, str]:
+    """Draw the figures, write report.html and, if asked, report.pdf into job.folder; returns the
+    figures' paths as `ReportResult.figures` holds them."""
+    from reportgen.figures import make_figures
+    from reportgen.render import render_html, render_pdf
+
+    with clock.stage("figures", "drawing"), local_workers(job.workers, fork=job.fork):
+        figures = make_figures(job.result, job.folder / "figures", workers=job.workers, tree=job.tree,
+                               tree_names=job.tree_names)
+    with clock.stage("html"):
+        html = render_html(dataclasses.replace(job.result, figures=figures), job.template_dir, base_dir=job.folder)
+        (job.folder / "report.html").write_text(html, encoding="utf-8")
+    if job.pdf:
+        with clock.stage("pdf", "typesetting report.pdf"):
+            render_pdf(html, job.folder / "report.pdf", base_dir=job.folder, template_dir=job.template_dir)
+    return figures
+
+
+class Renderer:
+    """A process forked now, which imports the rendering libraries and then renders one job.
+
+    Start it before the main process imports the analysis's libraries, and `close` it in a
+    `finally`: a run that fails or is interrupted ends it there."""
+
+    def __init__(self, modules: tuple[str, ...] = RENDERING_MODULES) -> None:
+        context = get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, modules, os.getpid()),
+                                       name="reportgen-renderer")
+        self.process.start()
+        theirs.close()
+        self.answered = False
+
+    def submit(self, job: RenderJob, clock: StageClock) -> None:
+        """Start rendering; the renderer keeps its own stage clock from the same start, which reports
+        its progress lines itself."""
+        timed = StageClock(clock.progress, started=clock.started)
+        self.connection.send_bytes(cloudpickle.dumps((job, timed)))
+
+    def result(self) -> tuple[dict[str, str], dict[str, float]]:
+        """The figures' paths and the seconds of each rendering stage; a failure in the renderer is
+        raised here."""
+        try:
+            status, value = self.connection.recv()
+            self.answered = True
+        except EOFError:
+            raise RuntimeError(f"the rendering process ended unexpectedly (exit code {self.process.exitcode})")
+        if status == "failed":
+            raise value
+        return value
+
+    def close(self) -> None:
+        """End the renderer: once it has exited after answering, or at once (with the figures'
+        workers) when the run ends without its answer, failed or interrupted."""
+        if self.answered:
+            self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.connection.close()
+
+
+def _serve(connection, modules: tuple[str, ...], parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    stop_on_parent_exit(parent)
+    for module in modules:
+        importlib.import_module(module)
+    try:
+        job, clock = cloudpickle.loads(connection.recv_bytes())
+    except EOFError:  # the run ended before it had anything to render
+        return
+    try:
+        connection.send(("done", (render_outputs(job, clock), clock.seconds)))
+    except BaseException as failure:  # noqa: BLE001 - every failure goes back to the main process
+        connection.send(("failed", _sendable(failure)))
+
+
+def _sendable(failure: BaseException) -> BaseException:
+    """The failure itself when it survives pickling (so that the main process sees its type), else
+    a RuntimeError with its type and message."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(failure))
+        return failure
+    except Exception:  # noqa: BLE001
+        return RuntimeError(f"{type(failure).__name__}: {failure}")

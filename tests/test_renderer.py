@@ -1,0 +1,86 @@
+"""reportgen/renderer.py: the render stage in a process forked before the analysis, or in this one."""
+
+import dataclasses
+import threading
+
+import pytest
+from jinja2 import UndefinedError
+from pypdf import PdfReader
+
+from reportgen.clock import StageClock
+from reportgen.engine import render_job
+from reportgen.renderer import Renderer, RenderJob, _sendable, render_outputs
+
+from test_workers import run_alone
+
+
+def rendered_elsewhere(job):
+    renderer = Renderer()
+    try:
+        renderer.submit(job, StageClock())
+        return renderer.result()
+    finally:
+        renderer.close()
+        assert renderer.process.exitcode == 0
+
+
+def test_the_renderer_writes_what_this_process_would(analysis, report_result, tmp_path):
+    there, here = tmp_path / "there", tmp_path / "here"
+    there.mkdir(), here.mkdir()
+    job = render_job(analysis, report_result, there, None, pdf=True)
+    assert job.tree is not None
+    figures, seconds = rendered_elsewhere(job)
+    clock = StageClock()
+    assert figures == render_outputs(dataclasses.replace(job, folder=here), clock)
+    assert "decision_tree" in figures and len(figures) > 10
+    assert set(seconds) == set(clock.seconds) == {"figures", "html", "pdf"}
+    assert (there / "report.html").read_text() == (here / "report.html").read_text()
+    pages = [[page.extract_text() for page in PdfReader(folder / "report.pdf").pages] for folder in (there, here)]
+    assert pages[0] == pages[1] and len(pages[0]) > 5
+
+
+def test_a_failure_in_the_renderer_is_raised_here_as_itself(report_result, tmp_path):
+    broken = tmp_path / "broken"
+    (broken / "partials").mkdir(parents=True)
+    (broken / "partials" / "cover.html").write_text("{{ result.no_such_field }}", encoding="utf-8")
+    job = RenderJob(result=report_result, folder=tmp_path, template_dir=broken, pdf=False, workers=1)
+    with pytest.raises(UndefinedError, match="no_such_field"):
+        rendered_elsewhere(job)
+
+
+def test_a_failure_that_cannot_travel_arrives_as_its_type_and_message():
+    class Odd(Exception):
+        def __init__(self):
+            super().__init__("the lock cannot be pickled")
+            self.lock = threading.Lock()
+
+    sent = _sendable(Odd())
+    assert type(sent) is RuntimeError and str(sent) == "Odd: the lock cannot be pickled"
+    plain = ValueError("fine")
+    assert _sendable(plain) is plain
+
+
+def test_a_renderer_closed_before_any_job_ends_at_once():
+    renderer = Renderer()
+    renderer.close()
+    assert not renderer.process.is_alive()
+
+
+def test_the_renderer_ends_with_the_main_process():
+    found = run_alone("""
+import subprocess, sys, time
+program = (
+    "import time\\n"
+    "from reportgen.renderer import Renderer\\n"
+    "renderer = Renderer()\\n"
+    "time.sleep(600)\\n")
+main = subprocess.Popen([sys.executable, "-c", program])
+while not psutil.Process(main.pid).children():
+    time.sleep(0.1)
+renderer = psutil.Process(main.pid).children()
+main.kill()
+main.wait()
+gone, alive = psutil.wait_procs(renderer, timeout=60)
+print(json.dumps({"alive": len(alive)}))
+""")
+    assert found["alive"] == 0
