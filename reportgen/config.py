@@ -221,6 +221,14 @@ class SearchSpec(Spec):
 
 Strategy = Literal["none", "class_weight", "random_over", "random_under", "smote"]
 
+STRATEGY_LABELS: dict[str, str] = {
+    "none": "No resampling",
+    "class_weight": "Class weights",
+    "random_over": "Random over-sampling",
+    "random_under": "Random under-sampling",
+    "smote": "SMOTE",
+}
+
 
 RESAMPLERS_ON_REQUEST: tuple[Strategy, ...] = ("random_under", "smote")
 """Compared only when a config lists them. They discard or synthesise rows and cost a comparison per

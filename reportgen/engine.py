@@ -324,15 +324,14 @@ def run_report(
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
     clock = StageClock(progress)
-    # The evaluate stage leaves a core free: the libraries still to come load meanwhile, and before
-    # the figures' workers are forked, so that these start with them.
-    later = ["reportgen.scoring"] + ([] if renderer else [*RENDERING_MODULES, *(["weasyprint"] if pdf else [])])
     imports: list[threading.Thread] = []
-    clock.on_start["evaluate"] = lambda: imports.append(import_in_background(*later))
+    if renderer is None:
+        # The evaluate stage leaves a core free: the libraries still to come load meanwhile, and before
+        # the figures' workers are forked, so that these start with them.
+        clock.on_start["evaluate"] = lambda: imports.append(import_in_background(
+            "reportgen.scoring", *RENDERING_MODULES, *(["weasyprint"] if pdf else [])))
     out_dir = Path(out_dir).resolve()
     analysis = analyse(config, clock, previous)
-    from reportgen.scoring import model_metadata, save_model
-
     for thread in imports:
         thread.join()
 
@@ -345,9 +344,12 @@ def run_report(
     try:
         if renderer is not None:
             renderer.submit(job, clock)
+            renderer.figures_drawn()  # the PDF leaves a core free: the model is saved meanwhile
         else:
             figures = render_outputs(job, clock)
         with clock.stage("save model"):
+            from reportgen.scoring import model_metadata, save_model
+
             best = analysis.best
             save_model(staging, best.pipeline, analysis.calibrator, model_metadata(
                 analysis.config, best.name, best.label, analysis.result.threshold.value, analysis.clean.numeric,

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
 
+from reportgen.config import STRATEGY_LABELS  # noqa: E402
 from reportgen.interpret import metric_name  # noqa: E402
 from reportgen.result import BoxStats, ReportResult  # noqa: E402
 
@@ -320,8 +321,6 @@ def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
 def imbalance(result: ReportResult) -> Figure | None:
     if not result.imbalance or len({row.strategy for row in result.imbalance}) < 2:
         return None
-    from reportgen.model import STRATEGY_LABELS
-
     strategies = list(dict.fromkeys(row.strategy for row in result.imbalance))
     models = [m for m in result.models if any(r.model == m.name for r in result.imbalance)]
     fig, ax = new_figure(2.9)

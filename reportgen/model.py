@@ -37,15 +37,6 @@ from reportgen.clean import CleanData, feature_encoder
 from reportgen.config import DatasetConfig, ModelSpec
 from reportgen.registry import FAMILIES, ModelFamily
 
-STRATEGY_LABELS = {
-    "none": "No resampling",
-    "class_weight": "Class weights",
-    "random_over": "Random over-sampling",
-    "random_under": "Random under-sampling",
-    "smote": "SMOTE",
-}
-
-
 @dataclass
 class StrategyScore:
     strategy: str

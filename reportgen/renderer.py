@@ -16,6 +16,7 @@ import dataclasses
 import importlib
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -47,15 +48,19 @@ class RenderJob:
     """Whether the figures' workers may be forked (`reportgen.workers.local_workers`)."""
 
 
-def render_outputs(job: RenderJob, clock: StageClock) -> dict[str, str]:
+def render_outputs(job: RenderJob, clock: StageClock,
+                   drawn: Callable[[dict[str, str]], None] | None = None) -> dict[str, str]:
     """Draw the figures, write report.html and, if asked, report.pdf into job.folder; returns the
-    figures' paths as `ReportResult.figures` holds them."""
+    figures' paths as `ReportResult.figures` holds them. `drawn` hears when the figures are done:
+    the rest runs on one core."""
     from reportgen.figures import make_figures
     from reportgen.render import render_html, render_pdf
 
     with clock.stage("figures", "drawing"), local_workers(job.workers, fork=job.fork):
         figures = make_figures(job.result, job.folder / "figures", workers=job.workers, tree=job.tree,
                                tree_names=job.tree_names)
+    if drawn is not None:
+        drawn(figures)
     with clock.stage("html"):
         html = render_html(dataclasses.replace(job.result, figures=figures), job.template_dir, base_dir=job.folder)
         (job.folder / "report.html").write_text(html, encoding="utf-8")
@@ -86,17 +91,26 @@ class Renderer:
         timed = StageClock(clock.progress, started=clock.started)
         self.connection.send_bytes(cloudpickle.dumps((job, timed)))
 
+    def figures_drawn(self) -> dict[str, str]:
+        """Wait until the figures are drawn: from then on the renderer uses one core."""
+        return self._receive("drawn")
+
     def result(self) -> tuple[dict[str, str], dict[str, float]]:
-        """The figures' paths and the seconds of each rendering stage; a failure in the renderer is
-        raised here."""
-        try:
-            status, value = self.connection.recv()
-            self.answered = True
-        except EOFError:
-            raise RuntimeError(f"the rendering process ended unexpectedly (exit code {self.process.exitcode})")
-        if status == "failed":
-            raise value
-        return value
+        """The figures' paths and the seconds of each rendering stage, once the renderer is done."""
+        return self._receive("done")
+
+    def _receive(self, wanted: str):
+        """The renderer's message `wanted`, passing over those before it; a failure there is raised here."""
+        while True:
+            try:
+                status, value = self.connection.recv()
+            except EOFError:
+                raise RuntimeError(f"the rendering process ended unexpectedly (exit code {self.process.exitcode})")
+            self.answered = status in ("done", "failed")
+            if status == "failed":
+                raise value
+            if status == wanted:
+                return value
 
     def close(self) -> None:
         """End the renderer: once it has exited after answering, or at once (with the figures'
@@ -119,7 +133,8 @@ def _serve(connection, modules: tuple[str, ...], parent: int) -> None:
     except EOFError:  # the run ended before it had anything to render
         return
     try:
-        connection.send(("done", (render_outputs(job, clock), clock.seconds)))
+        figures = render_outputs(job, clock, drawn=lambda drawn: connection.send(("drawn", drawn)))
+        connection.send(("done", (figures, clock.seconds)))
     except BaseException as failure:  # noqa: BLE001 - every failure goes back to the main process
         connection.send(("failed", _sendable(failure)))
 

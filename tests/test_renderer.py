@@ -18,7 +18,10 @@ def rendered_elsewhere(job):
     renderer = Renderer()
     try:
         renderer.submit(job, StageClock())
-        return renderer.result()
+        drawn = renderer.figures_drawn()
+        figures, seconds = renderer.result()
+        assert drawn == figures
+        return figures, seconds
     finally:
         renderer.close()
         assert renderer.process.exitcode == 0
