@@ -2,7 +2,7 @@
 
 For every configured family:
 1. search its grid with `search.tuning_cv` folds (on a stratified subsample when the family declares
-   `tuning_rows`);
+   `tuning_rows`; k-nearest neighbours score every k from one neighbour query per fold);
 2. compare the imbalance strategies at the tuned settings on the same rows and folds, each applied
    inside the folds only (imbalanced-learn pipelines); the plain strategy's score is the search's
    own, so only the others are fitted again; keep the best;
@@ -16,26 +16,29 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
-from joblib import Parallel, delayed
 import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
+from joblib import Parallel, delayed
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, average_precision_score, balanced_accuracy_score, f1_score, roc_auc_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict, train_test_split
+from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold, cross_val_predict, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from reportgen.clean import CleanData, feature_encoder
 from reportgen.config import DatasetConfig, ModelSpec
 from reportgen.registry import FAMILIES, ModelFamily
+
 
 @dataclass
 class StrategyScore:
@@ -247,10 +250,71 @@ def sample_rows(rows: EncodedRows, size: int | None, seed: int) -> EncodedRows:
     return EncodedRows(rows.x[kept], rows.y[kept], rows.positions[kept])
 
 
-def best_candidate_score(search: GridSearchCV) -> tuple[float, float]:
-    """Mean and spread across folds of the search's best candidate."""
+@dataclass
+class SearchOutcome:
+    best_params: dict[str, object]
+    """Pipeline parameters (`model__...`) of the best candidate."""
+    mean: float
+    std: float
+    """Mean and spread across folds of the best candidate's score."""
+    candidates: int
+
+
+def grid_search(pipeline: Pipeline, grid: dict[str, list], rows: EncodedRows, config: DatasetConfig,
+                along: str | None = None) -> SearchOutcome:
+    """The grid searched on `search.tuning_cv` folds, as scikit-learn's GridSearchCV searches it; with
+    `along`, every value of that parameter is scored from one fit per fold (`scores_along`)."""
+    if along is not None:
+        return search_along(pipeline, grid, along, rows, config)
+    search = GridSearchCV(pipeline, grid, scoring=config.search.scoring, cv=cv_splitter(config, config.search.tuning_cv),
+                          n_jobs=config.search.n_jobs, refit=False, error_score="raise").fit(rows.x, rows.y)
     results, at = search.cv_results_, search.best_index_
-    return float(results["mean_test_score"][at]), float(results["std_test_score"][at])
+    return SearchOutcome(search.best_params_, float(results["mean_test_score"][at]),
+                         float(results["std_test_score"][at]), len(results["params"]))
+
+
+def search_along(pipeline: Pipeline, grid: dict[str, list], along: str, rows: EncodedRows,
+                 config: DatasetConfig) -> SearchOutcome:
+    """GridSearchCV's choice, with one fit per fold and setting of the other parameters, at the
+    largest value of `along`, scoring every value of it from that fit. Candidates are ranked in
+    GridSearchCV's order, so ties go the same way."""
+    candidates = list(ParameterGrid(grid))
+    largest = max(grid[along])
+    fold_scores_of: dict[int, list[float]] = {i: [] for i in range(len(candidates))}
+    cut = 0.5 if hasattr(pipeline, "predict_proba") else 0.0
+    for train, test in cv_splitter(config, config.search.tuning_cv).split(rows.x, rows.y):
+        scored: dict[tuple, dict[object, np.ndarray]] = {}
+        for i, params in enumerate(candidates):
+            others = tuple(sorted((k, repr(v)) for k, v in params.items() if k != along))
+            if others not in scored:
+                model = clone(pipeline).set_params(**{**params, along: largest}).fit(rows.x[train], rows.y[train])
+                scored[others] = dict(scores_along(model, rows.x[test], rows.y[train], grid[along]))
+            fold_scores_of[i].append(fold_score(config.search.scoring, rows.y[test], scored[others][params[along]], cut))
+    means = [float(np.mean(fold_scores_of[i])) for i in range(len(candidates))]
+    best = int(np.argmax(means))
+    return SearchOutcome(candidates[best], means[best], float(np.std(fold_scores_of[best])), len(candidates))
+
+
+def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray, values: list) -> Iterator[tuple[object, np.ndarray]]:
+    """(k, positive-class scores) for each k in `values`, from a k-nearest-neighbours `pipeline`
+    fitted at the largest k on rows labelled `y_fit` (not resampled): each k votes over the first k
+    of one neighbour query, weighted as scikit-learn's classifier weighs them (neighbours tied at the
+    k-th distance may be taken in another order than its own query for k would take them)."""
+    model = pipeline.named_steps["model"]
+    if not isinstance(model, KNeighborsClassifier):
+        raise TypeError(f"scores along a parameter are computed for k-nearest neighbours, not {type(model).__name__}")
+    distances, neighbours = model.kneighbors(pipeline[:-1].transform(x), n_neighbors=max(values))
+    positive = (y_fit[neighbours] == 1).astype(float)
+    if model.weights == "distance":
+        with np.errstate(divide="ignore"):
+            weights = 1.0 / distances
+        exact = np.isinf(weights)  # rows that coincide with training rows take only those
+        on_a_row = exact.any(axis=1)
+        weights[on_a_row] = exact[on_a_row]
+    else:
+        weights = np.ones_like(distances)
+    for k in values:
+        yield k, (weights[:, :k] * positive[:, :k]).sum(axis=1) / weights[:, :k].sum(axis=1)
 
 
 def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
@@ -293,32 +357,26 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     fit_on = sample_rows(encoded if encoded is not None else encoded_rows(family, clean, config),
                          fit_size, config.seed)
     rows = sample_rows(fit_on, tuning_size, config.seed)
-    search = GridSearchCV(
-        estimator_pipeline(spec, family, clean, config).set_params(**search_params),
-        {f"model__{key}": values for key, values in grid.items()},
-        scoring=config.search.scoring,
-        cv=cv_splitter(config, config.search.tuning_cv),
-        n_jobs=config.search.n_jobs,
-        refit=False,
-        error_score="raise",
-    )
-    search.fit(rows.x, rows.y)
-    best_params = {k.removeprefix("model__"): v for k, v in search.best_params_.items()}
+    along = family.scored_along if shortcuts and len(grid.get(family.scored_along, [])) > 1 else None
+    search = grid_search(estimator_pipeline(spec, family, clean, config).set_params(**search_params),
+                         {f"model__{key}": values for key, values in grid.items()}, rows, config,
+                         along=f"model__{along}" if along else None)
+    best_params = {k.removeprefix("model__"): v for k, v in search.best_params.items()}
 
     def configured(strategy: str) -> Pipeline:
-        return estimator_pipeline(spec, family, clean, config, strategy).set_params(**search.best_params_)
+        return estimator_pipeline(spec, family, clean, config, strategy).set_params(**search.best_params)
 
     compared: list[StrategyScore] = []
     strategies = strategies_for(family, config)
     for strategy in strategies if len(strategies) > 1 else []:
         if strategy == "none":
-            mean, std = best_candidate_score(search)
+            mean, std = search.mean, search.std
         else:
             _, mean, std = out_of_fold(configured(strategy).set_params(**search_params), rows.x, rows.y, config,
                                        folds=config.search.tuning_cv)
         compared.append(StrategyScore(strategy, round(mean, 6), round(std, 6)))
     chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
-    final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params_)
+    final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params)
     x_fit, y_fit = clean.x_train.iloc[fit_on.positions], clean.y_train.iloc[fit_on.positions]
     bagged = family.out_of_bag and shortcuts and chosen in ("none", "class_weight")
     if bagged:
@@ -341,7 +399,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         strategy=chosen,
         cv_mean=float(mean),
         cv_std=float(std),
-        candidates=len(search.cv_results_["params"]),
+        candidates=search.candidates,
         fit_seconds=round(time.perf_counter() - started, 3),
         grid_edges=grid_edges(grid, best_params),
         oof_scores=oof,
@@ -353,7 +411,8 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         fit_rows=len(fit_on.y),
         importance=family.importance,
         scored_by="out-of-bag trees" if bagged else f"{config.search.cv}-fold cross-validation",
-        search_settings=dict(family.search_params) if shortcuts else {},
+        search_settings={**(family.search_params if shortcuts else {}),
+                         **({along: f"all scored from one fit at {max(grid[along])}"} if along else {})},
     )
 
 

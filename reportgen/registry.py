@@ -6,8 +6,8 @@ the report must arrive in seconds) and whether its inputs need scaling.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sklearn.base import ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
@@ -61,6 +61,10 @@ class ModelFamily:
     """The estimator splits on categories itself: it gets one column of codes per categorical."""
     relative_cost: int = 1
     """Rough cost of tuning, to start the costliest searches first when families run in parallel."""
+    scored_along: str = ""
+    """A parameter whose values the search scores from one fit at the largest (`model.scores_along`):
+    one neighbour query answers for every smaller k. (Boosting's staged predictions could answer for
+    fewer iterations, but on the students' table they took longer than fitting the smaller model.)"""
 
 
 FAMILIES: dict[str, ModelFamily] = {
@@ -81,6 +85,7 @@ FAMILIES: dict[str, ModelFamily] = {
             scaler="standard",
             fit_rows=4000,
             relative_cost=3,
+            scored_along="n_neighbors",
         ),
         ModelFamily(
             name="svm",

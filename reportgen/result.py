@@ -236,7 +236,8 @@ class ModelResult:
     """Where its out-of-fold training scores (threshold, calibration, ensembles) came from."""
     search_settings: dict[str, object] = field(default_factory=dict)
     """Settings its search and strategy comparison used in place of the final model's (e.g. 40 trees
-    instead of 100): candidates rank the same long before their scores settle."""
+    instead of 100: candidates rank the same long before their scores settle), and parameters whose
+    values the search scored from one fit (every k of the neighbours from one query)."""
     overfit: bool = False
     """Its training F1 exceeds its test F1 by more than the over-fitting gap."""
 

@@ -237,7 +237,8 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
     assert forest["scored_by"] == ("out-of-bag trees" if weighted_or_not else "5-fold cross-validation")
     assert models["gradient_boosting"]["scored_by"] == "5-fold cross-validation"
     assert forest["search_settings"] == {"n_estimators": 40} and forest["params"].get("n_estimators") is None
-    assert all(not m["search_settings"] for name, m in models.items() if name != "random_forest")
+    assert models["knn"]["search_settings"] == {"n_neighbors": "all scored from one fit at 100"}
+    assert all(not m["search_settings"] for name, m in models.items() if name not in ("random_forest", "knn"))
     html = (default_run["out"] / "report.html").read_text(encoding="utf-8")
     assert "4,000 rows, n estimators 40</td>" in html
 

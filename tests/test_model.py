@@ -9,7 +9,16 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from reportgen.clean import clean
 from reportgen.config import ImbalanceSpec, ModelSpec, load_config
 from reportgen.load import load
-from reportgen.model import cv_splitter, encoded_rows, model_pipeline, sampler, strategies_for, tune
+from reportgen.model import (
+    cv_splitter,
+    encoded_rows,
+    estimator_pipeline,
+    grid_search,
+    model_pipeline,
+    sampler,
+    strategies_for,
+    tune,
+)
 from reportgen.registry import FAMILIES
 
 from conftest import synthetic_frame, synthetic_spec, write_dataset
@@ -163,3 +172,31 @@ def test_a_family_without_class_weights_falls_back_to_plain_data(prepared):
     only = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": ["class_weight"]})})
     found = tune(ModelSpec(name="neural_network", grid={"hidden_layer_sizes": [4]}), data, only)
     assert found.strategy == "none" and found.strategies == []
+
+
+def test_neighbours_are_searched_from_one_query_per_fold_as_grid_search_would_choose(prepared):
+    config, data = prepared
+    family = FAMILIES["knn"]
+    rows = encoded_rows(family, data, config)
+    grid = {"model__n_neighbors": [3, 10, 40], "model__weights": ["uniform", "distance"]}
+    pipeline = estimator_pipeline(ModelSpec(name="knn"), family, data, config)
+    along = grid_search(pipeline, grid, rows, config, along="model__n_neighbors")
+    direct = GridSearchCV(pipeline, grid, scoring=config.search.scoring,
+                          cv=cv_splitter(config, config.search.tuning_cv)).fit(rows.x, rows.y)
+    assert along.best_params == direct.best_params_ and along.candidates == 6
+    assert along.mean == pytest.approx(direct.best_score_, abs=1e-9)
+    assert along.std == pytest.approx(direct.cv_results_["std_test_score"][direct.best_index_], abs=1e-9)
+
+
+def test_the_tuned_neighbours_use_the_one_query_search_only_with_shortcuts(prepared, monkeypatch):
+    import reportgen.model as model
+
+    config, data = prepared
+    calls = []
+    real = model.search_along
+    monkeypatch.setattr(model, "search_along", lambda *args: calls.append(args[2]) or real(*args))
+    spec = ModelSpec(name="knn", grid={"n_neighbors": [5, 15]})
+    tune(spec, data, config)
+    assert calls == ["model__n_neighbors"]
+    tune(spec, data, config.model_copy(update={"search": config.search.model_copy(update={"subsample": False})}))
+    assert calls == ["model__n_neighbors"]
