@@ -440,12 +440,15 @@ def tune_all(clean: CleanData, config: DatasetConfig,
     The workers are joblib's active backend: n_jobs processes of this machine (`reportgen.workers`), or a Dask cluster's
     (`reportgen.backends.search_backend`), which takes every family at once."""
     by_variant: dict[str, EncodedRows] = {}
-    encoded = []
-    for spec in config.models:
-        variant = encoder_variant(FAMILIES[spec.name], clean, config)[0]
+
+    def encoded_for(family: ModelFamily) -> EncodedRows:
+        """Each encoding made once, as the first family that needs it is sent: the first families
+        start tuning while the rows of the others are encoded."""
+        variant = encoder_variant(family, clean, config)[0]
         if variant not in by_variant:
-            by_variant[variant] = encoded_rows(FAMILIES[spec.name], clean, config)
-        encoded.append(by_variant[variant])
+            by_variant[variant] = encoded_rows(family, clean, config)
+        return by_variant[variant]
+
     on_cluster = config.search.backend == "dask"
     workers = len(config.models) if on_cluster else max(1, min(config.search.n_jobs, len(config.models)))
     serial = config.one_job_each() if workers > 1 or on_cluster else config
@@ -453,7 +456,8 @@ def tune_all(clean: CleanData, config: DatasetConfig,
     # One family sent per free worker: each task carries the training rows, pickled in this process
     # on the way, so on a large table tasks queued ahead would hold copies of them here.
     tuned = Parallel(n_jobs=workers, return_as="generator_unordered", batch_size=1, pre_dispatch="n_jobs")(
-        delayed(_tune_at)(i, config.models[i], clean, serial, encoded[i], measure) for i in order)
+        delayed(_tune_at)(i, config.models[i], clean, serial, encoded_for(FAMILIES[config.models[i].name]), measure)
+        for i in order)
     by_position = {}
     for position, fitted in tuned:
         by_position[position] = fitted
