@@ -2,7 +2,8 @@
 
 For every configured family:
 1. search its grid with `search.tuning_cv` folds (on a stratified subsample when the family declares
-   `tuning_rows`; k-nearest neighbours score every k from one neighbour query per fold);
+   `tuning_rows`; k-nearest neighbours score every k from one neighbour query per fold, and a tree
+   every depth from one grown to the largest);
 2. compare the imbalance strategies at the tuned settings on the same rows and folds, each applied
    inside the folds only (imbalanced-learn pipelines); the plain strategy's score is the search's
    own, so only the others are fitted again; keep the best;
@@ -34,6 +35,7 @@ from sklearn.metrics import accuracy_score, average_precision_score, balanced_ac
 from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 
 from reportgen.clean import CleanData, feature_encoder
 from reportgen.config import DatasetConfig, ModelSpec
@@ -296,14 +298,26 @@ def search_along(pipeline: Pipeline, grid: dict[str, list], along: str, rows: En
 
 
 def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray, values: list) -> Iterator[tuple[object, np.ndarray]]:
-    """(k, positive-class scores) for each k in `values`, from a k-nearest-neighbours `pipeline`
-    fitted at the largest k on rows labelled `y_fit` (not resampled): each k votes over the first k
-    of one neighbour query, weighted as scikit-learn's classifier weighs them (neighbours tied at the
-    k-th distance may be taken in another order than its own query for k would take them)."""
+    """(value, positive-class scores) for each value of the family's `scored_along` parameter, from
+    `pipeline` fitted at the largest value on rows labelled `y_fit` (not resampled).
+
+    k-nearest neighbours: each k votes over the first k of one neighbour query, weighted as
+    scikit-learn's classifier weighs them. A decision tree grown to the largest depth answers for a
+    shallower one with its nodes at that depth, as splits are chosen top-down, each from its node's
+    rows alone. Both match separate fits except where candidates tie (neighbours at the same
+    distance, splits of equal gain), which each may resolve its own way."""
     model = pipeline.named_steps["model"]
-    if not isinstance(model, KNeighborsClassifier):
-        raise TypeError(f"scores along a parameter are computed for k-nearest neighbours, not {type(model).__name__}")
-    distances, neighbours = model.kneighbors(pipeline[:-1].transform(x), n_neighbors=max(values))
+    x = pipeline[:-1].transform(x)
+    if isinstance(model, KNeighborsClassifier):
+        yield from _neighbour_votes(model, x, y_fit, values)
+    elif isinstance(model, DecisionTreeClassifier):
+        yield from _shallower_trees(model, x, values)
+    else:
+        raise TypeError(f"no scores along a parameter for {type(model).__name__}")
+
+
+def _neighbour_votes(model: KNeighborsClassifier, x: np.ndarray, y_fit: np.ndarray, ks: list):
+    distances, neighbours = model.kneighbors(x, n_neighbors=max(ks))
     positive = (y_fit[neighbours] == 1).astype(float)
     if model.weights == "distance":
         with np.errstate(divide="ignore"):
@@ -313,8 +327,18 @@ def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray, values: l
         weights[on_a_row] = exact[on_a_row]
     else:
         weights = np.ones_like(distances)
-    for k in values:
+    for k in ks:
         yield k, (weights[:, :k] * positive[:, :k]).sum(axis=1) / weights[:, :k].sum(axis=1)
+
+
+def _shallower_trees(model: DecisionTreeClassifier, x: np.ndarray, depths: list):
+    path = model.decision_path(x)  # each row's nodes, root first (a parent's id is below its children's)
+    steps = np.diff(path.indptr) - 1
+    positive = list(model.classes_).index(1)
+    for depth in depths:
+        nodes = path.indices[path.indptr[:-1] + np.minimum(depth, steps)]
+        counts = model.tree_.value[nodes, 0, :]
+        yield depth, counts[:, positive] / counts.sum(axis=1)
 
 
 def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:

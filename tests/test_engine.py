@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 import json
+import math
 import re
 import subprocess
 import sys
@@ -238,7 +238,9 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
     assert models["gradient_boosting"]["scored_by"] == "5-fold cross-validation"
     assert forest["search_settings"] == {"n_estimators": 40} and forest["params"].get("n_estimators") is None
     assert models["knn"]["search_settings"] == {"n_neighbors": "all scored from one fit at 100"}
-    assert all(not m["search_settings"] for name, m in models.items() if name not in ("random_forest", "knn"))
+    assert models["decision_tree"]["search_settings"] == {"max_depth": "all scored from one fit at 10"}
+    searched_apart = ("random_forest", "knn", "decision_tree")
+    assert all(not m["search_settings"] for name, m in models.items() if name not in searched_apart)
     html = (default_run["out"] / "report.html").read_text(encoding="utf-8")
     assert "4,000 rows, n estimators 40</td>" in html
 

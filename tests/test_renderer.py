@@ -6,12 +6,11 @@ import threading
 import pytest
 from jinja2 import UndefinedError
 from pypdf import PdfReader
+from test_workers import run_alone
 
 from reportgen.clock import StageClock
 from reportgen.engine import render_job
 from reportgen.renderer import Renderer, RenderJob, _sendable, render_outputs
-
-from test_workers import run_alone
 
 
 def rendered_elsewhere(job):
