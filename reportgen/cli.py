@@ -13,7 +13,7 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
-from reportgen.renderer import RENDERING_MODULES, Renderer
+from reportgen.renderer import Renderer, rendering_modules
 from reportgen.workers import exit_without_collecting, start_workers, will_fork
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
@@ -166,7 +166,7 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     if not forking:
         start_workers(config.search.n_jobs)  # loky's workers import while this process does
     # Forked before the analysis's libraries are imported, the renderer imports its own meanwhile.
-    renderer = Renderer(RENDERING_MODULES + (() if no_pdf else ("weasyprint",))) if forking else None
+    renderer = Renderer(rendering_modules(pdf=not no_pdf)) if forking else None
     try:
         from reportgen.engine import run_report
 

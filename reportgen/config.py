@@ -187,9 +187,8 @@ class ModelSpec(Spec):
 class SearchSpec(Spec):
     cv: int = Field(5, ge=2, le=20, description="Folds for each tuned model's out-of-fold scores on all training "
                     "rows: its cross-validated score, decision threshold and calibration.")
-    tuning_cv: int = Field(3, ge=2, le=20, description="Folds for choosing each family's settings and imbalance "
-                           "strategy; the strategies are compared on the search's own folds, so the plain one's "
-                           "score comes from the search.")
+    tuning_cv: int = Field(3, ge=2, le=20, description="Folds for choosing each family's settings, then its "
+                           "imbalance strategy (on as many folds, shuffled anew).")
     scoring: Literal["average_precision", "f1", "roc_auc", "accuracy", "balanced_accuracy"] = (
         "average_precision"
     )
@@ -249,8 +248,8 @@ class ImbalanceSpec(Spec):
     @classmethod
     def _folds_moved(cls, raw: object) -> object:
         if isinstance(raw, dict) and "cv" in raw:
-            raise ValueError("the strategies are compared on the search's folds now: move 'cv' to "
-                             "'search.tuning_cv'")
+            raise ValueError("the strategies are compared on as many folds as the search uses: move 'cv' "
+                             "to 'search.tuning_cv'")
         return raw
 
     @field_validator("strategies")

@@ -39,7 +39,7 @@ from reportgen.load import LoadedData, load
 from reportgen.logit import readable_term, summarise_logit
 from reportgen.model import FittedModel, fit_models
 from reportgen.registry import FAMILIES
-from reportgen.renderer import RENDERING_MODULES, Renderer, RenderJob, render_outputs
+from reportgen.renderer import Renderer, RenderJob, render_outputs, rendering_modules
 from reportgen.result import (
     ColumnDecision,
     DatasetSummary,
@@ -329,7 +329,7 @@ def run_report(
         # The evaluate stage leaves a core free: the libraries still to come load meanwhile, and before
         # the figures' workers are forked, so that these start with them.
         clock.on_start["evaluate"] = lambda: imports.append(import_in_background(
-            "reportgen.scoring", *RENDERING_MODULES, *(["weasyprint"] if pdf else [])))
+            "reportgen.scoring", *rendering_modules(pdf)))
     out_dir = Path(out_dir).resolve()
     analysis = analyse(config, clock, previous)
     for thread in imports:
@@ -342,8 +342,9 @@ def run_report(
                   backend=analysis.backend)
     job = render_job(analysis, dataclasses.replace(analysis.result, run=run), staging, template_dir, pdf)
     try:
+        if renderer is not None and not renderer.submit(job, clock):
+            renderer = None  # it ended before its job came: the failure shows here, in this process
         if renderer is not None:
-            renderer.submit(job, clock)
             renderer.figures_drawn()  # the PDF leaves a core free: the model is saved meanwhile
         else:
             figures = render_outputs(job, clock)
@@ -363,6 +364,8 @@ def run_report(
         (staging / "results.json").write_text(to_json(result), encoding="utf-8")
         replace_outputs(staging, out_dir)
     finally:
+        if renderer is not None:
+            renderer.close()  # a failure here leaves it drawing into the staging folder otherwise
         shutil.rmtree(staging, ignore_errors=True)
     return result
 

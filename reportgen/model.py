@@ -4,9 +4,9 @@ For every configured family:
 1. search its grid with `search.tuning_cv` folds (on a stratified subsample when the family declares
    `tuning_rows`; k-nearest neighbours score every k from one neighbour query per fold, and a tree
    every depth from one grown to the largest);
-2. compare the imbalance strategies at the tuned settings on the same rows and folds, each applied
-   inside the folds only (imbalanced-learn pipelines); the plain strategy's score is the search's
-   own, so only the others are fitted again; keep the best;
+2. compare the imbalance strategies at the tuned settings on the same rows, on as many folds shuffled
+   anew (the search's own folds would favour the plain strategy, whose settings were chosen on
+   them), each applied inside the folds only (imbalanced-learn pipelines); keep the best;
 3. score the chosen configuration out of fold on all training rows with `search.cv` folds: these
    scores give its cross-validated score, tune the decision threshold, calibrate probabilities and
    judge ensembles, all without the test set;
@@ -195,10 +195,13 @@ def encoded_rows(family: ModelFamily, clean: CleanData, config: DatasetConfig) -
                        clean.y_train.to_numpy(), np.arange(len(clean.y_train)))
 
 
-def cv_splitter(config: DatasetConfig, folds: int | None = None) -> StratifiedKFold:
+def cv_splitter(config: DatasetConfig, folds: int | None = None, fresh: bool = False) -> StratifiedKFold:
+    """Stratified folds shuffled by the seed; `fresh` ones by the next seed, so that a comparison made
+    after a search is not scored on the folds the search chose its settings on (unshuffled folds
+    are the same either way)."""
     folds = folds or config.search.cv
     if config.search.shuffle:
-        return StratifiedKFold(folds, shuffle=True, random_state=config.seed)
+        return StratifiedKFold(folds, shuffle=True, random_state=config.seed + fresh)
     return StratifiedKFold(folds)
 
 
@@ -217,21 +220,21 @@ def fold_score(metric: str, y: np.ndarray, scores: np.ndarray, cut: float) -> fl
 
 
 def fold_scores(scores: np.ndarray, x: pd.DataFrame, y: pd.Series, config: DatasetConfig, cut: float,
-                folds: int | None = None) -> list[float]:
+                folds: int | None = None, fresh: bool = False) -> list[float]:
     """The search metric on each cross-validation fold of out-of-fold scores."""
     y_values = np.asarray(y)
     return [fold_score(config.search.scoring, y_values[test], scores[test], cut)
-            for _, test in cv_splitter(config, folds).split(x, y)]
+            for _, test in cv_splitter(config, folds, fresh).split(x, y)]
 
 
 def out_of_fold(pipeline: Pipeline, x, y, config: DatasetConfig,
-                folds: int | None = None) -> tuple[np.ndarray, float, float]:
+                folds: int | None = None, fresh: bool = False) -> tuple[np.ndarray, float, float]:
     """Out-of-fold scores and the mean and spread of the per-fold search metric."""
     method = "predict_proba" if hasattr(pipeline, "predict_proba") else "decision_function"
-    predicted = cross_val_predict(pipeline, x, y, cv=cv_splitter(config, folds), method=method,
+    predicted = cross_val_predict(pipeline, x, y, cv=cv_splitter(config, folds, fresh), method=method,
                                   n_jobs=config.search.n_jobs)
     scores = predicted[:, 1] if predicted.ndim == 2 else predicted
-    per_fold = fold_scores(scores, x, y, config, 0.5 if method == "predict_proba" else 0.0, folds)
+    per_fold = fold_scores(scores, x, y, config, 0.5 if method == "predict_proba" else 0.0, folds, fresh)
     return scores, float(np.mean(per_fold)), float(np.std(per_fold))
 
 
@@ -277,9 +280,9 @@ def grid_search(pipeline: Pipeline, grid: dict[str, list], rows: EncodedRows, co
 
 def search_along(pipeline: Pipeline, grid: dict[str, list], along: str, rows: EncodedRows,
                  config: DatasetConfig) -> SearchOutcome:
-    """GridSearchCV's choice, with one fit per fold and setting of the other parameters, at the
-    largest value of `along`, scoring every value of it from that fit. Candidates are ranked in
-    GridSearchCV's order, so ties go the same way."""
+    """The grid searched with one fit per fold and setting of the other parameters, at the largest
+    value of `along`, every value of which is scored from that fit (`scores_along`: equal to separate
+    fits up to ties). Candidates are ranked in GridSearchCV's order, so equal means go its way."""
     candidates = list(ParameterGrid(grid))
     largest = max(grid[along])
     fold_scores_of: dict[int, list[float]] = {i: [] for i in range(len(candidates))}
@@ -295,6 +298,29 @@ def search_along(pipeline: Pipeline, grid: dict[str, list], along: str, rows: En
     means = [float(np.mean(fold_scores_of[i])) for i in range(len(candidates))]
     best = int(np.argmax(means))
     return SearchOutcome(candidates[best], means[best], float(np.std(fold_scores_of[best])), len(candidates))
+
+
+def one_fit_answers(pipeline: Pipeline, grid: dict[str, list], along: str) -> bool:
+    """Whether one fit at the largest value of `along` answers for its other values in every
+    candidate: several whole positive values, no resampling, and neither neighbours weighted by a
+    function of their own nor a tree that draws features, splits at random, grows best-first or is
+    pruned (each of which makes the smaller fits differ)."""
+    values = grid.get(along, [])
+    if len(values) < 2 or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
+        return False
+    if pipeline.named_steps.get("sample", "passthrough") != "passthrough":
+        return False
+    for params in ParameterGrid(grid):
+        model = clone(pipeline).set_params(**params).named_steps["model"]
+        if isinstance(model, KNeighborsClassifier) and model.weights not in ("uniform", "distance"):
+            return False
+        if isinstance(model, DecisionTreeClassifier) and (
+                model.splitter != "best" or model.max_features is not None or model.max_leaf_nodes is not None
+                or model.ccp_alpha != 0):
+            return False
+        if not isinstance(model, (KNeighborsClassifier, DecisionTreeClassifier)):
+            return False
+    return True
 
 
 def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray, values: list) -> Iterator[tuple[object, np.ndarray]]:
@@ -318,7 +344,7 @@ def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray, values: l
 
 def _neighbour_votes(model: KNeighborsClassifier, x: np.ndarray, y_fit: np.ndarray, ks: list):
     distances, neighbours = model.kneighbors(x, n_neighbors=max(ks))
-    positive = (y_fit[neighbours] == 1).astype(float)
+    positive = (y_fit[neighbours] == model.classes_[-1]).astype(float)
     if model.weights == "distance":
         with np.errstate(divide="ignore"):
             weights = 1.0 / distances
@@ -334,7 +360,7 @@ def _neighbour_votes(model: KNeighborsClassifier, x: np.ndarray, y_fit: np.ndarr
 def _shallower_trees(model: DecisionTreeClassifier, x: np.ndarray, depths: list):
     path = model.decision_path(x)  # each row's nodes, root first (a parent's id is below its children's)
     steps = np.diff(path.indptr) - 1
-    positive = list(model.classes_).index(1)
+    positive = len(model.classes_) - 1
     for depth in depths:
         nodes = path.indices[path.indptr[:-1] + np.minimum(depth, steps)]
         counts = model.tree_.value[nodes, 0, :]
@@ -381,10 +407,11 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     fit_on = sample_rows(encoded if encoded is not None else encoded_rows(family, clean, config),
                          fit_size, config.seed)
     rows = sample_rows(fit_on, tuning_size, config.seed)
-    along = family.scored_along if shortcuts and len(grid.get(family.scored_along, [])) > 1 else None
-    search = grid_search(estimator_pipeline(spec, family, clean, config).set_params(**search_params),
-                         {f"model__{key}": values for key, values in grid.items()}, rows, config,
-                         along=f"model__{along}" if along else None)
+    pipeline = estimator_pipeline(spec, family, clean, config).set_params(**search_params)
+    candidates = {f"model__{key}": values for key, values in grid.items()}
+    along = f"model__{family.scored_along}" if shortcuts and family.scored_along else None
+    along = along if along and one_fit_answers(pipeline, candidates, along) else None
+    search = grid_search(pipeline, candidates, rows, config, along=along)
     best_params = {k.removeprefix("model__"): v for k, v in search.best_params.items()}
 
     def configured(strategy: str) -> Pipeline:
@@ -393,11 +420,8 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     compared: list[StrategyScore] = []
     strategies = strategies_for(family, config)
     for strategy in strategies if len(strategies) > 1 else []:
-        if strategy == "none":
-            mean, std = search.mean, search.std
-        else:
-            _, mean, std = out_of_fold(configured(strategy).set_params(**search_params), rows.x, rows.y, config,
-                                       folds=config.search.tuning_cv)
+        _, mean, std = out_of_fold(configured(strategy).set_params(**search_params), rows.x, rows.y, config,
+                                   folds=config.search.tuning_cv, fresh=True)
         compared.append(StrategyScore(strategy, round(mean, 6), round(std, 6)))
     chosen = max(compared, key=lambda s: round(s.mean, 4)).strategy if compared else strategies[0]
     final = model_pipeline(spec, family, clean, config, chosen).set_params(**search.best_params)
@@ -436,7 +460,8 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         importance=family.importance,
         scored_by="out-of-bag trees" if bagged else f"{config.search.cv}-fold cross-validation",
         search_settings={**(family.search_params if shortcuts else {}),
-                         **({along: f"all scored from one fit at {max(grid[along])}"} if along else {})},
+                         **({family.scored_along: f"all scored from one fit at {max(grid[family.scored_along])}"}
+                            if along else {})},
     )
 
 

@@ -12,6 +12,7 @@ This module imports nothing heavy itself: the command line imports it before the
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import os
@@ -26,7 +27,10 @@ import cloudpickle
 from reportgen.clock import StageClock
 from reportgen.workers import local_workers, stop_on_parent_exit
 
-RENDERING_MODULES = ("reportgen.figures", "reportgen.render")
+
+def rendering_modules(pdf: bool) -> tuple[str, ...]:
+    """The modules the render stage imports: WeasyPrint only for a PDF."""
+    return ("reportgen.figures", "reportgen.render", *(["weasyprint"] if pdf else []))
 
 
 @dataclass
@@ -76,7 +80,7 @@ class Renderer:
     Start it before the main process imports the analysis's libraries, and `close` it in a
     `finally`: a run that fails or is interrupted ends it there."""
 
-    def __init__(self, modules: tuple[str, ...] = RENDERING_MODULES) -> None:
+    def __init__(self, modules: tuple[str, ...] = rendering_modules(pdf=True)) -> None:
         context = get_context("fork")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_serve, args=(theirs, modules, os.getpid()),
@@ -85,11 +89,15 @@ class Renderer:
         theirs.close()
         self.answered = False
 
-    def submit(self, job: RenderJob, clock: StageClock) -> None:
+    def submit(self, job: RenderJob, clock: StageClock) -> bool:
         """Start rendering; the renderer keeps its own stage clock from the same start, which reports
-        its progress lines itself."""
+        its progress lines itself. False if the renderer has ended (the job is then the caller's)."""
         timed = StageClock(clock.progress, started=clock.started)
-        self.connection.send_bytes(cloudpickle.dumps((job, timed)))
+        try:
+            self.connection.send_bytes(cloudpickle.dumps((job, timed)))
+        except OSError:
+            return False
+        return True
 
     def figures_drawn(self) -> dict[str, str]:
         """Wait until the figures are drawn: from then on the renderer uses one core."""
@@ -126,17 +134,15 @@ class Renderer:
 def _serve(connection, modules: tuple[str, ...], parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     stop_on_parent_exit(parent)
-    for module in modules:
-        importlib.import_module(module)
     try:
+        for module in modules:
+            importlib.import_module(module)
         job, clock = cloudpickle.loads(connection.recv_bytes())
-    except EOFError:  # the run ended before it had anything to render
-        return
-    try:
         figures = render_outputs(job, clock, drawn=lambda drawn: connection.send(("drawn", drawn)))
         connection.send(("done", (figures, clock.seconds)))
     except BaseException as failure:  # noqa: BLE001 - every failure goes back to the main process
-        connection.send(("failed", _sendable(failure)))
+        with contextlib.suppress(OSError):  # unless the main process has gone
+            connection.send(("failed", _sendable(failure)))
 
 
 def _sendable(failure: BaseException) -> BaseException:

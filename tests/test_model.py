@@ -16,6 +16,7 @@ from reportgen.model import (
     estimator_pipeline,
     grid_search,
     model_pipeline,
+    one_fit_answers,
     sampler,
     strategies_for,
     tune,
@@ -45,7 +46,7 @@ def test_encoding_once_chooses_and_scores_as_encoding_in_every_fold(prepared):
     assert found.cv_mean == pytest.approx(direct.best_score_, abs=1e-9)
 
 
-def test_strategies_are_compared_on_the_searchs_folds_and_the_plain_one_is_the_searchs_score(prepared):
+def test_strategies_are_compared_on_as_many_folds_as_the_search_shuffled_anew(prepared):
     config, data = prepared
     both = config.model_copy(update={"imbalance": ImbalanceSpec(strategies=["none", "class_weight"]),
                                      "search": config.search.model_copy(update={"cv": 4, "tuning_cv": 2})})
@@ -57,7 +58,7 @@ def test_strategies_are_compared_on_the_searchs_folds_and_the_plain_one_is_the_s
         pipeline = model_pipeline(spec, family, data, both, strategy).set_params(
             **{f"model__{k}": v for k, v in found.params.items()})
         per_fold = cross_val_score(pipeline, data.x_train, data.y_train, scoring=config.search.scoring,
-                                   cv=cv_splitter(both, 2))
+                                   cv=cv_splitter(both, 2, fresh=True))
         assert scores[strategy] == pytest.approx((per_fold.mean(), per_fold.std()), abs=1e-6)
     assert found.scored_by == "4-fold cross-validation"
 
@@ -213,3 +214,22 @@ def test_a_tree_grown_deepest_answers_for_the_shallower_ones_as_grid_search_woul
     assert along.best_params == direct.best_params_ and along.candidates == 8
     # Not to the digit: splits of equal gain (the one-hot country columns tie) may go either way.
     assert along.mean == pytest.approx(direct.best_score_, abs=0.005)
+
+
+def test_one_fit_answers_only_where_the_smaller_fits_would_be_the_same(prepared):
+    config, data = prepared
+    tree = estimator_pipeline(ModelSpec(name="decision_tree"), FAMILIES["decision_tree"], data, config)
+    knn = estimator_pipeline(ModelSpec(name="knn"), FAMILIES["knn"], data, config)
+    depths = {"model__max_depth": [2, 4], "model__min_samples_leaf": [5]}
+    assert one_fit_answers(tree, depths, "model__max_depth")
+    assert not one_fit_answers(tree, {"model__max_depth": [None, 4]}, "model__max_depth")
+    assert not one_fit_answers(tree, {"model__max_depth": [4]}, "model__max_depth")
+    for drawn in ({"model__max_features": ["sqrt"]}, {"model__splitter": ["random"]},
+                  {"model__max_leaf_nodes": [20]}, {"model__ccp_alpha": [0.01]}):
+        assert not one_fit_answers(tree, {**depths, **drawn}, "model__max_depth")
+    assert one_fit_answers(knn, {"model__n_neighbors": [3, 9], "model__weights": ["uniform", "distance"]},
+                           "model__n_neighbors")
+    assert not one_fit_answers(knn, {"model__n_neighbors": [3, 9], "model__weights": [lambda d: d]},
+                               "model__n_neighbors")
+    resampled = estimator_pipeline(ModelSpec(name="knn"), FAMILIES["knn"], data, config, "random_over")
+    assert not one_fit_answers(resampled, {"model__n_neighbors": [3, 9]}, "model__n_neighbors")

@@ -2,6 +2,7 @@
 
 import dataclasses
 import threading
+import time
 
 import pytest
 from jinja2 import UndefinedError
@@ -63,9 +64,23 @@ def test_a_failure_that_cannot_travel_arrives_as_its_type_and_message():
 
 
 def test_a_renderer_closed_before_any_job_ends_at_once():
+    """Still importing, it would otherwise wait for a job that never comes."""
     renderer = Renderer()
+    started = time.perf_counter()
     renderer.close()
-    assert not renderer.process.is_alive()
+    assert time.perf_counter() - started < 1.5 and not renderer.process.is_alive()
+
+
+def test_a_renderer_that_failed_to_start_says_why(report_result, tmp_path):
+    renderer = Renderer(("reportgen_no_such_module",))
+    time.sleep(1)
+    job = RenderJob(result=report_result, folder=tmp_path, pdf=False, workers=1)
+    try:
+        if renderer.submit(job, StageClock()):
+            with pytest.raises(ModuleNotFoundError, match="reportgen_no_such_module"):
+                renderer.figures_drawn()
+    finally:
+        renderer.close()
 
 
 def test_the_renderer_ends_with_the_main_process():
