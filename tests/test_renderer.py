@@ -7,7 +7,7 @@ import time
 import pytest
 from jinja2 import UndefinedError
 from pypdf import PdfReader
-from test_workers import run_alone
+from test_workers import children_left_when_killed
 
 from reportgen.clock import StageClock
 from reportgen.engine import render_job
@@ -84,20 +84,5 @@ def test_a_renderer_that_failed_to_start_says_why(report_result, tmp_path):
 
 
 def test_the_renderer_ends_with_the_main_process():
-    found = run_alone("""
-import subprocess, sys, time
-program = (
-    "import time\\n"
-    "from reportgen.renderer import Renderer\\n"
-    "renderer = Renderer()\\n"
-    "time.sleep(600)\\n")
-main = subprocess.Popen([sys.executable, "-c", program])
-while not psutil.Process(main.pid).children():
-    time.sleep(0.1)
-renderer = psutil.Process(main.pid).children()
-main.kill()
-main.wait()
-gone, alive = psutil.wait_procs(renderer, timeout=60)
-print(json.dumps({"alive": len(alive)}))
-""")
-    assert found["alive"] == 0
+    program = "import time\nfrom reportgen.renderer import Renderer\nrenderer = Renderer()\ntime.sleep(600)\n"
+    assert children_left_when_killed(program, 1) == 0

@@ -128,22 +128,26 @@ def test_local_workers_are_loky_s_while_another_thread_runs():
         assert alone == "the main process, one job at a time"
 
 
-def test_workers_end_with_the_main_process():
-    found = run_alone("""
-import signal, subprocess, sys, time
-program = (
-    "import os, time\\n"
-    "from joblib import Parallel, delayed\\n"
-    "from reportgen.workers import local_workers\\n"
-    "with local_workers(2):\\n"
-    "    Parallel(n_jobs=2, batch_size=1)(delayed(time.sleep)(600) for _ in range(2))\\n")
-main = subprocess.Popen([sys.executable, "-c", program])
-while len(psutil.Process(main.pid).children()) < 2:
+def children_left_when_killed(program: str, children: int) -> int:
+    """Start `program` in a fresh interpreter, wait for its `children` processes, kill it, and count
+    the children still alive a minute later."""
+    return run_alone(f"""
+import subprocess, sys, time
+main = subprocess.Popen([sys.executable, "-c", {program!r}])
+while len(psutil.Process(main.pid).children()) < {children}:
     time.sleep(0.1)
-workers = psutil.Process(main.pid).children()
+children = psutil.Process(main.pid).children()
 main.kill()
 main.wait()
-gone, alive = psutil.wait_procs(workers, timeout=60)
-print(json.dumps({"alive": len(alive)}))
-""")
-    assert found["alive"] == 0  # not left waiting, orphaned, for a task that will never come
+gone, alive = psutil.wait_procs(children, timeout=60)
+print(json.dumps({{"alive": len(alive)}}))
+""")["alive"]
+
+
+def test_workers_end_with_the_main_process():
+    program = ("import time\n"
+               "from joblib import Parallel, delayed\n"
+               "from reportgen.workers import local_workers\n"
+               "with local_workers(2):\n"
+               "    Parallel(n_jobs=2, batch_size=1)(delayed(time.sleep)(600) for _ in range(2))\n")
+    assert children_left_when_killed(program, 2) == 0  # not left waiting, orphaned, for a task that never comes
