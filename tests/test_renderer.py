@@ -11,7 +11,7 @@ from test_workers import children_left_when_killed
 
 from reportgen.clock import StageClock
 from reportgen.engine import render_job
-from reportgen.renderer import Renderer, RenderJob, _sendable, render_outputs
+from reportgen.renderer import Renderer, RenderJob, _sendable, render_outputs, rendering_modules
 
 
 def rendered_elsewhere(job):
@@ -71,16 +71,35 @@ def test_a_renderer_closed_before_any_job_ends_at_once():
     assert time.perf_counter() - started < 1.5 and not renderer.process.is_alive()
 
 
-def test_a_renderer_that_failed_to_start_says_why(report_result, tmp_path):
+def test_a_renderer_that_failed_to_start_says_why_and_takes_no_job(report_result, tmp_path):
     renderer = Renderer(("reportgen_no_such_module",))
-    time.sleep(1)
-    job = RenderJob(result=report_result, folder=tmp_path, pdf=False, workers=1)
     try:
-        if renderer.submit(job, StageClock()):
-            with pytest.raises(ModuleNotFoundError, match="reportgen_no_such_module"):
-                renderer.figures_drawn()
+        with pytest.raises(ModuleNotFoundError, match="reportgen_no_such_module"):
+            renderer.figures_drawn()
+        renderer.process.join(10)
+        job = RenderJob(result=report_result, folder=tmp_path, pdf=False, workers=1)
+        assert renderer.submit(job, StageClock()) is False  # run_report then renders in its own process
     finally:
         renderer.close()
+
+
+def test_a_run_that_fails_while_the_renderer_draws_stops_it_and_leaves_no_staging_folder(
+        synthetic_config_path, tmp_path, monkeypatch):
+    from reportgen import load_config, run_report
+
+    def no_room(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("reportgen.scoring.save_model", no_room)
+    renderer = Renderer(rendering_modules(pdf=False))
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            run_report(load_config(synthetic_config_path), tmp_path / "out", pdf=False, renderer=renderer)
+        assert not renderer.process.is_alive()
+    finally:
+        renderer.close()
+    assert not (tmp_path / "out").exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".reportgen-")]
 
 
 def test_the_renderer_ends_with_the_main_process():
