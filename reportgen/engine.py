@@ -39,7 +39,7 @@ from reportgen.load import LoadedData, load
 from reportgen.logit import readable_term, summarise_logit
 from reportgen.model import FittedModel, fit_models
 from reportgen.registry import FAMILIES
-from reportgen.renderer import Renderer, RenderJob, render_outputs, rendering_modules
+from reportgen.renderer import Renderer, RenderJob, render_outputs, rendering_modules, write_html
 from reportgen.result import (
     ColumnDecision,
     DatasetSummary,
@@ -315,8 +315,8 @@ def run_report(
     """Run the analysis and write report.html, report.pdf, results.json, figures/ and the saved
     model (model.skops, model.json) to out_dir. With `previous`, the report opens with what changed
     since that run. With a `renderer` (started before the analysis's libraries were imported), the
-    figures, HTML and PDF are made there while this process saves the model; its progress lines
-    come from that process.
+    figures and the PDF are made there while this process writes the HTML and saves the model; its
+    progress lines come from that process.
 
     Outputs are built in a temporary folder beside out_dir and moved in only when all are
     complete, so a failed run leaves the previous report untouched.
@@ -345,7 +345,8 @@ def run_report(
         if renderer is not None and not renderer.submit(job, clock):
             renderer = None  # it ended before its job came: the failure shows here, in this process
         if renderer is not None:
-            renderer.figures_drawn()  # the PDF leaves a core free: the model is saved meanwhile
+            # The PDF leaves a core free: the HTML is written and the model saved meanwhile.
+            write_html(job, renderer.figures_drawn(), clock)
         else:
             figures = render_outputs(job, clock)
         with clock.stage("save model"):

@@ -87,16 +87,28 @@ def export_defaults(folder: Path, overwrite: bool = False) -> list[Path]:
     return written
 
 
+def image_source(path: str | None, base: Path, embed: bool) -> str | None:
+    """An image's `src`: its data URI, or its path as given when it is not embedded and lies in base."""
+    if not path or not (base / path).is_file():
+        return path
+    if not embed and not Path(path).is_absolute() and (base / path).resolve().is_relative_to(base.resolve()):
+        return path
+    return data_uri(base / path)
+
+
 def data_uri(path: Path) -> str:
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def render_html(result: ReportResult, template_dir: str | Path | None = None, base_dir: str | Path = ".") -> str:
-    """One self-contained HTML file: the stylesheet and every image (figures, logo) are inlined."""
+def render_html(result: ReportResult, template_dir: str | Path | None = None, base_dir: str | Path = ".",
+                embed: bool = True) -> str:
+    """One self-contained HTML file: the stylesheet and every image (figures, logo) are inlined.
+    With `embed` off, images inside base_dir are linked by their relative paths instead: for
+    WeasyPrint, which reads them from base_dir, and would otherwise decode them from the text."""
     base = Path(base_dir)
     env = environment(template_dir)
-    env.filters["inline"] = lambda path: data_uri(base / path) if path and (base / path).is_file() else path
+    env.filters["inline"] = lambda path: image_source(path, base, embed)
     template = env.get_template("report.html")
     return template.render(result=result, css=stylesheet(template_dir))
 

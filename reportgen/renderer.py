@@ -4,8 +4,9 @@ The rendering libraries (matplotlib and seaborn, WeasyPrint, Jinja2) take about 
 import, and the only time a run leaves a core idle is while the main process imports its own
 libraries. A renderer forked at that moment, before the main process imports scikit-learn, imports
 them on the idle core and waits. When the analysis is done it draws the figures (on workers forked
-from it), writes the HTML and typesets the PDF, while the main process saves the model. Where no
-process may be forked (`reportgen.workers.can_fork`), `render_outputs` runs in the main process.
+from it) and typesets the PDF, on one core, while the main process writes report.html and saves the
+model on the other. Where no process may be forked (`reportgen.workers.can_fork`), `render_outputs`
+does it all in the main process.
 
 This module imports nothing heavy itself: the command line imports it before the analysis.
 """
@@ -16,8 +17,8 @@ import contextlib
 import dataclasses
 import importlib
 import os
+import shutil
 import signal
-from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -52,26 +53,52 @@ class RenderJob:
     """Whether the figures' workers may be forked (`reportgen.workers.local_workers`)."""
 
 
-def render_outputs(job: RenderJob, clock: StageClock,
-                   drawn: Callable[[dict[str, str]], None] | None = None) -> dict[str, str]:
-    """Draw the figures, write report.html and, if asked, report.pdf into job.folder; returns the
-    figures' paths as `ReportResult.figures` holds them. `drawn` hears when the figures are done:
-    the rest runs on one core."""
+PRINT_FIGURES = ".print-figures"
+"""The folder, inside the job's, of the figures encoded for the PDF; removed once it is written."""
+
+
+def render_outputs(job: RenderJob, clock: StageClock) -> dict[str, str]:
+    """Draw the figures, write report.html and, if asked, report.pdf into job.folder, all in this
+    process; returns the figures' paths as `ReportResult.figures` holds them."""
+    figures = draw_figures(job, clock)
+    write_html(job, figures, clock)
+    write_pdf(job, figures, clock)
+    return figures
+
+
+def draw_figures(job: RenderJob, clock: StageClock) -> dict[str, str]:
+    """The figures, drawn on `job.workers` workers into job.folder/figures (and, for a PDF, into
+    `PRINT_FIGURES`); their paths as `ReportResult.figures` holds them."""
     from reportgen.figures import make_figures
-    from reportgen.render import render_html, render_pdf
 
     with clock.stage("figures", "drawing"), local_workers(job.workers, fork=job.fork):
-        figures = make_figures(job.result, job.folder / "figures", workers=job.workers, tree=job.tree,
-                               tree_names=job.tree_names)
-    if drawn is not None:
-        drawn(figures)
+        return make_figures(job.result, job.folder / "figures", workers=job.workers, tree=job.tree,
+                            tree_names=job.tree_names, print_folder=job.folder / PRINT_FIGURES if job.pdf else None)
+
+
+def write_html(job: RenderJob, figures: dict[str, str], clock: StageClock) -> None:
+    """report.html, with every image inlined."""
+    from reportgen.render import render_html
+
     with clock.stage("html"):
         html = render_html(dataclasses.replace(job.result, figures=figures), job.template_dir, base_dir=job.folder)
         (job.folder / "report.html").write_text(html, encoding="utf-8")
-    if job.pdf:
-        with clock.stage("pdf", "typesetting report.pdf"):
+
+
+def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> None:
+    """report.pdf, if the job asks for it, typeset from the figures encoded for print."""
+    if not job.pdf:
+        return
+    from reportgen.render import render_html, render_pdf
+
+    with clock.stage("pdf", "typesetting report.pdf"):
+        printed = {name: f"{PRINT_FIGURES}/{Path(path).stem}.jpg" for name, path in figures.items()}
+        try:
+            html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
+                               base_dir=job.folder, embed=False)
             render_pdf(html, job.folder / "report.pdf", base_dir=job.folder, template_dir=job.template_dir)
-    return figures
+        finally:
+            shutil.rmtree(job.folder / PRINT_FIGURES, ignore_errors=True)
 
 
 class Renderer:
@@ -138,7 +165,9 @@ def _serve(connection, modules: tuple[str, ...], parent: int) -> None:
         for module in modules:
             importlib.import_module(module)
         job, clock = cloudpickle.loads(connection.recv_bytes())
-        figures = render_outputs(job, clock, drawn=lambda drawn: connection.send(("drawn", drawn)))
+        figures = draw_figures(job, clock)
+        connection.send(("drawn", figures))
+        write_pdf(job, figures, clock)
         connection.send(("done", (figures, clock.seconds)))
     except BaseException as failure:  # noqa: BLE001 - every failure goes back to the main process
         with contextlib.suppress(OSError):  # unless the main process has gone

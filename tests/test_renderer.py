@@ -11,17 +11,23 @@ from test_workers import children_left_when_killed
 
 from reportgen.clock import StageClock
 from reportgen.engine import render_job
-from reportgen.renderer import Renderer, RenderJob, _sendable, render_outputs, rendering_modules
+from reportgen.renderer import (PRINT_FIGURES, Renderer, RenderJob, _sendable, render_outputs, rendering_modules,
+                                write_html)
 
 
-def rendered_elsewhere(job):
+def rendered_elsewhere(job, html: bool = True):
+    """The job rendered as run_report renders it: figures and PDF in the renderer, the HTML here
+    once the figures are drawn."""
     renderer = Renderer()
     try:
         renderer.submit(job, StageClock())
         drawn = renderer.figures_drawn()
+        clock = StageClock()
+        if html:
+            write_html(job, drawn, clock)
         figures, seconds = renderer.result()
         assert drawn == figures
-        return figures, seconds
+        return figures, {**seconds, **clock.seconds}
     finally:
         renderer.close()
         assert renderer.process.exitcode == 0
@@ -40,15 +46,30 @@ def test_the_renderer_writes_what_this_process_would(analysis, report_result, tm
     assert (there / "report.html").read_text() == (here / "report.html").read_text()
     pages = [[page.extract_text() for page in PdfReader(folder / "report.pdf").pages] for folder in (there, here)]
     assert pages[0] == pages[1] and len(pages[0]) > 5
+    for folder in (there, here):
+        assert sorted(p.name for p in folder.iterdir()) == ["figures", "report.html", "report.pdf"]
+
+
+def test_the_pdf_shows_each_figure_as_a_jpeg_and_the_html_as_the_png(analysis, report_result, tmp_path):
+    """WeasyPrint embeds JPEG data as it is and encodes PNG again (`figures.PRINT_JPEG`)."""
+    job = render_job(analysis, report_result, tmp_path, None, pdf=True)
+    figures = render_outputs(job, StageClock())
+    images = {image.data: image.name for page in PdfReader(tmp_path / "report.pdf").pages for image in page.images}
+    assert len(images) == len(figures)  # each page's resources may list them all
+    assert {name.rsplit(".", 1)[-1] for name in images.values()} == {"jpg"}
+    html = (tmp_path / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= len(figures) and "image/jpeg" not in html
+    assert all((tmp_path / path).suffix == ".png" and (tmp_path / path).is_file() for path in figures.values())
 
 
 def test_a_failure_in_the_renderer_is_raised_here_as_itself(report_result, tmp_path):
     broken = tmp_path / "broken"
     (broken / "partials").mkdir(parents=True)
     (broken / "partials" / "cover.html").write_text("{{ result.no_such_field }}", encoding="utf-8")
-    job = RenderJob(result=report_result, folder=tmp_path, template_dir=broken, pdf=False, workers=1)
+    job = RenderJob(result=report_result, folder=tmp_path, template_dir=broken, pdf=True, workers=1)
     with pytest.raises(UndefinedError, match="no_such_field"):
-        rendered_elsewhere(job)
+        rendered_elsewhere(job, html=False)  # the PDF's HTML fails there
+    assert not (tmp_path / PRINT_FIGURES).exists()
 
 
 def test_a_failure_that_cannot_travel_arrives_as_its_type_and_message():
