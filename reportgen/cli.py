@@ -14,7 +14,7 @@ from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
 from reportgen.renderer import Renderer, rendering_modules
-from reportgen.workers import exit_without_collecting, start_workers, will_fork
+from reportgen.workers import exit_without_collecting, imported_out_of_collection, start_workers, will_fork
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
 
@@ -168,7 +168,8 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     # Forked before the analysis's libraries are imported, the renderer imports its own meanwhile.
     renderer = Renderer(rendering_modules(pdf=not no_pdf)) if forking else None
     try:
-        from reportgen.engine import run_report
+        with imported_out_of_collection():
+            from reportgen.engine import run_report
 
         show_progress = not quiet and sys.stderr.isatty()
         result = run_report(config, out_dir, template_dir=template_dir, pdf=not no_pdf,

@@ -26,7 +26,7 @@ from pathlib import Path
 import cloudpickle
 
 from reportgen.clock import StageClock
-from reportgen.workers import local_workers, stop_on_parent_exit
+from reportgen.workers import garbage_kept, imported_out_of_collection, local_workers, stop_on_parent_exit
 
 
 def rendering_modules(pdf: bool) -> tuple[str, ...]:
@@ -71,7 +71,7 @@ def draw_figures(job: RenderJob, clock: StageClock) -> dict[str, str]:
     `PRINT_FIGURES`); their paths as `ReportResult.figures` holds them."""
     from reportgen.figures import make_figures
 
-    with clock.stage("figures", "drawing"), local_workers(job.workers, fork=job.fork):
+    with clock.stage("figures", "drawing"), garbage_kept(), local_workers(job.workers, fork=job.fork):
         return make_figures(job.result, job.folder / "figures", workers=job.workers, tree=job.tree,
                             tree_names=job.tree_names, print_folder=job.folder / PRINT_FIGURES if job.pdf else None)
 
@@ -96,7 +96,8 @@ def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> Non
         try:
             html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
                                base_dir=job.folder, embed=False)
-            render_pdf(html, job.folder / "report.pdf", base_dir=job.folder, template_dir=job.template_dir)
+            with garbage_kept():
+                render_pdf(html, job.folder / "report.pdf", base_dir=job.folder, template_dir=job.template_dir)
         finally:
             shutil.rmtree(job.folder / PRINT_FIGURES, ignore_errors=True)
 
@@ -162,8 +163,9 @@ def _serve(connection, modules: tuple[str, ...], parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     stop_on_parent_exit(parent)
     try:
-        for module in modules:
-            importlib.import_module(module)
+        with imported_out_of_collection():
+            for module in modules:
+                importlib.import_module(module)
         job, clock = cloudpickle.loads(connection.recv_bytes())
         figures = draw_figures(job, clock)
         connection.send(("drawn", figures))

@@ -45,6 +45,42 @@ def _freeze_objects() -> None:
     gc.freeze()
 
 
+@contextlib.contextmanager
+def imported_out_of_collection() -> Iterator[None]:
+    """Import inside, with the garbage collector paused, then freeze what exists.
+
+    The libraries' millions of objects live as long as the process. Collected while they load, and
+    walked by every full collection afterwards, they cost the main process and the renderer a few
+    tenths of a second each; frozen, the collector sees only the objects made after them, and a
+    process forked later shares their pages instead of copying them as the collector touches them."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+        gc.freeze()
+
+
+@contextlib.contextmanager
+def garbage_kept() -> Iterator[None]:
+    """Run the code inside with the garbage collector paused; it resumes afterwards, and workers
+    forked inside keep it paused until they exit.
+
+    For work whose cyclic garbage is small, in processes that end soon after: the figures
+    (matplotlib's artists refer to each other) and the PDF's layout boxes. Collecting them, each
+    figure worker spent about 0.5 s of its 2 s and the renderer 0.3 s of its PDF's 2 s; kept, the
+    figures' garbage is at most about 40 MB, given back when the worker exits."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def can_fork() -> bool:
     """Whether workers can be forked from this process safely: on Linux, with no other Python thread
     running (threads a C library starts, such as OpenBLAS's, handle a fork themselves)."""

@@ -27,14 +27,18 @@ print("exiting", flush=True)
 """
 
 
-def exit_output(freeze: bool) -> str:
-    program = PROGRAM.format(freeze="exit_without_collecting()" if freeze else "")
-    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+def printed_by(program: str) -> list[str]:
+    """The words a program run in a fresh interpreter prints."""
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.split()
+
+
+def exit_output(freeze: bool) -> list[str]:
+    return printed_by(PROGRAM.format(freeze="exit_without_collecting()" if freeze else ""))
 
 
 def test_exit_leaves_objects_to_the_operating_system():
     assert "collected" in exit_output(freeze=False)
-    assert exit_output(freeze=True).split() == ["exiting"]
+    assert exit_output(freeze=True) == ["exiting"]
 
 
 def test_exit_freezes_once_however_often_it_is_asked():
@@ -42,8 +46,7 @@ def test_exit_freezes_once_however_often_it_is_asked():
                "calls = []\nworkers.gc = types.SimpleNamespace(freeze=lambda: calls.append(1))\n"
                "workers.exit_without_collecting(); workers.exit_without_collecting()\n"
                "atexit._run_exitfuncs()\nprint(len(calls))")
-    assert subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                          check=True).stdout.strip() == "1"
+    assert printed_by(program) == ["1"]
 
 
 FORKED = """
@@ -151,3 +154,29 @@ def test_workers_end_with_the_main_process():
                "with local_workers(2):\n"
                "    Parallel(n_jobs=2, batch_size=1)(delayed(time.sleep)(600) for _ in range(2))\n")
     assert children_left_when_killed(program, 2) == 0  # not left waiting, orphaned, for a task that never comes
+
+
+def test_imports_happen_out_of_the_collectors_reach_and_are_frozen():
+    program = ("import gc\nfrom reportgen.workers import imported_out_of_collection\n"
+               "before = gc.get_freeze_count()\n"
+               "with imported_out_of_collection():\n"
+               "    print(gc.isenabled())\n"
+               "    import email.mime.text\n"
+               "print(gc.isenabled(), gc.get_freeze_count() > before)")
+    assert printed_by(program) == ["False", "True", "True"]
+
+
+def test_workers_forked_while_garbage_is_kept_keep_it_and_this_process_collects_again():
+    program = ("import gc\nfrom joblib import Parallel, delayed\n"
+               "from reportgen.workers import garbage_kept, local_workers\n"
+               "with garbage_kept(), local_workers(2):\n"
+               "    inside = Parallel(n_jobs=2)(delayed(gc.isenabled)() for _ in range(4))\n"
+               "print(*inside, gc.isenabled())")
+    assert printed_by(program) == ["False"] * 4 + ["True"]
+
+
+def test_a_process_that_had_paused_collection_keeps_it_paused():
+    program = ("import gc\nfrom reportgen.workers import garbage_kept, imported_out_of_collection\n"
+               "gc.disable()\nwith garbage_kept():\n    pass\nwith imported_out_of_collection():\n    pass\n"
+               "print(gc.isenabled())")
+    assert printed_by(program) == ["False"]
