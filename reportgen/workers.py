@@ -54,13 +54,10 @@ def imported_out_of_collection() -> Iterator[None]:
     collection afterwards, they cost each of those processes a few tenths of a second. Frozen, the
     collector sees only the objects made after them, and a process forked later shares their pages
     instead of copying them as the collector touches them."""
-    paused = gc.isenabled()
-    gc.disable()
     try:
-        yield
+        with garbage_kept():
+            yield
     finally:
-        if paused:
-            gc.enable()
         gc.freeze()
 
 
