@@ -97,9 +97,9 @@ def main() -> None:
         print(json.dumps(course_method()))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="course runs, each between two report runs (default 2: report, course, report, "
-                             "course, report)")
+    parser.add_argument("--rounds", type=lambda text: max(1, int(text)), default=2,
+                        help="course runs, each between two report runs (at least 1; default 2: report, course, "
+                             "report, course, report)")
     rounds = parser.parse_args().rounds
     ours: list[float] = []
     courses: list[float] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import warnings
@@ -178,6 +179,7 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
     finally:
         if renderer is not None:
             renderer.close()
+        gc.unfreeze()  # frozen for the run (see imported_out_of_collection); a caller's process goes on
     best = result.best
     click.echo(f"{result.summary.headline}")
     if result.comparison is not None:

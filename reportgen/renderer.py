@@ -1,4 +1,5 @@
-"""The render stage (figures, report.html, report.pdf), in a process of its own where that is safe.
+"""The render stage (figures, report.html, report.pdf): the figures and the PDF in a process of its own
+where that is safe, report.html in the main process meanwhile.
 
 The rendering libraries (matplotlib and seaborn, WeasyPrint, Jinja2) take about 1.5 s of a core to
 import, and the only time a run leaves a core idle is while the main process imports its own
@@ -99,7 +100,8 @@ def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> Non
             with garbage_kept():
                 render_pdf(html, job.folder / "report.pdf", base_dir=job.folder, template_dir=job.template_dir)
         finally:
-            shutil.rmtree(job.folder / PRINT_FIGURES, ignore_errors=True)
+            if (job.folder / PRINT_FIGURES).exists():
+                shutil.rmtree(job.folder / PRINT_FIGURES)
 
 
 class Renderer:

@@ -47,7 +47,8 @@ def _freeze_objects() -> None:
 
 @contextlib.contextmanager
 def imported_out_of_collection() -> Iterator[None]:
-    """Import inside, with the garbage collector paused, then freeze what exists.
+    """Import inside, with the garbage collector paused, then freeze what exists (for the rest of
+    the process, or until `gc.unfreeze`, which the command line calls once its run is over).
 
     The libraries' objects (over 300,000 the collector tracks, in the main process and in the
     renderer) live as long as the process. Collected while they load, and walked by every full
@@ -66,16 +67,17 @@ def garbage_kept() -> Iterator[None]:
     """Run the code inside with the garbage collector paused; it resumes afterwards, and workers
     forked inside keep it paused until they exit.
 
-    For work whose cyclic garbage is small, in processes that end soon after: the figures
-    (matplotlib's artists refer to each other) and the PDF's layout boxes. Collecting them, each
-    figure worker spent about 0.5 s of its 2 s and the renderer 0.3 s of its PDF's 2 s; kept, the
-    figures' garbage is at most about 40 MB, given back when the worker exits."""
-    paused = gc.isenabled()
+    For work whose cyclic garbage is small: the figures (matplotlib's artists refer to each other)
+    and the PDF's layout boxes. Collecting them, each forked figure worker spent about 0.5 s of its
+    2 s and the renderer 0.3 s of its PDF's 2 s; kept, the figures' garbage is at most about 40 MB,
+    given back when the worker exits. Where the stage runs in the main process (no renderer could
+    be forked), its garbage is collected when the pause ends; loky's workers do not pause."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

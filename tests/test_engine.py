@@ -64,6 +64,7 @@ def test_run_succeeds_and_writes_every_output(default_run):
         assert (out / name).stat().st_size > 1000
     assert len(list((out / "figures").glob("*.png"))) >= 8
     assert not list(out.parent.glob(".reportgen-*")), "the staging folder was left behind"
+    assert not (out / ".print-figures").exists(), "the PDF's JPEG figures were left behind"
 
 
 def test_input_file_is_not_modified(default_run):

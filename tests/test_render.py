@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.render import _restricted_fetcher, environment, render_html, stylesheet
+from reportgen.render import _restricted_fetcher, environment, image_source, render_html, stylesheet
 
 SCRIPT = "<script>alert('x')</script>"
 DEFAULT_COVER_MARK = '<p class="cover-kicker">'
@@ -76,6 +76,17 @@ def test_user_stylesheet_replaces_the_default(report_result, template_dir):
     (template_dir / "report.css").write_text("body { color: rebeccapurple; }", encoding="utf-8")
     assert stylesheet(template_dir) == "body { color: rebeccapurple; }"
     assert "body { color: rebeccapurple; }" in render_html(report_result, template_dir)
+
+
+def test_images_are_linked_for_the_pdf_only_inside_the_output_folder(allowed, tmp_path):
+    outside = tmp_path / "logo.png"
+    outside.write_bytes(b"LOGO")
+    assert image_source("figures/a.png", allowed, embed=False) == "figures/a.png"
+    assert image_source("figures/a.png", allowed, embed=True).startswith("data:image/png;base64,")
+    for elsewhere in (str(outside), "../logo.png"):  # the fetcher could not read them: they are inlined
+        assert image_source(elsewhere, allowed, embed=False).startswith("data:image/png;base64,")
+    assert image_source("figures/missing.png", allowed, embed=False) == "figures/missing.png"
+    assert image_source(None, allowed, embed=False) is None
 
 
 # The URL fetcher WeasyPrint uses for the PDF
