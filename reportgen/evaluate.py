@@ -151,6 +151,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) 
         fit_rows=fitted.fit_rows,
         scored_by=fitted.scored_by,
         search_settings={k: plain(v) for k, v in fitted.search_settings.items()},
+        scored_along=fitted.scored_along,
         overfit=train.f1 - test.f1 > OVERFIT_GAP,
     )
     return result, threshold

@@ -78,6 +78,8 @@ class FittedModel:
     """How the out-of-fold scores were made: k-fold cross-validation, or out-of-bag trees."""
     search_settings: dict[str, object] = field(default_factory=dict)
     """What the search and the strategy comparison set differently from the final model (fewer trees)."""
+    scored_along: str = ""
+    """The parameter whose every value the search scored from one fit (`search_along`); empty if none."""
     measured: object = None
     """What `tune_all`'s `measure` returned for this model, computed in the worker that tuned it."""
 
@@ -462,6 +464,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         search_settings={**(family.search_params if shortcuts else {}),
                          **({family.scored_along: f"all scored from one fit at {max(grid[family.scored_along])}"}
                             if along else {})},
+        scored_along=family.scored_along if along else "",
     )
 
 

@@ -238,6 +238,8 @@ class ModelResult:
     """Settings its search and strategy comparison used in place of the final model's (e.g. 40 trees
     instead of 100: candidates rank the same long before their scores settle), and parameters whose
     values the search scored from one fit (every k of the neighbours from one query)."""
+    scored_along: str = ""
+    """The parameter whose every value the search scored from one fit; empty if none."""
     overfit: bool = False
     """Its training F1 exceeds its test F1 by more than the over-fitting gap."""
 
@@ -698,6 +700,17 @@ class ReportResult:
     @property
     def best(self) -> ModelResult:
         return self.model(self.best_model)
+
+    @property
+    def searches_sampled(self) -> bool:
+        """Whether any model was searched or fitted on a sample of the training rows."""
+        return any(0 < m.tuning_rows < self.dataset.train_rows or 0 < m.fit_rows < self.dataset.train_rows
+                   for m in self.models)
+
+    @property
+    def scored_from_one_fit(self) -> bool:
+        """Whether any model's search scored several values of a parameter from one fit."""
+        return any(m.scored_along for m in self.models)
 
     @property
     def drivers_sampled(self) -> bool:

@@ -242,6 +242,8 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
     assert models["decision_tree"]["search_settings"] == {"max_depth": "all scored from one fit at 10"}
     searched_apart = ("random_forest", "knn", "decision_tree")
     assert all(not m["search_settings"] for name, m in models.items() if name not in searched_apart)
+    assert {name: m["scored_along"] for name, m in models.items() if m["scored_along"]} == {
+        "knn": "n_neighbors", "decision_tree": "max_depth"}
     html = (default_run["out"] / "report.html").read_text(encoding="utf-8")
     assert "4,000 rows, n estimators 40</td>" in html
 

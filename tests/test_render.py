@@ -139,3 +139,19 @@ def test_fetcher_allows_every_listed_folder(allowed, tmp_path):
     (other / "b.css").write_text("p{}", encoding="utf-8")
     fetcher = _restricted_fetcher([allowed, other])
     assert fetcher.fetch((other / "b.css").as_uri()).read() == b"p{}"
+
+
+def test_the_shortcut_sentences_follow_what_the_searches_did(report_result):
+    """The sentences on sampled searches and one-fit scoring appear only when a model's search took them."""
+    full = report_result.dataset.train_rows
+    exact = dataclasses.replace(report_result, models=[
+        dataclasses.replace(m, tuning_rows=full, fit_rows=full, scored_along="") for m in report_result.models])
+    shortcut = dataclasses.replace(exact, models=[
+        dataclasses.replace(m, tuning_rows=full // 2, scored_along="n_neighbors") if i == 0 else m
+        for i, m in enumerate(exact.models)])
+    assert (exact.searches_sampled, exact.scored_from_one_fit) == (False, False)
+    assert (shortcut.searches_sampled, shortcut.scored_from_one_fit) == (True, True)
+    plain, shortened = render_html(exact), render_html(shortcut)
+    for sentence in ("Costly models were searched", "from a single fit"):
+        assert sentence not in plain
+        assert sentence in shortened
