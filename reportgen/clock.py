@@ -29,6 +29,11 @@ class StageClock:
         if self.progress is not None:
             self.progress(f"[{time.perf_counter() - self.started:5.1f} s] {line}")
 
+    def since(self, name: str, started: float) -> None:
+        """Count the time from `started` (`time.perf_counter()`) until now as stage `name`: for a stage
+        that ends on another thread than the one it began on."""
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
+
     @contextmanager
     def stage(self, name: str, doing: str = ""):
         self.say(f"{name}{': ' + doing if doing else ''}")
@@ -38,4 +43,4 @@ class StageClock:
         try:
             yield
         finally:
-            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
+            self.since(name, started)

@@ -344,11 +344,10 @@ def run_report(
     try:
         if renderer is not None and not renderer.submit(job, clock):
             renderer = None  # it ended before its job came: the failure shows here, in this process
-        if renderer is not None:
-            # The PDF leaves a core free: the HTML is written and the model saved meanwhile.
-            write_html(job, renderer.figures_drawn(), clock)
-        else:
+        if renderer is None:
             figures = render_outputs(job, clock)
+        # The renderer builds the figures on one core first: the model is saved meanwhile, and the
+        # HTML written once the figures are drawn, while the PDF is written there.
         with clock.stage("save model"):
             from reportgen.scoring import model_metadata, save_model
 
@@ -357,6 +356,7 @@ def run_report(
                 analysis.config, best.name, best.label, analysis.result.threshold.value, analysis.clean.numeric,
                 analysis.clean.categorical, derived=analysis.clean.derived))
         if renderer is not None:
+            write_html(job, renderer.figures_drawn(), clock)
             figures, rendering_seconds = renderer.result()
             clock.seconds.update(rendering_seconds)
         result = dataclasses.replace(job.result, figures=figures)

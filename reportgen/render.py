@@ -133,9 +133,17 @@ def _restricted_fetcher(allowed: list[Path]):
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
 
 
-def render_pdf(html: str, target: Path, *, base_dir: Path, template_dir: str | Path | None = None) -> None:
-    """A tagged PDF/UA-1 document with the bundled fonts; nothing is fetched from the network and
-    no file is read outside the output, template and asset folders."""
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+"""WeasyPrint's options for report.pdf: a tagged PDF/UA-1 document."""
+
+
+def laid_out_pdf(html: str, *, base_dir: Path, template_dir: str | Path | None = None):
+    """report.pdf's pages laid out (WeasyPrint's `Document`), for `write_laid_out`, with the bundled
+    fonts; nothing is fetched from the network and no file is read outside the output, template and
+    asset folders.
+
+    WeasyPrint reads each local JPEG twice: now, for its size, and again from its file when the
+    document is written, to embed it (`figures.reserve_print_files` relies on this)."""
     from weasyprint import CSS, HTML
 
     allowed = [base_dir, bundled_root("assets"), bundled_root("templates")]
@@ -143,6 +151,20 @@ def render_pdf(html: str, target: Path, *, base_dir: Path, template_dir: str | P
         allowed.append(Path(template_dir))
     fetcher = _restricted_fetcher(allowed)
     fonts = bundled_root("assets") / "fonts" / "fonts.css"
-    HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher).write_pdf(
-        target, stylesheets=[CSS(filename=str(fonts), url_fetcher=fetcher)], pdf_variant="pdf/ua-1",
-    )
+    return HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher).render(
+        stylesheets=[CSS(filename=str(fonts), url_fetcher=fetcher)], **PDF_OPTIONS)
+
+
+def write_laid_out(document, target: Path) -> None:
+    document.write_pdf(target, **PDF_OPTIONS)
+
+
+def render_pdf(html: str, target: Path, *, base_dir: Path, template_dir: str | Path | None = None) -> None:
+    """report.pdf from its HTML, laid out and written in one go."""
+    write_laid_out(laid_out_pdf(html, base_dir=base_dir, template_dir=template_dir), target)
+
+
+def embeds_files(pdf: Path, files: list[Path]) -> bool:
+    """Whether the PDF holds each file's bytes as they are, as it holds a JPEG image."""
+    data = pdf.read_bytes()
+    return all(file.read_bytes() in data for file in files)

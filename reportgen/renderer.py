@@ -4,10 +4,11 @@ where that is safe, report.html in the main process meanwhile.
 The rendering libraries (matplotlib and seaborn, WeasyPrint, Jinja2) take about 1.5 s of a core to
 import, and the only time a run leaves a core idle is while the main process imports its own
 libraries. A renderer forked at that moment, before the main process imports scikit-learn, imports
-them on the idle core and waits. When the analysis is done it draws the figures (on workers forked
-from it) and typesets the PDF, on one core, while the main process writes report.html and saves the
-model on the other. Where no process may be forked (`reportgen.workers.can_fork`), `render_outputs`
-does it all in the main process.
+them on the idle core and waits. When the analysis is done it builds the figures, while the main
+process saves the model; then workers forked from it draw them while it lays the PDF out
+(`figures_and_pdf`), and it writes the PDF while the main process writes report.html. Where no
+process may be forked (`reportgen.workers.can_fork`), `render_outputs` does it all in the main
+process, one step after the other.
 
 This module imports nothing heavy itself: the command line imports it before the analysis.
 """
@@ -20,6 +21,9 @@ import importlib
 import os
 import shutil
 import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -27,7 +31,7 @@ from pathlib import Path
 import cloudpickle
 
 from reportgen.clock import StageClock
-from reportgen.workers import garbage_kept, imported_out_of_collection, local_workers, stop_on_parent_exit
+from reportgen.workers import can_fork, garbage_kept, imported_out_of_collection, local_workers, stop_on_parent_exit
 
 
 def rendering_modules(pdf: bool) -> tuple[str, ...]:
@@ -56,6 +60,11 @@ class RenderJob:
 
 PRINT_FIGURES = ".print-figures"
 """The folder, inside the job's, of the figures encoded for the PDF; removed once it is written."""
+
+
+def printed_figures(names) -> dict[str, str]:
+    """{name: path of its JPEG for the PDF, relative to the job's folder}."""
+    return {name: f"{PRINT_FIGURES}/{name}.jpg" for name in names}
 
 
 def render_outputs(job: RenderJob, clock: StageClock) -> dict[str, str]:
@@ -93,7 +102,7 @@ def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> Non
     from reportgen.render import render_html, render_pdf
 
     with clock.stage("pdf", "typesetting report.pdf"):
-        printed = {name: f"{PRINT_FIGURES}/{Path(path).stem}.jpg" for name, path in figures.items()}
+        printed = printed_figures(figures)
         try:
             html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
                                base_dir=job.folder, embed=False)
@@ -102,6 +111,56 @@ def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> Non
         finally:
             if (job.folder / PRINT_FIGURES).exists():
                 shutil.rmtree(job.folder / PRINT_FIGURES)
+
+
+def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[str, str]], None]) -> dict[str, str]:
+    """The figures and report.pdf made side by side: the figures are built here and drawn by workers
+    forked from this process (`figures.FiguresSaved`), while the PDF is laid out here around blanks
+    of their size (`figures.reserve_print_files`); it is written once they are saved. `on_drawn`
+    gets the figures' paths as soon as they are, from another thread. Needs `workers.can_fork`.
+
+    Typesetting after the figures, as `render_outputs` does, the PDF was the last 2.5 s of a default
+    run and left a core idle; laid out meanwhile, only its writing (about 0.8 s) is left at the end,
+    beside the HTML. Should WeasyPrint embed the blanks after all, the PDF is typeset again from the
+    figures, so that it always shows them."""
+    from reportgen.figures import FiguresSaved, built_figures, reserve_print_files
+    from reportgen.render import embeds_files, laid_out_pdf, render_html, render_pdf, write_laid_out
+
+    print_folder = job.folder / PRINT_FIGURES
+    pdf = job.folder / "report.pdf"
+    started = time.perf_counter()
+    clock.say("figures: drawing, while report.pdf is laid out")
+    try:
+        with garbage_kept():
+            built = built_figures(job.result, job.tree, job.tree_names)
+            reserve_print_files(built, print_folder)
+            printed = printed_figures(built)
+            saving = FiguresSaved(built, job.folder / "figures", print_folder, job.workers)
+            with ThreadPoolExecutor(1, thread_name_prefix="reportgen-figures") as waiter:
+                try:
+                    saved = waiter.submit(_when_saved, saving, clock, started, on_drawn)
+                    with clock.stage("pdf", "typesetting report.pdf"):
+                        html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
+                                           base_dir=job.folder, embed=False)
+                        document = laid_out_pdf(html, base_dir=job.folder, template_dir=job.template_dir)
+                        figures = saved.result()
+                        write_laid_out(document, pdf)
+                        if not embeds_files(pdf, [job.folder / path for path in printed.values()]):
+                            render_pdf(html, pdf, base_dir=job.folder, template_dir=job.template_dir)
+                finally:
+                    saving.close()
+    finally:
+        if print_folder.exists():
+            shutil.rmtree(print_folder)
+    return figures
+
+
+def _when_saved(saving, clock: StageClock, started: float,
+                on_drawn: Callable[[dict[str, str]], None]) -> dict[str, str]:
+    figures = saving.paths()
+    clock.since("figures", started)
+    on_drawn(figures)
+    return figures
 
 
 class Renderer:
@@ -169,9 +228,12 @@ def _serve(connection, modules: tuple[str, ...], parent: int) -> None:
             for module in modules:
                 importlib.import_module(module)
         job, clock = cloudpickle.loads(connection.recv_bytes())
-        figures = draw_figures(job, clock)
-        connection.send(("drawn", figures))
-        write_pdf(job, figures, clock)
+        if job.pdf and can_fork():
+            figures = figures_and_pdf(job, clock, lambda drawn: connection.send(("drawn", drawn)))
+        else:
+            figures = draw_figures(job, clock)
+            connection.send(("drawn", figures))
+            write_pdf(job, figures, clock)
         connection.send(("done", (figures, clock.seconds)))
     except BaseException as failure:  # noqa: BLE001 - every failure goes back to the main process
         with contextlib.suppress(OSError):  # unless the main process has gone

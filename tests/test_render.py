@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.render import _restricted_fetcher, environment, image_source, render_html, stylesheet
+from reportgen.render import _restricted_fetcher, embeds_files, environment, image_source, render_html, stylesheet
 
 SCRIPT = "<script>alert('x')</script>"
 DEFAULT_COVER_MARK = '<p class="cover-kicker">'
@@ -155,3 +155,11 @@ def test_the_shortcut_sentences_follow_what_the_searches_did(report_result):
     for sentence in ("Costly models were searched", "from a single fit"):
         assert sentence not in plain
         assert sentence in shortened
+
+
+def test_embeds_files_finds_each_file_as_it_is(tmp_path):
+    pdf, image, other = tmp_path / "a.pdf", tmp_path / "a.jpg", tmp_path / "b.jpg"
+    image.write_bytes(b"\xff\xd8 pixels \xff\xd9")
+    other.write_bytes(b"\xff\xd8 blank \xff\xd9")
+    pdf.write_bytes(b"%PDF-1.7 stream\n" + image.read_bytes() + b"\nendstream")
+    assert embeds_files(pdf, [image]) and not embeds_files(pdf, [image, other])

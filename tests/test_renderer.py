@@ -1,18 +1,28 @@
 """reportgen/renderer.py: the render stage in a process forked before the analysis, or in this one."""
 
 import dataclasses
+import io
 import threading
 import time
 
 import pytest
 from jinja2 import UndefinedError
+from PIL import Image
 from pypdf import PdfReader
 from test_workers import children_left_when_killed
 
 from reportgen.clock import StageClock
 from reportgen.engine import render_job
-from reportgen.renderer import (PRINT_FIGURES, Renderer, RenderJob, _sendable, render_outputs, rendering_modules,
-                                write_html)
+from reportgen.renderer import (
+    PRINT_FIGURES,
+    Renderer,
+    RenderJob,
+    _sendable,
+    figures_and_pdf,
+    render_outputs,
+    rendering_modules,
+    write_html,
+)
 
 
 def rendered_elsewhere(job, html: bool = True):
@@ -46,17 +56,61 @@ def test_the_renderer_writes_what_this_process_would(analysis, report_result, tm
     assert (there / "report.html").read_text() == (here / "report.html").read_text()
     pages = [[page.extract_text() for page in PdfReader(folder / "report.pdf").pages] for folder in (there, here)]
     assert pages[0] == pages[1] and len(pages[0]) > 5
+    assert pdf_images(there / "report.pdf") == pdf_images(here / "report.pdf")  # the figures, not their blanks
     for folder in (there, here):
         assert sorted(p.name for p in folder.iterdir()) == ["figures", "report.html", "report.pdf"]
+
+
+def embedded_images(path) -> dict[int, tuple[str, bytes]]:
+    """{object number: (filter, data as stored)} of the PDF's images, each read once (every page's
+    resources may list them all, and pypdf's `page.images` would decode each for every page)."""
+    found = {}
+    for page in PdfReader(path).pages:
+        for reference in page["/Resources"].get("/XObject", {}).values():
+            if reference.idnum not in found and (image := reference.get_object())["/Subtype"] == "/Image":
+                found[reference.idnum] = (str(image["/Filter"]), image.get_data())
+    return found
+
+
+def pdf_images(path) -> set[bytes]:
+    return {data for _, data in embedded_images(path).values()}
+
+
+def test_the_pdf_laid_out_while_the_figures_are_drawn_shows_them(analysis, report_result, tmp_path, monkeypatch):
+    """Laid out around blanks, written once the figures replaced them; typeset again should
+    WeasyPrint ever embed the blanks (as it would if it stopped reading images again from their files).
+    (`test_the_renderer_writes_what_this_process_would` compares the images with those typeset after
+    the figures.)"""
+    import reportgen.render
+
+    typeset, typeset_whole = [], reportgen.render.render_pdf
+    monkeypatch.setattr(reportgen.render, "render_pdf",
+                        lambda *args, **kwargs: typeset.append(1) or typeset_whole(*args, **kwargs))
+    job = render_job(analysis, report_result, tmp_path, None, pdf=True)
+    drawn, clock = [], StageClock()
+    figures = figures_and_pdf(job, clock, drawn.append)
+    assert drawn == [figures] and set(clock.seconds) == {"figures", "pdf"} and not typeset
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "report.pdf"]
+    assert len(pdf_images(tmp_path / "report.pdf")) == len(figures) and not blank_images(tmp_path / "report.pdf")
+
+    monkeypatch.setattr(reportgen.render, "embeds_files", lambda pdf, files: False)
+    figures_and_pdf(job, StageClock(), drawn.append)
+    assert len(typeset) == 1 and len(pdf_images(tmp_path / "report.pdf")) == len(figures)
+    assert not blank_images(tmp_path / "report.pdf")
+
+
+def blank_images(path) -> list[int]:
+    return [number for number, (_, data) in embedded_images(path).items()
+            if Image.open(io.BytesIO(data)).convert("L").getextrema() == (255, 255)]
 
 
 def test_the_pdf_shows_each_figure_as_a_jpeg_and_the_html_as_the_png(analysis, report_result, tmp_path):
     """WeasyPrint embeds JPEG data as it is and encodes PNG again (`figures.PRINT_JPEG`)."""
     job = render_job(analysis, report_result, tmp_path, None, pdf=True)
     figures = render_outputs(job, StageClock())
-    images = {image.data: image.name for page in PdfReader(tmp_path / "report.pdf").pages for image in page.images}
-    assert len(images) == len(figures)  # each page's resources may list them all
-    assert {name.rsplit(".", 1)[-1] for name in images.values()} == {"jpg"}
+    images = embedded_images(tmp_path / "report.pdf")
+    assert len(images) == len(figures)
+    assert {kind for kind, _ in images.values()} == {"/DCTDecode"}
     html = (tmp_path / "report.html").read_text()
     assert html.count("data:image/png;base64,") >= len(figures) and "image/jpeg" not in html
     assert all((tmp_path / path).suffix == ".png" and (tmp_path / path).is_file() for path in figures.values())
