@@ -187,7 +187,7 @@ def logit_coefficients(result: ReportResult) -> Figure:
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     labels = [c.label if " = " in c.feature else f"{c.label} (per {c.step:,.3g})" for c in rows]
     ax.set_yticks(y, labels)
-    ax.set_xlabel(f"Odds ratio with {1 - result.logit.alpha:.0%} interval (grey = not significant; "
+    ax.set_xlabel(f"Odds ratio with {1 - result.logit.alpha:.0%} interval\n(grey = not significant; "
                   f"numeric terms per standard deviation)")
     ax.set_title("Logistic regression: effect of each term on the odds")
     return fig
@@ -526,8 +526,9 @@ def segment_overview(result: ReportResult) -> Figure | None:
     if found is None:
         return None
     colors = palette(result)
-    fig, (curve, rates) = plain_figure(max(2.3, 0.4 * found.k + 0.9), ncols=2, width_ratios=[1, 1.1])
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.18, wspace=0.75)
+    height = max(2.3, 0.4 * found.k + 0.9)
+    fig, (curve, rates) = plain_figure(height, ncols=2, width_ratios=[1, 1.1])
+    fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.5 / height, bottom=0.18, wspace=0.75)  # room for 2-line titles
     ks = sorted(found.curve)
     curve.plot(ks, [found.curve[k] for k in ks], marker="o", markersize=3.5, color=colors.primary)
     curve.plot([found.k], [found.silhouette], marker="o", markersize=7, color=colors.accent, linestyle="none",

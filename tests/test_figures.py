@@ -5,11 +5,13 @@ import os
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 from test_workers import children_left_when_killed
 
 from reportgen.engine import render_job
-from reportgen.figures import FiguresSaved, built_figures, make_figures, pixel_size, reserve_print_files
+from reportgen.figures import (STYLE, FiguresSaved, built_figures, make_figures, pixel_size,
+                               reserve_print_files)
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +84,30 @@ def test_figure_workers_end_with_the_process_that_forked_them():
                "__import__('pathlib').Path('/tmp'), None, workers=2).paths()\n")
     assert children_left_when_killed(program, 2) == 0
 
+
+
+def words_outside(fig) -> list[str]:
+    """The titles, labels, legends and notes drawn partly outside the figure (tick labels beyond an
+    axis's limits are never drawn, so they are left out)."""
+    width, height = pixel_size(fig)
+    with plt.rc_context(STYLE):
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             for label in axis.get_ticklabels(which="both")}
+    outside = []
+    for text in fig.findobj(Text):
+        if id(text) in ticks or not text.get_visible() or not text.get_text().strip() or (
+                text.axes is not None and not text.axes.get_visible()):
+            continue
+        box = text.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+            outside.append(text.get_text())
+    return outside
+
+
+def test_no_words_run_off_a_figure(analysis, report_result, tmp_path):
+    job = render_job(analysis, report_result, tmp_path, None, pdf=True)
+    built = built_figures(job.result, job.tree, job.tree_names)
+    assert len(built) > 10
+    assert {name: words for name, fig in built.items() if (words := words_outside(fig))} == {}
