@@ -10,8 +10,7 @@ from PIL import Image
 from test_workers import children_left_when_killed
 
 from reportgen.engine import render_job
-from reportgen.figures import (STYLE, FiguresSaved, built_figures, make_figures, pixel_size,
-                               reserve_print_files)
+from reportgen.figures import STYLE, FiguresSaved, built_figures, make_figures, pixel_size, reserve_print_files
 
 
 @pytest.fixture(autouse=True)
