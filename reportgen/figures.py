@@ -208,7 +208,7 @@ def model_comparison(result: ReportResult) -> Figure:
                       for m in result.models])
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("Test set score")
-    ax.set_title(f"Model comparison on the test set (★ = recommended; {result.dataset.positive_noun} class)")
+    ax.set_title(short(f"Model comparison on the test set (★ = recommended; {result.dataset.positive_noun} class)", 72))
     fig.legend(*ax.get_legend_handles_labels(), ncols=len(MODEL_METRICS), loc="outside lower center")
     ax.grid(axis="x", visible=False)
     return fig
@@ -285,10 +285,10 @@ def importances(result: ReportResult) -> Figure | None:
     fig, axes = new_figure(0.25 * len(result.dataset.features) + 1.3, ncols=len(models), squeeze=False)
     for ax, color, model in zip(axes.flat, palette(result).series, models):
         rows = list(reversed(model.feature_importance))
-        ax.barh([result.dataset.feature_labels.get(r.feature, r.feature) for r in rows],
+        ax.barh([short(result.dataset.feature_labels.get(r.feature, r.feature), 26) for r in rows],
                 [r.importance for r in rows], color=color)
         ax.set_title(model.label, fontsize=8.5)
-        ax.set_xlabel("Share of impurity reduction")
+        ax.set_xlabel("Share of impurity\nreduction")
         ax.grid(axis="y", visible=False)
     fig.suptitle("Feature importance in the tree models", fontsize=9.5, fontweight="bold")
     return fig
@@ -408,7 +408,7 @@ def gains(result: ReportResult) -> Figure | None:
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(f"Share of {result.dataset.unit} contacted, highest scores first (test set)")
-    ax.set_ylabel(f"Share of all {result.dataset.positive_noun} reached")
+    ax.set_ylabel(short(f"Share of all {result.dataset.positive_noun} reached", 24))
     ax.set_title("Gains: whom to contact first")
     ax.legend(loc="lower right")
     return fig

@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli
 from pypdf import PdfReader
 from sklearn.model_selection import train_test_split
+from test_figures import words_outside
 
-from conftest import run_cli
+from reportgen.figures import built_figures
 from reportgen.interpret import QUESTIONS
 from reportgen.resources import bundled_path
 from reportgen.result import load_result
@@ -69,6 +72,15 @@ def test_each_preset_answers_the_seven_questions_in_its_report(preset_runs, name
     assert "How each column was used" in run["pdf"]
     assert "Compared with the published analysis" in run["pdf"]
     assert result.published.comparison[:60] in run["pdf"]
+
+
+@pytest.mark.parametrize("name", ["tiktok", "audiobooks"])
+def test_no_words_run_off_a_presets_figures(preset_runs, name):
+    """Their labels are longer than the synthetic table's (`test_figures`)."""
+    built = built_figures(load_result(preset_runs[name]["out"] / "results.json"))
+    outside = {figure: words for figure, fig in built.items() if (words := words_outside(fig))}
+    plt.close("all")
+    assert outside == {}
 
 
 def test_tiktok_drops_incomplete_rows_and_keeps_the_true_share_in_the_test_set(preset_runs, tiktok_raw):
