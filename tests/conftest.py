@@ -7,9 +7,11 @@ read-level and cleaning checks (no models are fitted on it).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import subprocess
 import sys
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,7 @@ import yaml
 
 from reportgen.config import DatasetConfig, load_config
 from reportgen.engine import Analysis, analyse
+from reportgen.renderer import _sendable
 from reportgen.resources import bundled_path
 from reportgen.result import RunInfo
 
@@ -204,3 +207,34 @@ def messy_runs(tmp_path_factory) -> dict:
         "bare": json.loads((folder / "bare" / "results.json").read_text(encoding="utf-8")),
         "configured": json.loads((folder / "configured" / "results.json").read_text(encoding="utf-8")),
     }
+
+
+def run_forked(test):
+    """Run the test in a process forked from pytest's, as the renderer is forked from the main
+    process, and raise its failure here. For tests that fork workers from a single thread
+    (`workers.can_fork`): an earlier test's Dask cluster leaves threads running in pytest's process."""
+
+    @functools.wraps(test)
+    def in_a_forked_process(*args, **kwargs):
+        context = get_context("fork")
+        ours, theirs = context.Pipe(duplex=False)
+
+        def body():
+            try:
+                test(*args, **kwargs)
+                theirs.send(None)
+            except BaseException as failure:  # noqa: BLE001 - raised in pytest's process
+                theirs.send(_sendable(failure))
+
+        process = context.Process(target=body)
+        process.start()
+        theirs.close()
+        try:
+            failure = ours.recv()
+        except EOFError:
+            failure = RuntimeError("the forked test ended without a word")
+        process.join()
+        if failure is not None:
+            raise failure
+
+    return in_a_forked_process

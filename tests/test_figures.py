@@ -4,6 +4,7 @@ import os
 
 import matplotlib.pyplot as plt
 import pytest
+from conftest import run_forked
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
@@ -20,6 +21,7 @@ def closed_figures():
     plt.close("all")
 
 
+@run_forked
 def test_figures_saved_by_forked_workers_are_those_make_figures_draws(analysis, report_result, tmp_path):
     job = render_job(analysis, report_result, tmp_path, None, pdf=True)
     built = built_figures(job.result, job.tree, job.tree_names)
@@ -33,6 +35,7 @@ def test_figures_saved_by_forked_workers_are_those_make_figures_draws(analysis, 
     assert not [p.name for p in (tmp_path / "a" / "print").iterdir() if p.suffix != ".jpg"]  # no partial file left
 
 
+@run_forked
 def test_a_blank_has_its_figures_size_until_the_figure_replaces_it(report_result, tmp_path):
     built = built_figures(report_result)
     reserve_print_files(built, tmp_path)
@@ -45,6 +48,7 @@ def test_a_blank_has_its_figures_size_until_the_figure_replaces_it(report_result
             assert printed.size == pixel_size(fig) and printed.getextrema() != ((255, 255),) * 3
 
 
+@run_forked
 def test_a_figure_saved_before_its_blank_is_kept(report_result, tmp_path):
     built = built_figures(report_result)
     name = next(iter(built))
@@ -66,6 +70,7 @@ class Vanishing(Figure):
 
 @pytest.mark.parametrize(("kind", "message"), [(Broken, "ValueError: this figure cannot be drawn"),
                                                (Vanishing, "it ended unexpectedly")])
+@run_forked
 def test_a_figure_that_fails_is_said_in_one_line_and_stops_the_other_workers(report_result, tmp_path, kind,
                                                                                message):
     built = {"broken": plt.figure(FigureClass=kind), **built_figures(report_result)}

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from conftest import run_forked
 from jinja2 import UndefinedError
 from PIL import Image
 from pypdf import PdfReader
@@ -76,6 +77,7 @@ def pdf_images(path) -> set[bytes]:
     return {data for _, data in embedded_images(path).values()}
 
 
+@run_forked
 def test_the_pdf_laid_out_while_the_figures_are_drawn_shows_them(analysis, report_result, tmp_path, monkeypatch):
     """Laid out around blanks, written once the figures replaced them; typeset again should
     WeasyPrint ever embed the blanks (as it would if it stopped reading images again from their files).
