@@ -25,6 +25,8 @@ from reportgen.compare import ReportFacts, compare
 from reportgen.config import DEFAULT_MODELS, DatasetConfig
 from reportgen.evaluate import (
     MEASURED_ROWS,
+    HeldOutScores,
+    averaged_scores,
     best_model_name,
     drivers,
     imbalance_rows,
@@ -129,10 +131,10 @@ def published_figures(config: DatasetConfig) -> Published | None:
                      metrics=dict(claims.metrics), model=claims.model)
 
 
-def targeting(best: FittedModel, threshold: ThresholdResult, data: CleanData, config: DatasetConfig,
+def targeting(best: FittedModel, scores, threshold: ThresholdResult, data: CleanData, config: DatasetConfig,
               calibrator) -> dict:
-    """Calibration, targeting table, gains curve and recommendation for the recommended model."""
-    scores = best.scores(data.x_test)
+    """Calibration, targeting table, gains curve and recommendation for the recommended model, from
+    its scores on the test rows."""
     calibrated = calibrator.predict(scores)
     y = data.y_test.to_numpy()
     return {
@@ -141,6 +143,14 @@ def targeting(best: FittedModel, threshold: ThresholdResult, data: CleanData, co
         "gains": gains_curve(y, scores),
         "recommendation": recommendation(y, scores, calibrated, threshold.value, config),
     }
+
+
+def members_scores(ensemble: FittedModel, by_name: dict[str, FittedModel]) -> HeldOutScores | None:
+    """An ensemble's scores, averaged from those its members were measured on; None for a model that
+    is no ensemble."""
+    if not ensemble.members:
+        return None
+    return averaged_scores([by_name[name].measured.scores for name in ensemble.members])
 
 
 def theme_of(config: DatasetConfig) -> Theme:
@@ -222,8 +232,8 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
     with contextlib.ExitStack() as unread:
         with clock.stage("evaluate", "the ensemble, intervals and drivers"):
             # The workers measure while this process summarises and describes; their results are read last.
-            tasks = [delayed(drivers)(by_name[best], data, serial)] + [delayed(model_result)(f, data, serial)
-                                                                       for f in pending]
+            tasks = [delayed(drivers)(by_name[best], data, serial)] + [
+                delayed(model_result)(f, data, serial, members_scores(f, by_name)) for f in pending]
             in_workers = unread.enter_context(contextlib.closing(
                 Parallel(n_jobs=config.search.n_jobs, return_as="generator")(tasks)))
             logit_model = by_name["logistic_regression"]
@@ -244,9 +254,10 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
             found_drivers, *evaluated = in_workers
             measured = {f.name: f.measured for f in fitted if f.measured is not None}
             measured.update({f.name: found for f, found in zip(pending, evaluated)})
-            models = [measured[f.name][0] for f in fitted]
-            thresholds = {m.name: t for m, t in measured.values()}
-            decision = targeting(by_name[best], thresholds[best], data, config, calibrator)
+            models = [measured[f.name].result for f in fitted]
+            thresholds = {name: m.threshold for name, m in measured.items()}
+            decision = targeting(by_name[best], measured[best].scores.test, thresholds[best], data, config,
+                                 calibrator)
     notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
@@ -115,19 +116,52 @@ def plain(value: object) -> object:
     return value
 
 
-def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
+@dataclass
+class HeldOutScores:
+    """A model's scores on the rows it is measured on: its training rows (at most `MEASURED_ROWS`,
+    `measured_training_rows`) and the test rows."""
+
+    train: np.ndarray
+    test: np.ndarray
+
+
+@dataclass
+class Measured:
+    """A model's test evaluation, and the scores it was made from."""
+
+    result: ModelResult
+    threshold: ThresholdResult
+    scores: HeldOutScores
+
+
+def measured_training_rows(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[pd.DataFrame, pd.Series]:
+    return at_most(clean.x_train.iloc[fitted.fit_positions], clean.y_train.iloc[fitted.fit_positions],
+                   MEASURED_ROWS, config.seed)
+
+
+def held_out_scores(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> HeldOutScores:
+    return HeldOutScores(fitted.scores(measured_training_rows(fitted, clean, config)[0]), fitted.scores(clean.x_test))
+
+
+def averaged_scores(members: list[HeldOutScores]) -> HeldOutScores:
+    """A soft-voting ensemble's scores from its members' (the mean of their probabilities, as
+    scikit-learn's `VotingClassifier` takes it), rather than from their predictions made again."""
+    return HeldOutScores(np.mean([m.train for m in members], axis=0), np.mean([m.test for m in members], axis=0))
+
+
+def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig,
+                 scores: HeldOutScores | None = None) -> Measured:
+    """The model's evaluation: on its training rows and the test rows, from `scores` when given."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
-        return _model_result(fitted, clean, config)
+        return _model_result(fitted, clean, config, scores or held_out_scores(fitted, clean, config))
 
 
-def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[ModelResult, ThresholdResult]:
+def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, scores: HeldOutScores) -> Measured:
     importance = fitted.importance
     threshold = choose_threshold(fitted.oof_labels, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
-    x_fit, y_fit = at_most(clean.x_train.iloc[fitted.fit_positions], clean.y_train.iloc[fitted.fit_positions],
-                           MEASURED_ROWS, config.seed)
-    train_scores = fitted.scores(x_fit)
-    test_scores = fitted.scores(clean.x_test)
+    _, y_fit = measured_training_rows(fitted, clean, config)
+    train_scores, test_scores = scores.train, scores.test
     test_flags = flags(test_scores, threshold.value)
     train = metrics_for(y_fit, train_scores, flags(train_scores, threshold.value))
     test = metrics_for(clean.y_test, test_scores, test_flags)
@@ -154,7 +188,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig) 
         scored_along=fitted.scored_along,
         overfit=train.f1 - test.f1 > OVERFIT_GAP,
     )
-    return result, threshold
+    return Measured(result, threshold, scores)
 
 
 def imbalance_rows(fitted: list[FittedModel], metric: str) -> list[ImbalanceRow]:

@@ -82,6 +82,8 @@ class FittedModel:
     """The parameter whose every value the search scored from one fit (`search_along`); empty if none."""
     measured: object = None
     """What `tune_all`'s `measure` returned for this model, computed in the worker that tuned it."""
+    members: list[str] = field(default_factory=list)
+    """The models an ensemble averages, by name; empty for the others."""
 
     @property
     def estimator(self):
@@ -571,6 +573,7 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
         tuning_rows=everyone,
         fit_rows=everyone,
         scored_by="the average of its members' scores",
+        members=[m.name for m in members],
     )
 
 
