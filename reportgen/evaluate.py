@@ -134,7 +134,8 @@ class Measured:
     scores: HeldOutScores
 
 
-def measured_training_rows(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> tuple[pd.DataFrame, pd.Series]:
+def measured_training_rows(fitted: FittedModel, clean: CleanData,
+                           config: DatasetConfig) -> tuple[pd.DataFrame, pd.Series]:
     return at_most(clean.x_train.iloc[fitted.fit_positions], clean.y_train.iloc[fitted.fit_positions],
                    MEASURED_ROWS, config.seed)
 
