@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from joblib import Parallel, cpu_count, delayed
 from threadpoolctl import threadpool_limits
@@ -25,7 +26,7 @@ from reportgen.compare import ReportFacts, compare
 from reportgen.config import DEFAULT_MODELS, DatasetConfig
 from reportgen.evaluate import (
     MEASURED_ROWS,
-    HeldOutScores,
+    MeasuredScores,
     averaged_scores,
     best_model_name,
     drivers,
@@ -131,7 +132,7 @@ def published_figures(config: DatasetConfig) -> Published | None:
                      metrics=dict(claims.metrics), model=claims.model)
 
 
-def targeting(best: FittedModel, scores, threshold: ThresholdResult, data: CleanData, config: DatasetConfig,
+def targeting(best: FittedModel, scores: np.ndarray, threshold: ThresholdResult, data: CleanData, config: DatasetConfig,
               calibrator) -> dict:
     """Calibration, targeting table, gains curve and recommendation for the recommended model, from
     its scores on the test rows."""
@@ -145,12 +146,13 @@ def targeting(best: FittedModel, scores, threshold: ThresholdResult, data: Clean
     }
 
 
-def members_scores(ensemble: FittedModel, by_name: dict[str, FittedModel]) -> HeldOutScores | None:
-    """An ensemble's scores, averaged from those its members were measured on; None for a model that
-    is no ensemble."""
-    if not ensemble.members:
+def members_scores(ensemble: FittedModel, by_name: dict[str, FittedModel]) -> MeasuredScores | None:
+    """An ensemble's scores, averaged from those its members were measured on (on its rows: all the
+    training rows); None for a model that is no ensemble, or whose members were measured elsewhere."""
+    members = [by_name[name] for name in ensemble.members]
+    if not members or any(not np.array_equal(m.fit_positions, ensemble.fit_positions) for m in members):
         return None
-    return averaged_scores([by_name[name].measured.scores for name in ensemble.members])
+    return averaged_scores([m.measured.scores for m in members])
 
 
 def theme_of(config: DatasetConfig) -> Theme:

@@ -117,7 +117,7 @@ def plain(value: object) -> object:
 
 
 @dataclass
-class HeldOutScores:
+class MeasuredScores:
     """A model's scores on the rows it is measured on: its training rows (at most `MEASURED_ROWS`,
     `measured_training_rows`) and the test rows."""
 
@@ -131,7 +131,7 @@ class Measured:
 
     result: ModelResult
     threshold: ThresholdResult
-    scores: HeldOutScores
+    scores: MeasuredScores
 
 
 def measured_training_rows(fitted: FittedModel, clean: CleanData,
@@ -140,25 +140,27 @@ def measured_training_rows(fitted: FittedModel, clean: CleanData,
                    MEASURED_ROWS, config.seed)
 
 
-def held_out_scores(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> HeldOutScores:
-    return HeldOutScores(fitted.scores(measured_training_rows(fitted, clean, config)[0]), fitted.scores(clean.x_test))
+def measured_scores(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> MeasuredScores:
+    return MeasuredScores(fitted.scores(measured_training_rows(fitted, clean, config)[0]), fitted.scores(clean.x_test))
 
 
-def averaged_scores(members: list[HeldOutScores]) -> HeldOutScores:
+def averaged_scores(members: list[MeasuredScores]) -> MeasuredScores:
     """A soft-voting ensemble's scores from its members' (the mean of their probabilities, as
     scikit-learn's `VotingClassifier` takes it), rather than from their predictions made again."""
-    return HeldOutScores(np.mean([m.train for m in members], axis=0), np.mean([m.test for m in members], axis=0))
+    return MeasuredScores(np.mean([m.train for m in members], axis=0), np.mean([m.test for m in members], axis=0))
 
 
 def model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig,
-                 scores: HeldOutScores | None = None) -> Measured:
+                 scores: MeasuredScores | None = None) -> Measured:
     """The model's evaluation: on its training rows and the test rows, from `scores` when given."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
-        return _model_result(fitted, clean, config, scores or held_out_scores(fitted, clean, config))
+        if scores is None:
+            scores = measured_scores(fitted, clean, config)
+        return _model_result(fitted, clean, config, scores)
 
 
-def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, scores: HeldOutScores) -> Measured:
+def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, scores: MeasuredScores) -> Measured:
     importance = fitted.importance
     threshold = choose_threshold(fitted.oof_labels, fitted.oof_scores, fitted.default_threshold, config, fitted.name)
     _, y_fit = measured_training_rows(fitted, clean, config)

@@ -2,17 +2,15 @@
 
 Each function draws one figure and returns it; `make_figures` saves them as PNG files sized
 for an A4 page and returns {name: relative path} for the templates. The renderer builds them with
-`built_figures` instead and has them saved by `FiguresSaved`, while it lays the PDF out around
+`built_figures` instead and has them saved by `FigureWorkers`, while it lays the PDF out around
 blanks of their size (`reserve_print_files`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import textwrap
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -25,8 +23,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from joblib import Parallel, delayed  # noqa: E402
 import seaborn as sns  # noqa: E402
+from joblib import Parallel, delayed  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
@@ -437,6 +435,14 @@ def plain_figure(height: float, ncols: int = 1, nrows: int = 1, **kwargs):
     return plt.subplots(nrows, ncols, figsize=(WIDTH, height), **kwargs)
 
 
+def compact_number(value: float, _position=None) -> str:
+    """A tick label short enough for a small panel: 150k rather than 150000, 1.5M rather than 1500000."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
 def few_ticks(ax, x: int = 4, y: int = 4) -> None:
     """At most about x and y ticks: small panels read better, and each tick costs drawing time."""
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(x))
@@ -461,10 +467,12 @@ def explore_by_class(result: ReportResult) -> Figure | None:
         bars.stairs(row.positive, row.edges, color=colors[1], linewidth=1.4, label=d.positive_name)
         bars.set_title(short(row.label, 22), fontsize=7.5, fontweight="normal")
         bars.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        bars.xaxis.set_major_formatter(compact_number)
         few_ticks(bars)
         drawn = boxes.bxp([box_dict(b) for b in row.boxes], **BOX_STYLE)
         for patch, color in zip(drawn["boxes"], colors):
             patch.set_facecolor(color)
+        boxes.yaxis.set_major_formatter(compact_number)
         few_ticks(boxes)
         boxes.set_xticks([1, 2], names)
         boxes.grid(axis="x", visible=False)
@@ -655,17 +663,19 @@ def draw_and_save(draw, path: Path, print_path: Path | None = None) -> bool:
 
 def built_figures(result: ReportResult, tree=None, tree_names: list[str] | None = None) -> dict[str, Figure]:
     """Every figure the result supports, in the house style, built but not yet drawn: each knows its
-    size, and `FiguresSaved` draws them. Building is about a fifth of a figure's cost."""
+    size, and `FigureWorkers` draws them. Building is about a fifth of a figure's cost."""
     with plt.rc_context(STYLE):
         built = {name: draw() for name, draw in figure_drawers(result, tree, tree_names).items()}
     return {name: fig for name, fig in built.items() if fig is not None}
 
 
 def reserve_print_files(built: dict[str, Figure], print_folder: Path) -> None:
-    """A blank JPEG of each figure's size in pixels where its print JPEG goes, unless the figure is
-    there already. The PDF can then be laid out before the figures are drawn: WeasyPrint reads a
-    local JPEG for its size when it lays a page out, and from its file again when it writes the PDF
-    (`render.laid_out_pdf`), by when `save_figure` has replaced the blank, in one step."""
+    """A blank JPEG of each figure's size in pixels where its print JPEG goes, so that the PDF can be
+    laid out before the figures are drawn.
+
+    WeasyPrint reads a local image for its size when it lays a page out, and reads a JPEG again from
+    its file when it writes the PDF, to embed it as it is (`render.laid_out_pdf`). By then
+    `save_figure` has replaced each blank with its figure, in one step and at the same size."""
     print_folder.mkdir(parents=True, exist_ok=True)
     blanks: dict[tuple[int, int], bytes] = {}
     for name, fig in built.items():
@@ -674,14 +684,13 @@ def reserve_print_files(built: dict[str, Figure], print_folder: Path) -> None:
             encoded = BytesIO()
             Image.new("RGB", size, "white").save(encoded, format="JPEG", quality=10)
             blanks[size] = encoded.getvalue()
-        with contextlib.suppress(FileExistsError), open(print_file(print_folder, name), "xb") as file:
-            file.write(blanks[size])
+        print_file(print_folder, name).write_bytes(blanks[size])
 
 
-class FiguresSaved:
-    """Built figures drawn and saved by `workers` processes forked at once, which find them in the
-    memory they share with this one (nothing is pickled) and take the next unsaved figure, in the
-    given order, until none is left. `paths` waits for them; `close` ends them in any case."""
+class FigureWorkers:
+    """Processes forked now that draw and save built figures. They find the figures in the memory
+    they share with this process (nothing is pickled) and each takes the next figure not yet taken,
+    in the given order, until none is left. `paths` waits for them; `stop` ends those still drawing."""
 
     def __init__(self, built: dict[str, Figure], folder: Path, print_folder: Path | None, workers: int) -> None:
         from multiprocessing import get_context
@@ -693,47 +702,53 @@ class FiguresSaved:
         for needed in (folder, print_folder):
             if needed is not None:
                 needed.mkdir(parents=True, exist_ok=True)
-        self.folder, self.built, self.names = folder, built, list(built)
-        self.closing = threading.Lock()
+        self.folder, self.names = folder, list(built)
         context = get_context("fork")
         taken = context.Value("i", 0)
         self.processes, self.reports = [], []
-        for _ in range(max(1, min(workers, len(built)))):
-            theirs, ours = context.Pipe(duplex=False)
-            process = context.Process(target=_save_in_turn, name="reportgen-figures",
-                                      args=(built, self.names, taken, folder, print_folder, ours, os.getpid()))
-            process.start()
-            ours.close()
-            self.processes.append(process)
-            self.reports.append(theirs)
+        try:
+            for _ in range(max(1, min(workers, len(built)))):
+                report, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_save_in_turn, name="reportgen-figures",
+                                          args=(built, self.names, taken, folder, print_folder, sender, os.getpid()))
+                process.start()
+                sender.close()  # so that the report ends when the worker does
+                self.processes.append(process)
+                self.reports.append(report)
+        except BaseException:
+            self.stop()
+            raise
 
     def paths(self) -> dict[str, str]:
-        """{name: 'figures/<name>.png'} once every figure is saved; a worker's failure is raised here."""
+        """{name: 'figures/<name>.png'} once every figure is saved. The first worker to fail (or to
+        end without a word) is raised here, once the others are stopped."""
         from multiprocessing.connection import wait
 
-        for process, report in zip(self.processes, self.reports):
-            wait([report, process.sentinel])
-            try:
-                failure = report.recv()
-            except EOFError:
-                failure = "it ended unexpectedly"
+        waiting = dict(zip(self.reports, self.processes))
+        failure = None
+        while waiting and failure is None:
+            ready = set(wait([*waiting, *(process.sentinel for process in waiting.values())]))
+            for report, process in list(waiting.items()):
+                if report in ready or process.sentinel in ready:
+                    del waiting[report]
+                    try:
+                        failure = failure or report.recv()
+                    except EOFError:
+                        process.join()
+                        failure = failure or f"it ended unexpectedly (exit code {process.exitcode})"
+        if failure is not None:
+            self.stop()
+        for process in self.processes:
             process.join()
-            if failure is not None:
-                self.close()
-                raise RuntimeError(f"a figure could not be drawn: {failure}")
+        if failure is not None:
+            raise RuntimeError(f"a figure could not be drawn: {failure}")
         return figure_paths(self.folder, self.names)
 
-    def close(self) -> None:
-        """End the workers still drawing (after a failure here or there), and close the built figures;
-        once, from whichever thread comes first."""
-        with self.closing:
-            for process in self.processes:
-                if process.is_alive():
-                    process.terminate()
-                process.join()
-            for fig in self.built.values():
-                plt.close(fig)
-            self.built = {}
+    def stop(self) -> None:
+        """End the workers still drawing, after a failure here or there; `paths` collects them."""
+        for process in self.processes:
+            if process.exitcode is None:
+                process.terminate()
 
 
 def _save_in_turn(built: dict[str, Figure], names: list[str], taken, folder: Path, print_folder: Path | None,
@@ -751,8 +766,7 @@ def _save_in_turn(built: dict[str, Figure], names: list[str], taken, folder: Pat
                 break
             name = names[position]
             with plt.rc_context(STYLE):
-                save_figure(built[name], folder / f"{name}.png",
-                            print_file(print_folder, name))
+                save_figure(built[name], folder / f"{name}.png", print_file(print_folder, name))
         report.send(None)
     except BaseException as failure:  # noqa: BLE001 - said in one line by the process that waits
         report.send(f"{type(failure).__name__}: {failure}")
@@ -776,8 +790,8 @@ def pixel_size(fig: Figure) -> tuple[int, int]:
 
 
 def save_figure(fig: Figure, path: Path, print_path: Path | None = None) -> None:
-    """The figure as an opaque RGB PNG, drawn once, and as a JPEG at print_path when given; that file
-    is replaced in one step, as the PDF may be reading the blank `reserve_print_files` put there.
+    """The figure as an opaque RGB PNG, drawn once, and as a JPEG at print_path when given. A blank
+    there (`reserve_print_files`) is replaced in one step, by a figure of its size.
 
     `savefig` draws a figure with a layout engine twice and writes RGBA, which WeasyPrint then
     splits into a colour image and an alpha mask, encoding each again. The figures have an
@@ -786,7 +800,12 @@ def save_figure(fig: Figure, path: Path, print_path: Path | None = None) -> None
     fig.canvas.draw()
     pixels = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3])
     pixels.save(path, format="PNG", compress_level=PNG_COMPRESSION)
-    if print_path is not None:
-        partial = print_path.with_name(f".{print_path.name}.part")
-        pixels.save(partial, format="JPEG", **PRINT_JPEG)
-        partial.replace(print_path)
+    if print_path is None:
+        return
+    if print_path.exists():
+        with Image.open(print_path) as blank:
+            if blank.size != pixels.size:
+                raise RuntimeError(f"{path.stem} is {pixels.size} pixels, its place in the PDF {blank.size}")
+    partial = print_path.with_name(f".{print_path.name}.part")
+    pixels.save(partial, format="JPEG", **PRINT_JPEG)
+    partial.replace(print_path)

@@ -64,7 +64,9 @@ PRINT_FIGURES = ".print-figures"
 
 def printed_figures(names) -> dict[str, str]:
     """{name: path of its JPEG for the PDF, relative to the job's folder}."""
-    return {name: f"{PRINT_FIGURES}/{name}.jpg" for name in names}
+    from reportgen.figures import print_file
+
+    return {name: print_file(Path(PRINT_FIGURES), name).as_posix() for name in names}
 
 
 def render_outputs(job: RenderJob, clock: StageClock) -> dict[str, str]:
@@ -115,15 +117,15 @@ def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> Non
 
 def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[str, str]], None]) -> dict[str, str]:
     """The figures and report.pdf made side by side: the figures are built here and drawn by workers
-    forked from this process (`figures.FiguresSaved`), while the PDF is laid out here around blanks
-    of their size (`figures.reserve_print_files`); it is written once they are saved. `on_drawn`
-    gets the figures' paths as soon as they are, from another thread. Needs `workers.can_fork`.
+    forked from this process (`figures.FigureWorkers`), while the PDF is laid out here around blanks
+    of their size (`figures.reserve_print_files`); it is written once they are saved, and typeset
+    again should it hold a blank after all. `on_drawn` gets the figures' paths as soon as they are,
+    from another thread. Needs `workers.can_fork`.
 
-    Typesetting after the figures, as `render_outputs` does, the PDF was the last 2.5 s of a default
-    run and left a core idle; laid out meanwhile, only its writing (about 0.8 s) is left at the end,
-    beside the HTML. Should WeasyPrint embed the blanks after all, the PDF is typeset again from the
-    figures, so that it always shows them."""
-    from reportgen.figures import FiguresSaved, built_figures, reserve_print_files
+    Typeset after the figures, as `render_outputs` does, the PDF was the last 2.5 s of a default run,
+    on one core; laid out meanwhile, only its writing (about 0.8 s) is left at the end, beside the
+    HTML. The `pdf` stage counts the layout and the writing, not the wait for the figures between."""
+    from reportgen.figures import FigureWorkers, built_figures, reserve_print_files
     from reportgen.render import embeds_files, laid_out_pdf, render_html, render_pdf, write_laid_out
 
     print_folder = job.folder / PRINT_FIGURES
@@ -135,29 +137,33 @@ def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[
             built = built_figures(job.result, job.tree, job.tree_names)
             reserve_print_files(built, print_folder)
             printed = printed_figures(built)
-            saving = FiguresSaved(built, job.folder / "figures", print_folder, job.workers)
+            workers = FigureWorkers(built, job.folder / "figures", print_folder, job.workers)
             with ThreadPoolExecutor(1, thread_name_prefix="reportgen-figures") as waiter:
                 try:
-                    saved = waiter.submit(_when_saved, saving, clock, started, on_drawn)
-                    with clock.stage("pdf", "typesetting report.pdf"):
-                        html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
-                                           base_dir=job.folder, embed=False)
-                        document = laid_out_pdf(html, base_dir=job.folder, template_dir=job.template_dir)
-                        figures = saved.result()
-                        write_laid_out(document, pdf)
-                        if not embeds_files(pdf, [job.folder / path for path in printed.values()]):
-                            render_pdf(html, pdf, base_dir=job.folder, template_dir=job.template_dir)
+                    saved = waiter.submit(_when_saved, workers, clock, started, on_drawn)
+                    clock.say("pdf: typesetting report.pdf")
+                    typesetting = time.perf_counter()
+                    html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
+                                       base_dir=job.folder, embed=False)
+                    document = laid_out_pdf(html, base_dir=job.folder, template_dir=job.template_dir)
+                    clock.since("pdf", typesetting)
+                    figures = saved.result()
+                    writing = time.perf_counter()
+                    write_laid_out(document, pdf)
+                    if not embeds_files(pdf, [job.folder / path for path in printed.values()]):
+                        render_pdf(html, pdf, base_dir=job.folder, template_dir=job.template_dir)
+                    clock.since("pdf", writing)
                 finally:
-                    saving.close()
+                    workers.stop()
     finally:
         if print_folder.exists():
             shutil.rmtree(print_folder)
     return figures
 
 
-def _when_saved(saving, clock: StageClock, started: float,
+def _when_saved(workers, clock: StageClock, started: float,
                 on_drawn: Callable[[dict[str, str]], None]) -> dict[str, str]:
-    figures = saving.paths()
+    figures = workers.paths()
     clock.since("figures", started)
     on_drawn(figures)
     return figures

@@ -11,9 +11,11 @@ import functools
 import json
 import subprocess
 import sys
+import traceback
 from multiprocessing import get_context
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -209,32 +211,81 @@ def messy_runs(tmp_path_factory) -> dict:
     }
 
 
+FORKED_TEST_SECONDS = 600
+
+
 def run_forked(test):
-    """Run the test in a process forked from pytest's, as the renderer is forked from the main
-    process, and raise its failure here. For tests that fork workers from a single thread
-    (`workers.can_fork`): an earlier test's Dask cluster leaves threads running in pytest's process."""
+    """Run the test in a process forked from pytest's and raise its failure here, with the child's
+    traceback in the message. For tests that fork workers themselves, which `workers.can_fork`
+    allows only from a single thread: an earlier test's Dask cluster leaves threads running in
+    pytest's process (the renderer's tests fork from it the same way)."""
 
     @functools.wraps(test)
     def in_a_forked_process(*args, **kwargs):
         context = get_context("fork")
-        ours, theirs = context.Pipe(duplex=False)
+        report, sender = context.Pipe(duplex=False)
 
         def body():
             try:
                 test(*args, **kwargs)
-                theirs.send(None)
+                sender.send(None)
             except BaseException as failure:  # noqa: BLE001 - raised in pytest's process
-                theirs.send(_sendable(failure))
+                sender.send((_sendable(failure), traceback.format_exc()))
 
         process = context.Process(target=body)
         process.start()
-        theirs.close()
+        sender.close()
         try:
-            failure = ours.recv()
+            if not report.poll(FORKED_TEST_SECONDS):
+                raise RuntimeError(f"the forked test took more than {FORKED_TEST_SECONDS} s")
+            failure = report.recv()
         except EOFError:
-            failure = RuntimeError("the forked test ended without a word")
-        process.join()
+            failure = (RuntimeError("the forked test ended without a word"), "")
+        finally:
+            process.kill()
+            process.join()
         if failure is not None:
-            raise failure
+            exception, trace = failure
+            exception.add_note(f"In the forked process:\n{trace}")
+            raise exception
 
     return in_a_forked_process
+
+
+def words_outside(fig) -> list[str]:
+    """The words drawn partly outside the figure: titles, labels, legends, notes, and the tick labels
+    drawn (those of ticks beyond an axis's limits are not)."""
+    from matplotlib.text import Text
+
+    from reportgen.figures import STYLE, pixel_size
+
+    width, height = pixel_size(fig)
+    with plt.rc_context(STYLE):
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    drawn = {id(label) for ax in fig.axes for label in drawn_tick_labels(ax)}
+    undrawn = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+               for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+               for label in (tick.label1, tick.label2)} - drawn
+    outside = []
+    for text in fig.findobj(Text):
+        if id(text) in undrawn or not text.get_visible() or not text.get_text().strip() or (
+                text.axes is not None and not text.axes.get_visible()):
+            continue
+        box = text.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+            outside.append(text.get_text())
+    return outside
+
+
+def drawn_tick_labels(ax) -> list:
+    """The tick labels matplotlib draws: of visible ticks within the axis's limits, on a visible axis."""
+    labels = []
+    if not (ax.get_visible() and ax.axison):
+        return labels
+    for axis in (ax.xaxis, ax.yaxis):
+        low, high = sorted(axis.get_view_interval())
+        for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+            if tick.get_visible() and low - 1e-9 * (high - low) <= tick.get_loc() <= high + 1e-9 * (high - low):
+                labels += [label for label in (tick.label1, tick.label2) if label.get_visible()]
+    return labels

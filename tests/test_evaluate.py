@@ -152,14 +152,14 @@ def test_large_tables_measure_on_a_stratified_sample_in_order(analysis, monkeypa
 
 def test_an_ensemble_is_measured_on_its_members_scores_averaged_which_are_its_own(analysis):
     """The members' scores, made where they were tuned, stand in for the ensemble's predictions."""
-    from reportgen.evaluate import averaged_scores, held_out_scores, model_result
+    from reportgen.evaluate import averaged_scores, measured_scores, model_result
 
     clean, config = analysis.clean, analysis.config
     by_name = {f.name: f for f in analysis.fitted}
     ensemble = by_name["ensemble"]
     assert len(ensemble.members) >= 2
-    averaged = averaged_scores([held_out_scores(by_name[name], clean, config) for name in ensemble.members])
-    own = held_out_scores(ensemble, clean, config)  # the voting classifier's own predictions
+    averaged = averaged_scores([measured_scores(by_name[name], clean, config) for name in ensemble.members])
+    own = measured_scores(ensemble, clean, config)  # the voting classifier's own predictions
     assert np.array_equal(averaged.train, own.train) and np.array_equal(averaged.test, own.test)
     reported = next(m for m in analysis.result.models if m.name == "ensemble")
     assert reported == model_result(ensemble, clean, config).result

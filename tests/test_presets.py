@@ -11,10 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_cli
+from conftest import run_cli, words_outside
 from pypdf import PdfReader
 from sklearn.model_selection import train_test_split
-from test_figures import words_outside
 
 from reportgen.figures import built_figures
 from reportgen.interpret import QUESTIONS

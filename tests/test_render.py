@@ -163,3 +163,19 @@ def test_embeds_files_finds_each_file_as_it_is(tmp_path):
     other.write_bytes(b"\xff\xd8 blank \xff\xd9")
     pdf.write_bytes(b"%PDF-1.7 stream\n" + image.read_bytes() + b"\nendstream")
     assert embeds_files(pdf, [image]) and not embeds_files(pdf, [image, other])
+
+
+def test_a_laid_out_pdf_embeds_the_jpeg_its_file_holds_when_written(tmp_path):
+    """What the renderer relies on (`figures.reserve_print_files`): WeasyPrint lays a page out from
+    a local JPEG and reads it again from its file when it writes the PDF."""
+    from PIL import Image
+
+    from reportgen.render import laid_out_pdf, write_laid_out
+
+    Image.new("RGB", (300, 200), "white").save(tmp_path / "figure.jpg", format="JPEG")
+    document = laid_out_pdf('<html lang="en"><body><img src="figure.jpg" alt="a figure"></body></html>',
+                            base_dir=tmp_path)
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(tmp_path / "drawn.jpg", format="JPEG")
+    (tmp_path / "drawn.jpg").replace(tmp_path / "figure.jpg")
+    write_laid_out(document, tmp_path / "report.pdf")
+    assert embeds_files(tmp_path / "report.pdf", [tmp_path / "figure.jpg"])
