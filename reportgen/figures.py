@@ -669,9 +669,10 @@ def built_figures(result: ReportResult, tree=None, tree_names: list[str] | None 
     return {name: fig for name, fig in built.items() if fig is not None}
 
 
-def reserve_print_files(built: dict[str, Figure], print_folder: Path) -> None:
+def reserve_print_files(built: dict[str, Figure], print_folder: Path) -> set[bytes]:
     """A blank JPEG of each figure's size in pixels where its print JPEG goes, so that the PDF can be
-    laid out before the figures are drawn.
+    laid out before the figures are drawn; returns the blanks (one per size), which the PDF should
+    not hold once written.
 
     WeasyPrint reads a local image for its size when it lays a page out, and reads a JPEG again from
     its file when it writes the PDF, to embed it as it is (`render.laid_out_pdf`). By then
@@ -685,6 +686,7 @@ def reserve_print_files(built: dict[str, Figure], print_folder: Path) -> None:
             Image.new("RGB", size, "white").save(encoded, format="JPEG", quality=10)
             blanks[size] = encoded.getvalue()
         print_file(print_folder, name).write_bytes(blanks[size])
+    return set(blanks.values())
 
 
 class FigureWorkers:

@@ -164,7 +164,7 @@ def render_pdf(html: str, target: Path, *, base_dir: Path, template_dir: str | P
     write_laid_out(laid_out_pdf(html, base_dir=base_dir, template_dir=template_dir), target)
 
 
-def embeds_files(pdf: Path, files: list[Path]) -> bool:
-    """Whether the PDF holds each file's bytes as they are, as it holds a JPEG image."""
+def holds_any(pdf: Path, pieces: set[bytes]) -> bool:
+    """Whether the PDF holds any of these bytes as they are, as it holds a JPEG image."""
     data = pdf.read_bytes()
-    return all(file.read_bytes() in data for file in files)
+    return any(piece in data for piece in pieces)

@@ -126,7 +126,7 @@ def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[
     on one core; laid out meanwhile, only its writing (about 0.8 s) is left at the end, beside the
     HTML. The `pdf` stage counts the layout and the writing, not the wait for the figures between."""
     from reportgen.figures import FigureWorkers, built_figures, reserve_print_files
-    from reportgen.render import embeds_files, laid_out_pdf, render_html, render_pdf, write_laid_out
+    from reportgen.render import holds_any, laid_out_pdf, render_html, render_pdf, write_laid_out
 
     print_folder = job.folder / PRINT_FIGURES
     pdf = job.folder / "report.pdf"
@@ -135,7 +135,7 @@ def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[
     try:
         with garbage_kept():
             built = built_figures(job.result, job.tree, job.tree_names)
-            reserve_print_files(built, print_folder)
+            blanks = reserve_print_files(built, print_folder)
             printed = printed_figures(built)
             workers = FigureWorkers(built, job.folder / "figures", print_folder, job.workers)
             with ThreadPoolExecutor(1, thread_name_prefix="reportgen-figures") as waiter:
@@ -150,7 +150,7 @@ def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[
                     figures = saved.result()
                     writing = time.perf_counter()
                     write_laid_out(document, pdf)
-                    if not embeds_files(pdf, [job.folder / path for path in printed.values()]):
+                    if holds_any(pdf, blanks):
                         render_pdf(html, pdf, base_dir=job.folder, template_dir=job.template_dir)
                     clock.since("pdf", writing)
                 finally:

@@ -95,7 +95,13 @@ def test_the_pdf_laid_out_while_the_figures_are_drawn_shows_them(analysis, repor
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "report.pdf"]
     assert len(pdf_images(tmp_path / "report.pdf")) == len(figures) and not blank_images(tmp_path / "report.pdf")
 
-    monkeypatch.setattr(reportgen.render, "embeds_files", lambda pdf, files: False)
+    own, custom = tmp_path / "own", tmp_path / "custom"  # a template that shows fewer figures
+    (own / "partials").mkdir(parents=True), custom.mkdir()
+    (own / "partials" / "models.html").write_text("", encoding="utf-8")
+    figures_and_pdf(dataclasses.replace(job, folder=custom, template_dir=own), StageClock(), drawn.append)
+    assert not typeset and 0 < len(pdf_images(custom / "report.pdf")) < len(figures)
+
+    monkeypatch.setattr(reportgen.render, "holds_any", lambda pdf, pieces: True)
     figures_and_pdf(job, StageClock(), drawn.append)
     assert len(typeset) == 1 and len(pdf_images(tmp_path / "report.pdf")) == len(figures)
     assert not blank_images(tmp_path / "report.pdf")
