@@ -9,7 +9,6 @@ blanks of their size (`reserve_print_files`).
 from __future__ import annotations
 
 import os
-import signal
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -755,10 +754,9 @@ class FigureWorkers:
 
 def _save_in_turn(built: dict[str, Figure], names: list[str], taken, folder: Path, print_folder: Path | None,
                   report, parent: int) -> None:
-    from reportgen.workers import stop_on_parent_exit
+    from reportgen.workers import tie_to_parent
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    stop_on_parent_exit(parent)
+    tie_to_parent(parent)
     try:
         while True:
             with taken.get_lock():

@@ -20,7 +20,6 @@ import dataclasses
 import importlib
 import os
 import shutil
-import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +30,7 @@ from pathlib import Path
 import cloudpickle
 
 from reportgen.clock import StageClock
-from reportgen.workers import can_fork, garbage_kept, imported_out_of_collection, local_workers, stop_on_parent_exit
+from reportgen.workers import can_fork, garbage_kept, imported_out_of_collection, local_workers, tie_to_parent
 
 
 def rendering_modules(pdf: bool) -> tuple[str, ...]:
@@ -227,8 +226,7 @@ class Renderer:
 
 
 def _serve(connection, modules: tuple[str, ...], parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    stop_on_parent_exit(parent)
+    tie_to_parent(parent)
     try:
         with imported_out_of_collection():
             for module in modules:

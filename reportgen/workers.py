@@ -148,19 +148,20 @@ PR_SET_PDEATHSIG = 1
 
 
 def _prepare_worker(threads: int, parent: int) -> None:
-    """Each worker's share of the cores for BLAS and OpenMP, as loky sets it through the environment.
-    Ctrl-C is left to the main process, which ends the workers (`stop`) and says so in one line,
-    instead of each worker printing its own traceback; and a worker ends with the main process,
-    however that ends, rather than waiting forever for its next task."""
+    """Each worker's share of the cores for BLAS and OpenMP, as loky sets it through the environment,
+    in a worker tied to the main process (`tie_to_parent`)."""
     from threadpoolctl import threadpool_limits
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    stop_on_parent_exit(parent)
+    tie_to_parent(parent)
     threadpool_limits(threads)
 
 
-def stop_on_parent_exit(parent: int) -> None:
-    """End this process (forked from `parent`) when its parent ends, however that ends."""
+def tie_to_parent(parent: int) -> None:
+    """For a process forked from `parent` (a worker, the renderer): Ctrl-C is left to the main process,
+    which ends its children and says so in one line, instead of each printing its own traceback;
+    and this process ends when its parent ends, however that ends, rather than waiting forever for
+    work that never comes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent ended before the request took hold
         os._exit(1)
