@@ -121,9 +121,12 @@ def latest_date(values: pd.Series):
 
 
 def derived_values(frame: pd.DataFrame, feature: DerivedFeature) -> pd.Series:
-    """One derived feature: a text's length or word count, a date's age in days, year, month or weekday.
-    A missing source gives a missing value, never 0."""
+    """One derived feature: a text's length or word count, a date's age in days, year, month or weekday, or
+    whether a number is one that means 'does not apply'. A missing source gives a missing value, never 0, but for
+    that indicator: a blank is not a 'does not apply'."""
     source = frame[feature.column]
+    if feature.kind == "not_applicable":
+        return numbers_of(source).isin(feature.values).astype(float)
     if feature.kind in TEXT_KINDS:
         text = source.astype("string")
         counts = text.str.len() if feature.kind == "length" else text.str.split().str.len()
@@ -143,8 +146,18 @@ def with_references(config: DatasetConfig, frame: pd.DataFrame) -> list[DerivedF
             if f.kind == "age_days" and f.reference is None else f for f in config.derived]
 
 
+def numbers_of(values: pd.Series) -> pd.Series:
+    return values if pd.api.types.is_numeric_dtype(values) else pd.to_numeric(values, errors="coerce")
+
+
+def without_not_applicable(values: pd.Series, feature: DerivedFeature) -> pd.Series:
+    """A numeric column with its 'does not apply' values missing: they are no quantity to average."""
+    return numbers_of(values).mask(lambda v: v.isin(feature.values))
+
+
 def add_derived(frame: pd.DataFrame, derived: list[DerivedFeature]) -> pd.DataFrame:
-    """The frame with each derived feature inserted right after its source column."""
+    """The frame with each derived feature inserted right after its source column; a column with values that
+    mean 'does not apply' has them missing."""
     clash = [f.name for f in derived if f.name in frame.columns]
     if clash:
         raise ReportInputError(f"derived feature name(s) {', '.join(clash)} already name a column of the table; "
@@ -155,6 +168,8 @@ def add_derived(frame: pd.DataFrame, derived: list[DerivedFeature]) -> pd.DataFr
         for feature in derived:
             if feature.column == column:
                 columns[feature.name] = derived_values(frame, feature)
+                if feature.kind == "not_applicable":
+                    columns[column] = without_not_applicable(columns[column], feature)
     return pd.DataFrame(columns, index=frame.index)
 
 
@@ -277,6 +292,11 @@ def distribution(before: pd.Series, after: pd.Series, rule: OutlierRule) -> Dist
     )
 
 
+VIF_EXACT = 1e6
+"""The VIF shown for a column that other columns reproduce exactly: its true VIF is infinite, and inverting a
+singular matrix gives arbitrary (even negative) numbers in its place."""
+
+
 def vif_table(frame: pd.DataFrame, add_constant: bool) -> dict[str, float]:
     """VIF of each column; with `add_constant` the textbook (centred) one, else the uncentred
     VIF of a regression through the origin. Both are unchanged when a column is rescaled, so each
@@ -293,7 +313,7 @@ def vif_table(frame: pd.DataFrame, add_constant: bool) -> dict[str, float]:
             values = vif_from_gram(matrix, offset)
         except np.linalg.LinAlgError:
             values = [variance_inflation_factor(matrix, i + offset, standardize=False) for i in range(frame.shape[1])]
-    return {c: float(v) if np.isfinite(v) else 1e6 for c, v in zip(frame.columns, values)}
+    return {c: float(v) if np.isfinite(v) and 0 < v < VIF_EXACT else VIF_EXACT for c, v in zip(frame.columns, values)}
 
 
 def vif_from_gram(matrix: np.ndarray, offset: int) -> np.ndarray:
@@ -322,7 +342,7 @@ def drop_collinear(frame: pd.DataFrame, threshold: float, add_constant: bool) ->
     dropped: list[str] = []
     while len(kept) > 1:
         current = vif_table(frame[kept], add_constant)
-        worst = max(current, key=current.get)
+        worst = max(reversed(kept), key=current.get)  # of equals, the later column: often derived from the others
         if current[worst] <= threshold:
             break
         dropped.append(worst)
@@ -336,8 +356,17 @@ def correlation_matrix(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
     return {c: {r: float(corr.loc[r, c]) for r in corr.index} for c in corr.columns}
 
 
+def scattered_columns(features: pd.DataFrame, categorical: list[str], config: DatasetConfig) -> list[str]:
+    """One-hot encoded columns whose most frequent category is rare: it is the logit's reference category, which
+    must not be grouped away as 'other' in any cross-validation fold (twice the grouping share keeps it clear)."""
+    share = config.encoding.min_frequency
+    if config.encoding.categorical != "onehot" or not share:
+        return []
+    return [c for c in categorical if features[c].dropna().astype(str).value_counts().max() < 2 * share * len(features)]
+
+
 def most_frequent(values: pd.Series) -> str:
-    counts = values.astype(str).value_counts()
+    counts = values.dropna().astype(str).value_counts()
     return str(counts.index[0])
 
 
@@ -429,7 +458,7 @@ def no_feature_message(config: DatasetConfig, left_out: list[str], uninformative
                        collinear: list[str]) -> str:
     """Why nothing is left to model on: every column besides the target and what became of it."""
     reasons = [f"{', '.join(map(str, columns))} ({why})" for columns, why in
-               [(left_out, "identifiers, excluded, or empty or constant"), (uninformative, "empty or constant"),
+               [(left_out, "identifiers, excluded, or empty or constant"), (uninformative, "empty, constant or scattered"),
                 (collinear, "collinear")] if columns]
     found = f"; the other columns were left out: {'; '.join(reasons)}" if reasons else ""
     return (f"no usable feature is left in {Path(config.data).name} besides the target '{config.target.column}'"
@@ -495,6 +524,15 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     categorical = [c for c in categorical if c not in empty + constant]
     for column in categorical:
         features[column] = as_categories(features[column])
+    scattered = scattered_columns(features, categorical, config)
+    if scattered:
+        steps.append(PreprocessingStep("Scattered categories", f"No category of these columns holds "
+                                       f"{2 * config.encoding.min_frequency:.0%} of the rows, so one-hot encoding "
+                                       f"would group nearly all of them as 'other': left out.", n_rows, n_rows,
+                                       scattered))
+        warnings.append(f"Left out {', '.join(scattered)}: no category holds "
+                        f"{2 * config.encoding.min_frequency:.0%} of the rows.")
+        categorical = [c for c in categorical if c not in scattered]
 
     keep = pd.Series(True, index=features.index)
     if config.missing.drop_rows:
@@ -519,7 +557,10 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     features = features.loc[keep]
     outcome = data.outcome.loc[features.index]
 
-    vif_rows, collinear = drop_collinear(features[numeric], config.vif.threshold, config.vif.add_constant)
+    # An indicator of 'does not apply' is constant where its column has a value: no VIF to speak of.
+    indicators = {f.name for f in derived if f.kind == "not_applicable"}
+    vif_rows, collinear = drop_collinear(features[[c for c in numeric if c not in indicators]], config.vif.threshold,
+                                         config.vif.add_constant)
     correlation = correlation_matrix(features[numeric])
     candidates = [c for c in features.columns if c in numeric or c in categorical]
     if collinear:
@@ -530,7 +571,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         numeric = [c for c in numeric if c not in collinear]
 
     if not numeric and not categorical:
-        raise ReportInputError(no_feature_message(config, left_out, empty + constant, collinear))
+        raise ReportInputError(no_feature_message(config, left_out, empty + constant + scattered, collinear))
 
     ordered = [c for c in features.columns if c in numeric or c in categorical]
     missing_counts = features[ordered].isna().sum()

@@ -56,18 +56,22 @@ class ReadSpec(Spec):
 
 
 ColumnType = Literal["numeric", "categorical", "text", "date"]
-DerivedKind = Literal["length", "word_count", "age_days", "year", "month", "weekday"]
+DerivedKind = Literal["length", "word_count", "age_days", "year", "month", "weekday", "not_applicable"]
 TEXT_KINDS = ("length", "word_count")
+NUMERIC_KINDS = ("not_applicable",)
+"""Derived from a numeric column that stays a feature: its values that mean 'does not apply' become missing there
+and 1 in the derived indicator."""
 DATE_KINDS = ("age_days", "year", "month", "weekday")
 CATEGORICAL_KINDS = ("month", "weekday")
 KIND_WORDS = {"length": "characters", "word_count": "words", "age_days": "days before {reference}",
-              "year": "year", "month": "month", "weekday": "day of the week"}
+              "year": "year", "month": "month", "weekday": "day of the week", "not_applicable": "not applicable"}
 KIND_UNITS = {"length": "character", "word_count": "word", "age_days": "day", "year": "year"}
 
 
 class DerivedFeature(Spec):
     """A feature computed from a text or date column: text -> length or word count; date -> its age in
-    days, year, month or day of the week."""
+    days, year, month or day of the week; or, from a numeric column, an indicator of the values that mean
+    'does not apply' (999 for 'never contacted'), which become missing in the column itself."""
 
     column: str
     kind: DerivedKind
@@ -75,11 +79,16 @@ class DerivedFeature(Spec):
     reference: date | None = Field(
         None, description="age_days only: the date ages are counted back to; default the latest date in the "
         "column (fixed in the saved model so new rows are scored the same way).")
+    values: list[float] | None = Field(
+        None, description="not_applicable only: the values that mean 'does not apply', e.g. [999] or [-1].")
 
     @model_validator(mode="after")
     def _named_and_consistent(self) -> "DerivedFeature":
         if self.reference is not None and self.kind != "age_days":
             raise ValueError(f"'reference' applies to kind age_days only, not {self.kind}")
+        if (self.kind == "not_applicable") != bool(self.values):
+            raise ValueError(f"derived feature of '{self.column}': 'values' goes with kind not_applicable, and "
+                             f"kind not_applicable needs 'values' (e.g. values: [999])")
         if self.name is None:
             self.name = f"{self.column}_{self.kind}"
         return self
@@ -92,6 +101,9 @@ class DerivedFeature(Spec):
         """What the feature holds, e.g. 'number of words in feedback' or 'days from signup to 2024-06-30'."""
         if self.kind == "age_days":
             return f"days from {self.column} to {self.reference or 'the latest date in it'}"
+        if self.kind == "not_applicable":
+            listed = " or ".join(f"{v:g}" for v in self.values)
+            return f"1 where {self.column} is {listed} (does not apply), which {self.column} itself reads as missing"
         what = {"length": "number of characters in", "word_count": "number of words in", "year": "year of",
                 "month": "month of", "weekday": "day of the week of"}[self.kind]
         return f"{what} {self.column}"
@@ -461,6 +473,11 @@ class DatasetConfig(Spec):
                 raise ValueError(f"'{column}' is listed under 'categorical' but typed {self.types[column]} under 'types'")
         for feature in self.derived:
             declared = self.types.get(feature.column)
+            if feature.kind in NUMERIC_KINDS:
+                if declared not in (None, "numeric"):
+                    raise ValueError(f"derived feature '{feature.name}' (kind {feature.kind}) needs a numeric column; "
+                                     f"'{feature.column}' is typed {declared} under 'types'")
+                continue
             needed = "text" if feature.kind in TEXT_KINDS else "date"
             if declared != needed:
                 raise ValueError(f"derived feature '{feature.name}' (kind {feature.kind}) needs column "

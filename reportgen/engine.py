@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from reportgen import __version__
 from reportgen.backends import search_backend
-from reportgen.clean import CleanData, clean
+from reportgen.clean import VIF_EXACT, CleanData, clean
 from reportgen.clock import Progress, StageClock
 from reportgen.compare import ReportFacts, compare
 from reportgen.config import DEFAULT_MODELS, DatasetConfig
@@ -109,13 +109,24 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, colu
     )
 
 
-def columns_as_used(decisions: list[ColumnDecision], data: CleanData) -> list[ColumnDecision]:
-    """The inference decisions, with the features that cleaning dropped later (for multicollinearity,
-    say) marked by the step that dropped them."""
-    dropped_by = {column: step.name.lower() for step in data.steps
-                  if step.name in ("Multicollinearity", "Constant columns", "Empty columns") for column in step.columns}
-    return [dataclasses.replace(d, use=f"dropped ({dropped_by[d.column]})")
-            if d.use == "feature" and d.column in dropped_by else d for d in decisions]
+def columns_as_used(decisions: list[ColumnDecision], data: CleanData, vif_threshold: float) -> list[ColumnDecision]:
+    """The inference decisions, with the features that cleaning dropped later marked by the step that dropped
+    them, and that step's reason in place of the reading's."""
+    vif = {row.feature: row.vif for row in data.vif}
+    reasons = {"Multicollinearity": lambda c: vif_reason(vif[c], vif_threshold),
+               "Constant columns": lambda c: "a single value among the rows kept",
+               "Empty columns": lambda c: "missing in every row kept",
+               "Scattered categories": lambda c: "no category holds enough rows to be kept apart from 'other'"}
+    dropped_by = {column: step.name for step in data.steps if step.name in reasons for column in step.columns}
+    return [dataclasses.replace(d, use=f"dropped ({dropped_by[d.column].lower()})",
+                                reason=reasons[dropped_by[d.column]](d.column), inferred=False)
+            if d.use != "left out" and d.column in dropped_by else d for d in decisions]
+
+
+def vif_reason(vif: float, threshold: float) -> str:
+    if vif >= VIF_EXACT:
+        return "other numeric columns reproduce it (almost) exactly: VIF over 1,000,000"
+    return f"VIF {vif:,.{0 if vif >= 100 else 1}f}, above {threshold:g}: it repeats what other numeric columns say"
 
 
 def families_left_out(config: DatasetConfig) -> list[str]:
@@ -274,7 +285,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
             reference_categories=data.reference_categories if config.logit.intercept
             and config.encoding.categorical == "onehot" and config.logit.categoricals else {},
             warnings=inference.warnings + data.warnings,
-            columns=columns_as_used(inference.decisions, data),
+            columns=columns_as_used(inference.decisions, data, config.vif.threshold),
             duplicates=data.duplicates,
             leakage=data.leakage,
         ),

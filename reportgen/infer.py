@@ -13,16 +13,33 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reportgen.clean import latest_date, parse_dates
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
-from reportgen.load import fallback_encoding, is_binary, is_parquet, outcome_from, read_table
+from reportgen.load import fallback_encoding, is_binary, is_parquet, outcome_from, read_table, spelled_positive
 from reportgen.result import ColumnDecision
 
 MIN_ROWS_FOR_ID_CHECK = 20
-ID_NAME = re.compile(r"(^|[_\s-])(id|key|uuid|no|number)$|^(id|#)$|^id[_\s-]", re.IGNORECASE)
+ID_LAST_WORDS = {"id", "ids", "key", "uuid", "guid", "no", "nr", "num", "number"}
+"""A name ending in one of these words (customer_id, CustomerId, EmployeeNumber, RowNumber) names an identifier ..."""
+ID_NAMES = {"id", "#", "rownames", "rowname", "row names", "index", "unnamed 0"}
+"""... as does one of these whole names (R's and pandas' exported row names among them)."""
+CODE_WORDS = {"code", "codes", "id", "region", "regions", "browser", "type", "types", "area", "store", "shop",
+              "branch", "zip", "zipcode", "postcode", "postal", "country", "state", "city", "county", "district",
+              "territory", "location", "site", "category", "segment", "channel", "platform", "os", "system",
+              "systems", "device", "source", "campaign", "cluster", "group", "department", "dept", "team", "brand",
+              "product", "sku", "occupation", "industry", "sector"}
+"""A word in an integer column's name that says its values are codes of categories, not amounts."""
+MAX_CODES = 60
+"""An integer column named like a code with at most this many distinct values is read as categories."""
+FEW_VALUES = 20
+"""Whole numbers with at most this many distinct values, not a run from 0 or 1, may be codes: the reason says how
+to declare them categorical."""
+SENTINEL_SHARE = 0.05
+"""A value that means 'does not apply' (999, -1) holds at least this share of a column's rows ..."""
 MARKER_WORDS = {"?", "??", "-", "--", ".", "n/a", "na", "nan", "none", "null", "nil", "missing", "unknown",
                 "not available", "#n/a", "undefined", "empty", "blank", "(blank)", "(missing)"}
 """Values that mean 'missing' when they sit among numbers (compared stripped and in lower case)."""
@@ -32,6 +49,8 @@ TEXT_DISTINCT = 0.5
 """... and mostly distinct (this share of the non-missing values or more)."""
 NEAR_UNIQUE = 0.9
 """A short-text column with at least this share of distinct values names rows rather than describing them."""
+COVERED_SHARE = 0.5
+"""A text column whose frequent labels (see `frequent_share`) cover less than this share of rows is left out."""
 MANY_CATEGORIES = 20
 """Above this many categories, one-hot encoding keeps this many (the most frequent) and groups the rest."""
 DATE_SHARE = 0.95
@@ -85,15 +104,75 @@ def parsed_numbers(text: pd.Series, read: ReadSpec) -> pd.Series:
     return pd.to_numeric(stripped, errors="coerce")
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a column name in any naming style: 'CustomerId', 'customer_id', 'Customer ID' and
+    'customerID' all give ['customer', 'id']."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", str(name))
+    return [word.lower() for word in re.split(r"[\W_]+", spaced) if word]
+
+
+def id_named(name: str) -> bool:
+    words = name_words(name)
+    return (" ".join(words) or str(name).strip()) in ID_NAMES or bool(words) and words[-1] in ID_LAST_WORDS
+
+
+def whole_numbers(values: pd.Series) -> bool:
+    present = values.dropna()
+    return pd.api.types.is_numeric_dtype(values) and bool((present % 1 == 0).all())
+
+
+def counts_rows(values: pd.Series) -> bool:
+    """Whole numbers that count the rows: a permutation of evenly spaced values (1, 2, 3, ... or 10, 20, 30, ...),
+    or strictly increasing down the file (a running number with gaps)."""
+    ordered = np.sort(values.to_numpy(dtype=float))
+    steps = np.diff(ordered)
+    return bool(len(steps) and ((steps == steps[0]).all() or values.is_monotonic_increasing))
+
+
 def id_like(name: str, values: pd.Series) -> bool:
     """A distinct value in every row that is text, or whole numbers with an identifier's name or counting
-    1, 2, 3, ...; a measure can be distinct in every row too, so other numbers are kept."""
+    the rows; a measure can be distinct in every row too, so other numbers are kept."""
     if len(values) < MIN_ROWS_FOR_ID_CHECK or values.isna().any() or values.nunique() != len(values):
         return False
     if not pd.api.types.is_numeric_dtype(values):
         return True
-    return pd.api.types.is_integer_dtype(values) and bool(
-        ID_NAME.search(str(name)) or values.max() - values.min() + 1 == len(values))
+    return pd.api.types.is_integer_dtype(values) and (id_named(name) or counts_rows(values))
+
+
+def code_named(name: str) -> bool:
+    return bool(CODE_WORDS & set(name_words(name)))
+
+
+def maybe_codes(present: pd.Series) -> bool:
+    """A few whole numbers that are not a run from 0 or 1 (1, 2, 5, 7 or 408, 415, 510): amounts can look like
+    that, and so can codes."""
+    distinct = np.sort(present.unique())
+    return (3 <= len(distinct) <= FEW_VALUES and whole_numbers(present)
+            and not (distinct[0] in (0, 1) and (np.diff(distinct) == 1).all()))
+
+
+def nines(value: float) -> bool:
+    """99, 999, 9999, ...: the numbers exports write for 'does not apply'."""
+    return value >= 99 and value % 1 == 0 and set(str(int(value))) == {"9"}
+
+
+def sentinel(present: pd.Series) -> float | None:
+    """The value that stands for 'does not apply' rather than a quantity, or None: the largest value when it is
+    99, 999, ... and further from the other values than they spread, or the smallest when it is negative and the
+    others are not; either way held by a large share of the rows."""
+    if present.nunique() < 3:
+        return None
+    low, high = present.min(), present.max()
+    for value in (high, low):
+        others = present[present != value]
+        if (present == value).mean() < SENTINEL_SHARE or others.nunique() < 2:
+            continue
+        spread = others.max() - others.min()
+        if value == high and nines(value) and value - others.max() > spread:
+            return float(value)
+        if value == low and value < 0 and others.min() >= 0:
+            return float(value)
+    return None
 
 
 def plan_numeric(name: str, values: pd.Series) -> ColumnPlan:
@@ -108,12 +187,46 @@ def plan_numeric(name: str, values: pd.Series) -> ColumnPlan:
     if present.nunique() == 1:
         return ColumnPlan("categorical", "feature", f"one value ({present.iloc[0]:g}) or missing: used as a "
                           f"category, present against missing")
-    whole = "whole numbers" if (present % 1 == 0).all() else "numbers"
-    return ColumnPlan("numeric", "feature", f"{whole} from {present.min():,.4g} to {present.max():,.4g}, "
-                      f"{present.nunique():,} distinct")
+    distinct = present.nunique()
+    if whole_numbers(present) and distinct > MAX_CODES and id_named(name):
+        return ColumnPlan("identifier", "left out", f"whole numbers named like an identifier, {distinct:,} distinct: "
+                          f"they name {distinct:,} things rather than measure them")
+    if whole_numbers(present) and 3 <= distinct <= MAX_CODES and code_named(name):
+        return ColumnPlan("categorical", "feature", f"{distinct} whole-number codes ({codes_text(present)}) and a "
+                          f"name that says they are codes: encoded as categories, not as amounts")
+    value = sentinel(present)
+    if value is not None:
+        return not_applicable_plan(name, present, value)
+    whole = "whole numbers" if whole_numbers(present) else "numbers"
+    reason = f"{whole} from {present.min():,.4g} to {present.max():,.4g}, {distinct:,} distinct"
+    if maybe_codes(present):
+        reason += (f"; used as amounts: if they are codes, declare them with 'types: {{{name}: categorical}}' in a "
+                   f"config")
+    return ColumnPlan("numeric", "feature", reason)
 
 
-def plan_text(name: str, values: pd.Series, read: ReadSpec, rows: int) -> ColumnPlan:
+def codes_text(present: pd.Series) -> str:
+    distinct = sorted(present.unique())
+    shown = ", ".join(f"{v:g}" for v in distinct[:5])
+    return shown + (", ..." if len(distinct) > 5 else "")
+
+
+def not_applicable_plan(name: str, present: pd.Series, value: float) -> ColumnPlan:
+    feature = DerivedFeature(column=name, kind="not_applicable", values=[value])
+    others = present[present != value]
+    return ColumnPlan("numeric", f"feature, {feature.name}",
+                      f"{value:g} in {(present == value).mean():.0%} of rows, far from the other values "
+                      f"({others.min():,.4g} to {others.max():,.4g}): read as 'does not apply' (missing), with "
+                      f"{feature.name} marking those rows", derived=[feature])
+
+
+def frequent_share(labels: pd.Series, min_share: float) -> float:
+    """The share of rows whose label is held by at least `min_share` of the rows: what one-hot encoding keeps."""
+    shares = labels.value_counts(normalize=True)
+    return float(shares[shares >= min_share].sum())
+
+
+def plan_text(name: str, values: pd.Series, read: ReadSpec, rows: int, min_share: float) -> ColumnPlan:
     present = values.dropna().astype(str)
     non_markers = present[~present.map(is_marker)]
     markers = sorted(set(present) - set(non_markers))
@@ -158,16 +271,24 @@ def plan_text(name: str, values: pd.Series, read: ReadSpec, rows: int) -> Column
     if distinct == 1:
         return ColumnPlan("categorical", "feature", f"one value ({non_markers.iloc[0]}) or missing: used as a "
                           f"category, present against missing")
+    covered = frequent_share(non_markers, min_share)
+    if covered < COVERED_SHARE:
+        held = (f"those held by at least {min_share:.0%} of rows cover only {covered:.0%} of rows" if covered
+                else f"none is held by {min_share:.0%} of rows")
+        return ColumnPlan("categorical", "left out", f"{distinct:,} labels, most of them rare: {held}, so nearly all "
+                          f"would be grouped as 'other' (names or free labels rather than groups)")
     if distinct > MANY_CATEGORIES:
         return ColumnPlan("categorical", "feature", f"{distinct:,} categories: the {MANY_CATEGORIES - 1} most "
                           f"frequent kept, the rest grouped as 'other'")
     return ColumnPlan("categorical", "feature", f"{distinct} categories, one-hot encoded")
 
 
-def plan_column(name: str, values: pd.Series, read: ReadSpec) -> ColumnPlan:
+def plan_column(name: str, values: pd.Series, read: ReadSpec, min_share: float = 0.01) -> ColumnPlan:
+    """What to make of an undeclared column; `min_share` is the share of rows below which one-hot encoding
+    groups a category as 'other'."""
     if pd.api.types.is_numeric_dtype(values) or values.isna().all():
         return plan_numeric(name, values)
-    return plan_text(name, values, read, len(values))
+    return plan_text(name, values, read, len(values), min_share)
 
 
 def declared_decision(column: str, config: DatasetConfig) -> ColumnDecision | None:
@@ -235,6 +356,8 @@ def infer(config: DatasetConfig) -> Inference:
     config, delimiter_notes = sniffed_read(config)
     notes += delimiter_notes
     frame = read_table(config)
+    config, positive_notes = with_spelled_positive(config, frame)
+    notes += positive_notes
     outcome, _ = outcome_from(frame, config, str(config.data))
     target = target_names(config, outcome, frame)
     config = config.model_copy(update={"target": config.target.model_copy(update=target)})
@@ -248,14 +371,14 @@ def infer(config: DatasetConfig) -> Inference:
         if declared is not None:
             decisions.append(declared)
             continue
-        plan = plan_column(str(column), frame[column], config.read)
+        plan = plan_column(str(column), frame[column], config.read, config.encoding.min_frequency)
         decisions.append(ColumnDecision(column=str(column), kind=plan.kind, use=plan.use, reason=plan.reason,
                                         inferred=True))
         if plan.kind == "identifier":
             ids.append(column)
             warnings.append(f"Left out {column} as a row identifier ({plan.reason}); list it under 'id_columns' "
                             f"in a config to say so explicitly.")
-        elif plan.kind in ("empty", "constant"):
+        elif plan.use == "left out":
             excluded.append(column)
             warnings.append(f"Dropped {column}: {plan.reason}.")
         else:
@@ -275,6 +398,21 @@ def infer(config: DatasetConfig) -> Inference:
     except ValueError as exc:
         raise ReportInputError(f"could not complete the config for {config.data}: {exc}") from None
     return Inference(config=completed, decisions=decisions, warnings=notes + warnings, rows=len(frame))
+
+
+def with_spelled_positive(config: DatasetConfig, frame: pd.DataFrame) -> tuple[DatasetConfig, list[str]]:
+    """The config with the outcome label as the data spell it (see `load.spelled_positive`), and a note saying so."""
+    target = config.target
+    if target.column not in frame.columns:
+        return config, []
+    spelled = spelled_positive(frame[target.column], target)
+    if spelled is None:
+        return config, []
+    given = "positive" in target.model_fields_set
+    note = (f"'{target.column}': the label '{target.positive}' is spelled '{spelled}' in the data; read as such."
+            if given else f"'{target.column}' holds yes/no labels: '{spelled}' counts as the outcome (give --positive "
+            f"to count the other).")
+    return config.model_copy(update={"target": target.model_copy(update={"positive": spelled})}), [note]
 
 
 def target_names(config: DatasetConfig, outcome: pd.Series, frame: pd.DataFrame) -> dict[str, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reportgen.config import DatasetConfig, ReadSpec
+from reportgen.config import DatasetConfig, ReadSpec, TargetSpec
 from reportgen.errors import ReportInputError
 
 
@@ -201,17 +201,37 @@ TRUE_WORDS = {"true", "yes", "y", "on", "1"}
 FALSE_WORDS = {"false", "no", "n", "off", "0"}
 
 
+def label_text(value: object) -> str:
+    """A label as text, so that 1, '1' and 1.0 all name the same class."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def spelled_positive(labels: pd.Series, target: TargetSpec) -> str | None:
+    """The outcome label as the data spell it, where the config's differs or is left to the default: a yes/no
+    target (True/False, TRUE/FALSE, yes/no, 1/0) needs no positive label, its 'yes' is the outcome; a positive
+    label given in another case ('yes' for 'Yes') names the one label it matches. None where the config's
+    label stands as it is."""
+    spelled = list(labels.dropna().map(label_text).unique())
+    wanted = label_text(target.positive)
+    if isinstance(target.positive, bool) or wanted in spelled:
+        return None
+    if "positive" in target.model_fields_set:
+        matches = [label for label in spelled if label.lower() == wanted.lower()]
+        return matches[0] if len(matches) == 1 else None
+    yes = [label for label in spelled if label.lower() in TRUE_WORDS]
+    no = [label for label in spelled if label.lower() in FALSE_WORDS]
+    return yes[0] if len(spelled) == 2 and len(yes) == 1 and len(no) == 1 else None
+
+
 def _positive_matches(column: pd.Series, positive: object) -> pd.Series:
-    """Compare labels as text so that 1, '1' and 1.0 all name the same class.
+    """Compare labels as text (`label_text`).
 
     A boolean positive (YAML reads an unquoted `yes` as True) matches the words that YAML
     would have turned into that boolean.
     """
-    def as_text(value: object) -> str:
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
-
+    as_text = label_text
     labels = column.map(as_text)
     if isinstance(positive, bool):
         return labels.str.lower().isin(TRUE_WORDS if positive else FALSE_WORDS)

@@ -398,6 +398,17 @@ def strategies_for(family: ModelFamily, config: DatasetConfig) -> list[str]:
     return usable or ["none"]
 
 
+def fold_training_rows(rows: int, folds: int) -> int:
+    """The training rows of the smallest fold of a k-fold split of `rows`."""
+    return rows - -(-rows // folds)
+
+
+def within_rows(grid: dict[str, list], bounded: tuple[str, ...], rows: int) -> dict[str, list]:
+    """The grid with the values of `bounded` parameters above `rows` brought down to `rows` (once)."""
+    return {key: list(dict.fromkeys(min(v, rows) for v in values)) if key in bounded else values
+            for key, values in grid.items()}
+
+
 def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: EncodedRows | None = None) -> FittedModel:
     family = FAMILIES[spec.name]
     grid = family.grid if spec.grid is None else spec.grid
@@ -411,6 +422,8 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     fit_on = sample_rows(encoded if encoded is not None else encoded_rows(family, clean, config),
                          fit_size, config.seed)
     rows = sample_rows(fit_on, tuning_size, config.seed)
+    grid = within_rows(grid, family.at_most_rows, min(fold_training_rows(len(rows.y), config.search.tuning_cv),
+                                                      fold_training_rows(len(fit_on.y), config.search.cv)))
     pipeline = estimator_pipeline(spec, family, clean, config).set_params(**search_params)
     candidates = {f"model__{key}": values for key, values in grid.items()}
     along = f"model__{family.scored_along}" if shortcuts and family.scored_along else None

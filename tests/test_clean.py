@@ -364,3 +364,18 @@ def test_many_categories_are_capped_in_the_encoder(make_config):
     encoder = feature_encoder(cleaned.numeric, cleaned.categorical, config).fit(cleaned.x_train)
     assert len([n for n in encoder.get_feature_names_out() if n.startswith("city_")]) == 4
     assert any("at most 4 categories" in note for note in cleaned.encoding)
+
+
+def test_declared_categories_that_are_all_rare_are_left_out_not_a_crash(make_config):
+    """The logit's reference category is the most frequent one; were it rarer than the grouping share, the
+    encoder would group it away (it crashed scikit-learn's OneHotEncoder)."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"surname": [f"N{i}" for i in rng.integers(0, 500, 400)],
+                          "plan": rng.choice(["a", "b"], 400), "amount": rng.normal(size=400),
+                          "y": [0, 1] * 200})
+    config = make_config(frame, categorical=["surname", "plan"])
+    data = clean(load(config), config)
+    assert data.categorical == ["plan"]
+    step = next(s for s in data.steps if s.name == "Scattered categories")
+    assert step.columns == ["surname"]
+    assert any("surname" in w for w in data.warnings)

@@ -120,6 +120,112 @@ def test_column_kinds(tmp_path, values, kind):
     assert decision(inference, "col").kind == kind
 
 
+@pytest.mark.parametrize("name", ["CustomerId", "customer_id", "EmployeeNumber", "RowNumber", "rownames", "ID",
+                                  "userID", "Customer ID", "account_no"])
+def test_identifiers_are_found_in_every_naming_style(tmp_path, name):
+    shuffled = np.random.default_rng(0).permutation(np.arange(30) * 7 + 15634602)
+    inference = infer(bare(tmp_path, pd.DataFrame({name: shuffled, "y": outcome(30)})))
+    assert decision(inference, name).kind == "identifier"
+    assert inference.config.id_columns == [name]
+
+
+@pytest.mark.parametrize(("values", "kind"), [
+    (np.random.default_rng(1).permutation(np.arange(30) * 5), "identifier"),  # evenly spaced, shuffled
+    (np.cumsum(np.random.default_rng(2).integers(1, 9, 30)), "identifier"),    # a running number with gaps
+    (np.random.default_rng(3).permutation(np.arange(30)) ** 2, "numeric"),      # distinct, but no count of rows
+])
+def test_whole_numbers_that_count_the_rows_are_identifiers(tmp_path, values, kind):
+    inference = infer(bare(tmp_path, pd.DataFrame({"amount": values, "y": outcome(30)})))
+    assert decision(inference, "amount").kind == kind
+
+
+@pytest.mark.parametrize("name", ["Region", "StoreID", "STORE", "area_code", "TrafficType", "OperatingSystems",
+                                  "x_code", "Browser"])
+def test_whole_numbers_named_as_codes_are_categories(tmp_path, name):
+    codes = [1, 2, 3, 4, 7, 13] * 10
+    inference = infer(bare(tmp_path, pd.DataFrame({name: codes, "y": outcome(60)})))
+    found = decision(inference, name)
+    assert (found.kind, found.use) == ("categorical", "feature")
+    assert "codes (1, 2, 3, 4, 7, ...)" in found.reason
+    assert inference.config.types[name] == "categorical"
+    assert load(inference.config).frame[name].nunique() == 6
+
+
+@pytest.mark.parametrize(("values", "declare"), [
+    ([408, 415, 510] * 20, True),          # codes or amounts: the data cannot tell
+    ([1, 2, 5, 9] * 15, True),
+    ([0, 1, 2, 3, 4] * 12, False),         # a small count
+    (list(range(30)) * 2, False),
+])
+def test_unnamed_few_whole_numbers_stay_numeric_and_say_how_to_declare_them(tmp_path, values, declare):
+    inference = infer(bare(tmp_path, pd.DataFrame({"level": values, "y": outcome(60)})))
+    found = decision(inference, "level")
+    assert found.kind == "numeric"
+    assert ("types: {level: categorical}" in found.reason) == declare
+
+
+@pytest.mark.parametrize(("value", "others"), [(999, list(range(0, 27))), (-1, list(range(1, 40))),
+                                               (9999, [3.5, 10.25, 40.0, 80.75])])
+def test_a_value_that_means_does_not_apply_becomes_missing_and_an_indicator(tmp_path, value, others):
+    rng = np.random.default_rng(4)
+    values = np.where(rng.random(200) < 0.6, value, rng.choice(others, 200))
+    inference = infer(bare(tmp_path, pd.DataFrame({"pdays": values, "y": outcome(200)})))
+    found = decision(inference, "pdays")
+    assert (found.kind, found.use) == ("numeric", "feature, pdays_not_applicable")
+    assert f"{value:g} in {(values == value).mean():.0%} of rows" in found.reason
+    [indicator] = inference.config.derived
+    assert (indicator.kind, indicator.values) == ("not_applicable", [value])
+    from reportgen.clean import add_derived
+
+    table = add_derived(load(inference.config).frame, inference.config.derived)
+    assert list(table.columns) == ["pdays", "pdays_not_applicable", "y"]
+    assert table["pdays_not_applicable"].tolist() == (values == value).astype(float).tolist()
+    assert table["pdays"].isna().tolist() == (values == value).tolist()
+    assert table["pdays"].max() == max(v for v in values if v != value)
+
+
+@pytest.mark.parametrize("values", [
+    [0] * 150 + list(range(1, 51)),           # zero is a quantity
+    [99] * 20 + list(range(0, 100)) * 2,      # 99 within the others' range
+    [-5] * 3 + list(range(0, 197)),           # a rare negative value
+])
+def test_ordinary_values_are_not_read_as_does_not_apply(tmp_path, values):
+    inference = infer(bare(tmp_path, pd.DataFrame({"visits": values, "y": outcome(len(values))})))
+    assert inference.config.derived == []
+    assert decision(inference, "visits").use == "feature"
+
+
+def test_labels_too_scattered_to_group_are_left_out(tmp_path):
+    rng = np.random.default_rng(5)
+    surnames = [f"Name{i}" for i in rng.integers(0, 900, 1000)]
+    frame = pd.DataFrame({"Surname": surnames, "Geography": rng.choice(["FR", "DE", "ES"], 1000),
+                          "y": outcome(1000)})
+    inference = infer(bare(tmp_path, frame))
+    found = decision(inference, "Surname")
+    assert (found.kind, found.use) == ("categorical", "left out")
+    assert "none is held by 1% of rows" in found.reason
+    assert inference.config.exclude == ["Surname"]
+    assert decision(inference, "Geography").use == "feature"
+
+
+@pytest.mark.parametrize(("labels", "positive", "counted"), [
+    (["True", "False"], None, "True"), (["TRUE", "FALSE"], None, "True"), ([True, False], None, "True"),
+    (["yes", "no"], None, "yes"), (["Yes", "No"], "yes", "Yes"), (["MM", "CH"], "mm", "MM"),
+])
+def test_yes_no_targets_need_no_positive_and_labels_match_in_any_case(tmp_path, labels, positive, counted):
+    frame = pd.DataFrame({"x": range(40), "Exited": labels * 20})
+    inference = infer(bare(tmp_path, frame, target="Exited", positive=positive))
+    assert str(inference.config.target.positive) == counted
+    assert load(inference.config).outcome.tolist() == [1, 0] * 20
+    assert any(f"'{counted}'" in note for note in inference.warnings)
+
+
+def test_a_positive_label_matching_two_labels_in_other_cases_is_not_guessed(tmp_path):
+    frame = pd.DataFrame({"x": range(40), "y": ["Yes", "YES", "no", "no"] * 10})
+    with pytest.raises(ReportInputError, match="positive label 'yes' never occurs"):
+        infer(bare(tmp_path, frame, positive="yes"))
+
+
 def test_text_target_without_positive_lists_its_labels(tmp_path):
     frame = pd.DataFrame({"x": range(30), "churned": ["yes", "no", "maybe"] * 10})
     with pytest.raises(ReportInputError) as error:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -326,3 +328,86 @@ def mostly_usable_tables(draw) -> tuple[pd.DataFrame, str]:
 def test_random_usable_tables_give_a_result_or_a_one_line_input_error(tmp_path, drawn):
     frame, positive = drawn
     check_result_or_input_error(tmp_path, frame, positive)
+
+
+# ---- property-based: columns of every kind a business table holds ----------------------------------
+
+@st.composite
+def business_tables(draw) -> tuple[pd.DataFrame, list[str]]:
+    """120-300 rows with columns of the kinds unseen tables hold: identifiers in several naming styles, surnames
+    and other labels rarer than the grouping share, category codes stored as numbers, 'does not apply' values
+    (999, -1), blanks, yes/no flags; and an outcome spelled as users spell it. Returns the table and the options
+    after --target (a --positive only where the labels are not yes/no)."""
+    rows = draw(st.integers(120, 300))
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    kinds = draw(st.lists(st.sampled_from(["id", "surname", "rare", "code", "sentinel", "number", "blanks", "flag",
+                                           "category", "constant"]), min_size=1, max_size=6))
+    id_names = st.sampled_from(["CustomerId", "customer_id", "EmployeeNumber", "RowNumber", "rownames", "ID"])
+    columns = {}
+    for index, kind in enumerate(kinds):
+        if kind == "id":
+            name, values = draw(id_names), rng.permutation(np.arange(rows) * int(rng.integers(1, 9)) + 1000)
+        elif kind == "surname":
+            name, values = "Surname", [f"N{i}" for i in rng.integers(0, rows * 2, rows)]
+        elif kind == "rare":
+            name = "plan"
+            values = rng.choice(["basic", "pro"] + [f"p{i}" for i in range(80)], rows,
+                                p=[0.3, 0.3] + [0.4 / 80] * 80)
+        elif kind == "code":
+            name, values = draw(st.sampled_from(["Region", "StoreID", "area_code", "TrafficType"])), \
+                rng.choice([1, 2, 3, 5, 8, 13, 408, 415], rows)
+        elif kind == "sentinel":
+            name = "pdays"
+            values = np.where(rng.random(rows) < draw(st.floats(0.05, 0.98)), draw(st.sampled_from([999, -1])),
+                              rng.integers(0, 30, rows))
+        elif kind == "blanks":
+            name, values = "income", np.where(rng.random(rows) < draw(st.floats(0, 0.9)), np.nan,
+                                              rng.gamma(2, 1000, rows).round(2))
+        elif kind == "flag":
+            name, values = "has_card", rng.choice(draw(st.sampled_from([["Yes", "No"], [True, False], [0, 1]])), rows)
+        elif kind == "category":
+            name, values = "country", rng.choice(["FR", "DE", "ES", None], rows, p=[0.5, 0.3, 0.15, 0.05])
+        elif kind == "constant":
+            name, values = "source", ["web"] * rows
+        else:
+            name, values = "tenure", rng.integers(0, 72, rows)
+        columns[f"{name}{index}" if name in columns else name] = values
+    labels, options = draw(st.sampled_from([
+        (["True", "False"], []), (["TRUE", "FALSE"], []), (["yes", "no"], []), ([1, 0], []),
+        (["Churned", "Stayed"], ["--positive", "churned"]), (["MM", "CH"], ["--positive", "MM"])]))
+    share = draw(st.floats(0.08, 0.5))
+    outcome = np.where(rng.random(rows) < share, labels[0], labels[1])
+    outcome[:10] = [labels[0]] * 5 + [labels[1]] * 5
+    return pd.DataFrame({**columns, "Exited": outcome}), options
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, phases=NO_SHRINKING,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(business_tables())
+def test_business_tables_give_a_report_or_one_line_and_exit_2(tmp_path, monkeypatch, drawn):
+    """Through the command line with every default model family: a report (exit 0) or one clear line
+    (exit 2), never an unexpected failure (exit 1)."""
+    frame, options = drawn
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / "quick.yaml").write_text(yaml.safe_dump({
+        "name": "business", "data": "table.csv", "target": {"column": "Exited"},
+        "search": {"cv": 3, "tuning_cv": 2, "n_jobs": 1}}), encoding="utf-8")
+    frame.to_csv(folder / "table.csv", index=False)
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["run", "table.csv", "--config", "quick.yaml", "--target", "Exited",
+                                       *options, "--no-pdf", "--out", "out", "-q"])
+    if result.exit_code == 2:
+        assert_one_line_error(result)
+        return
+    assert result.exit_code == 0, (result.stderr, repr(result.exception))
+    found = results(folder / "out")
+    used = {c["column"]: c for c in found["preprocessing"]["columns"]}
+    assert set(used) == set(frame.columns)
+    for column, decision in used.items():
+        assert decision["reason"], column
+        if column in ("CustomerId", "customer_id", "EmployeeNumber", "RowNumber", "rownames", "ID"):
+            assert decision["kind"] == "identifier"
+    html = (folder / "out" / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"\bnan\b|\bNone\b", re.sub(r"<style.*?</style>", "", html, flags=re.S))

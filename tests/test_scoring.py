@@ -178,3 +178,26 @@ def test_every_family_saves_and_loads(analysis, tmp_path):
         expected = pipeline.predict_proba(clean.x_test) if hasattr(pipeline, "predict_proba") else None
         if expected is not None:
             assert np.allclose(loaded.pipeline.predict_proba(clean.x_test), expected), name
+
+
+def test_scoring_reads_does_not_apply_values_as_the_run_did(tmp_path):
+    """A bare run finds 999 means 'never contacted' (pdays); new rows with 999 get the indicator and no
+    quantity of 999 days, as the training rows did."""
+    from conftest import run_cli
+
+    rng = np.random.default_rng(8)
+    contacted = rng.random(400) < 0.3
+    pdays = np.where(contacted, rng.integers(0, 28, 400), 999)
+    y = (rng.random(400) < np.where(contacted, 0.6, 0.1)).astype(int)
+    pd.DataFrame({"pdays": pdays, "age": rng.integers(18, 80, 400), "y": y}).to_csv(tmp_path / "t.csv", index=False)
+    assert run_cli("run", "t.csv", "--target", "y", "--no-pdf", "-q", "--out", "out", cwd=tmp_path).returncode == 0
+    meta = load_model(tmp_path / "out").meta
+    assert [(f["name"], f["values"]) for f in meta["derived"]] == [("pdays_not_applicable", [999.0])]
+    new = pd.DataFrame({"pdays": [999, 5, None], "age": [40, 40, 40]})
+    new.to_csv(tmp_path / "new.csv", index=False)
+    score_file(tmp_path / "out", tmp_path / "new.csv", tmp_path / "scores.csv")
+    never, recent, blank = pd.read_csv(tmp_path / "scores.csv")["probability"]
+    assert never < recent  # contacted customers convert more here; 999 was no long wait
+    model = load_model(tmp_path / "out")
+    features = pd.DataFrame({"pdays": [np.nan], "pdays_not_applicable": [1.0], "age": [40]})
+    assert model.probabilities(features[meta["numeric"] + meta["categorical"]])[0][0] == pytest.approx(never, abs=1e-6)
