@@ -144,11 +144,12 @@ def code_named(name: str) -> bool:
 
 
 def maybe_codes(present: pd.Series) -> bool:
-    """A few whole numbers that are not a run from 0 or 1 (1, 2, 5, 7 or 408, 415, 510): amounts can look like
-    that, and so can codes."""
+    """A few whole numbers that do not count up from 0 or 1 (1, 2, 5, 9 or 408, 415, 510): amounts can look like
+    that, and so can codes. A count may skip a few values (1 to 16 but 13 and 15)."""
     distinct = np.sort(present.unique())
-    return (3 <= len(distinct) <= FEW_VALUES and whole_numbers(present)
-            and not (distinct[0] in (0, 1) and (np.diff(distinct) == 1).all()))
+    if not 3 <= len(distinct) <= FEW_VALUES or not whole_numbers(present):
+        return False
+    return distinct[0] not in (0, 1) or (np.diff(distinct) > 1).mean() > 0.5
 
 
 def nines(value: float) -> bool:

@@ -74,7 +74,7 @@ def config_yaml(inference: Inference, source: str, leakage: dict[str, str] | Non
         lines += [with_comment(f"  {flow(column)}: {kind}", "; ".join(filter(None, [
             reason_of(reasons.get(column)), leakage.get(column, "")]))) for column, kind in config.types.items()]
     if config.derived:
-        lines.append("derived:  # features computed from text and date columns")
+        lines.append("derived:  # features computed from text and date columns; marks of 'does not apply' values")
         lines += [f"  - {flow(feature)}" for feature in values["derived"]]
     rest = {key: value for key, value in values.items() if key not in WRITTEN_BY_HAND}
     if rest:

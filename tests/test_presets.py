@@ -67,7 +67,7 @@ def test_each_preset_answers_the_seven_questions_in_its_report(preset_runs, name
     assert [q.question for q in result.questions] == QUESTIONS
     for question in QUESTIONS:
         assert question in run["pdf"]
-    assert not re.search(r"\bnan\b", run["pdf"].lower())
+    assert not re.search(r"\bnan\b", run["pdf"].lower()) and not re.search(r"\bNone\b", run["pdf"])
     assert "How each column was used" in run["pdf"]
     assert "Compared with the published analysis" in run["pdf"]
     assert result.published.comparison[:60] in run["pdf"]
