@@ -49,6 +49,7 @@ from reportgen.result import (
     Exploration,
     Preprocessing,
     Published,
+    RedundantTerm,
     ReportResult,
     RunInfo,
     Theme,
@@ -109,18 +110,33 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, colu
     )
 
 
-def columns_as_used(decisions: list[ColumnDecision], data: CleanData, vif_threshold: float) -> list[ColumnDecision]:
+def columns_as_used(decisions: list[ColumnDecision], data: CleanData, vif_threshold: float,
+                    redundant: list[RedundantTerm]) -> list[ColumnDecision]:
     """The inference decisions, with the features that cleaning dropped later marked by the step that dropped
-    them, and that step's reason in place of the reading's."""
+    them, and that step's reason in place of the reading's; a feature with terms the logit left out as
+    redundant says so."""
     vif = {row.feature: row.vif for row in data.vif}
     reasons = {"Multicollinearity": lambda c: vif_reason(vif[c], vif_threshold),
                "Constant columns": lambda c: "a single value among the rows kept",
                "Empty columns": lambda c: "missing in every row kept",
                "Scattered categories": lambda c: "no category holds enough rows to be kept apart from 'other'"}
     dropped_by = {column: step.name for step in data.steps if step.name in reasons for column in step.columns}
+    in_logit = logit_repeats(redundant)
     return [dataclasses.replace(d, use=f"dropped ({dropped_by[d.column].lower()})",
                                 reason=reasons[dropped_by[d.column]](d.column), inferred=False)
-            if d.use != "left out" and d.column in dropped_by else d for d in decisions]
+            if d.use != "left out" and d.column in dropped_by else
+            dataclasses.replace(d, reason=f"{d.reason}; {in_logit[d.column]}") if d.column in in_logit else d
+            for d in decisions]
+
+
+def logit_repeats(redundant: list[RedundantTerm]) -> dict[str, str]:
+    """Per column, which of its logit terms were left out of the logit as repeating others, in words."""
+    terms: dict[str, list[RedundantTerm]] = {}
+    for term in redundant:
+        terms.setdefault(term.feature.partition(" = ")[0], []).append(term)
+    return {column: "left out of the logistic regression, where " + "; ".join(
+        f"{t.label} repeats {', '.join(t.repeats)}" if t.repeats else f"{t.label} does not vary" for t in found)
+        for column, found in terms.items()}
 
 
 def vif_reason(vif: float, threshold: float) -> str:
@@ -285,7 +301,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
             reference_categories=data.reference_categories if config.logit.intercept
             and config.encoding.categorical == "onehot" and config.logit.categoricals else {},
             warnings=inference.warnings + data.warnings,
-            columns=columns_as_used(inference.decisions, data, config.vif.threshold),
+            columns=columns_as_used(inference.decisions, data, config.vif.threshold, logit.redundant),
             duplicates=data.duplicates,
             leakage=data.leakage,
         ),

@@ -16,12 +16,14 @@ from reportgen.result import (
     Coefficient,
     Comparison,
     DatasetSummary,
+    LogitResult,
     Metrics,
     ModelChange,
     ModelResult,
     Published,
     PublishedRow,
     Question,
+    RedundantTerm,
     ReportResult,
     Summary,
 )
@@ -101,14 +103,60 @@ def term_label(result: ReportResult, term: str) -> str:
     return f"{label_of(result, column)} = {level}" if level else label_of(result, column)
 
 
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def fit_trouble(logit: LogitResult, d: DatasetSummary) -> str:
+    """Why the logit has no usable coefficients, as a clause; empty when its fit converged."""
+    if logit.failure:
+        return f"the logistic regression could not be fitted (statsmodels: {logit.failure})"
+    if logit.converged:
+        return ""
+    share = logit.separated_share
+    if share is None:
+        return "the logistic regression's fit did not converge"
+    if share >= 1:
+        return (f"the logistic regression's fit did not converge (its terms separate {d.positive_noun} from "
+                f"{d.negative_noun} completely)")
+    return (f"the logistic regression's fit did not converge (its terms predict {pct(share, 0)} of the training "
+            f"{d.unit} almost perfectly: quasi-separation)")
+
+
+def significant_terms(logit: LogitResult) -> list[Coefficient]:
+    """The terms significant at the logit's alpha; none when its fit did not converge, whose p-values
+    are not estimates."""
+    return [c for c in logit.coefficients if c.significant] if logit.converged else []
+
+
+def approximate_llr(logit: LogitResult, d: DatasetSummary) -> str:
+    """The LLR verdict of a fit that stopped before its maximum: the statistic at the maximum can
+    only be larger, so a significant test stands and an insignificant one settles nothing."""
+    trouble = capitalised(fit_trouble(logit, d))
+    understated = "A fit that stops short of its maximum likelihood can only understate the test"
+    if logit.llr_pvalue < logit.alpha:
+        return (f"{trouble}, so its LLR test is approximate: the p-value is {pvalue_text(logit.llr_pvalue)}. "
+                f"{understated}, so taken together the features still tell {d.positive_noun} from "
+                f"{d.negative_noun} better than chance.")
+    return (f"{trouble}, so its LLR test is approximate: the p-value is {logit.llr_pvalue:.3f}, not below "
+            f"{logit.alpha:g}. {understated}, so this is inconclusive rather than evidence that the features do "
+            f"not matter.")
+
+
 def answer_llr(result: ReportResult) -> Answer:
     logit = result.logit
     d = result.dataset
+    if logit.failure:
+        return Answer(f"No LLR test: {fit_trouble(logit, d)}, so there is no likelihood to test.",
+                      [("The report uses no figure from the logistic regression; the other models answer the "
+                        "remaining questions.")])
     if logit.llr_pvalue is None:
         return Answer("statsmodels could not compute the LLR test for this logit, so its overall significance "
                       "cannot be judged.", ["The fit did not produce a finite likelihood; see the warnings."])
     significant = logit.llr_pvalue < logit.alpha
-    if significant:
+    if not logit.converged:
+        short = approximate_llr(logit, d)
+    elif significant:
         short = (f"The LLR p-value is {pvalue_text(logit.llr_pvalue)}: taken together, the features tell "
                  f"{d.positive_noun} from {d.negative_noun} far better than chance.")
     else:
@@ -126,11 +174,11 @@ def answer_llr(result: ReportResult) -> Answer:
         strength = ("a strong fit: McFadden's values of 0.2 to 0.4 already indicate an excellent one"
                     if logit.pseudo_r2 >= 0.2 else "a modest fit (McFadden's 0.2 to 0.4 indicates an excellent one)")
         points.append(f"McFadden's pseudo R² is {logit.pseudo_r2:.3f}, {strength}.")
-    elif not logit.converged:
-        points.append("The maximum-likelihood fit did not converge, so the test and the pseudo R² "
-                      f"({logit.pseudo_r2:.3f}) are approximate; do not read them as a measure of fit.")
+    elif logit.pseudo_r2 is not None:
+        points.append(f"McFadden's pseudo R² ({logit.pseudo_r2:.3f}) is approximate for the same reason; do not read "
+                      f"it as a measure of fit.")
     separation = logit.separated_share
-    if separation is not None:
+    if separation is not None and logit.converged:
         points.append(f"Caution: {pct(separation, 0)} of the training {d.unit} are predicted almost perfectly "
                       f"(quasi-separation). The overall test stands, but single coefficients and their p-values "
                       f"are less reliable than they look.")
@@ -156,9 +204,44 @@ def odds_reading(term: Coefficient, result: ReportResult) -> str:
     return f"{subject} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.4g})"
 
 
+def repeated_text(term: RedundantTerm) -> str:
+    """'Store (repeats Store id and Store7 = Yes)'."""
+    if not term.repeats:
+        return f"{term.label} (no variation of its own)"
+    listed = term.repeats + ([plural(term.more, "more term")] if term.more else [])
+    return f"{term.label} (repeats {join_words(listed)})"
+
+
+def redundancy_point(logit: LogitResult) -> list[str]:
+    """The terms left out of the fit because they repeat kept ones, as one point; none without them."""
+    if not logit.redundant:
+        return []
+    if all(t.repeats for t in logit.redundant):
+        reason = "because it repeats other terms" if len(logit.redundant) == 1 else "because they repeat other terms"
+    else:
+        reason = "as redundant"
+    return [f"Left out of the logit {reason}: {join_words([repeated_text(t) for t in logit.redundant])}."]
+
+
+def unfitted_equation(result: ReportResult) -> Answer:
+    """Question 2 when the logit's fit failed or did not converge: why there is no equation."""
+    logit = result.logit
+    trouble = fit_trouble(logit, result.dataset)
+    if logit.failure:
+        return Answer(f"No equation is given: {trouble}, so there are no coefficients to write one with.",
+                      ["The report shows no coefficient for it.", *redundancy_point(logit)])
+    short = (f"No equation is given: {trouble}, so its coefficients are where the fit stopped, not estimates, and "
+             f"no term can be called significant.")
+    table = ("The coefficient table in the logistic regression section shows where the fit stopped, for reference "
+             "only; its p-values are not reliable.")
+    return Answer(short, [table, *redundancy_point(logit)])
+
+
 def answer_equation(result: ReportResult) -> Answer:
     logit = result.logit
-    significant = [c for c in logit.coefficients if c.significant]
+    if not logit.converged:
+        return unfitted_equation(result)
+    significant = significant_terms(logit)
     dropped = [c for c in logit.coefficients if not c.significant]
     short = (f"With only the {plural(len(significant), 'term')} significant at the {logit.alpha:g} level: "
              f"{logit.equation}.")
@@ -186,7 +269,7 @@ def answer_equation(result: ReportResult) -> Answer:
                       f"from zero, given the other terms.")
     else:
         points.append("Every term is significant, so none is left out.")
-    return Answer(short, points)
+    return Answer(short, points + redundancy_point(logit))
 
 
 def answer_tree(result: ReportResult) -> Answer:
@@ -294,7 +377,7 @@ def answer_use(result: ReportResult) -> Answer:
         note = result.dataset.notes.get(x.feature, "marked as not actionable in the configuration")
         points.append(f"{x.label} ranks among the strongest signals but is not a lever ({note}); use it to time "
                       f"contact, not as a goal.")
-    significant = [c for c in result.logit.coefficients if c.significant]
+    significant = significant_terms(result.logit)
     if significant:
         points.append(f"Use the logit's {plural(len(significant), 'significant term')} to explain the direction and "
                       f"size of each effect to stakeholders.")
@@ -355,7 +438,7 @@ def improvement_actions(result: ReportResult) -> list[str]:
         if m.grid_edges:
             actions.append(f"Widen the {possessive(m.label.lower())} search: its best {join_words(m.grid_edges)}.")
     insignificant = [c.feature for c in result.logit.coefficients if not c.significant]
-    if insignificant:
+    if insignificant and result.logit.converged:
         actions.append(f"Drop or regroup the logit terms that are not significant ({join_words(insignificant)}) "
                        f"for a simpler, more stable equation.")
     dropped = [v for v in result.preprocessing.vif if v.dropped]
@@ -588,7 +671,11 @@ def caveats(result: ReportResult) -> list[str]:
         note = d.notes.get(x.feature, "marked as not actionable in the configuration")
         found.append(f"{x.label} is a strong signal but not a lever: {note}.")
     share = result.logit.separated_share
-    if share is not None:
+    if result.logit.failure:
+        found.append(f"{capitalised(fit_trouble(result.logit, d))}, so the report has no coefficients for it.")
+    elif not result.logit.converged:
+        found.append(f"{capitalised(fit_trouble(result.logit, d))}, so its coefficients are not used.")
+    elif share is not None:
         found.append(f"{pct(share, 0)} of {d.unit} are predicted almost perfectly, so the logistic regression's "
                      f"individual coefficients are less reliable than its overall test.")
     best = result.best

@@ -15,12 +15,79 @@ import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from statsmodels.discrete.discrete_model import Logit
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
 from statsmodels.tools.tools import add_constant
 
-from reportgen.result import Coefficient, LogitResult
+from reportgen.result import Coefficient, LogitResult, RedundantTerm
+
+REDUNDANT_RESIDUAL = 1e-3
+"""A design column whose residual on the columns kept before it is below this share of its own
+centred norm (R² above 0.999999, VIF above 10⁶) repeats them: it is left out of the fit. This also
+catches a column rounded from a multiple of another (charges = round(minutes × rate, 2))."""
+NAMED_PART = 0.01
+"""A kept term is named as repeated by a left-out one when its part in the left-out column is at
+least this share of that column's spread."""
+NAMED_REPEATS = 3
+FIT_ERRORS = (np.linalg.LinAlgError, PerfectSeparationError, ValueError, OverflowError, FloatingPointError)
+
+
+def column_spreads(design: np.ndarray, factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's centred norm, or its plain norm where it is constant (the intercept), and
+    which columns are constant. The norms come from the QR factor R, as |x - mean|² = |x|² - n mean²."""
+    constant = np.ptp(design, axis=0) == 0
+    norms = np.linalg.norm(factor, axis=0)
+    centred = np.sqrt(np.maximum(norms**2 - len(design) * design.mean(axis=0) ** 2, 0))
+    return np.where(constant, norms, centred), constant
+
+
+def independent_columns(design: np.ndarray, intercept: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Which design columns the logit can separate, and what each of the others repeats.
+
+    Greedy in column order: a column is kept when its residual on the columns kept before it is at
+    least REDUNDANT_RESIDUAL of its centred norm; a constant column other than the intercept is never
+    kept. One Householder QR (design = QR, Q with orthonormal columns) carries every residual and
+    regression over to the p × p factor R, so the Gram-Schmidt steps run on R: O(n p²) in all,
+    instead of one least-squares fit on n rows per column.
+
+    Returns the kept mask and `parts`, where `parts[j, k]` is kept column k's share in left-out
+    column j (|coefficient| × spread of k / spread of j, spreads as in `column_spreads`); zero rows
+    for kept columns and for a constant the kept columns do not make up (no intercept)."""
+    columns = design.shape[1]
+    factor = np.linalg.qr(design, mode="r")
+    spreads, constant = column_spreads(design, factor)
+    kept = np.zeros(columns, dtype=bool)
+    repeats = np.zeros(columns, dtype=bool)
+    basis = np.zeros((factor.shape[0], 0))
+    for j in range(columns):
+        residual = factor[:, j]
+        for _ in range(2):
+            residual = residual - basis @ (basis.T @ residual)
+        size = np.linalg.norm(residual)
+        repeats[j] = size <= REDUNDANT_RESIDUAL * spreads[j]
+        if intercept and j == 0:
+            kept[j] = size > 0
+        else:
+            kept[j] = not constant[j] and not repeats[j]
+        if kept[j]:
+            basis = np.column_stack([basis, residual / size])
+    parts = np.zeros((columns, columns))
+    for j in np.flatnonzero(~kept & repeats):
+        before = np.flatnonzero(kept[:j])
+        if before.size and spreads[j] > 0:
+            weights = np.linalg.lstsq(factor[:, before], factor[:, j], rcond=None)[0]
+            parts[j, before] = np.abs(weights) * spreads[before] / spreads[j]
+    return kept, parts
 
 
 class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
+    """statsmodels' Logit on the design columns it can separate.
+
+    Fitted attributes: `kept_` (which design columns, intercept first, entered the fit), `parts_`
+    (see `independent_columns`), `coef_` (full length, 0 for left-out columns), `result_`
+    (statsmodels' result, None when the fit failed) and `failed_` (statsmodels' error when it
+    could not fit at all, else ''). A failed fit predicts the training share of positives for every
+    row, so cross-validation carries on."""
+
     def __init__(self, fit_intercept: bool = True, maxiter: int = 200):
         self.fit_intercept = fit_intercept
         self.maxiter = maxiter
@@ -31,16 +98,27 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
 
     def fit(self, x, y):
         y = np.asarray(y, dtype=float)
+        design = self._design(x)
+        self.kept_, self.parts_ = independent_columns(design, self.fit_intercept)
+        self.coef_ = np.zeros(design.shape[1])
+        self.failed_ = ""
+        exog = design if self.kept_.all() else design[:, self.kept_]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                self.result_ = Logit(y, self._design(x)).fit(disp=0, maxiter=self.maxiter)
-            except np.linalg.LinAlgError:
-                self.result_ = Logit(y, self._design(x)).fit(disp=0, method="bfgs", maxiter=self.maxiter)
-        self.fit_warnings_ = sorted({str(w.message).splitlines()[0] for w in caught})
-        self.coef_ = np.asarray(self.result_.params, dtype=float)
+                self.result_ = statsmodels_fit(y, exog, self.maxiter)
+                self.coef_[self.kept_] = np.asarray(self.result_.params, dtype=float)
+            except FIT_ERRORS as error:
+                self.result_ = None
+                self.failed_ = first_line(error)
+        if not np.all(np.isfinite(self.coef_)):
+            self.result_, self.failed_ = None, "the estimated coefficients are not finite"
+        if self.failed_:
+            self.coef_ = prior_coefficients(y, design.shape[1], self.fit_intercept)
+        self.fit_warnings_ = sorted({first_line(w.message) for w in caught})
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = np.asarray(x).shape[1]
+        self.n_samples_fit_ = len(y)
         return self
 
     def predict_proba(self, x) -> np.ndarray:
@@ -49,6 +127,27 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
 
     def predict(self, x) -> np.ndarray:
         return (self.predict_proba(x)[:, 1] > 0.5).astype(int)
+
+
+def statsmodels_fit(y: np.ndarray, exog: np.ndarray, maxiter: int):
+    """Newton's method, or BFGS where Newton's Hessian cannot be inverted."""
+    try:
+        return Logit(y, exog).fit(disp=0, maxiter=maxiter)
+    except np.linalg.LinAlgError:
+        return Logit(y, exog).fit(disp=0, method="bfgs", maxiter=maxiter)
+
+
+def first_line(message) -> str:
+    return (str(message).strip().splitlines() or [type(message).__name__])[0]
+
+
+def prior_coefficients(y: np.ndarray, columns: int, intercept: bool) -> np.ndarray:
+    """Coefficients that give every row the training share of positives (0.5 without an intercept)."""
+    coef = np.zeros(columns)
+    if intercept and len(y):
+        share = np.clip(y.mean(), 1e-6, 1 - 1e-6)
+        coef[0] = np.log(share / (1 - share))
+    return coef
 
 
 def nested_estimators(item):
@@ -134,11 +233,11 @@ def separated_share(raw: list[str]) -> float | None:
     return None
 
 
-def plain_fit_notes(raw: list[str], converged: bool) -> list[str]:
+def plain_fit_notes(raw: list[str], converged: bool, failure: str = "") -> list[str]:
     """statsmodels' and NumPy's messages from the fit, as sentences a reader of the report can use.
 
     Arithmetic warnings ('overflow encountered in exp') only restate that the fit ran into large
-    coefficients, and the convergence message is replaced by one sentence of ours."""
+    coefficients, and the convergence message and a failure are replaced by one sentence of ours."""
     notes = []
     for message in raw:
         if "encountered in" in message or "failed to converge" in message:
@@ -152,8 +251,12 @@ def plain_fit_notes(raw: list[str], converged: bool) -> list[str]:
                          "coefficients and p-values are not reliable.")
         else:
             notes.append(f"The logit's fit reported: {message}")
-    if not converged:
-        notes.append("The logit's maximum-likelihood fit did not converge; treat its p-values with caution.")
+    if failure:
+        notes.append(f"statsmodels could not fit the logit ({failure}), so the report gives no coefficient, "
+                     "equation or test for it.")
+    elif not converged:
+        notes.append("The logit's maximum-likelihood fit did not converge, so the report gives no equation and does "
+                     "not use its coefficients; their p-values are not reliable.")
     return list(dict.fromkeys(notes))
 
 
@@ -162,6 +265,78 @@ def display_label(term: str, labels: dict[str, str]) -> str:
     column, _, level = term.partition(" = ")
     name = labels.get(column, column)
     return f"{name} = {level}" if level else name
+
+
+def term_names(model: StatsmodelsLogit, feature_names: list[str], categorical: list[str],
+               numeric: list[str]) -> list[str]:
+    """The readable name of every design column: 'const' for the intercept, then the features."""
+    names = (["const"] if model.fit_intercept else []) + list(feature_names)
+    return [name if name == "const" else readable_term(name, categorical, numeric) for name in names]
+
+
+def repeated_label(feature: str, labels: dict[str, str]) -> str:
+    return "the intercept" if feature == "const" else display_label(feature, labels)
+
+
+def redundant_terms(model: StatsmodelsLogit, features: list[str], labels: dict[str, str]) -> list[RedundantTerm]:
+    """The design columns left out of the fit, each with the kept terms that make up most of it."""
+    found = []
+    for j in np.flatnonzero(~model.kept_):
+        parts = model.parts_[j]
+        named = [k for k in np.argsort(-parts, kind="stable") if parts[k] >= NAMED_PART]
+        found.append(RedundantTerm(
+            feature=features[j],
+            label=display_label(features[j], labels),
+            repeats=[repeated_label(features[k], labels) for k in named[:NAMED_REPEATS]],
+            more=max(len(named) - NAMED_REPEATS, 0),
+        ))
+    return found
+
+
+def coefficient_rows(result, features: list[str], labels: dict[str, str], alpha: float) -> list[Coefficient]:
+    """One row per fitted term (the intercept first, when there is one), from statsmodels' result."""
+    conf = np.asarray(result.conf_int(alpha=alpha))
+    spread = np.asarray(result.model.exog, dtype=float).std(axis=0)
+    rows = []
+    for i, feature in enumerate(features):
+        pvalue = _finite(result.pvalues[i])
+        rows.append(Coefficient(
+            feature=feature,
+            label=display_label(feature, labels),
+            coef=float(result.params[i]),
+            std_err=_finite(result.bse[i]),
+            z=_finite(result.tvalues[i]),
+            pvalue=pvalue,
+            ci_low=_finite(conf[i, 0]),
+            ci_high=_finite(conf[i, 1]),
+            odds_ratio=float(np.exp(np.clip(result.params[i], -700, 700))),
+            significant=pvalue is not None and pvalue < alpha,
+            step=1.0 if " = " in feature or feature == "const" or not spread[i] else round(float(spread[i]), 6),
+        ))
+    return rows
+
+
+def failed_logit(model: StatsmodelsLogit, alpha: float, redundant: list[RedundantTerm]) -> LogitResult:
+    """A logit statsmodels could not fit: the error and the left-out terms, and no number from a fit."""
+    return LogitResult(
+        llr_pvalue=None,
+        llr=None,
+        pseudo_r2=None,
+        log_likelihood=None,
+        log_likelihood_null=None,
+        n_observations=model.n_samples_fit_,
+        intercept=None,
+        alpha=alpha,
+        coefficients=[],
+        equation="",
+        converged=False,
+        summary_text="",
+        warnings=plain_fit_notes(model.fit_warnings_, converged=False, failure=model.failed_),
+        separated_share=separated_share(model.fit_warnings_),
+        interval_level=round(1 - alpha, 6),
+        redundant=redundant,
+        failure=model.failed_,
+    )
 
 
 def summarise_logit(
@@ -173,32 +348,20 @@ def summarise_logit(
     labels: dict[str, str] | None = None,
     numeric: list[str] = (),
 ) -> LogitResult:
+    """The fitted terms, the test and the equation; terms left out as redundant are listed apart.
+    A fit that did not converge has no equation: its coefficients are where it stopped, not estimates."""
+    labels = labels or {}
+    features = term_names(model, feature_names, categorical, numeric)
+    redundant = redundant_terms(model, features, labels)
     result = model.result_
-    names = (["const"] if model.fit_intercept else []) + list(feature_names)
-    conf = np.asarray(result.conf_int(alpha=alpha))
-    spread = np.asarray(result.model.exog, dtype=float).std(axis=0)
-    rows = []
-    for i, name in enumerate(names):
-        pvalue = _finite(result.pvalues[i])
-        feature = name if name == "const" else readable_term(name, categorical, numeric)
-        rows.append(Coefficient(
-            feature=feature,
-            label=display_label(feature, labels or {}),
-            coef=float(result.params[i]),
-            std_err=_finite(result.bse[i]),
-            z=_finite(result.tvalues[i]),
-            pvalue=pvalue,
-            ci_low=_finite(conf[i, 0]),
-            ci_high=_finite(conf[i, 1]),
-            odds_ratio=float(np.exp(np.clip(result.params[i], -700, 700))),
-            significant=pvalue is not None and pvalue < alpha,
-            step=1.0 if " = " in feature or name == "const" or not spread[i] else round(float(spread[i]), 6),
-        ))
+    if result is None:
+        return failed_logit(model, alpha, redundant)
+    fitted = [feature for feature, kept in zip(features, model.kept_) if kept]
+    rows = coefficient_rows(result, fitted, labels, alpha)
     intercept = rows.pop(0).coef if model.fit_intercept else None
-    significant = [row for row in rows if row.significant]
     converged = bool(result.mle_retvals.get("converged", True))
     raw_notes = model.fit_warnings_ + separation_notes(result)
-    notes = plain_fit_notes(raw_notes, converged)
+    significant = [row for row in rows if row.significant]
     return LogitResult(
         llr_pvalue=_finite(result.llr_pvalue),
         llr=_finite(result.llr),
@@ -209,12 +372,11 @@ def summarise_logit(
         intercept=intercept,
         alpha=alpha,
         coefficients=rows,
-        equation=logit_equation(intercept, significant, positive_name),
+        equation=logit_equation(intercept, significant, positive_name) if converged else "",
         converged=converged,
-        summary_text=without_timestamp(result.summary(
-            yname=positive_name, xname=[n if n == "const" else readable_term(n, categorical, numeric) for n in names]
-        ).as_text()),
-        warnings=notes,
+        summary_text=without_timestamp(result.summary(yname=positive_name, xname=fitted).as_text()),
+        warnings=plain_fit_notes(raw_notes, converged),
         separated_share=separated_share(raw_notes),
         interval_level=round(1 - alpha, 6),
+        redundant=redundant,
     )

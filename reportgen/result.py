@@ -136,6 +136,20 @@ class Coefficient:
 
 
 @dataclass
+class RedundantTerm:
+    """A design column left out of the logit because it is (almost) a linear combination of the
+    terms kept before it."""
+
+    feature: str
+    label: str
+    repeats: list[str]
+    """Display labels of the kept terms with the largest parts in it, at most three; 'the
+    intercept' for the constant. Empty when no kept term has a noticeable part (a constant column)."""
+    more: int = 0
+    """Further kept terms with a noticeable part, beyond those in `repeats`."""
+
+
+@dataclass
 class LogitResult:
     llr_pvalue: float | None
     llr: float | None
@@ -155,6 +169,11 @@ class LogitResult:
     warnings: list[str] = field(default_factory=list)
     interval_level: float = 0.95
     """Confidence level of the coefficient intervals: 1 - alpha."""
+    redundant: list[RedundantTerm] = field(default_factory=list)
+    """Terms left out of the fit because they repeat kept ones; `coefficients` holds the kept ones."""
+    failure: str = ""
+    """statsmodels' error when it could not fit the logit at all (then there are no coefficients
+    and no test); empty when it fitted."""
 
 
 @dataclass

@@ -27,7 +27,7 @@ def workdir(tmp_path, monkeypatch) -> Path:
     """A folder with a good and a bad config, small CSVs and a sub-folder; the current directory."""
     (tmp_path / "t.csv").write_text("a,b,y\n1,2,1\n3,4,0\n5,6,1\n", encoding="utf-8")
     (tmp_path / "header.csv").write_text("a,b,y\n", encoding="utf-8")
-    (tmp_path / "churn.csv").write_text("a,churned\n1,yes\n2,no\n3,no\n", encoding="utf-8")
+    (tmp_path / "churn.csv").write_text("a,churned\n1,left\n2,stayed\n3,stayed\n", encoding="utf-8")
     (tmp_path / "not.parquet").write_text("a,b,y\n1,2,1\n", encoding="utf-8")
     (tmp_path / "folder").mkdir()
     (tmp_path / "good.yaml").write_text(GOOD_CONFIG, encoding="utf-8")
@@ -59,8 +59,8 @@ BAD_INPUTS = [
     (["run", "t.csv"], ["--target COLUMN"]),
     (["run", "t.csv", "--target", "y", "--positive", "yes"], ["'yes' never occurs"]),
     (["run", "header.csv", "--target", "y"], ["no data rows"]),
-    (["run", "churn.csv", "--target", "churned"], ["'churned' holds the labels no, yes", "--positive LABEL"]),
-    (["init", "churn.csv", "--target", "churned"], ["'churned' holds the labels no, yes", "--positive LABEL"]),
+    (["run", "churn.csv", "--target", "churned"], ["'churned' holds the labels left, stayed", "--positive LABEL"]),
+    (["init", "churn.csv", "--target", "churned"], ["'churned' holds the labels left, stayed", "--positive LABEL"]),
     (["init", "missing.csv", "--target", "y"], ["missing.csv", "not found"]),
     (["run", "not.parquet", "--target", "y"], ["not.parquet could not be read as Parquet"]),
     (["run", "t.csv", "--target", "y", "--backend", "loky", "--scheduler", "tcp://10.0.0.5:8786"],

@@ -17,6 +17,7 @@ from reportgen.interpret import (
     answer_rely,
     answer_tree,
     answer_use,
+    caveats,
     changes_headline,
     comparison_caveats,
     drivers_change,
@@ -36,6 +37,7 @@ from reportgen.result import (
     ModelChange,
     Published,
     RateChange,
+    RedundantTerm,
     SegmentShift,
 )
 
@@ -351,3 +353,85 @@ def test_a_change_that_rounds_to_zero_has_no_minus_sign(result):
     tiny = a_comparison(rate=dataclasses.replace(a_comparison().rate, after=0.0999, difference=-0.0001,
                                                  interval=[-0.00004, 0.02]))
     assert ": +0.0 points (95% interval +0.0 to +2.0 points)." in rate_change(tiny, result.dataset)
+
+
+def with_logit(result, **changes):
+    return dataclasses.replace(result, logit=dataclasses.replace(result.logit, **changes))
+
+
+def unconverged(result, share: float | None = 0.46):
+    return with_logit(result, converged=False, equation="", separated_share=share)
+
+
+def failed(result):
+    return with_logit(result, failure="Singular matrix", converged=False, llr_pvalue=None, llr=None, pseudo_r2=None,
+                      log_likelihood=None, log_likelihood_null=None, intercept=None, coefficients=[], equation="",
+                      summary_text="")
+
+
+def test_an_unconverged_logit_is_said_to_be_so_and_gives_no_equation(result):
+    d = result.dataset
+    separated, plain = unconverged(result), unconverged(result, share=None)
+    reason = (f"The logistic regression's fit did not converge (its terms predict 46% of the training {d.unit} almost "
+              f"perfectly: quasi-separation)")
+    assert answer_llr(separated).short.startswith(f"{reason}, so its LLR test is approximate: the p-value is ")
+    assert answer_llr(plain).short.startswith("The logistic regression's fit did not converge, so its LLR test is "
+                                              "approximate")
+    assert "did not converge" not in answer_llr(result).short
+    assert answer_equation(separated).short == (
+        f"No equation is given: {reason[0].lower()}{reason[1:]}, so its coefficients are where the fit stopped, not "
+        f"estimates, and no term can be called significant.")
+    for variant in (separated, plain):
+        equation = text(answer_equation(variant))
+        assert "log(p / (1 - p))" not in equation and "No term is significant" not in equation
+        assert "Use the logit's" not in text(answer_use(variant))
+        assert "Drop or regroup the logit terms" not in text(answer_improve(variant))
+    assert answer_equation(plain).short != answer_equation(separated).short
+
+
+def test_an_insignificant_llr_of_an_unconverged_fit_is_inconclusive(result):
+    answer = answer_llr(with_logit(unconverged(result), llr_pvalue=0.31))
+    assert "the p-value is 0.310, not below 0.05" in answer.short and "inconclusive" in answer.short
+    assert "still tell" in answer_llr(with_logit(unconverged(result), llr_pvalue=1e-9)).short
+
+
+def test_read_with_care_says_once_that_the_logit_did_not_converge(result):
+    d = result.dataset
+    found = caveats(unconverged(result))
+    about_logit = [c for c in found if "logistic regression" in c]
+    assert about_logit == [(f"The logistic regression's fit did not converge (its terms predict 46% of the training "
+                            f"{d.unit} almost perfectly: quasi-separation), so its coefficients are not used.")]
+    converged = caveats(with_logit(result, separated_share=0.46))
+    assert [c for c in converged if "logistic regression" in c] == [
+        (f"46% of {d.unit} are predicted almost perfectly, so the logistic regression's individual coefficients are "
+         f"less reliable than its overall test.")]
+    assert not any("logistic regression" in c for c in caveats(result))
+
+
+def test_a_failed_logit_gives_no_test_no_equation_and_no_placeholder(result):
+    broken = interpret(failed(result))
+    llr, equation = broken.questions[0], broken.questions[1]
+    assert llr.short == ("No LLR test: the logistic regression could not be fitted (statsmodels: Singular matrix), so "
+                         "there is no likelihood to test.")
+    assert equation.short.startswith("No equation is given: the logistic regression could not be fitted")
+    assert "The logistic regression could not be fitted (statsmodels: Singular matrix), so the report has no " \
+           "coefficients for it." in broken.summary.caveats
+    for q in [*broken.questions, *interpret(unconverged(result)).questions]:
+        assert not re.search(r"\bnan\b|\{|\}|None", q.answer), q.answer
+
+
+def test_terms_left_out_as_redundant_are_named_with_what_they_repeat(result):
+    two = with_logit(result, redundant=[
+        RedundantTerm("charges", "Charges", ["Minutes"]),
+        RedundantTerm("tv = No internet service", "TV = No internet service", ["the intercept", "Internet = DSL",
+                                                                              "Internet = Fiber"], more=1)])
+    assert text(answer_equation(two)).endswith(
+        "Left out of the logit because they repeat other terms: Charges (repeats Minutes) and TV = No internet service "
+        "(repeats the intercept, Internet = DSL, Internet = Fiber and 1 more term).")
+    one = with_logit(unconverged(result), redundant=[RedundantTerm("charges", "Charges", ["Minutes"])])
+    assert answer_equation(one).points[-1] == ("Left out of the logit because it repeats other terms: Charges (repeats "
+                                               "Minutes).")
+    constant = with_logit(result, redundant=[RedundantTerm("flag = yes", "Flag = yes", [])])
+    assert answer_equation(constant).points[-1] == ("Left out of the logit as redundant: Flag = yes (no variation of "
+                                                    "its own).")
+    assert "Left out of the logit because" not in text(answer_equation(result))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 import yaml
+from statsmodels.discrete.discrete_model import Logit
 
 from reportgen.config import load_config
 from reportgen.engine import analyse
-from reportgen.logit import StatsmodelsLogit, readable_term, summarise_logit
+from reportgen.logit import StatsmodelsLogit, readable_term, summarise_logit, without_inference
+from reportgen.result import load_result, to_json
 
 FEATURES = ["strong", "weak", "noise"]
 
@@ -157,6 +162,134 @@ def test_fit_messages_become_plain_sentences():
         "The logit's terms predict 41% of the training rows perfectly (quasi-separation), so some of its "
         "coefficients and p-values are not reliable.",
         "The logit's fit reported: Inverting hessian failed, no bse or cov_params available",
-        "The logit's maximum-likelihood fit did not converge; treat its p-values with caution.",
+        ("The logit's maximum-likelihood fit did not converge, so the report gives no equation and does not use its "
+         "coefficients; their p-values are not reliable."),
     ]
     assert plain_fit_notes([], converged=True) == []
+    assert plain_fit_notes([], converged=False, failure="Singular matrix") == [
+        ("statsmodels could not fit the logit (Singular matrix), so the report gives no coefficient, equation or "
+         "test for it.")]
+
+
+REDUNDANT_NAMES = ["a", "b", "c", "flag_yes", "copy_yes", "internet_No", "security_No internet service",
+                   "tv_No internet service", "minutes", "charges"]
+REDUNDANT_CATEGORICAL = ["flag", "copy", "internet", "security", "tv"]
+
+
+@pytest.fixture(scope="module")
+def redundant_design() -> tuple[np.ndarray, np.ndarray]:
+    """Two numeric features, an exact combination of them (c = 3a + 2b), a flag and its copy, a
+    'No internet service' level repeated in three columns, and charges = round(minutes × 0.17, 2)."""
+    rng = np.random.default_rng(7)
+    rows = 400
+    a, b = rng.normal(size=rows), rng.normal(2.0, 1.0, size=rows)
+    flag = (rng.random(rows) < 0.4).astype(float)
+    offline = (rng.random(rows) < 0.25).astype(float)
+    minutes = rng.uniform(0, 300, rows)
+    x = np.column_stack([a, b, 3 * a + 2 * b, flag, flag, offline, offline, offline, minutes,
+                         np.round(minutes * 0.17, 2)])
+    y = (rng.random(rows) < 1 / (1 + np.exp(-(0.8 * a - 0.5 * b + flag - offline + 0.004 * minutes)))).astype(int)
+    return x, y
+
+
+def test_redundant_columns_are_left_out_and_named(redundant_design):
+    x, y = redundant_design
+    model = StatsmodelsLogit().fit(x, y)
+    summary = summarise_logit(model, REDUNDANT_NAMES, REDUNDANT_CATEGORICAL, 0.05, "Bought")
+    assert [c.feature for c in summary.coefficients] == ["a", "b", "flag = yes", "internet = No", "minutes"]
+    assert all(c.pvalue is not None and np.isfinite(c.pvalue) and c.std_err is not None
+               for c in summary.coefficients)
+    assert summary.converged and not summary.failure and summary.equation
+    repeats = {t.feature: t.repeats for t in summary.redundant}
+    assert repeats == {"c": ["a", "b"], "copy = yes": ["flag = yes"], "security = No internet service": ["internet = No"],
+                       "tv = No internet service": ["internet = No"], "charges": ["minutes"]}
+    assert list(model.kept_) == [True, True, True, False, True, False, True, False, False, True, False]
+    assert np.all(model.coef_[~model.kept_] == 0)
+
+
+def test_the_fit_equals_statsmodels_on_the_kept_columns(redundant_design):
+    x, y = redundant_design
+    model = StatsmodelsLogit().fit(x, y)
+    kept = sm.add_constant(x, has_constant="add")[:, model.kept_]
+    reference = sm.Logit(y, kept).fit(disp=0)
+    np.testing.assert_allclose(model.result_.params, reference.params, rtol=1e-8)
+    np.testing.assert_allclose(model.predict_proba(x)[:, 1], reference.predict(kept), rtol=1e-8)
+
+
+def test_a_constant_repeats_the_intercept_and_without_one_repeats_nothing():
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=200)
+    y = (rng.random(200) < 1 / (1 + np.exp(-a))).astype(int)
+    with_constant = summarise_logit(StatsmodelsLogit().fit(np.column_stack([a, np.full(200, 5.0)]), y),
+                                    ["a", "five"], [], 0.05, "Yes")
+    assert [(t.feature, t.repeats) for t in with_constant.redundant] == [("five", ["the intercept"])]
+    no_intercept = StatsmodelsLogit(fit_intercept=False).fit(np.column_stack([a, 2 * a, np.full(200, 5.0)]), y)
+    summary = summarise_logit(no_intercept, ["a", "twice", "five"], [], 0.05, "Yes")
+    assert [(t.feature, t.repeats) for t in summary.redundant] == [("twice", ["a"]), ("five", [])]
+    assert summary.intercept is None and [c.feature for c in summary.coefficients] == ["a"]
+
+
+def test_rank_deficient_folds_do_not_raise():
+    """Fewer rows than columns, a level absent from some folds, duplicated columns: every fold fits."""
+    from sklearn.model_selection import cross_val_score
+
+    rng = np.random.default_rng(5)
+    wide = rng.normal(size=(12, 20))
+    model = StatsmodelsLogit().fit(wide, np.r_[np.zeros(6), np.ones(6)])
+    assert np.all(np.isfinite(model.predict_proba(wide)))
+    rows = 120
+    rare = np.zeros(rows)
+    rare[:3] = 1
+    a = rng.normal(size=rows)
+    x = np.column_stack([a, a, rare, rare, np.round(a * 3, 12)])
+    y = (rng.random(rows) < 1 / (1 + np.exp(-a))).astype(int)
+    scores = cross_val_score(StatsmodelsLogit(), x, y, cv=5, scoring="roc_auc")
+    assert np.all(np.isfinite(scores))
+
+
+@pytest.fixture(scope="module")
+def separated() -> tuple[np.ndarray, np.ndarray]:
+    """Every flagged row is a positive: quasi-separation, so the fit cannot converge."""
+    rng = np.random.default_rng(11)
+    x = np.column_stack([rng.normal(size=300), rng.random(300) < 0.3]).astype(float)
+    y = np.where(x[:, 1] == 1, 1, (rng.random(300) < 1 / (1 + np.exp(-x[:, 0]))).astype(int))
+    return x, y
+
+
+def test_a_fit_that_does_not_converge_has_no_equation(separated):
+    x, y = separated
+    summary = summarise_logit(StatsmodelsLogit().fit(x, y), ["x", "flag"], [], 0.05, "Yes")
+    assert not summary.converged and not summary.failure
+    assert summary.equation == ""
+    assert summary.separated_share is not None and 0 < summary.separated_share < 1
+    assert any("did not converge, so the report gives no equation" in note for note in summary.warnings)
+
+
+def test_a_failed_fit_invents_no_number(monkeypatch, design):
+    def singular(self, *args, **kwargs):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(Logit, "fit", singular)
+    x, y = design
+    model = StatsmodelsLogit().fit(x, y)
+    assert model.failed_ == "Singular matrix" and model.result_ is None
+    np.testing.assert_allclose(model.predict_proba(x)[:, 1], y.mean())
+    summary = summarise_logit(model, FEATURES, [], 0.05, "Bought")
+    assert summary.failure == "Singular matrix"
+    assert (summary.coefficients, summary.equation, summary.summary_text) == ([], "", "")
+    assert summary.llr_pvalue is summary.llr is summary.pseudo_r2 is summary.intercept is None
+    assert summary.n_observations == len(y) and not summary.converged
+    assert not hasattr(without_inference(model), "result_")
+
+
+def test_left_out_terms_survive_results_json(redundant_design, report_result, tmp_path):
+    x, y = redundant_design
+    summary = summarise_logit(StatsmodelsLogit().fit(x, y), REDUNDANT_NAMES, REDUNDANT_CATEGORICAL, 0.05, "Bought")
+    path = tmp_path / "results.json"
+    path.write_text(to_json(dataclasses.replace(report_result, logit=summary)), encoding="utf-8")
+    assert load_result(path).logit == summary
+    old = json.loads(to_json(report_result))
+    for key in ("redundant", "failure"):
+        del old["logit"][key]
+    path.write_text(json.dumps(old), encoding="utf-8")
+    assert load_result(path).logit.redundant == []
