@@ -63,3 +63,17 @@ def test_orange_juice_store_codes_are_categories(unseen_runs):
     for store in ("StoreID", "STORE"):
         assert (columns[store]["kind"], columns[store]["use"]) == ("categorical", "feature")
         assert "codes" in columns[store]["reason"]
+
+
+def test_orange_juice_logit_leaves_out_the_store_codings_that_repeat_each_other(unseen_runs):
+    """StoreID, STORE and Store7 code one store three ways: the logit keeps one coding, names the others and
+    estimates every term it keeps."""
+    run = unseen_runs["orange_juice"]
+    logit = run["results"]["logit"]
+    assert logit["converged"] and logit["equation"]
+    assert all(c["pvalue"] is not None for c in logit["coefficients"])
+    left_out = {t["feature"]: t["repeats"] for t in logit["redundant"]}
+    assert {f"STORE = {code}" for code in (1, 2, 3, 4)} <= set(left_out)
+    assert all(repeats for repeats in left_out.values())
+    assert "left out of the logistic regression" in run["columns"]["STORE"]["reason"]
+    assert "Left out of the logit because they repeat other terms" in run["pdf"]
