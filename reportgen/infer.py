@@ -161,6 +161,7 @@ def sentinel(present: pd.Series) -> float | None:
     """The value that stands for 'does not apply' rather than a quantity, or None: the largest value when it is
     99, 999, ... and further from the other values than they spread, or the smallest when it is negative and the
     others are not; either way held by a large share of the rows."""
+    present = present[np.isfinite(present)]
     if present.nunique() < 3:
         return None
     low, high = present.min(), present.max()
@@ -304,6 +305,8 @@ def declared_decision(column: str, config: DatasetConfig) -> ColumnDecision | No
         return decided("identifier", "left out", "declared under id_columns")
     if column in config.exclude:
         return decided("excluded", "left out", "declared under exclude")
+    if config.known_before_outcome.get(column) is False:
+        return decided("excluded", "left out", "declared known only after the outcome (known_before_outcome: false)")
     derived = [f.name for f in config.derived if f.column == column]
     if config.features is not None and column not in config.features and not derived:
         return decided("excluded", "left out", "not listed under features")
