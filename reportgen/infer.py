@@ -33,6 +33,8 @@ CODE_WORDS = {"code", "codes", "id", "region", "regions", "browser", "type", "ty
               "systems", "device", "source", "campaign", "cluster", "group", "department", "dept", "team", "brand",
               "product", "sku", "occupation", "industry", "sector"}
 """A word in an integer column's name that says its values are codes of categories, not amounts."""
+CHANCE_REPEATS = 5
+"""Whole numbers distinct in every row although chance would repeat this many of them are assigned, not measured."""
 MAX_CODES = 60
 """An integer column named like a code with at most this many distinct values is read as categories."""
 FEW_VALUES = 20
@@ -122,11 +124,15 @@ def whole_numbers(values: pd.Series) -> bool:
 
 
 def counts_rows(values: pd.Series) -> bool:
-    """Whole numbers that count the rows: a permutation of evenly spaced values (1, 2, 3, ... or 10, 20, 30, ...),
-    or strictly increasing down the file (a running number with gaps)."""
+    """Distinct whole numbers that number the rows: a permutation of evenly spaced values (1, 2, 3, ... or 10,
+    20, 30, ...), strictly increasing down the file (a running number with gaps), or too tightly packed to be
+    distinct by chance: n quantities drawn from a range of R values would repeat about n² / 2R times."""
     ordered = np.sort(values.to_numpy(dtype=float))
     steps = np.diff(ordered)
-    return bool(len(steps) and ((steps == steps[0]).all() or values.is_monotonic_increasing))
+    if not len(steps):
+        return False
+    packed = len(values) ** 2 / (2 * (ordered[-1] - ordered[0] + 1)) >= CHANCE_REPEATS
+    return bool((steps == steps[0]).all() or values.is_monotonic_increasing or packed)
 
 
 def id_like(name: str, values: pd.Series) -> bool:
@@ -341,10 +347,8 @@ def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
     path = Path(config.data)
     if "delimiter" in config.read.model_fields_set or not path.is_file() or is_parquet(path):
         return config, []
-    try:
-        with path.open(encoding=config.read.encoding, newline="") as handle:
-            first = handle.readline()
-    except (UnicodeDecodeError, LookupError):
+    first = first_line(path, config.read.encoding)
+    if first is None:
         return config, []
     counts = {d: first.count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
@@ -354,11 +358,38 @@ def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
     return config.model_copy(update={"read": read}), [f"{path.name}: columns separated by {best!r}, read as such."]
 
 
+def first_line(path: Path, encoding: str) -> str | None:
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            return handle.readline()
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def sniffed_header(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
+    """A CSV whose first line holds only numbers has no header (an export of a bare matrix): its columns are
+    named column_1, column_2, ... by position, when the config says nothing of the header."""
+    path = Path(config.data)
+    if {"header", "columns"} & config.read.model_fields_set or not path.is_file() or is_parquet(path):
+        return config, []
+    line = first_line(path, config.read.encoding)
+    fields = [] if line is None else line.rstrip("\r\n").split(config.read.delimiter)
+    if len(fields) < 2 or parsed_numbers(pd.Series(fields, dtype=object), config.read).isna().any():
+        return config, []
+    names = [f"column_{position}" for position in range(1, len(fields) + 1)]
+    read = config.read.model_copy(update={"header": False, "columns": names})
+    return config.model_copy(update={"read": read}), [
+        f"{path.name} has no header row (its first line holds only numbers): its columns are named column_1 to "
+        f"column_{len(fields)} by position; name them under 'read.columns' in a config."]
+
+
 def infer(config: DatasetConfig) -> Inference:
     """Read the table and declare, in a copy of the config, every column the config leaves open."""
     config, notes = sniffed_encoding(config)
     config, delimiter_notes = sniffed_read(config)
     notes += delimiter_notes
+    config, header_notes = sniffed_header(config)
+    notes += header_notes
     frame = read_table(config)
     config, positive_notes = with_spelled_positive(config, frame)
     notes += positive_notes

@@ -283,3 +283,24 @@ def test_bare_run_report_shows_the_decisions_and_the_leakage(messy_runs):
                    "Refund issued alone separates"):
         assert phrase in text, phrase
     assert "nan" not in re.findall(r"\bnan\b", text.lower())
+
+
+def test_distinct_whole_numbers_packed_too_tightly_for_chance_are_identifiers(tmp_path):
+    """14,084 customers numbered within 2 to 33,680: as quantities they would repeat thousands of times."""
+    rng = np.random.default_rng(6)
+    numbers = rng.choice(np.arange(2, 5000), 1000, replace=False)
+    amounts = rng.integers(0, 100_000_000, 1000)
+    inference = infer(bare(tmp_path, pd.DataFrame({"c1": numbers, "amount": amounts, "y": outcome(1000)})))
+    assert decision(inference, "c1").kind == "identifier"
+    assert decision(inference, "amount").kind == "numeric"
+
+
+def test_a_file_whose_first_line_holds_only_numbers_has_no_header(tmp_path):
+    path = tmp_path / "matrix.csv"
+    pd.DataFrame([[i, i * 0.5 % 7, i % 2] for i in range(30)]).to_csv(path, index=False, header=False)
+    inference = infer(resolve_config(path, target="column_3"))
+    assert [d.column for d in inference.decisions] == ["column_1", "column_2", "column_3"]
+    assert inference.rows == 30
+    assert any("no header row" in w and "column_1 to column_3" in w for w in inference.warnings)
+    with pytest.raises(ReportInputError, match="its columns are: column_1, column_2, column_3"):
+        infer(resolve_config(path, target="3"))
