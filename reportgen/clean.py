@@ -50,6 +50,8 @@ class CleanData:
     """The derived features as computed (an age's reference date filled in), for scoring new rows."""
     duplicates: Duplicates | None = None
     leakage: list[Leakage] = field(default_factory=list)
+    test_twins: np.ndarray | None = None
+    """For each test row, in `x_test`'s order, whether a training row has the same features."""
 
     @property
     def features(self) -> list[str]:
@@ -64,23 +66,35 @@ def source_columns(config: DatasetConfig) -> set[str]:
 def candidate_columns(frame: pd.DataFrame, config: DatasetConfig) -> list[str]:
     """The feature candidates in the table's order (derived features beside their source): the
     config's `features`, or every column that is not the target, an id, excluded or a text/date source."""
-    named = [*config.id_columns, *config.exclude, *config.categorical, *config.not_actionable, *config.types,
-             *(config.features or [])]
+    named = [*config.id_columns, *config.exclude, *config.categorical, *config.not_actionable, *config.levers,
+             *config.types, *(config.features or [])]
     unknown = [c for c in dict.fromkeys(named) if c not in frame.columns]
     if unknown:
         raise ReportInputError(
             f"config names columns that are not in {config.data.name}: {', '.join(map(str, unknown))}"
         )
     sources = source_columns(config)
+    after = known_after(frame, config)
     if config.features is not None:
         wrong = [c for c in config.features if c in sources or c == config.target.column]
         if wrong:
             raise ReportInputError(f"'features' lists {', '.join(wrong)}: the target, text and date columns are not "
                                    f"features (list a text or date column's derived features instead).")
-        chosen = set(config.features)
+        chosen = set(config.features) - after
         return [c for c in frame.columns if c in chosen]
-    left_out = {config.target.column, *config.id_columns, *config.exclude, *sources}
+    left_out = {config.target.column, *config.id_columns, *config.exclude, *sources, *after}
     return [c for c in frame.columns if c not in left_out]
+
+
+def known_after(frame: pd.DataFrame, config: DatasetConfig) -> set[str]:
+    """The columns the config declares known only after the outcome (`known_before_outcome: false`), and the
+    features derived from them; `frame` holds the table's columns and the derived features."""
+    unknown = [c for c in config.known_before_outcome if c not in frame.columns]
+    if unknown:
+        raise ReportInputError(f"'known_before_outcome' names {', '.join(map(str, unknown))}: not a column of "
+                               f"{config.data.name} nor a derived feature; check the spelling.")
+    after = {c for c, known in config.known_before_outcome.items() if not known}
+    return after | {f.name for f in config.derived if f.column in after}
 
 
 def split_by_type(frame: pd.DataFrame, columns: list[str], declared: list[str]) -> tuple[list[str], list[str]]:
@@ -238,6 +252,13 @@ def duplicate_summary(features: pd.DataFrame, outcome: pd.Series, test_index: pd
     )
 
 
+def training_twins(features: pd.DataFrame, train_index: pd.Index, test_index: pd.Index) -> np.ndarray:
+    """For each test row, in `test_index`'s order, whether a training row has the same features
+    (the rows `Duplicates.test_rows_in_training` counts)."""
+    keys = pd.util.hash_pandas_object(features, index=False)
+    return keys.loc[test_index].isin(set(keys.loc[train_index])).to_numpy()
+
+
 def duplicates_step(found: Duplicates, rows: int, unit: str) -> PreprocessingStep:
     if not found.rows:
         return PreprocessingStep("Duplicate rows", "No row repeats another row's features.", rows, rows, [])
@@ -252,8 +273,8 @@ def duplicate_and_leakage_warnings(duplicates: Duplicates, leakage: list[Leakage
     found = []
     if duplicates.test_rows and duplicates.test_rows_in_training / duplicates.test_rows >= TWIN_SHARE_WARNING:
         found.append(f"{duplicates.test_rows_in_training / duplicates.test_rows:.0%} of the test rows have an "
-                     f"identical row among the training rows: a model that memorises training rows scores them "
-                     f"better than it would score new {unit}.")
+                     f"identical row among the training rows, which a model can score from memory rather than as "
+                     f"it would score new {unit}; the report also reads the models on the test rows without one.")
     for flag in leakage:
         found.append(f"Probable leakage: {flag.label} alone separates the outcomes almost perfectly (ROC AUC "
                      f"{flag.auc:.3f} on the training rows). Check that it is known before the outcome; if not, "
@@ -486,6 +507,10 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     if left_out:
         steps.append(PreprocessingStep("Excluded columns", "Identifiers and excluded columns are not features.",
                                        n_rows, n_rows, left_out))
+    declared_after = [c for c in frame.columns if c in known_after(frame, config)]
+    if declared_after:
+        warnings.append(f"Left out {', '.join(map(str, declared_after))}: declared known only after the outcome "
+                        f"(known_before_outcome: false).")
     features = frame[columns].copy()
 
     for column, value in config.missing.fill.items():
@@ -609,6 +634,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         len(features), len(features), []))
 
     duplicates = duplicate_summary(features[candidates], outcome, x_test.index)
+    twins = training_twins(features[candidates], x_train.index, x_test.index)
     steps.append(duplicates_step(duplicates, len(features), config.unit))
     leakage = leakage_flags(x_train, y_train, categorical, config)
     warnings += duplicate_and_leakage_warnings(duplicates, leakage, config.unit)
@@ -621,5 +647,5 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         numeric=numeric, categorical=categorical, columns=ordered, steps=steps, vif=vif_rows,
         distributions=distributions, correlation=correlation, encoding=notes,
         rows_used=len(features), reference_categories=reference, warnings=warnings,
-        derived=derived, duplicates=duplicates, leakage=leakage,
+        derived=derived, duplicates=duplicates, leakage=leakage, test_twins=twins,
     )

@@ -433,8 +433,16 @@ class DatasetConfig(Spec):
     not_actionable: list[str] = Field(
         default_factory=list, description="Columns the report must not recommend acting on (timing "
         "artefacts, identifiers of cohorts, ...); they still count as drivers.")
+    levers: list[str] = Field(
+        default_factory=list, description="Columns the business can act on (what a user watches, a price it "
+        "sets); the report calls a driver a lever only when it is listed here, and every other driver "
+        "predictive, not causal. A column is a lever or under 'not_actionable', not both.")
     notes: dict[str, str] = Field(
         default_factory=dict, description="What a column measures, shown beside it in the report.")
+    known_before_outcome: dict[str, bool] = Field(
+        default_factory=dict, description="Per column (or derived feature), whether its value is known before "
+        "the outcome: false leaves it out of the models, and the report says so; true silences the check that "
+        "the recommended model leans on it. `reportgen init` asks it of each suspect column.")
     outliers: list[OutlierRule] = Field(default_factory=list)
     missing: MissingSpec = Field(default_factory=MissingSpec)
     vif: VifSpec = Field(default_factory=VifSpec)
@@ -486,6 +494,11 @@ class DatasetConfig(Spec):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"derived feature name(s) used twice: {', '.join(repeated)}; give each a distinct 'name'")
+        unusable = sorted(set(self.levers) & {*self.not_actionable, *self.exclude, *self.id_columns,
+                                              self.target.column})
+        if unusable:
+            raise ValueError(f"levers lists {', '.join(unusable)}, also under 'not_actionable', 'exclude' or "
+                             f"'id_columns' or as the target: a lever is a feature the business can act on")
         both = sorted(set(self.features or []) & {*self.exclude, *self.id_columns})
         if both:
             raise ValueError(f"{', '.join(both)} listed both under 'features' and under 'exclude'/'id_columns'")

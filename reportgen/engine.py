@@ -20,16 +20,18 @@ from threadpoolctl import threadpool_limits
 
 from reportgen import __version__
 from reportgen.backends import search_backend
+from reportgen.calibration import CalibrationChoice, choose_calibration
 from reportgen.clean import VIF_EXACT, CleanData, clean
 from reportgen.clock import Progress, StageClock
 from reportgen.compare import ReportFacts, compare
 from reportgen.config import DEFAULT_MODELS, DatasetConfig
+from reportgen.dependence import dependence, drivers_and_refit
+from reportgen.driver_checks import driver_checks
 from reportgen.evaluate import (
     MEASURED_ROWS,
     MeasuredScores,
     averaged_scores,
     best_model_name,
-    drivers,
     imbalance_rows,
     majority_baseline,
     model_result,
@@ -58,8 +60,10 @@ from reportgen.result import (
     to_json,
 )
 from reportgen.segments import Segmentation, find_segments
-from reportgen.targeting import calibration_summary, fit_calibrator, gains_curve, recommendation, targeting_table
+from reportgen.strength import model_strength
+from reportgen.targeting import calibration_summary, gains_curve, recommendation, targeting_table
 from reportgen.trends import find_trends
+from reportgen.twins import twins_reading
 from reportgen.workers import import_in_background, local_workers
 
 
@@ -82,6 +86,12 @@ class Analysis:
     @property
     def best(self) -> FittedModel:
         return next(f for f in self.fitted if f.name == self.result.best_model)
+
+    @property
+    def scoring_calibrator(self):
+        """The calibrator the saved model applies: None when the report used the model's own probabilities."""
+        calibration = self.result.calibration
+        return self.calibrator if calibration is None or calibration.used else None
 
 
 def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, columns: list) -> DatasetSummary:
@@ -160,16 +170,18 @@ def published_figures(config: DatasetConfig) -> Published | None:
 
 
 def targeting(best: FittedModel, scores: np.ndarray, threshold: ThresholdResult, data: CleanData, config: DatasetConfig,
-              calibrator) -> dict:
+              calibration: CalibrationChoice) -> dict:
     """Calibration, targeting table, gains curve and recommendation for the recommended model, from
-    its scores on the test rows."""
-    calibrated = calibrator.predict(scores)
+    its scores on the test rows; expected counts add up the probabilities `calibration` chose."""
+    calibrated = calibration.calibrator.predict(scores)
+    probabilities = calibration.probabilities(scores)
     y = data.y_test.to_numpy()
+    summary = calibration_summary(best.name, y, scores, calibrated, best.default_threshold == 0.5)
     return {
-        "calibration": calibration_summary(best.name, y, scores, calibrated, best.default_threshold == 0.5),
-        "targeting": targeting_table(y, scores, calibrated, config),
+        "calibration": dataclasses.replace(summary, **calibration.facts()),
+        "targeting": targeting_table(y, scores, probabilities, config),
         "gains": gains_curve(y, scores),
-        "recommendation": recommendation(y, scores, calibrated, threshold.value, config),
+        "recommendation": recommendation(y, scores, probabilities, threshold.value, config, calibration.used),
     }
 
 
@@ -261,7 +273,8 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
     with contextlib.ExitStack() as unread:
         with clock.stage("evaluate", "the ensemble, intervals and drivers"):
             # The workers measure while this process summarises and describes; their results are read last.
-            tasks = [delayed(drivers)(by_name[best], data, serial)] + [
+            members = [by_name[name] for name in by_name[best].members]
+            tasks = [delayed(drivers_and_refit)(by_name[best], members, data, serial)] + [
                 delayed(model_result)(f, data, serial, members_scores(f, by_name)) for f in pending]
             in_workers = unread.enter_context(contextlib.closing(
                 Parallel(n_jobs=config.search.n_jobs, return_as="generator")(tasks)))
@@ -276,17 +289,24 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
                 numeric=data.numeric,
             )
             tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
-            calibrator = fit_calibrator(by_name[best].oof_scores, by_name[best].oof_labels)
+            calibration = choose_calibration(by_name[best].oof_scores, by_name[best].oof_labels,
+                                             by_name[best].default_threshold == 0.5, config.search.cv, config.seed)
+            calibrator = calibration.calibrator
         with clock.stage("explore", "descriptive statistics, segments and trends"):
             described = describe(loaded, data, config)
         with clock.stage("evaluate", "the drivers and intervals from the workers"):
-            found_drivers, *evaluated = in_workers
+            (found_drivers, refit), *evaluated = in_workers
             measured = {f.name: f.measured for f in fitted if f.measured is not None}
             measured.update({f.name: found for f, found in zip(pending, evaluated)})
             models = [measured[f.name].result for f in fitted]
             thresholds = {name: m.threshold for name, m in measured.items()}
             decision = targeting(by_name[best], measured[best].scores.test, thresholds[best], data, config,
-                                 calibrator)
+                                 calibration)
+            leaned_on = None if refit is None else dependence(
+                refit, data.y_test, measured[best].scores.test, decision["recommendation"].contacted, config)
+            twins = None if data.test_twins is None else twins_reading(
+                data.test_twins, data.y_test, [(f.name, measured[f.name].scores.test, thresholds[f.name].value)
+                                               for f in fitted])
     notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
     result = ReportResult(
@@ -322,8 +342,12 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         explore=described.exploration,
         segments=described.segmentation.segments if described.segmentation else None,
         trends=described.trends,
+        twins=twins,
+        dependence=leaned_on,
+        strength=model_strength(measured[best].result, float(data.y_test.mean()), decision["targeting"]),
         **decision,
     )
+    result = dataclasses.replace(result, driver_checks=driver_checks(result.drivers, result.logit, result.segments))
     if previous is not None:
         result = dataclasses.replace(result, comparison=compare(previous, result))
     with clock.stage("interpret"):
@@ -392,7 +416,7 @@ def run_report(
             from reportgen.scoring import model_metadata, save_model
 
             best = analysis.best
-            save_model(staging, best.pipeline, analysis.calibrator, model_metadata(
+            save_model(staging, best.pipeline, analysis.scoring_calibrator, model_metadata(
                 analysis.config, best.name, best.label, analysis.result.threshold.value, analysis.clean.numeric,
                 analysis.clean.categorical, derived=analysis.clean.derived))
         if renderer is not None:

@@ -38,7 +38,7 @@ from reportgen.result import (
     TreeSummary,
 )
 from reportgen.threshold import choose_threshold, flags
-from reportgen.uncertainty import intervals
+from reportgen.uncertainty import importance_intervals, intervals
 
 PERMUTATION_REPEATS = 5
 MEASURED_ROWS = 20_000
@@ -237,16 +237,37 @@ def readable_number(value: float) -> str:
     return f"{value:,.3g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.1e}"
 
 
+def described_rows(column: str, clean: CleanData) -> tuple[pd.Series, pd.Series]:
+    """A feature and the outcome on every kept row, training and test: the rows the exploratory section
+    and the headline describe, so a driver's sentence gives the same figures as theirs."""
+    return pd.concat([clean.x_train[column], clean.x_test[column]]), pd.concat([clean.y_train, clean.y_test])
+
+
+def class_centres(column: str, clean: CleanData) -> tuple[str, float, float]:
+    """A numeric feature's median among the kept rows of each outcome (positives first), or its
+    means when the medians tie, and which of the two it is."""
+    x, y = described_rows(column, clean)
+    pos, neg = x[y == 1].median(), x[y == 0].median()
+    if pos == neg:
+        return "mean", x[y == 1].mean(), x[y == 0].mean()
+    return "median", pos, neg
+
+
+def raw_sign(column: str, clean: CleanData) -> int | None:
+    """+1 when a numeric feature is higher among positives, -1 when lower, 0 when neither (by
+    `class_centres`); None for a categorical feature."""
+    if column not in clean.numeric:
+        return None
+    _, pos, neg = class_centres(column, clean)
+    return int(np.sign(pos - neg))
+
+
 def direction(column: str, clean: CleanData, config: DatasetConfig) -> str:
-    """How the feature differs between the two outcomes on the training rows, in words."""
-    x, y = clean.x_train[column], clean.y_train
+    """How the feature differs between the two outcomes on all kept rows, in words."""
+    x, y = described_rows(column, clean)
     positive, negative = config.target.positive_noun, config.target.negative_noun
     if column in clean.numeric:
-        statistic = "median"
-        pos, neg = x[y == 1].median(), x[y == 0].median()
-        if pos == neg:
-            statistic = "mean"
-            pos, neg = x[y == 1].mean(), x[y == 0].mean()
+        statistic, pos, neg = class_centres(column, clean)
         relation = "higher" if pos > neg else "lower" if pos < neg else "the same"
         return (f"{relation} among {positive}: {statistic} {readable_number(pos)} vs {readable_number(neg)} "
                 f"for {negative}")
@@ -262,10 +283,12 @@ def direction(column: str, clean: CleanData, config: DatasetConfig) -> str:
 
 def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> list[Driver]:
     """Permutation importance of the recommended model on the held-out rows: how much its PR AUC
-    drops when one original column is shuffled. It measures, it does not tune."""
+    drops when one original column is shuffled, with a 95% interval over resamples of those rows. It
+    measures, it does not tune."""
     x_test, y_test = at_most(clean.x_test, clean.y_test, MEASURED_ROWS, config.seed)
-    drops = permutation_drops(fitted.pipeline, x_test, y_test, PERMUTATION_REPEATS, config.seed)
-    importance = drops.mean(axis=1)
+    scores = permuted_scores(fitted.pipeline, x_test, PERMUTATION_REPEATS, config.seed)
+    importance = drops_from(scores, y_test, PERMUTATION_REPEATS).mean(axis=1)
+    interval = importance_intervals(y_test, scores, PERMUTATION_REPEATS, config.seed)
     order = np.argsort(-importance)
     return [
         Driver(
@@ -274,6 +297,11 @@ def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> lis
             importance=round(float(importance[i]), 6),
             direction=direction(clean.features[i], clean, config),
             actionable=clean.features[i] not in config.not_actionable,
+            lever=clean.features[i] in config.levers,
+            importance_low=round(float(interval[i, 0]), 6),
+            importance_high=round(float(interval[i, 1]), 6),
+            above_zero=bool(importance[i] > 0 and interval[i, 0] > 0),
+            sign=raw_sign(clean.features[i], clean),
         )
         for i in order
     ]
@@ -291,14 +319,24 @@ def permutation_drops(pipeline, x: pd.DataFrame, y: pd.Series, repeats: int, see
     A boosted model's prediction pays a fixed cost per tree and call; scored one copy at a time
     (a call per column and repeat), the recommended gradient-boosting model spent most of the
     evaluate stage in those fixed costs."""
+    return drops_from(permuted_scores(pipeline, x, repeats, seed), y, repeats)
+
+
+def permuted_scores(pipeline, x: pd.DataFrame, repeats: int, seed: int) -> list[np.ndarray]:
+    """The model's ranking scores of x, then of each of `shuffled_copies`, scored a batch at a time."""
     per_call = max(1, SCORED_CELLS_PER_CALL // max(1, x.size))
     copies = shuffled_copies(x, repeats, seed)
     scores = []
     while batch := list(islice(copies, per_call)):
         scores.extend(np.split(ranking_scores(pipeline, pd.concat(batch, ignore_index=True)), len(batch)))
+    return scores
+
+
+def drops_from(scores: list[np.ndarray], y: pd.Series, repeats: int) -> np.ndarray:
+    """(columns, repeats) drops in average precision from `permuted_scores`."""
     labels = np.asarray(y)
     precision = np.array([average_precision_score(labels, row) for row in scores])
-    return (precision[0] - precision[1:]).reshape(x.shape[1], repeats)
+    return (precision[0] - precision[1:]).reshape(-1, repeats)
 
 
 def shuffled_copies(x: pd.DataFrame, repeats: int, seed: int) -> Iterator[pd.DataFrame]:

@@ -27,6 +27,7 @@ PERSON_ONLY = """\
 # units: {monthly_spend: dollar spent}            # reads "each extra dollar spent raises the odds by ..."
 # notes: {tenure: counted until the customer left}
 # not_actionable: [tenure]                        # strong signals that are not levers
+# levers: [onboarding_done]                       # columns the business can act on; the rest only predict
 # outliers: [{column: monthly_spend, max: 1000}]  # rows outside the limits are left out
 # value: {value_per_conversion: 120, cost_per_contact: 4}   # targeting in money
 """
@@ -79,7 +80,28 @@ def config_yaml(inference: Inference, source: str, leakage: dict[str, str] | Non
     rest = {key: value for key, value in values.items() if key not in WRITTEN_BY_HAND}
     if rest:
         lines.append(yaml.safe_dump(rest, sort_keys=False, allow_unicode=True, width=100).rstrip())
-    return "\n".join(lines) + "\n" + PERSON_ONLY
+    return "\n".join(lines) + "\n" + PERSON_ONLY + known_before_questions(inference, leakage)
+
+
+def known_before_questions(inference: Inference, leakage: dict[str, str]) -> str:
+    """A commented `known_before_outcome` block asking, of each feature column that may be recorded only after
+    the outcome (its name suggests so, or it alone separates the outcomes), whether it is known before."""
+    from reportgen.dependence import hinted_after
+
+    used = [d.column for d in inference.decisions if d.use != "left out" and d.kind != "outcome"]
+    suspects = {column: "it alone separates the outcomes" if column in leakage else
+                "its name suggests it is measured after or up to the outcome"
+                for column in used if column in leakage or hinted_after(column)}
+    if not suspects:
+        return ""
+    width = max(len(flow(column)) for column in suspects)
+    return "\n".join([
+        "# Is each of these columns known before the outcome? Uncomment and answer: false leaves it out of the",
+        "# models (the report says so); true keeps it and silences the check that the model leans on it.",
+        "# known_before_outcome:",
+        *(f"#   {flow(column) + ': false':<{width + 7}}  # is {column} known before the outcome? {why}"
+          for column, why in suspects.items()),
+    ]) + "\n"
 
 
 def reason_of(decision: ColumnDecision | None) -> str:

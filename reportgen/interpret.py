@@ -11,11 +11,14 @@ import dataclasses
 from typing import NamedTuple
 
 from reportgen.config import RESAMPLERS_ON_REQUEST
+from reportgen.logit import significant_terms
 from reportgen.result import (
     BoxStats,
+    Calibration,
     Coefficient,
     Comparison,
     DatasetSummary,
+    Driver,
     LogitResult,
     Metrics,
     ModelChange,
@@ -25,7 +28,12 @@ from reportgen.result import (
     Question,
     RedundantTerm,
     ReportResult,
+    SignDisagreement,
+    Strength,
+    StrengthKind,
     Summary,
+    Twins,
+    UnlistedSignal,
 )
 
 QUESTIONS = [
@@ -121,12 +129,6 @@ def fit_trouble(logit: LogitResult, d: DatasetSummary) -> str:
                 f"{d.negative_noun} completely)")
     return (f"the logistic regression's fit did not converge (its terms predict {pct(share, 0)} of the training "
             f"{d.unit} almost perfectly: quasi-separation)")
-
-
-def significant_terms(logit: LogitResult) -> list[Coefficient]:
-    """The terms significant at the logit's alpha; none when its fit did not converge, whose p-values
-    are not estimates."""
-    return [c for c in logit.coefficients if c.significant] if logit.converged else []
 
 
 def approximate_llr(logit: LogitResult, d: DatasetSummary) -> str:
@@ -348,9 +350,139 @@ def flagged(model: ModelResult) -> int:
     return tp + fp
 
 
-def first_lever(result: ReportResult):
-    """The strongest driver the config does not mark as a timing artefact or otherwise not a lever."""
-    return next((x for x in result.drivers if x.actionable and x.importance > 0), None)
+def first_lever(result: ReportResult) -> Driver | None:
+    """The strongest listed driver the config declares a lever (`levers`)."""
+    return next((x for x in result.listed_drivers if x.lever), None)
+
+
+def no_lever_reason(result: ReportResult) -> str:
+    """Why no listed driver is called a lever, as a clause."""
+    declared = [label_of(result, c).lower() for c in result.settings.get("levers", [])]
+    if not declared:
+        return "the configuration declares no column a lever"
+    return f"none of the declared levers ({join_words(declared)}) measurably drives the score"
+
+
+def strongest_driver(result: ReportResult) -> str:
+    """The strongest declared lever among the listed drivers; else the strongest driver (passing over those
+    marked not actionable, which the caveats explain), said once to be predictive, not causal."""
+    lever = first_lever(result)
+    if lever:
+        return f"The strongest lever is {lever.label.lower()} ({lever.direction})."
+    listed = result.listed_drivers
+    if not listed:
+        return ("No feature measurably drives the model's ranking: shuffling any one of them lowers its test PR AUC "
+                "by an amount that cannot be told from zero.")
+    top = next((x for x in listed if x.actionable), listed[0])
+    aside = "Leaving aside the columns marked as not levers, the" if top is not listed[0] else "The"
+    return (f"{aside} strongest driver is {top.label.lower()} ({top.direction}), predictive, not causal: "
+            f"{no_lever_reason(result)}.")
+
+
+def driver_tag(driver: Driver) -> str:
+    """'; a declared lever', '; not a lever' (marked so in the config), or nothing."""
+    if driver.lever:
+        return "; a declared lever"
+    return "" if driver.actionable else "; not a lever"
+
+
+def drop_text(value: float) -> str:
+    """A drop in PR AUC with three decimals, never '-0.000'."""
+    return f"{round(value, 3) + 0.0:.3f}"
+
+
+def importance_interval(driver: Driver | UnlistedSignal) -> str:
+    """'95% interval 0.129 to 0.188', or nothing in results from before intervals were measured."""
+    if driver.importance_low is None or driver.importance_high is None:
+        return ""
+    return f"95% interval {drop_text(driver.importance_low)} to {drop_text(driver.importance_high)}"
+
+
+def drivers_clause(top: list[Driver]) -> str:
+    """How question 7's short answer names the strongest drivers, and which of them are levers."""
+    if not top:
+        return "; no feature measurably drives its predictions."
+    levers = [x.label.lower() for x in top if x.lever]
+    if not levers:
+        note = "not a declared lever" if len(top) == 1 else "none is a declared lever"
+    elif len(levers) == len(top):
+        note = "a declared lever" if len(top) == 1 else "all declared levers"
+    else:
+        are = "is a declared lever" if len(levers) == 1 else "are declared levers"
+        note = f"of these, only {join_words(levers)} {are}"
+    verb = "drives" if len(top) == 1 else "drive"
+    named = join_words([x.label.lower() for x in top])
+    return f"; {named} {verb} its predictions most (predictive, not causal; {note})."
+
+
+def unlisted_drivers_point(result: ReportResult) -> list[str]:
+    """The measured features the report does not list as drivers, as one point; none when all are listed."""
+    listed = result.listed_drivers
+    left = [x.label.lower() for x in result.drivers if x not in listed]
+    if not left:
+        return []
+    them = "it" if len(left) == 1 else "them"
+    return [f"Not listed as drivers: {join_words(left)}. Shuffling {them} does not measurably lower the model's test "
+            f"PR AUC (the 95% interval of the drop includes zero, or the drop is not positive)."]
+
+
+def disagreement_note(disagreement: SignDisagreement, result: ReportResult) -> str:
+    """A driver higher among positives whose logit coefficient is negative (or the reverse), and why both hold."""
+    d = result.dataset
+    term = disagreement.coefficient
+    relation = "higher" if disagreement.sign > 0 else "lower"
+    return (f"{disagreement.label} is {relation} among {d.positive_noun}, yet its logit coefficient is "
+            f"{'negative' if term.coef < 0 else 'positive'}: holding the other features fixed, "
+            f"{odds_reading(term, result)}. The first compares {d.positive_noun} with "
+            f"{d.negative_noun} as they are, the second {d.unit} alike in every other feature.")
+
+
+def segments_named(names: list[str]) -> str:
+    """"the segment 'A'", "the segments 'A' and 'B'", or "4 segments"."""
+    quoted = [f"'{n}'" for n in names]
+    if len(names) == 1:
+        return f"the segment {quoted[0]}"
+    if len(names) == 2:
+        return f"the segments {join_words(quoted)}"
+    return f"{len(names)} segments"
+
+
+def unlisted_note(signal: UnlistedSignal, result: ReportResult, shown: int, subject: str = "") -> str:
+    """A feature significant in the logit and setting segments apart that the drivers table leaves out;
+    `subject` stands for its label when the sentence before spoke of it."""
+    d = result.dataset
+    if signal.rank is not None:
+        why = f"it ranks {ordinal(signal.rank)} among the drivers, below the {shown} the table shows"
+    elif signal.importance is None:
+        why = "the drivers do not measure it"
+    else:
+        interval = importance_interval(signal)
+        why = (f"shuffling it changes the model's test PR AUC by {drop_text(signal.importance)}"
+               f"{f' ({interval})' if interval else ''}, which cannot be told from zero")
+    return (f"{subject or signal.label} is {'also ' if subject else ''}significant in the logit and stands out in "
+            f"{segments_named(signal.segments)}, yet it is not in the drivers table: {why}. The logit holds the "
+            f"other features fixed and the segments describe how {d.unit} differ; the drivers measure what the "
+            f"recommended model's ranking of {d.positive_noun} needs.")
+
+
+def driver_notes(result: ReportResult) -> list[str]:
+    """Where the logit or the segments read a driver differently from the drivers table, a sentence each;
+    a feature's two sentences, when it has both, one after the other."""
+    checks = result.driver_checks
+    unlisted = {x.feature: x for x in checks.unlisted}
+    notes = []
+    for x in checks.disagreements:
+        notes.append(disagreement_note(x, result))
+        if x.feature in unlisted:
+            notes.append(unlisted_note(unlisted.pop(x.feature), result, checks.shown, subject="It"))
+    return notes + [unlisted_note(x, result, checks.shown) for x in unlisted.values()]
+
+
+def table_notes(result: ReportResult) -> list[str]:
+    """The sign disagreements of the drivers the summary's table shows, to read beside their direction
+    there; question 7 carries every note."""
+    shown = {x.feature for x in result.listed_drivers[:result.driver_checks.shown]}
+    return [disagreement_note(x, result) for x in result.driver_checks.disagreements if x.feature in shown]
 
 
 def answer_use(result: ReportResult) -> Answer:
@@ -370,10 +502,14 @@ def answer_use(result: ReportResult) -> Answer:
                           f"table gives other cut-offs.")
     lever = first_lever(result)
     if lever:
-        points.append(f"Design actions around the behaviours that drive the score, first {lever.label.lower()} "
+        points.append(f"Design actions around the declared levers that drive the score, first {lever.label.lower()} "
                       f"({lever.direction}), and test with an experiment that changing them changes the outcome: the "
                       f"models show association, not cause.")
-    for x in [x for x in result.drivers[:3] if not x.actionable]:
+    elif result.listed_drivers:
+        points.append(f"The report names no behaviour to change: {no_lever_reason(result)}, and the drivers predict "
+                      f"{d.positive_noun} without being shown to cause them. List the columns the business can act "
+                      f"on under 'levers' in the configuration.")
+    for x in [x for x in result.listed_drivers[:3] if not x.actionable]:
         note = result.dataset.notes.get(x.feature, "marked as not actionable in the configuration")
         points.append(f"{x.label} ranks among the strongest signals but is not a lever ({note}); use it to time "
                       f"contact, not as a goal.")
@@ -415,7 +551,7 @@ def improvement_actions(result: ReportResult) -> list[str]:
         else:
             actions.append(f"No resampling strategy beat the plain data inside the folds, so the models keep the true "
                            f"{pct(d.positive_rate)} share and the threshold does the balancing; more "
-                           f"{d.positive_noun} in the data are the lever left.")
+                           f"{d.positive_noun} in the data are what is left to try.")
         untried = [RESAMPLER_WORDS[s] for s in RESAMPLERS_ON_REQUEST if s not in compared]
         if untried:
             listed = join_words(untried)
@@ -459,7 +595,7 @@ def answer_improve(result: ReportResult) -> Answer:
         return Answer("This run's diagnostics raise no specific problem.",
                       ["The classes are not badly imbalanced, no model over-fits noticeably, every logit term is "
                        "significant and no search hit the edge of its grid: more data or new behavioural features "
-                       "are the remaining levers."])
+                       "are what is left to try."])
     return Answer(f"This run's diagnostics point to {plural(len(actions), 'action')}.", actions)
 
 
@@ -467,12 +603,8 @@ def answer_rely(result: ReportResult) -> Answer:
     best = result.best
     d = result.dataset
     metric = metric_name(best.cv.metric)
-    top = [x for x in result.drivers if x.importance > 0][:3] or result.drivers[:1]
-    short = f"Rely on the {best.label.lower()}"
-    if top:
-        short += f"; {join_words([x.label.lower() for x in top])} drive the outcome most."
-    else:
-        short += "."
+    top = result.listed_drivers[:3]
+    short = f"Rely on the {best.label.lower()}{drivers_clause(top)}"
     ranked = sorted(result.models, key=lambda m: -m.cv.mean)
     runner = ranked[1] if len(ranked) > 1 else None
     first = (f"It has the best cross-validated {metric} on the training {d.unit} ({best.cv.mean:.3f} ± "
@@ -489,9 +621,11 @@ def answer_rely(result: ReportResult) -> Answer:
         points.append(f"The {test_best.label.lower()} happens to score a higher test PR AUC "
                       f"({test_best.test.pr_auc:.3f}); picking it for that reason would tune on the test set.")
     for x in top:
-        lever = "" if x.actionable else "; not a lever"
+        interval = importance_interval(x)
         points.append(f"{x.label}: {x.direction} (shuffling it lowers the model's test PR AUC from "
-                      f"{best.test.pr_auc:.3f} by {x.importance:.3f}{lever}).")
+                      f"{best.test.pr_auc:.3f} by {x.importance:.3f}{', ' + interval if interval else ''}"
+                      f"{driver_tag(x)}).")
+    points += unlisted_drivers_point(result) + driver_notes(result)
     return Answer(short, points)
 
 
@@ -621,6 +755,7 @@ def summary(result: ReportResult) -> Summary:
     headline = (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} are {d.positive_noun}. The "
                 f"{best.label.lower()} finds {pct(best.test.recall, 0)} of them in held-out data, and "
                 f"{pct(best.test.precision, 0)} of the {d.unit} it flags are right.")
+    headline = " ".join(filter(None, [weak_model_lead(result), headline]))
     why = (f"Best cross-validated {metric_name(best.cv.metric)} ({best.cv.mean:.3f}) among "
            f"{len(result.models)} tuned models; on the test set, PR AUC {best.test.pr_auc:.3f} and ROC AUC "
            f"{best.test.roc_auc:.3f}.")
@@ -630,10 +765,11 @@ def summary(result: ReportResult) -> Summary:
         recommended_model=best.name,
         recommended_label=best.label,
         why_recommended=why,
-        drivers=result.drivers[:5],
+        drivers=result.listed_drivers[:result.driver_checks.shown],
         action=action,
         baseline_accuracy=result.baseline.accuracy if result.baseline else round(majority_accuracy(result), 6),
         caveats=caveats(result),
+        driver_notes=table_notes(result),
         top_decile_share=next((r.share_of_conversions for r in result.targeting if r.top_fraction == 0.1), None),
     )
 
@@ -644,19 +780,100 @@ def recommended_action(result: ReportResult) -> str:
     rec = result.recommendation
     if rec is None:
         best = result.best
-        return (f"Prioritise the {d.unit} the model flags ({flagged(best):,} of {d.test_rows:,} in the test set): "
+        return little_gained(result) + (
+                f"Prioritise the {d.unit} the model flags ({flagged(best):,} of {d.test_rows:,} in the test set): "
                 f"{pct(best.test.precision, 0)} of them are {d.positive_noun}.")
-    text = (f"Contact the {pct(rec.fraction, 0)} of {d.unit} the model scores highest: in the test set that is "
+    text = little_gained(result) + (
+            f"Contact the {pct(rec.fraction, 0)} of {d.unit} the model scores highest: in the test set that is "
             f"{rec.contacted:,} of {d.test_rows:,}, expected to hold about {rec.expected_conversions:,.0f} "
             f"{d.positive_noun} ({rec.conversions:,} did, {pct(rec.precision, 0)} of those contacted), "
             f"{pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
     if rec.expected_profit is not None:
         text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
                  f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")
-    lever = first_lever(result)
-    if lever:
-        text += f" The strongest lever is {lever.label.lower()} ({lever.direction})."
-    return text
+    return f"{text} {strongest_driver(result)}"
+
+
+def twins_caveat(result: ReportResult) -> list[str]:
+    """When many test rows have an identical row in training: how many, and what the recommended model
+    does on the test rows without one (first in 'Read with care')."""
+    twins = result.twins
+    if twins is None or not twins.material:
+        return []
+    d = result.dataset
+    opening = (f"{pct(twins.share, 0)} of the test {d.unit} ({twins.with_twin:,} of {twins.test_rows:,}) have an "
+               f"identical {d.unit_singular} among the training {d.unit} (a model can score them from memory)")
+    reading = twins.model(result.best_model)
+    if reading is None:
+        held = f"no {d.positive_noun}" if twins.positives_without == 0 else f"only {d.positive_noun}"
+        return [(f"{opening}; the {twins.rows_without:,} without one hold {held}, so the models cannot be measured "
+                 f"without the copies.")]
+    best = result.best
+    top = pct(twins.top_fraction, 0)
+    return [(f"{opening}; on the {twins.rows_without:,} without one, the {best.label.lower()} finds "
+             f"{pct(reading.test.recall, 0)} of {d.positive_noun} (PR AUC {reading.test.pr_auc:.3f}) and its top "
+             f"{top} are {pct(reading.top_precision, 0)} right, against {pct(best.test.recall, 0)}, PR AUC "
+             f"{best.test.pr_auc:.3f} and {pct(reading.top_precision_all, 0)} on all test {d.unit}.")]
+
+
+def twins_table_note(result: ReportResult) -> str:
+    """What the table of the models' figures without the test rows that copy a training row shows."""
+    twins = result.twins
+    if twins is None or not twins.material or not twins.models:
+        return ""
+    d = result.dataset
+    return (f"The same test scores, read again on the {twins.rows_without:,} test {d.unit} without an identical "
+            f"{d.unit_singular} among the training {d.unit} ({twins.positives_without:,} {d.positive_noun}); the "
+            f"figure on all {twins.test_rows:,} test {d.unit} follows each in small type. Top "
+            f"{pct(twins.top_fraction, 0)}: the share of {d.positive_noun} among the {pct(twins.top_fraction, 0)} of "
+            f"those {d.unit} each model scores highest.")
+
+
+def twins_targeting_note(result: ReportResult) -> str:
+    """The recommended model's top-fraction precision without the test rows that copy a training row."""
+    twins = result.twins
+    reading = twins.model(result.best_model) if twins is not None and twins.material else None
+    if reading is None:
+        return ""
+    d = result.dataset
+    top = pct(twins.top_fraction, 0)
+    return (f"Without the {twins.with_twin:,} test {d.unit} that have an identical {d.unit_singular} in training, "
+            f"the top {top} by score are {pct(reading.top_precision)} {d.positive_noun}, against "
+            f"{pct(reading.top_precision_all)} in the table's first row.")
+
+
+def with_twin_notes(result: ReportResult) -> Twins | None:
+    twins = result.twins
+    if twins is None:
+        return None
+    return dataclasses.replace(twins, text=twins_table_note(result), targeting_text=twins_targeting_note(result))
+
+
+def scores_used(result: ReportResult) -> str:
+    """Which probabilities the targeting table and the recommendation add up, and why."""
+    c = result.calibration
+    label = result.model(c.model).label.lower() if any(m.name == c.model for m in result.models) else "model"
+    if c.folds == 0:
+        return f"Expected counts add up the {possessive(label)} scores calibrated by {c.method}."
+    if c.brier_oof_raw is None:
+        return (f"Expected counts add up calibrated probabilities: the {possessive(label)} scores are not probabilities, so "
+                f"{c.method} maps them to probabilities (Brier score {c.brier_oof_calibrated:.4f} on the training "
+                f"rows' out-of-fold scores, cross-validated over {c.folds} folds; {c.brier_calibrated:.4f} on the "
+                f"test rows).")
+    oof = (f"the Brier score of the training rows' out-of-fold scores (cross-validated over {c.folds} folds; "
+           f"{c.brier_oof_raw:.4f} raw, {c.brier_oof_calibrated:.4f} calibrated)")
+    test = (f"on the test rows, for information only: {c.brier_raw:.4f} raw, {c.brier_calibrated:.4f} "
+            f"calibrated")
+    if c.used:
+        return f"Expected counts add up calibrated probabilities: isotonic calibration lowered {oof}; {test}."
+    return (f"Expected counts add up the {possessive(label)} own probabilities: isotonic calibration did not lower "
+            f"{oof}, so it is not used; {test}.")
+
+
+def with_scores_used(result: ReportResult) -> Calibration | None:
+    if result.calibration is None:
+        return None
+    return dataclasses.replace(result.calibration, text=scores_used(result))
 
 
 def caveats(result: ReportResult) -> list[str]:
@@ -665,8 +882,9 @@ def caveats(result: ReportResult) -> list[str]:
     found = [f"{x.label} alone separates {d.positive_noun} from {d.negative_noun} almost perfectly (ROC AUC "
              f"{x.auc:.3f}): probably recorded after the outcome (leakage). Until that is checked, the models' "
              f"figures overstate what they can do before the outcome." for x in result.preprocessing.leakage]
+    found += [dependence_caveat(result)] if result.dependence is not None else []
     found.append("The models find association, not cause: test a change with an experiment before rolling it out.")
-    timing = [x for x in result.drivers[:5] if not x.actionable]
+    timing = [x for x in result.listed_drivers[:result.driver_checks.shown] if not x.actionable]
     for x in timing:
         note = d.notes.get(x.feature, "marked as not actionable in the configuration")
         found.append(f"{x.label} is a strong signal but not a lever: {note}.")
@@ -676,15 +894,78 @@ def caveats(result: ReportResult) -> list[str]:
     elif not result.logit.converged:
         found.append(f"{capitalised(fit_trouble(result.logit, d))}, so its coefficients are not used.")
     elif share is not None:
-        found.append(f"{pct(share, 0)} of {d.unit} are predicted almost perfectly, so the logistic regression's "
-                     f"individual coefficients are less reliable than its overall test.")
+        found.append(f"The logistic regression's terms predict {pct(share, 0)} of the training {d.unit} almost "
+                     f"perfectly, so its individual coefficients are less reliable than its overall test.")
     best = result.best
     if best.test_ci.get("recall"):
         low, high = best.test_ci["recall"]
         (tn, fp), (fn, tp) = best.test.confusion_matrix
         found.append(f"The test set holds {tp + fn:,} {d.positive_noun}, so the share found is known to within "
                      f"{pct(low, 0)} to {pct(high, 0)} (95% interval).")
-    return found
+    return twins_caveat(result) + found
+
+
+HOLDS_UP = 0.9
+"""Refitted without the feature it leans on, a model holds up when it keeps at least this share of the
+positives it found and of its PR AUC above the base rate."""
+
+
+def dependence_caveat(result: ReportResult) -> str:
+    """The recommended model with and without the one feature it leans on, side by side."""
+    x, d = result.dependence, result.dataset
+    label = x.label[:1].lower() + x.label[1:]
+    weight = (f"its weight is {pct(x.share, 0)} of the summed weights of all behaviours" if x.carries_most else
+              f"shuffling it alone takes away {pct(min(x.lift_share, 1.0), 0)} of the model's gain in PR AUC over a "
+              f"random ranking")
+    holds_up = (x.found_without >= HOLDS_UP * x.found
+                and x.pr_auc_without - x.base_rate >= HOLDS_UP * (x.pr_auc - x.base_rate))
+    side_by_side = (f"{pct(x.found_without, 0)} of {d.positive_noun} against {pct(x.found, 0)} with it, contacting "
+                    f"the same {pct(x.fraction, 0)} of {d.unit} (PR AUC {x.pr_auc_without:.3f} against "
+                    f"{x.pr_auc:.3f})")
+    if holds_up:
+        return (f"The recommended model weighs {label} most ({weight}), yet refitted without it with the same "
+                f"settings it still finds {side_by_side}: the other features carry most of what it does.")
+    if x.hinted_after:
+        return (f"The recommended model leans on {label}: {weight}, and its name suggests it is measured after or "
+                f"up to the outcome. Refitted without it with the same settings, the model finds {side_by_side}: "
+                f"unless {label} is known before the outcome, that is the figure to plan on.")
+    return (f"The recommended model leans on {label}: {weight}. Refitted without it with the same settings, the "
+            f"model finds {side_by_side}: if {label} is only known after the outcome, that is the figure to plan on.")
+
+
+def weak_strength(result: ReportResult) -> Strength | None:
+    """The recommended model's strength when it is weak; None when it is not (or the result predates the check)."""
+    strength = result.strength
+    return strength if strength is not None and strength.kind == StrengthKind.WEAK else None
+
+
+def weak_model_lead(result: ReportResult) -> str:
+    """The headline's first sentence when the recommended model cannot be shown to beat chance by much."""
+    strength = weak_strength(result)
+    if strength is None:
+        return ""
+    d = result.dataset
+    return (f"The {result.best.label.lower()} ranks {d.positive_noun} only a little better than chance: its test "
+            f"PR AUC is {strength.pr_auc:.3f} (95% interval {strength.pr_auc_low:.3f} to {strength.pr_auc_high:.3f}) "
+            f"against {strength.base_rate:.3f} for a random ranking, and its ROC AUC {strength.roc_auc:.2f}.")
+
+
+def little_gained(result: ReportResult) -> str:
+    """For a weak model, the opening of the recommended action: how little contacting by its scores buys."""
+    strength = weak_strength(result)
+    if strength is None:
+        return ""
+    d = result.dataset
+    top = {row.top_fraction: row for row in result.targeting}
+    if 0.1 not in top:
+        return f"Contacting by this model buys little over contacting {d.unit} at random. "
+    text = (f"Contacting by this model buys little: the 10% of {d.unit} it scores highest are {d.positive_noun} "
+            f"{top[0.1].lift:.1f}× as often as {d.unit} picked at random ({pct(top[0.1].precision)} against "
+            f"{pct(strength.base_rate)})")
+    if strength.top_inverted and 0.05 in top:
+        text += (f", and the top 5% less often than the top 10% ({pct(top[0.05].precision)}): its ranking is "
+                 f"unreliable at the very top")
+    return text + ". "
 
 
 def questions(result: ReportResult) -> list[Question]:
@@ -1107,5 +1388,6 @@ def interpret(result: ReportResult) -> ReportResult:
     compared, the changes filled in."""
     compared = dataclasses.replace(described(result), published=with_published(result),
                                    comparison=with_changes(result))
+    compared = dataclasses.replace(compared, twins=with_twin_notes(compared), calibration=with_scores_used(compared))
     with_summary = dataclasses.replace(compared, summary=summary(compared))
     return dataclasses.replace(with_summary, questions=questions(with_summary))

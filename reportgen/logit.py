@@ -339,6 +339,12 @@ def failed_logit(model: StatsmodelsLogit, alpha: float, redundant: list[Redundan
     )
 
 
+def significant_terms(logit: LogitResult) -> list[Coefficient]:
+    """The terms significant at the logit's alpha; none when its fit did not converge, whose p-values
+    are not estimates."""
+    return [c for c in logit.coefficients if c.significant] if logit.converged else []
+
+
 def summarise_logit(
     model: StatsmodelsLogit,
     feature_names: list[str],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,57 @@ class Leakage:
     label: str
     auc: float
     """ROC AUC of the feature alone on the training rows (direction-free)."""
+
+
+@dataclass
+class Dependence:
+    """The recommended model leans on one feature: its test figures beside those of the same family
+    refitted without that feature (same settings, same training rows), contacting the same rows."""
+
+    feature: str
+    label: str
+    share: float
+    """The feature's share of the summed positive importances of the recommended model."""
+    lift_share: float
+    """Its importance over the model's test PR AUC above the base rate."""
+    carries_most: bool
+    """Its `share` alone makes the model lean on it (`dependence.LEANING_SHARE`); else its `lift_share` does."""
+    pr_auc: float
+    pr_auc_without: float
+    found: float
+    """Share of the test positives among the `contacted` test rows the model scores highest."""
+    found_without: float
+    contacted: int
+    """As many test rows as the report's recommendation contacts."""
+    fraction: float
+    """contacted / test rows."""
+    base_rate: float
+    """The test rows' positive share: the PR AUC of a random ranking."""
+    hinted_after: bool = False
+    """The feature's name (or its source column's) suggests it is measured after or up to the outcome."""
+
+
+class StrengthKind(str, Enum):
+    WEAK = "weak"
+    """The lower bound of the test PR AUC's 95% interval is close to the base rate."""
+    CLEAR = "clear"
+
+
+@dataclass
+class Strength:
+    """How far the recommended model's test PR AUC stands above a random ranking (the base rate)."""
+
+    kind: StrengthKind
+    pr_auc: float
+    pr_auc_low: float
+    pr_auc_high: float
+    """95% bootstrap interval of the test PR AUC (both equal to `pr_auc` when there is none)."""
+    base_rate: float
+    margin: float
+    """The lower bound is close to the base rate when under `base_rate + margin`."""
+    roc_auc: float
+    top_inverted: bool = False
+    """The top 5% of test rows by score convert less often than the top 10%."""
 
 
 @dataclass
@@ -293,6 +345,65 @@ class Calibration:
     brier_calibrated: float
     curve_raw: Curve | None
     curve_calibrated: Curve
+    used: bool = True
+    """Whether the targeting (and `reportgen score`) uses the calibrated probabilities; False when
+    calibrating did not lower the Brier score of the out-of-fold training scores, decided without the test rows."""
+    brier_oof_raw: float | None = None
+    """Brier score of the model's out-of-fold training scores; None when they are not probabilities."""
+    brier_oof_calibrated: float | None = None
+    """Brier score of the same scores calibrated by cross-validation (each fold mapped by an isotonic fit
+    on the others)."""
+    folds: int = 0
+    """Folds of that cross-validation; 0 in results from before the choice was made."""
+    text: str = ""
+    """Which probabilities the targeting uses, and why; written by interpret."""
+
+
+@dataclass
+class WithoutTwins:
+    """One model's test figures on the test rows without a twin in training: its test scores, read again."""
+
+    model: str
+    test: Metrics
+    """At the model's decision threshold."""
+    top_precision: float
+    """Share of positives among the `Twins.top_fraction` of these rows it scores highest."""
+    top_precision_all: float
+    """The same among all test rows (the targeting table's first row, for the recommended model)."""
+
+
+@dataclass
+class Twins:
+    """Test rows whose features equal a training row's (a twin a model may have memorised), and each
+    model's test figures on the test rows without one. Nothing is refitted, resampled or tuned."""
+
+    test_rows: int
+    with_twin: int
+    share: float
+    """with_twin / test_rows."""
+    positives_without: int
+    """Positives among the test rows without a twin."""
+    caveat_from: float
+    """The share of test rows with a twin from which the report reads the models without them."""
+    top_fraction: float
+    models: list[WithoutTwins] = field(default_factory=list)
+    """Empty when no test row has a twin, or the rows without one hold a single class."""
+    text: str = ""
+    """What the table of figures without the twins shows; written by interpret."""
+    targeting_text: str = ""
+    """The recommended model's top-fraction precision without the twins; written by interpret."""
+
+    @property
+    def rows_without(self) -> int:
+        return self.test_rows - self.with_twin
+
+    @property
+    def material(self) -> bool:
+        """Whether enough test rows have a twin for the report to read the models without them."""
+        return self.test_rows > 0 and self.with_twin / self.test_rows >= self.caveat_from
+
+    def model(self, name: str) -> WithoutTwins | None:
+        return next((m for m in self.models if m.model == name), None)
 
 
 @dataclass(kw_only=True)
@@ -341,6 +452,65 @@ class Driver:
     direction: str
     actionable: bool = True
     """False for columns the config marks as not a lever (e.g. a timing artefact)."""
+    lever: bool = False
+    """The config declares it a lever (`levers`): something the business can act on. Other drivers
+    predict the outcome and are not shown to cause it."""
+    importance_low: float | None = None
+    """95% bootstrap interval of `importance` over resamples of the test rows; None in results from
+    before it was measured."""
+    importance_high: float | None = None
+    above_zero: bool = True
+    """`importance` and its whole interval are above zero. Drivers without it stay here but the
+    report does not list them as drivers."""
+    sign: int | None = None
+    """+1 when the feature is higher among positives (median, or mean when the medians tie), -1 when
+    lower, 0 when neither; None for a categorical feature, which has no single direction."""
+
+
+@dataclass
+class SignDisagreement:
+    """A driver whose raw difference between the outcomes points one way and its significant logit
+    coefficient the other: the two answer different questions (as the outcomes differ, and with the
+    other features held fixed)."""
+
+    feature: str
+    label: str
+    sign: int
+    """The driver's raw direction: +1 higher among positives, -1 lower."""
+    coefficient: Coefficient
+
+
+@dataclass
+class UnlistedSignal:
+    """A feature significant in the logit and setting a segment apart that the drivers table does not
+    list: its importance interval is not above zero, or it ranks below the table."""
+
+    feature: str
+    label: str
+    terms: list[Coefficient]
+    """Its significant logit terms (one for a numeric feature)."""
+    segments: list[str]
+    """Names of the segments in which it stands out (deviation at least `Segments.distinct_at`)."""
+    importance: float | None
+    importance_low: float | None
+    importance_high: float | None
+    rank: int | None
+    """Its rank among the listed drivers (1 = strongest); None when it is not listed at all."""
+
+
+DRIVERS_SHOWN = 5
+"""How many listed drivers the summary's table shows."""
+
+
+@dataclass
+class DriverChecks:
+    """What the drivers table leaves unsaid: sign disagreements with the logit, and features the logit
+    and the segments single out that the table does not list."""
+
+    shown: int = DRIVERS_SHOWN
+    """How many listed drivers the summary's table shows."""
+    disagreements: list[SignDisagreement] = field(default_factory=list)
+    unlisted: list[UnlistedSignal] = field(default_factory=list)
 
 
 @dataclass
@@ -363,6 +533,8 @@ class Summary:
     action: str
     baseline_accuracy: float
     caveats: list[str] = field(default_factory=list)
+    driver_notes: list[str] = field(default_factory=list)
+    """Sentences under the drivers table: where the logit reads a driver in it the other way."""
     top_decile_share: float | None = None
     """Share of all positives held by the 10% of test rows scored highest."""
 
@@ -692,12 +864,16 @@ class ReportResult:
     settings: dict[str, object]
     driver_rows: int = 0
     """Test rows the drivers were measured on: all of them, or a stratified sample of large tables."""
+    driver_checks: DriverChecks = field(default_factory=DriverChecks)
+    """Where the logit and the segments read the drivers differently."""
     families_left_out: list[str] = field(default_factory=list)
     """Labels of the default model families the configuration did not list (its `models_note` says why)."""
     baseline: Baseline | None = None
     imbalance: list[ImbalanceRow] = field(default_factory=list)
     threshold: ThresholdResult | None = None
     calibration: Calibration | None = None
+    twins: Twins | None = None
+    """Test rows with an identical training row, and the models' test figures without them."""
     targeting: list[TargetingRow] = field(default_factory=list)
     gains: Curve | None = None
     recommendation: Recommendation | None = None
@@ -711,6 +887,10 @@ class ReportResult:
     explore: Exploration | None = None
     segments: Segments | None = None
     trends: Trends | None = None
+    dependence: Dependence | None = None
+    """The recommended model refitted without the one feature it leans on; None when it leans on none."""
+    strength: Strength | None = None
+    """Whether the recommended model ranks clearly better than chance; None in older results."""
     run: RunInfo | None = None
 
     def model(self, name: str) -> ModelResult:
@@ -732,9 +912,20 @@ class ReportResult:
         return any(m.scored_along for m in self.models)
 
     @property
+    def listed_drivers(self) -> list[Driver]:
+        """The drivers the report names, strongest first (`listed_drivers`)."""
+        return listed_drivers(self.drivers)
+
+    @property
     def drivers_sampled(self) -> bool:
         """Whether the drivers were measured on a sample of the test rows rather than all of them."""
         return 0 < self.driver_rows < self.dataset.test_rows
+
+
+def listed_drivers(drivers: list[Driver]) -> list[Driver]:
+    """The drivers a report names, strongest first: those whose importance and its whole interval are
+    above zero."""
+    return [x for x in drivers if x.above_zero and x.importance > 0]
 
 
 def to_dict(result: ReportResult) -> dict:

@@ -2,8 +2,9 @@
 
 A run saves the recommended pipeline (preprocessing included) and its calibrator with skops,
 which rebuilds objects without unpickling code, plus `model.json` with what scoring needs to
-know (features, reading options, threshold). Loading accepts only types from scikit-learn,
-imbalanced-learn, NumPy and reportgen itself.
+know (features, reading options, threshold, whether probabilities are calibrated). A run whose
+report used the model's own probabilities saves no calibrator, so scores match the report's.
+Loading accepts only types from scikit-learn, imbalanced-learn, NumPy and reportgen itself.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ lists the wrapped function as a type of its own, so it is vetted by the prefixes
 class ScoringModel:
     pipeline: object
     calibrator: object
+    """None when the run's report used the model's own probabilities."""
     meta: dict
 
     def probabilities(self, features: pd.DataFrame) -> np.ndarray:
@@ -46,7 +48,7 @@ class ScoringModel:
             warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
             scores = pipeline.predict_proba(features)[:, 1] if hasattr(pipeline, "predict_proba") \
                 else pipeline.decision_function(features)
-        return self.calibrator.predict(scores), scores
+        return (scores if self.calibrator is None else self.calibrator.predict(scores)), scores
 
 
 def model_metadata(config: DatasetConfig, model: str, label: str, threshold: float, numeric: list[str],
@@ -71,6 +73,7 @@ def model_metadata(config: DatasetConfig, model: str, label: str, threshold: flo
 def save_model(folder: Path, pipeline, calibrator, meta: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     sio.dump({"pipeline": without_inference(pipeline), "calibrator": calibrator}, folder / MODEL_FILE)
+    meta = {**meta, "calibrated": calibrator is not None}
     (folder / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 

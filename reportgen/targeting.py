@@ -1,7 +1,8 @@
 """Calibrated probabilities and the targeting table: whom to contact, how many, what to expect.
 
 Probabilities are calibrated with an isotonic map fitted on the recommended model's out-of-fold
-training scores, then applied to the test rows; the table is read off the test rows.
+training scores, then applied to the test rows; the table is read off the test rows. Whether it
+adds up those probabilities or the model's own is decided on the training rows (`reportgen.calibration`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def ranked(scores: np.ndarray) -> np.ndarray:
     return np.argsort(-np.asarray(scores), kind="mergesort")
 
 
+def top_count(fraction: float, rows: int) -> int:
+    """How many of `rows` the top `fraction` holds: rounded up, at least one."""
+    return max(1, math.ceil(fraction * rows))
+
+
 def with_profit(outreach: Outreach, config: DatasetConfig) -> Outreach:
     """Observed and expected profit (value × conversions − cost × contacts) when money is given."""
     if config.value.given:
@@ -63,7 +69,7 @@ def targeting_table(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, c
     positives = int(y.sum())
     rows = []
     for fraction in FRACTIONS:
-        contacted = max(1, math.ceil(fraction * len(y)))
+        contacted = top_count(fraction, len(y))
         observed = int(y[:contacted].sum())
         precision = observed / contacted
         row = TargetingRow(
@@ -88,14 +94,16 @@ def gains_curve(y: np.ndarray, scores: np.ndarray) -> Curve:
 
 
 def recommendation(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, threshold: float,
-                   config: DatasetConfig) -> Recommendation:
-    """How many to contact: where money is given, everyone whose calibrated probability pays for
-    the contact (p × value > cost); otherwise the rows the tuned threshold flags."""
+                   config: DatasetConfig, probabilities_calibrated: bool = True) -> Recommendation:
+    """How many to contact: where money is given, everyone whose probability (`calibrated`: calibrated,
+    or the model's own when `probabilities_calibrated` is False) pays for the contact (p × value > cost);
+    otherwise the rows the tuned threshold flags."""
     y, scores, calibrated = np.asarray(y), np.asarray(scores), np.asarray(calibrated)
     if config.value.given:
         cut = config.value.cost_per_contact / config.value.value_per_conversion
         chosen = calibrated > cut
-        rule = (f"contact when the calibrated probability exceeds cost / value = {cut:.3f} "
+        probability = "calibrated probability" if probabilities_calibrated else "model's probability"
+        rule = (f"contact when the {probability} exceeds cost / value = {cut:.3f} "
                 f"({config.value.cost_per_contact:g} / {config.value.value_per_conversion:g})")
     else:
         chosen = scores >= threshold

@@ -177,7 +177,7 @@ def test_rely_answer_follows_the_cross_validated_choice(result):
     other = next(m for m in result.models if m.name != result.best_model)
     switched = dataclasses.replace(result, best_model=other.name)
     assert answer_rely(switched).short.startswith(f"Rely on the {other.label.lower()}")
-    top = [d for d in result.drivers if d.importance > 0][:3]
+    top = result.listed_drivers[:3]
     for driver in top:
         assert driver.label.lower() in answer.short
 
@@ -403,8 +403,8 @@ def test_read_with_care_says_once_that_the_logit_did_not_converge(result):
                             f"{d.unit} almost perfectly: quasi-separation), so its coefficients are not used.")]
     converged = caveats(with_logit(result, separated_share=0.46))
     assert [c for c in converged if "logistic regression" in c] == [
-        (f"46% of {d.unit} are predicted almost perfectly, so the logistic regression's individual coefficients are "
-         f"less reliable than its overall test.")]
+        (f"The logistic regression's terms predict 46% of the training {d.unit} almost perfectly, so its individual "
+         f"coefficients are less reliable than its overall test.")]
     assert not any("logistic regression" in c for c in caveats(result))
 
 

@@ -11,10 +11,11 @@ from pydantic import ValidationError
 from reportgen.result import ReportResult, load_result, to_json
 
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers", "driver_rows",
+                   "driver_checks",
                    "families_left_out",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
-                   "threshold", "calibration", "targeting", "gains", "recommendation", "theme", "published",
-                   "comparison", "explore", "segments", "trends"}
+                   "threshold", "calibration", "twins", "targeting", "gains", "recommendation", "theme", "published",
+                   "comparison", "explore", "segments", "trends", "dependence", "strength"}
 
 
 def test_to_json_loads_back_into_an_equal_result(report_result, tmp_path):

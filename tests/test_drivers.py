@@ -1,0 +1,213 @@
+"""Drivers the report may name (issue 23): intervals clear of zero, levers only where the config
+declares them, and one sentence where the logit or the segments read a driver differently
+(reportgen/driver_checks.py, the driver sentences of reportgen/interpret.py, evaluate.drivers'
+intervals)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reportgen.clean import candidate_columns
+from reportgen.driver_checks import driver_checks
+from reportgen.errors import ReportInputError
+from reportgen.interpret import answer_rely, answer_use, driver_notes, interpret, recommended_action
+from reportgen.result import Coefficient, Driver, SegmentProfile, Segments
+from reportgen.uncertainty import importance_intervals
+
+BUYERS_HIGHER = "higher among buyers: median 120 vs 40 for non-buyers"
+
+
+def driver(feature: str, importance: float, low: float, high: float, **changes) -> Driver:
+    """A driver as evaluate.drivers makes it: `above_zero` from the importance and its interval."""
+    return Driver(feature=feature, label=feature.capitalize(), importance=importance, direction=BUYERS_HIGHER,
+                  importance_low=low, importance_high=high, above_zero=importance > 0 and low > 0,
+                  **{"sign": 1, **changes})
+
+
+def coefficient(feature: str, coef: float, significant: bool = True) -> Coefficient:
+    return Coefficient(feature=feature, label=feature.capitalize(), coef=coef, std_err=0.01, z=coef / 0.01,
+                       pvalue=1e-6 if significant else 0.4, ci_low=coef - 0.02, ci_high=coef + 0.02,
+                       odds_ratio=math.exp(coef), significant=significant)
+
+
+def segments_apart(feature: str) -> Segments:
+    """Two segments, the first named by `feature` standing out in it."""
+    return Segments(k=2, silhouette=0.4, curve={2: 0.4, 3: 0.3}, profiles=[
+        SegmentProfile(name=f"High {feature}", size=60, share=0.6, conversion_rate=0.4, typical={feature: 3.0},
+                       deviation={feature: 1.3}),
+        SegmentProfile(name="Close to typical", size=40, share=0.4, conversion_rate=0.1, typical={feature: 1.0},
+                       deviation={feature: -0.2}),
+    ], features=[feature], distinct_at=0.5)
+
+
+def checked(result, drivers=None, coefficients=None, segments=None, levers=None, converged=True):
+    """The result with the given drivers, logit terms, segments and declared levers, checked and
+    interpreted again as the engine does."""
+    drivers = result.drivers if drivers is None else drivers
+    logit = dataclasses.replace(result.logit, converged=converged,
+                                coefficients=result.logit.coefficients if coefficients is None else coefficients)
+    settings = {**result.settings, "levers": levers or []}
+    changed = dataclasses.replace(result, drivers=drivers, logit=logit, segments=segments, settings=settings)
+    changed = dataclasses.replace(changed, driver_checks=driver_checks(drivers, logit, segments))
+    return interpret(dataclasses.replace(changed, summary=None, questions=[]))
+
+
+@pytest.fixture
+def result(analysis):
+    return analysis.result
+
+
+def test_a_driver_is_called_a_lever_only_when_the_config_declares_it(result):
+    drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("days", 0.1, 0.05, 0.15, sign=-1)]
+    bare = checked(result, drivers)
+    declared = checked(result, [dataclasses.replace(drivers[0], lever=True), drivers[1]], levers=["minutes"])
+
+    assert bare.summary.action.endswith(
+        f"The strongest driver is minutes ({BUYERS_HIGHER}), predictive, not causal: the configuration declares "
+        f"no column a lever.")
+    assert "lever is" not in bare.summary.action
+    assert declared.summary.action.endswith(f"The strongest lever is minutes ({BUYERS_HIGHER}).")
+
+    assert "(predictive, not causal; none is a declared lever)." in answer_rely(bare).short
+    assert "(predictive, not causal; of these, only minutes is a declared lever)." in answer_rely(declared).short
+    assert "The report names no behaviour to change" in " ".join(answer_use(bare).points)
+    assert "Design actions around the declared levers that drive the score, first minutes" in \
+        " ".join(answer_use(declared).points)
+
+
+def test_the_action_passes_over_a_stronger_driver_marked_not_a_lever(result):
+    drivers = [driver("days", 0.4, 0.3, 0.5, actionable=False), driver("minutes", 0.2, 0.1, 0.3)]
+    action = recommended_action(checked(result, drivers, coefficients=[]))
+    assert action.endswith(f"Leaving aside the columns marked as not levers, the strongest driver is minutes "
+                           f"({BUYERS_HIGHER}), predictive, not causal: the configuration declares no column a lever.")
+
+
+def test_declared_levers_that_are_not_drivers_are_named_as_such(result):
+    drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("exams", 0.01, -0.01, 0.03, lever=True)]
+    action = recommended_action(checked(result, drivers, levers=["exams"]))
+    assert action.endswith(f"The strongest driver is minutes ({BUYERS_HIGHER}), predictive, not causal: none of "
+                           f"the declared levers (exams) measurably drives the score.")
+
+
+def test_drivers_whose_interval_includes_zero_are_not_listed(result):
+    drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("noise", 0.01, -0.005, 0.02),
+               driver("days", -0.002, -0.004, 0.001, sign=-1)]
+    read = checked(result, drivers, coefficients=[])
+    assert [x.feature for x in read.summary.drivers] == ["minutes"]
+    rely = answer_rely(read)
+    assert rely.short.endswith("; minutes drives its predictions most (predictive, not causal; not a declared lever).")
+    assert "95% interval 0.100 to 0.300" in rely.points[-2]
+    assert rely.points[-1].startswith("Not listed as drivers: noise and days.")
+
+    none_clear = checked(result, drivers[1:])
+    assert none_clear.summary.drivers == []
+    assert answer_rely(none_clear).short.endswith("; no feature measurably drives its predictions.")
+    assert "No feature measurably drives the model's ranking" in none_clear.summary.action
+
+
+def test_a_pure_noise_column_is_measured_but_not_listed(result):
+    noise = next(x for x in result.drivers if x.feature == "noise")
+    assert noise.importance_low is not None and not noise.above_zero
+    assert noise not in result.listed_drivers and noise not in result.summary.drivers
+    for x in result.drivers:
+        assert x.above_zero == (x.importance > 0 and x.importance_low > 0)
+
+
+def test_importance_intervals_follow_the_shuffled_scores():
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.3).astype(int)
+    base = y + rng.normal(0, 0.5, 400)
+    useful = [rng.permutation(base) for _ in range(3)]
+    useless = [base.copy() for _ in range(3)]
+    low_high = importance_intervals(y, [base, *useful, *useless], repeats=3, seed=1)
+    assert low_high.shape == (2, 2)
+    assert low_high[0, 0] > 0.2
+    assert low_high[1] == pytest.approx([0.0, 0.0], abs=1e-12)
+
+
+def test_a_raw_direction_against_a_significant_logit_coefficient_gets_one_sentence(result):
+    drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("days", 0.1, 0.05, 0.15, sign=-1)]
+    against = checked(result, drivers, [coefficient("minutes", -0.05), coefficient("days", -0.01)])
+    along = checked(result, drivers, [coefficient("minutes", 0.05), coefficient("days", -0.01)])
+
+    assert [x.feature for x in against.driver_checks.disagreements] == ["minutes"]
+    note, = against.summary.driver_notes
+    assert note.startswith("Minutes is higher among buyers, yet its logit coefficient is negative: holding the "
+                           "other features fixed, each extra unit of minutes lowers the odds by 4.9%")
+    assert note in against.questions[6].points
+    assert along.driver_checks.disagreements == [] and along.summary.driver_notes == []
+
+    unsure = checked(result, drivers, [coefficient("minutes", -0.05)], converged=False)
+    assert unsure.driver_checks.disagreements == []
+
+
+def test_a_logit_and_segment_signal_missing_from_the_drivers_table_gets_one_sentence(result):
+    drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("exams", 0.002, -0.002, 0.006)]
+    missing = checked(result, drivers, [coefficient("exams", 0.3)], segments_apart("exams"))
+    unlisted, = missing.driver_checks.unlisted
+    assert (unlisted.feature, unlisted.segments, unlisted.rank) == ("exams", ["High exams"], None)
+    note, = driver_notes(missing)
+    assert note in missing.questions[6].points and missing.summary.driver_notes == []
+    assert note.startswith("Exams is significant in the logit and stands out in the segment 'High exams', yet it is "
+                           "not in the drivers table: shuffling it changes the")
+    assert "by 0.002 (95% interval -0.002 to 0.006), which cannot be told from zero" in note
+
+    clear = [drivers[0], driver("exams", 0.05, 0.02, 0.08)]
+    shown = checked(result, clear, [coefficient("exams", 0.3)], segments_apart("exams"))
+    assert shown.driver_checks.unlisted == [] and driver_notes(shown) == []
+
+    against = checked(result, drivers, [coefficient("exams", -0.3)], segments_apart("exams"))
+    sign_note, also = driver_notes(against)
+    assert against.summary.driver_notes == []  # exams is not in the drivers table: question 7 only
+    assert sign_note.startswith("Exams is higher among buyers, yet its logit coefficient is negative")
+    assert also.startswith("It is also significant in the logit and stands out in the segment 'High exams'")
+
+    many = [driver(f"f{i}", 0.5 - i / 20, 0.01, 0.6) for i in range(5)] + [driver("exams", 0.02, 0.01, 0.03)]
+    below = checked(result, many, [coefficient("exams", 0.3)], segments_apart("exams"))
+    assert "it ranks 6th among the drivers, below the 5 the table shows" in driver_notes(below)[0]
+
+
+def test_unknown_or_contradictory_levers_are_one_line_input_errors(make_config):
+    frame = pd.DataFrame({"minutes": [1.0, 2.0, 3.0, 4.0], "days": [1, 2, 3, 4], "y": [0, 1, 0, 1]})
+    config = make_config(frame, levers=["minutes_watched"])
+    with pytest.raises(ReportInputError, match="minutes_watched") as error:
+        candidate_columns(frame, config)
+    assert "\n" not in str(error.value)
+    assert candidate_columns(frame, make_config(frame, levers=["minutes"])) == ["minutes", "days"]
+    with pytest.raises(ReportInputError, match="levers lists days, also under 'not_actionable'") as error:
+        make_config(frame, levers=["days"], not_actionable=["days"])
+    assert "\n" not in str(error.value)
+
+
+def test_the_drivers_table_tags_levers_and_shows_the_notes(report_result):
+    from reportgen.render import render_html
+
+    drivers = [driver("minutes", 0.2, 0.1, 0.3, lever=True), driver("noise", 0.01, -0.005, 0.02)]
+    read = checked(report_result, drivers, [coefficient("minutes", -0.05)], levers=["minutes"])
+    html = render_html(read)
+    table = html.split('<table class="drivers">')[1].split("</table>")[0]
+    assert 'Minutes <span class="tag">lever</span>' in table and "Noise" not in table
+    assert "0.100 to 0.300" in table
+    assert read.summary.driver_notes[0] in html.replace("&#39;", "'")
+
+
+def test_a_results_file_without_intervals_or_checks_still_loads(report_result, tmp_path):
+    import json
+
+    from reportgen.result import load_result, to_json
+
+    data = json.loads(to_json(report_result))
+    del data["driver_checks"]
+    for x in data["drivers"]:
+        for key in ("lever", "importance_low", "importance_high", "above_zero", "sign"):
+            del x[key]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = load_result(path)
+    assert all(x.above_zero and x.importance_low is None for x in loaded.drivers)
+    assert loaded.driver_checks.disagreements == []
