@@ -617,7 +617,7 @@ def config_for_csv(data: Path, target: str, positive: str | None) -> DatasetConf
     target_spec = TargetSpec(column=target)
     if positive is not None:
         target_spec = TargetSpec(column=target, positive=positive)
-    return DatasetConfig(name=data.stem, title=f"Who has {target}?", data=data, target=target_spec)
+    return DatasetConfig(name=data.stem, data=data, target=target_spec)
 
 
 def resolve_config(

@@ -19,7 +19,7 @@ from sklearn.metrics import average_precision_score
 from reportgen.clean import CleanData
 from reportgen.config import DatasetConfig
 from reportgen.evaluate import drivers
-from reportgen.infer import name_words
+from reportgen.names import name_words
 from reportgen.model import FittedModel, model_pipeline, positive_scores
 from reportgen.registry import FAMILIES
 from reportgen.result import Dependence, Driver

@@ -19,8 +19,19 @@ import pandas as pd
 from reportgen.clean import latest_date, parse_dates
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
-from reportgen.load import fallback_encoding, is_binary, is_parquet, outcome_from, read_table, spelled_positive
+from reportgen.load import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    fallback_encoding,
+    is_binary,
+    is_parquet,
+    outcome_from,
+    read_table,
+    spelled_positive,
+)
+from reportgen.names import name_words
 from reportgen.result import ColumnDecision
+from reportgen.vocabulary import outcome_vocabulary
 
 MIN_ROWS_FOR_ID_CHECK = 20
 ID_LAST_WORDS = {"id", "ids", "key", "uuid", "guid", "no", "nr", "num", "number"}
@@ -104,13 +115,6 @@ def parsed_numbers(text: pd.Series, read: ReadSpec) -> pd.Series:
     if read.decimal != ".":
         stripped = stripped.str.replace(read.decimal, ".", regex=False)
     return pd.to_numeric(stripped, errors="coerce")
-
-
-def name_words(name: str) -> list[str]:
-    """The words of a column name in any naming style: 'CustomerId', 'customer_id', 'Customer ID' and
-    'customerID' all give ['customer', 'id']."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", str(name))
-    return [word.lower() for word in re.split(r"[\W_]+", spaced) if word]
 
 
 def id_named(name: str) -> bool:
@@ -394,8 +398,7 @@ def infer(config: DatasetConfig) -> Inference:
     config, positive_notes = with_spelled_positive(config, frame)
     notes += positive_notes
     outcome, _ = outcome_from(frame, config, str(config.data))
-    target = target_names(config, outcome, frame)
-    config = config.model_copy(update={"target": config.target.model_copy(update=target)})
+    config = with_vocabulary(config, outcome, frame)
     decisions: list[ColumnDecision] = []
     warnings: list[str] = []
     ids, excluded, derived = list(config.id_columns), list(config.exclude), list(config.derived)
@@ -450,13 +453,25 @@ def with_spelled_positive(config: DatasetConfig, frame: pd.DataFrame) -> tuple[D
     return config.model_copy(update={"target": target.model_copy(update={"positive": spelled})}), [note]
 
 
-def target_names(config: DatasetConfig, outcome: pd.Series, frame: pd.DataFrame) -> dict[str, str]:
-    """Class names from the labels when the config gives none: 'Churned: yes' and 'Churned: no'."""
+def with_vocabulary(config: DatasetConfig, outcome: pd.Series, frame: pd.DataFrame) -> DatasetConfig:
+    """The config with the words it does not declare (what a row is, the classes' names and nouns, the title and
+    the cover's kind of report) read from the table's names (`vocabulary.outcome_vocabulary`)."""
     target = config.target
-    if {"positive_name", "negative_name"} & target.model_fields_set:
-        return {}
     labels = frame.loc[outcome.index, target.column].map(str).str.strip()
     negatives = sorted(labels[outcome == 0].unique())
-    title = config.label(target.column)
-    return {"positive_name": f"{title}: {target.positive}",
-            "negative_name": f"{title}: {negatives[0]}" if len(negatives) == 1 else f"{title}: other"}
+    spelled = {label.lower() for label in labels.unique()}
+    yes_no = len(spelled) == 2 and bool(spelled & TRUE_WORDS) and bool(spelled & FALSE_WORDS)
+    words = outcome_vocabulary(target.column, config.label(target.column), str(target.positive),
+                               negatives[0] if len(negatives) == 1 else None, yes_no, Path(config.data).stem,
+                               [str(c) for c in frame.columns if c != target.column],
+                               config.unit if "unit" in config.model_fields_set else None)
+    named = {"positive_name", "negative_name"} & target.model_fields_set
+    target_words = {key: getattr(words, key) for key in ("positive_noun", "negative_noun")
+                    if key not in target.model_fields_set}
+    if not named:
+        target_words.update(positive_name=words.positive_name, negative_name=words.negative_name)
+    updates: dict[str, object] = {"target": target.model_copy(update=target_words)}
+    updates.update({key: getattr(words, key) for key in ("unit", "title") if key not in config.model_fields_set})
+    if "subtitle" not in config.theme.model_fields_set:
+        updates["theme"] = config.theme.model_copy(update={"subtitle": words.kind})
+    return config.model_copy(update=updates)

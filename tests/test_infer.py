@@ -86,8 +86,38 @@ def test_many_categories_are_capped_and_few_are_not(messy):
     assert decision(messy, "plan").reason == "3 categories, one-hot encoded"
 
 
-def test_class_names_come_from_the_labels(messy):
-    assert (messy.config.target.positive_name, messy.config.target.negative_name) == ("Churned: yes", "Churned: no")
+def test_a_churn_target_speaks_of_customers_who_leave(messy):
+    config = messy.config
+    assert (config.target.positive_name, config.target.negative_name) == ("Left", "Stayed")
+    assert (config.unit, config.target.positive_noun, config.target.negative_noun) == (
+        "customers", "customers who leave", "customers who stay")
+    assert (config.title, config.theme.subtitle) == ("Which customers will leave?", "Churn report")
+
+
+@pytest.mark.parametrize(("frame", "target", "positive", "expected"), [
+    (pd.DataFrame({"EmployeeNumber": range(40), "Attrition": ["Yes", "No"] * 20}), "Attrition", None,
+     ("employees", "employees who leave", "Which employees will leave?", "Attrition report")),
+    (pd.DataFrame({"SessionId": range(40), "Revenue": [True, False] * 20}), "Revenue", None,
+     ("sessions", "buyers", "Which sessions will buy?", "Conversion report")),
+    (pd.DataFrame({"x": range(40), "Purchase": ["MM", "CH"] * 20}), "Purchase", "MM",
+     ("rows", "rows with Purchase = MM", "What sets Purchase = MM apart?", "Outcome report")),
+    (pd.DataFrame({"x": range(40), "y": [1, 0] * 20}), "y", None,
+     ("rows", "rows with Y = 1", "What sets Y = 1 apart?", "Outcome report")),
+])
+def test_the_words_follow_the_tables_names_or_stay_neutral(tmp_path, frame, target, positive, expected):
+    config = infer(bare(tmp_path, frame, target=target, positive=positive)).config
+    assert (config.unit, config.target.positive_noun, config.title, config.theme.subtitle) == expected
+
+
+def test_declared_words_are_kept(tmp_path):
+    frame = pd.DataFrame({"x": range(40), "churn": ["yes", "no"] * 20})
+    config = bare(tmp_path, frame, target="churn")
+    config = config.model_copy(update={"unit": "subscribers", "title": "Who cancels?",
+                                       "target": config.target.model_copy(update={"positive_noun": "cancellers"})})
+    completed = infer(config).config
+    assert (completed.unit, completed.title, completed.target.positive_noun) == ("subscribers", "Who cancels?",
+                                                                                 "cancellers")
+    assert completed.target.negative_noun == "subscribers who stay"
 
 
 def test_inference_is_idempotent_so_its_config_reproduces_the_run(messy):

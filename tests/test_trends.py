@@ -131,6 +131,6 @@ def test_a_dated_table_run_through_the_cli_reports_trends_segments_and_explorati
     assert sum(p["size"] for p in segments["profiles"]) == result["dataset"]["rows_used"]
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(messy_runs["folder"] / "bare" /
                                                                            "report.pdf").pages))
-    assert "Over time" in text and "Segments of rows" in text and "Exploring the data" in text
+    assert "Over time" in text and "Segments of customers" in text and "Exploring the data" in text
     assert segments["profiles"][0]["name"] in text
     assert f"{trends['forecast'][0]['rate']:.1%}" in text
