@@ -479,7 +479,8 @@ def no_feature_message(config: DatasetConfig, left_out: list[str], uninformative
                        collinear: list[str]) -> str:
     """Why nothing is left to model on: every column besides the target and what became of it."""
     reasons = [f"{', '.join(map(str, columns))} ({why})" for columns, why in
-               [(left_out, "identifiers, excluded, or empty or constant"), (uninformative, "empty, constant or scattered"),
+               [(left_out, "identifiers, excluded, or empty or constant"),
+                (uninformative, "empty, constant or scattered"),
                 (collinear, "collinear")] if columns]
     found = f"; the other columns were left out: {'; '.join(reasons)}" if reasons else ""
     return (f"no usable feature is left in {Path(config.data).name} besides the target '{config.target.column}'"

@@ -165,7 +165,7 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
         require_dask()
     forking = will_fork(config.search.n_jobs, fork=config.search.may_fork)
     if not forking:
-        start_workers(config.search.n_jobs)  # loky's workers import while this process does
+        start_workers(config.search.n_jobs, "reportgen.engine")  # loky's workers import while this process does
     # Forked before the analysis's libraries are imported, the renderer imports its own meanwhile.
     renderer = Renderer(rendering_modules(pdf=not no_pdf)) if forking else None
     try:

@@ -19,8 +19,8 @@ from sklearn.metrics import average_precision_score
 from reportgen.clean import CleanData
 from reportgen.config import DatasetConfig
 from reportgen.evaluate import drivers
-from reportgen.names import name_words
 from reportgen.model import FittedModel, model_pipeline, positive_scores
+from reportgen.names import name_words
 from reportgen.registry import FAMILIES
 from reportgen.result import Dependence, Driver
 from reportgen.targeting import ranked
@@ -54,7 +54,9 @@ class Refit:
     """The recommended family refitted without the feature it leans on: its scores on the test rows."""
 
     leaning: Leaning
-    scores: np.ndarray
+    scores: np.ndarray | None
+    """None when the refit failed."""
+    failure: str = ""
 
 
 def hinted_after(name: str) -> bool:
@@ -126,7 +128,14 @@ def drivers_and_refit(fitted: FittedModel, members: list[FittedModel], clean: Cl
                      known_before(config))
     if leaned is None:
         return found, None
-    return found, Refit(leaned, scores_without(fitted, members, clean, config, leaned.driver.feature))
+    try:
+        return found, Refit(leaned, scores_without(fitted, members, clean, config, leaned.driver.feature))
+    except REFIT_ERRORS as error:  # the run goes on; the report says the refit failed and why
+        return found, Refit(leaned, None, (str(error).strip().splitlines() or [type(error).__name__])[0])
+
+
+REFIT_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+"""What fitting the family without one feature can raise (a logit left without numeric terms, say)."""
 
 
 def found_share(y: np.ndarray, scores: np.ndarray, contacted: int) -> float:
@@ -148,11 +157,12 @@ def dependence(refit: Refit, y: np.ndarray, scores: np.ndarray, contacted: int, 
         lift_share=refit.leaning.lift_share,
         carries_most=refit.leaning.share >= LEANING_SHARE,
         pr_auc=round(float(average_precision_score(y, scores)), 6),
-        pr_auc_without=round(float(average_precision_score(y, refit.scores)), 6),
+        pr_auc_without=None if refit.scores is None else round(float(average_precision_score(y, refit.scores)), 6),
         found=round(found_share(y, scores, contacted), 6),
-        found_without=round(found_share(y, refit.scores, contacted), 6),
+        found_without=None if refit.scores is None else round(found_share(y, refit.scores, contacted), 6),
         contacted=contacted,
         fraction=round(contacted / len(y), 6),
         base_rate=round(float(y.mean()), 6),
         hinted_after=hinted_after(feature) or (source is not None and hinted_after(source.column)),
+        refit_failure=refit.failure,
     )

@@ -856,7 +856,8 @@ def scores_used(result: ReportResult) -> str:
     if c.folds == 0:
         return f"Expected counts add up the {possessive(label)} scores calibrated by {c.method}."
     if c.brier_oof_raw is None:
-        return (f"Expected counts add up calibrated probabilities: the {possessive(label)} scores are not probabilities, so "
+        return (f"Expected counts add up calibrated probabilities: the {possessive(label)} scores are not "
+                f"probabilities, so "
                 f"{c.method} maps them to probabilities (Brier score {c.brier_oof_calibrated:.4f} on the training "
                 f"rows' out-of-fold scores, cross-validated over {c.folds} folds; {c.brier_calibrated:.4f} on the "
                 f"test rows).")
@@ -917,6 +918,10 @@ def dependence_caveat(result: ReportResult) -> str:
     weight = (f"its weight is {pct(x.share, 0)} of the summed weights of all behaviours" if x.carries_most else
               f"shuffling it alone takes away {pct(min(x.lift_share, 1.0), 0)} of the model's gain in PR AUC over a "
               f"random ranking")
+    if x.refit_failure:
+        return (f"The recommended model leans on {label}: {weight}. Refitting it without {label} failed "
+                f"({x.refit_failure}), so the report cannot say what it finds without it: if {label} is only known "
+                f"after the outcome, the figures above overstate what the model can do.")
     holds_up = (x.found_without >= HOLDS_UP * x.found
                 and x.pr_auc_without - x.base_rate >= HOLDS_UP * (x.pr_auc - x.base_rate))
     side_by_side = (f"{pct(x.found_without, 0)} of {d.positive_noun} against {pct(x.found, 0)} with it, contacting "

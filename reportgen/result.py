@@ -119,10 +119,11 @@ class Dependence:
     carries_most: bool
     """Its `share` alone makes the model lean on it (`dependence.LEANING_SHARE`); else its `lift_share` does."""
     pr_auc: float
-    pr_auc_without: float
+    pr_auc_without: float | None
+    """None when the refit failed (`refit_failure`), as is `found_without`."""
     found: float
     """Share of the test positives among the `contacted` test rows the model scores highest."""
-    found_without: float
+    found_without: float | None
     contacted: int
     """As many test rows as the report's recommendation contacts."""
     fraction: float
@@ -131,6 +132,8 @@ class Dependence:
     """The test rows' positive share: the PR AUC of a random ranking."""
     hinted_after: bool = False
     """The feature's name (or its source column's) suggests it is measured after or up to the outcome."""
+    refit_failure: str = ""
+    """Why the family could not be refitted without the feature; empty when it was."""
 
 
 class StrengthKind(str, Enum):

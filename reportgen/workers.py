@@ -225,24 +225,26 @@ def local_workers(n_jobs: int, fork: bool = True) -> Iterator[str]:
         stop(pool, finished)
 
 
-def _import_engine() -> None:
+def _import_in_worker(modules: tuple[str, ...]) -> None:
     exit_without_collecting()
-    import reportgen.engine  # noqa: F401
+    for module in modules:
+        importlib.import_module(module)
 
 
-def _warm(n_jobs: int) -> None:
+def _warm(n_jobs: int, modules: tuple[str, ...]) -> None:
     from joblib import Parallel, delayed
 
     with contextlib.suppress(Exception):  # only a head start: the stages report real failures themselves
-        Parallel(n_jobs=n_jobs)(delayed(_import_engine)() for _ in range(n_jobs))
+        Parallel(n_jobs=n_jobs)(delayed(_import_in_worker)(modules) for _ in range(n_jobs))
 
 
-def start_workers(n_jobs: int) -> threading.Thread | None:
-    """Start `n_jobs` loky workers in the background, so that they import the libraries while the
-    main process does; returns the thread, or None for a serial run."""
+def start_workers(n_jobs: int, *modules: str) -> threading.Thread | None:
+    """Start `n_jobs` loky workers in the background, importing `modules` (named by the caller, so that this
+    module imports none of the stages), while the main process imports them too; returns the thread, or None
+    for a serial run."""
     if n_jobs < 2:
         return None
-    thread = threading.Thread(target=_warm, args=(n_jobs,), name="reportgen-workers", daemon=True)
+    thread = threading.Thread(target=_warm, args=(n_jobs, modules), name="reportgen-workers", daemon=True)
     thread.start()
     return thread
 

@@ -10,14 +10,16 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli, write_dataset
 from sklearn.metrics import average_precision_score
 from sklearn.tree import DecisionTreeClassifier
 
-from conftest import run_cli, write_dataset
 from reportgen.clean import clean
 from reportgen.config import ModelSpec, load_config
 from reportgen.dependence import (
+    Refit,
     dependence,
+    drivers_and_refit,
     found_share,
     hinted_after,
     leaning,
@@ -144,7 +146,8 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(analysis):
     d = result.dataset
     leaning_on = caveat_of(result, a_dependence())
     assert leaning_on == (f"The recommended model leans on days on platform: its weight is 79% of the summed "
-                          f"weights of all behaviours. Refitted without it with the same settings, the model finds 43% of "
+                          f"weights of all behaviours. Refitted without it with the same settings, the model finds "
+                          f"43% of "
                           f"{d.positive_noun} against 80% with it, contacting the same 9% of {d.unit} (PR AUC 0.400 "
                           f"against 0.860): if days on platform is only known after the outcome, that is the figure "
                           f"to plan on.")
@@ -170,6 +173,28 @@ def caveat_of(result, fact: Dependence) -> str:
 def test_without_a_dependence_read_with_care_says_nothing_of_it(analysis):
     caveats = interpret(dataclasses.replace(analysis.result, dependence=None)).summary.caveats
     assert not any("leans on" in c or "weighs" in c for c in caveats)
+
+
+def test_a_refit_that_fails_is_said_to_have_failed_and_the_run_goes_on(prepared, monkeypatch, analysis):
+    config, data = prepared
+    fitted = tune(ModelSpec(name="decision_tree", grid={"max_depth": [3]}), data, config)
+
+    def cannot_fit(*_):
+        raise ValueError("no numeric feature left\nsecond line")
+
+    monkeypatch.setattr("reportgen.dependence.scores_without", cannot_fit)
+    found, refit = drivers_and_refit(fitted, [], data, config)
+    assert found and refit is not None and refit.scores is None and refit.failure == "no numeric feature left"
+    fact = dependence(refit, data.y_test, fitted.scores(data.x_test), 10, config)
+    assert (fact.pr_auc_without, fact.found_without, fact.refit_failure) == (None, None, "no numeric feature left")
+    failed = caveat_of(analysis.result, a_dependence(pr_auc_without=None, found_without=None,
+                                                     refit_failure="no numeric feature left"))
+    assert failed == ("The recommended model leans on days on platform: its weight is 79% of the summed weights "
+                      "of all behaviours. Refitting it without days on platform failed (no numeric feature left), "
+                      "so the report cannot say what it finds without it: if days on platform is only known after "
+                      "the outcome, the figures above overstate what the model can do.")
+    assert failed != caveat_of(analysis.result, a_dependence())
+    assert isinstance(refit, Refit)
 
 
 def test_known_before_outcome_names_columns_of_the_table(make_config):

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import messy_frame
+
 from reportgen.config import resolve_config
 from reportgen.errors import ReportInputError
 from reportgen.infer import MANY_CATEGORIES, infer

@@ -7,8 +7,8 @@ import re
 
 import pytest
 import yaml
-
 from conftest import messy_frame
+
 from reportgen.config import load_config, resolve_config
 from reportgen.infer import infer
 from reportgen.init import init_config

@@ -201,7 +201,8 @@ def test_redundant_columns_are_left_out_and_named(redundant_design):
                for c in summary.coefficients)
     assert summary.converged and not summary.failure and summary.equation
     repeats = {t.feature: t.repeats for t in summary.redundant}
-    assert repeats == {"c": ["a", "b"], "copy = yes": ["flag = yes"], "security = No internet service": ["internet = No"],
+    assert repeats == {"c": ["a", "b"], "copy = yes": ["flag = yes"],
+                       "security = No internet service": ["internet = No"],
                        "tv = No internet service": ["internet = No"], "charges": ["minutes"]}
     assert list(model.kept_) == [True, True, True, False, True, False, True, False, False, True, False]
     assert np.all(model.coef_[~model.kept_] == 0)

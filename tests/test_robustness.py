@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import FAST_MODELS, run_cli
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import FAST_MODELS, run_cli
 from reportgen.cli import main
 from reportgen.config import resolve_config
 from reportgen.engine import analyse

@@ -110,6 +110,7 @@ def test_score_command_on_a_real_run(tmp_path):
 def messy_run(tmp_path_factory):
     """A model trained on a bare messy table: markers, text and dates become features at scoring too."""
     from conftest import FAST_MODELS, messy_frame
+
     from reportgen.config import DatasetConfig, resolve_config
     from reportgen.engine import analyse
     from reportgen.scoring import model_metadata
