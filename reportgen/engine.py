@@ -39,10 +39,11 @@ from reportgen.evaluate import (
 )
 from reportgen.explore import explore, kept_rows
 from reportgen.infer import infer
-from reportgen.interpret import interpret, singular
 from reportgen.load import LoadedData, load
 from reportgen.logit import readable_term, summarise_logit
 from reportgen.model import FittedModel, fit_models
+from reportgen.narrative import interpret
+from reportgen.narrative.words import singular
 from reportgen.registry import FAMILIES
 from reportgen.renderer import Renderer, RenderJob, render_outputs, rendering_modules, write_html
 from reportgen.result import (

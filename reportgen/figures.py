@@ -29,7 +29,7 @@ from PIL import Image  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
 
 from reportgen.config import STRATEGY_LABELS  # noqa: E402
-from reportgen.interpret import metric_name  # noqa: E402
+from reportgen.narrative.words import metric_name  # noqa: E402
 from reportgen.result import BoxStats, ReportResult  # noqa: E402
 
 MUTED = "#9aa5b1"

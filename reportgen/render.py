@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 
 from reportgen.errors import ReportInputError
-from reportgen.interpret import metric_name
+from reportgen.narrative.words import metric_name
 from reportgen.resources import bundled_root
 from reportgen.result import ReportResult
 

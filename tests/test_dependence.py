@@ -31,9 +31,10 @@ from reportgen.engine import analyse
 from reportgen.errors import ReportInputError
 from reportgen.infer import infer
 from reportgen.init import init_config
-from reportgen.interpret import dependence_caveat, interpret
 from reportgen.load import load
 from reportgen.model import tune
+from reportgen.narrative import interpret
+from reportgen.narrative.summary import dependence_caveat
 from reportgen.result import Dependence, Driver
 
 

@@ -15,7 +15,10 @@ import pytest
 from reportgen.clean import candidate_columns
 from reportgen.driver_checks import driver_checks
 from reportgen.errors import ReportInputError
-from reportgen.interpret import answer_rely, answer_use, driver_notes, interpret, recommended_action
+from reportgen.narrative import interpret
+from reportgen.narrative.drivers import driver_notes
+from reportgen.narrative.questions import answer_rely, answer_use
+from reportgen.narrative.summary import recommended_action
 from reportgen.result import Coefficient, Driver, SegmentProfile, Segments
 from reportgen.uncertainty import importance_intervals
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from sklearn.model_selection import train_test_split
 
 from reportgen.engine import StageClock
-from reportgen.interpret import QUESTIONS
+from reportgen.narrative.questions import QUESTIONS
 from reportgen.resources import bundled_path
 from reportgen.result import load_result
 

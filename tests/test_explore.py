@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score
 
 from reportgen.errors import ReportInputError
 from reportgen.explore import bin_edges, box, class_shares, group_column, group_labels, kept_rows, missing_overview
-from reportgen.interpret import (
+from reportgen.narrative.explore import (
     box_observations,
     correlation_observations,
     explore_observations,

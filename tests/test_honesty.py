@@ -17,7 +17,7 @@ from reportgen.clean import TWIN_SHARE_WARNING, duplicate_summary, training_twin
 from reportgen.config import load_config
 from reportgen.engine import analyse
 from reportgen.explore import kept_rows
-from reportgen.interpret import caveats, scores_used, twins_caveat, twins_table_note, twins_targeting_note
+from reportgen.narrative.summary import caveats, scores_used, twins_caveat, twins_table_note, twins_targeting_note
 from reportgen.result import Twins, WithoutTwins, load_result, to_json
 from reportgen.scoring import load_model, save_model
 from reportgen.twins import top_precision, twins_reading

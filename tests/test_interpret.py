@@ -8,7 +8,18 @@ import re
 
 import pytest
 
-from reportgen.interpret import (
+from reportgen.narrative import interpret
+from reportgen.narrative.changes import (
+    changes_headline,
+    comparison_caveats,
+    drivers_change,
+    model_change,
+    rate_change,
+    segments_change,
+    segments_table_note,
+    volume_change,
+)
+from reportgen.narrative.questions import (
     QUESTIONS,
     answer_confusion,
     answer_equation,
@@ -17,17 +28,8 @@ from reportgen.interpret import (
     answer_rely,
     answer_tree,
     answer_use,
-    caveats,
-    changes_headline,
-    comparison_caveats,
-    drivers_change,
-    interpret,
-    model_change,
-    rate_change,
-    segments_change,
-    segments_table_note,
-    volume_change,
 )
+from reportgen.narrative.summary import caveats
 from reportgen.result import (
     Comparison,
     DriverChange,

@@ -15,7 +15,7 @@ from conftest import run_cli, words_outside
 from pypdf import PdfReader
 
 from reportgen.figures import built_figures
-from reportgen.interpret import QUESTIONS
+from reportgen.narrative.questions import QUESTIONS
 from reportgen.resources import bundled_path
 from reportgen.result import load_result
 

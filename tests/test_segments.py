@@ -10,7 +10,7 @@ import pytest
 
 from reportgen.config import DatasetConfig
 from reportgen.errors import ReportInputError
-from reportgen.interpret import segment_observations
+from reportgen.narrative.segments import segment_observations
 from reportgen.segments import find_segments, name_candidates, segment_names
 
 LABELS = {"minutes": "Minutes watched", "exams": "Exams passed", "days": "Days on platform"}

@@ -7,7 +7,8 @@ import dataclasses
 
 import pytest
 
-from reportgen.interpret import interpret, little_gained, weak_model_lead
+from reportgen.narrative import interpret
+from reportgen.narrative.summary import little_gained, weak_model_lead
 from reportgen.result import Strength, StrengthKind
 from reportgen.strength import closeness_margin, model_strength
 

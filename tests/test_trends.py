@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from reportgen.interpret import trend_observations
+from reportgen.narrative.trends import trend_observations
 from reportgen.trends import find_trends
 
 

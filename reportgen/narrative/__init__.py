@@ -1,0 +1,42 @@
+"""Stage 4, interpret: every sentence of the report, written from this run's numbers only.
+
+A module per part of the report turns the typed facts the stages return, and the outcome's vocabulary
+(`DatasetSummary`: what a row is, what the outcome is in words, what action the report recommends), into
+sentences. Nothing here fits a model or touches the data; templates only lay the sentences out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from reportgen.narrative.changes import with_changes
+from reportgen.narrative.explore import explore_observations
+from reportgen.narrative.published import with_published
+from reportgen.narrative.questions import questions
+from reportgen.narrative.segments import segment_observations
+from reportgen.narrative.summary import summary, with_scores_used, with_twin_notes
+from reportgen.narrative.trends import trend_observations
+from reportgen.result import ReportResult
+
+
+def described(result: ReportResult) -> ReportResult:
+    """The result with the sentences of the exploratory, segment and trend sections."""
+    updates = {}
+    if result.explore is not None:
+        updates["explore"] = dataclasses.replace(result.explore, observations=explore_observations(result))
+    if result.segments is not None:
+        updates["segments"] = dataclasses.replace(result.segments, observations=segment_observations(result))
+    if result.trends is not None:
+        updates["trends"] = dataclasses.replace(result.trends, observations=trend_observations(result))
+    return dataclasses.replace(result, **updates)
+
+
+
+def interpret(result: ReportResult) -> ReportResult:
+    """The result with its summary, the seven answers, the descriptive sections' sentences and, when
+    compared, the changes filled in."""
+    compared = dataclasses.replace(described(result), published=with_published(result),
+                                   comparison=with_changes(result))
+    compared = dataclasses.replace(compared, twins=with_twin_notes(compared), calibration=with_scores_used(compared))
+    with_summary = dataclasses.replace(compared, summary=summary(compared))
+    return dataclasses.replace(with_summary, questions=questions(with_summary))

@@ -1,0 +1,159 @@
+"""The drivers in words: the strongest one, levers, intervals, and where other analyses disagree."""
+
+from __future__ import annotations
+
+from reportgen.narrative.logit import odds_reading
+from reportgen.narrative.words import join_words, label_of, ordinal
+from reportgen.result import (
+    Driver,
+    ReportResult,
+    SignDisagreement,
+    UnlistedSignal,
+)
+
+
+def first_lever(result: ReportResult) -> Driver | None:
+    """The strongest listed driver the config declares a lever (`levers`)."""
+    return next((x for x in result.listed_drivers if x.lever), None)
+
+
+
+def no_lever_reason(result: ReportResult) -> str:
+    """Why no listed driver is called a lever, as a clause."""
+    declared = [label_of(result, c).lower() for c in result.settings.get("levers", [])]
+    if not declared:
+        return "the configuration declares no column a lever"
+    return f"none of the declared levers ({join_words(declared)}) measurably drives the score"
+
+
+
+def strongest_driver(result: ReportResult) -> str:
+    """The strongest declared lever among the listed drivers; else the strongest driver (passing over those
+    marked not actionable, which the caveats explain), said once to be predictive, not causal."""
+    lever = first_lever(result)
+    if lever:
+        return f"The strongest lever is {lever.label.lower()} ({lever.direction})."
+    listed = result.listed_drivers
+    if not listed:
+        return ("No feature measurably drives the model's ranking: shuffling any one of them lowers its test PR AUC "
+                "by an amount that cannot be told from zero.")
+    top = next((x for x in listed if x.actionable), listed[0])
+    aside = "Leaving aside the columns marked as not levers, the" if top is not listed[0] else "The"
+    return (f"{aside} strongest driver is {top.label.lower()} ({top.direction}), predictive, not causal: "
+            f"{no_lever_reason(result)}.")
+
+
+
+def driver_tag(driver: Driver) -> str:
+    """'; a declared lever', '; not a lever' (marked so in the config), or nothing."""
+    if driver.lever:
+        return "; a declared lever"
+    return "" if driver.actionable else "; not a lever"
+
+
+
+def drop_text(value: float) -> str:
+    """A drop in PR AUC with three decimals, never '-0.000'."""
+    return f"{round(value, 3) + 0.0:.3f}"
+
+
+
+def importance_interval(driver: Driver | UnlistedSignal) -> str:
+    """'95% interval 0.129 to 0.188', or nothing in results from before intervals were measured."""
+    if driver.importance_low is None or driver.importance_high is None:
+        return ""
+    return f"95% interval {drop_text(driver.importance_low)} to {drop_text(driver.importance_high)}"
+
+
+
+def drivers_clause(top: list[Driver]) -> str:
+    """How question 7's short answer names the strongest drivers, and which of them are levers."""
+    if not top:
+        return "; no feature measurably drives its predictions."
+    levers = [x.label.lower() for x in top if x.lever]
+    if not levers:
+        note = "not a declared lever" if len(top) == 1 else "none is a declared lever"
+    elif len(levers) == len(top):
+        note = "a declared lever" if len(top) == 1 else "all declared levers"
+    else:
+        are = "is a declared lever" if len(levers) == 1 else "are declared levers"
+        note = f"of these, only {join_words(levers)} {are}"
+    verb = "drives" if len(top) == 1 else "drive"
+    named = join_words([x.label.lower() for x in top])
+    return f"; {named} {verb} its predictions most (predictive, not causal; {note})."
+
+
+
+def unlisted_drivers_point(result: ReportResult) -> list[str]:
+    """The measured features the report does not list as drivers, as one point; none when all are listed."""
+    listed = result.listed_drivers
+    left = [x.label.lower() for x in result.drivers if x not in listed]
+    if not left:
+        return []
+    them = "it" if len(left) == 1 else "them"
+    return [f"Not listed as drivers: {join_words(left)}. Shuffling {them} does not measurably lower the model's test "
+            f"PR AUC (the 95% interval of the drop includes zero, or the drop is not positive)."]
+
+
+
+def disagreement_note(disagreement: SignDisagreement, result: ReportResult) -> str:
+    """A driver higher among positives whose logit coefficient is negative (or the reverse), and why both hold."""
+    d = result.dataset
+    term = disagreement.coefficient
+    relation = "higher" if disagreement.sign > 0 else "lower"
+    return (f"{disagreement.label} is {relation} among {d.positive_noun}, yet its logit coefficient is "
+            f"{'negative' if term.coef < 0 else 'positive'}: holding the other features fixed, "
+            f"{odds_reading(term, result)}. The first compares {d.positive_noun} with "
+            f"{d.negative_noun} as they are, the second {d.unit} alike in every other feature.")
+
+
+
+def segments_named(names: list[str]) -> str:
+    """"the segment 'A'", "the segments 'A' and 'B'", or "4 segments"."""
+    quoted = [f"'{n}'" for n in names]
+    if len(names) == 1:
+        return f"the segment {quoted[0]}"
+    if len(names) == 2:
+        return f"the segments {join_words(quoted)}"
+    return f"{len(names)} segments"
+
+
+
+def unlisted_note(signal: UnlistedSignal, result: ReportResult, shown: int, subject: str = "") -> str:
+    """A feature significant in the logit and setting segments apart that the drivers table leaves out;
+    `subject` stands for its label when the sentence before spoke of it."""
+    d = result.dataset
+    if signal.rank is not None:
+        why = f"it ranks {ordinal(signal.rank)} among the drivers, below the {shown} the table shows"
+    elif signal.importance is None:
+        why = "the drivers do not measure it"
+    else:
+        interval = importance_interval(signal)
+        why = (f"shuffling it changes the model's test PR AUC by {drop_text(signal.importance)}"
+               f"{f' ({interval})' if interval else ''}, which cannot be told from zero")
+    return (f"{subject or signal.label} is {'also ' if subject else ''}significant in the logit and stands out in "
+            f"{segments_named(signal.segments)}, yet it is not in the drivers table: {why}. The logit holds the "
+            f"other features fixed and the segments describe how {d.unit} differ; the drivers measure what the "
+            f"recommended model's ranking of {d.positive_noun} needs.")
+
+
+
+def driver_notes(result: ReportResult) -> list[str]:
+    """Where the logit or the segments read a driver differently from the drivers table, a sentence each;
+    a feature's two sentences, when it has both, one after the other."""
+    checks = result.driver_checks
+    unlisted = {x.feature: x for x in checks.unlisted}
+    notes = []
+    for x in checks.disagreements:
+        notes.append(disagreement_note(x, result))
+        if x.feature in unlisted:
+            notes.append(unlisted_note(unlisted.pop(x.feature), result, checks.shown, subject="It"))
+    return notes + [unlisted_note(x, result, checks.shown) for x in unlisted.values()]
+
+
+
+def table_notes(result: ReportResult) -> list[str]:
+    """The sign disagreements of the drivers the summary's table shows, to read beside their direction
+    there; question 7 carries every note."""
+    shown = {x.feature for x in result.listed_drivers[:result.driver_checks.shown]}
+    return [disagreement_note(x, result) for x in result.driver_checks.disagreements if x.feature in shown]

@@ -1,0 +1,149 @@
+"""Observations of the exploratory section."""
+
+from __future__ import annotations
+
+from reportgen.narrative.words import (
+    join_words,
+    label_of,
+    numbers,
+    pct,
+    plural,
+    possessive,
+)
+from reportgen.result import BoxStats, ReportResult
+
+STRONG_CORRELATION = 0.5
+
+
+
+def correlation_observations(result: ReportResult) -> list[str]:
+    """The strongest correlation between numeric features, and how many pairs are strong."""
+    corr = result.preprocessing.correlation
+    names = list(corr)
+    pairs = sorted(((abs(corr[a][b]), corr[a][b], a, b) for i, a in enumerate(names) for b in names[i + 1:]),
+                   reverse=True)
+    if not pairs:
+        return []
+    _, r, a, b = pairs[0]
+    strong = sum(size >= STRONG_CORRELATION for size, *_ in pairs)
+    if strong == 0:
+        return [(f"No two numeric features correlate strongly: the largest correlation is {r:+.2f}, between "
+                 f"{label_of(result, a).lower()} and {label_of(result, b).lower()}.")]
+    return [(f"The strongest correlation is {r:+.2f}, between {label_of(result, a).lower()} and "
+             f"{label_of(result, b).lower()}; {plural(strong, 'pair')} of features correlate at "
+             f"{STRONG_CORRELATION:g} or more, which the multicollinearity check (appendix) takes into account.")]
+
+
+
+def separation_observations(result: ReportResult) -> list[str]:
+    """Which key metric separates the classes best and worst on its own, with its medians."""
+    rows = result.explore.by_class
+    if not rows:
+        return []
+    d = result.dataset
+    best, worst = rows[0], rows[-1]
+    negative, positive = best.boxes
+    if positive.median == negative.median:
+        median, = numbers(positive.median)
+        high, low = numbers(positive.mean, negative.mean)
+        contrast = (f"the median is {median} in both classes, but the mean is {high} for {d.positive_noun} "
+                    f"against {low} for {d.negative_noun}")
+    else:
+        high, low = numbers(positive.median, negative.median)
+        contrast = f"a median of {high} for {d.positive_noun} against {low} for {d.negative_noun}"
+    found = [(f"{best.label} separates {d.positive_noun} from {d.negative_noun} best on its own (ROC AUC "
+              f"{best.separation:.2f}): {contrast}.")]
+    if best.feature in result.settings.get("not_actionable", []):
+        found.append(f"{best.label} is marked as not a lever: {d.notes.get(best.feature, 'see the configuration')}.")
+    if len(rows) > 1:
+        found.append(f"{worst.label} separates them least (ROC AUC {worst.separation:.2f}; 0.5 is no separation).")
+    return found
+
+
+
+def clipping_observations(result: ReportResult) -> list[str]:
+    """Said after the sentences on each key metric, as a note on how the histograms are drawn."""
+    if any(r.clipped for r in result.explore.by_class):
+        return ["Bars stop at the 99th percentile; larger values are counted in the last bar."]
+    return []
+
+
+
+def tail_that_differs(positive: BoxStats, negative: BoxStats) -> str:
+    """Where the means part when the medians agree: above the median when most rows sit at its
+    bottom (counts that are mostly zero), below it when they pile up at the top (scores at the
+    maximum)."""
+    if all(box.median <= box.q1 for box in (positive, negative)):
+        return "a minority with larger values makes the difference"
+    if all(box.median >= box.q3 for box in (positive, negative)):
+        return "a minority with smaller values makes the difference"
+    return "the values away from the median make the difference"
+
+
+
+def box_observations(result: ReportResult) -> list[str]:
+    """Key metrics whose medians differ between the classes, and those whose medians agree but means do not
+    (the first key metric's medians are in `separation_observations`)."""
+    d = result.dataset
+    found = []
+    for row in result.explore.by_class[1:]:
+        negative, positive = row.boxes
+        if positive.median == negative.median and positive.mean != negative.mean:
+            median, = numbers(positive.median)
+            high, low = numbers(positive.mean, negative.mean)
+            found.append(f"{row.label}: the median is {median} in both classes, but the mean is {high} for "
+                         f"{d.positive_noun} against {low} (dots): {tail_that_differs(positive, negative)}.")
+        elif positive.median != negative.median:
+            higher = "higher" if positive.median > negative.median else "lower"
+            high, low = numbers(positive.median, negative.median)
+            found.append(f"{row.label}: {possessive(d.positive_noun)} median {high} is {higher} than "
+                         f"{possessive(d.negative_noun)} {low}.")
+    return found
+
+
+
+def group_observations(result: ReportResult) -> list[str]:
+    """How the conversion rate and the key metrics vary across the groups of the main categorical column."""
+    explore = result.explore
+    named = [g for g in explore.groups if not g.pooled]
+    if len(named) < 2:
+        return []
+    d = result.dataset
+    column = label_of(result, explore.group_column).lower()
+    low, high = min(named, key=lambda g: g.conversion_rate), max(named, key=lambda g: g.conversion_rate)
+    found = [(f"Across the {len(named)} largest {column} groups, the share of {d.positive_noun} ranges from "
+              f"{pct(low.conversion_rate)} ({low.group}) to {pct(high.conversion_rate)} ({high.group}); "
+              f"the overall share is {pct(d.positive_rate)}.")]
+    other = next((g for g in explore.groups if g.pooled), None)
+    if other is not None:
+        found.append(f"The remaining groups, pooled as '{other.group}', hold {pct(other.share, 0)} of {d.unit} and "
+                     f"{pct(other.conversion_rate)} of them are {d.positive_noun}.")
+    for row in explore.by_group[:1]:
+        boxes = [b for b, g in zip(row.boxes, explore.groups) if not g.pooled and b.rows]
+        top, bottom = max(b.median for b in boxes), min(b.median for b in boxes)
+        if top != bottom:
+            high, low = numbers(top, bottom)
+            highest = join_words([b.group for b in boxes if b.median == top])
+            lowest = join_words([b.group for b in boxes if b.median == bottom])
+            found.append(f"Median {row.label.lower()} is highest in {highest} ({high}) and lowest in {lowest} ({low}).")
+    return found
+
+
+
+def missing_observations(result: ReportResult) -> list[str]:
+    explore = result.explore
+    if not explore.missing:
+        return [f"No column has a missing value in the {explore.rows_read:,} rows read."]
+    worst = explore.missing[0]
+    verb = "has" if len(explore.missing) == 1 else "have"
+    return [(f"{plural(len(explore.missing), 'column')} of the table {verb} missing values, most of all "
+             f"{worst.label.lower()} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
+             f"imputed inside the model pipeline (see the preprocessing log).")]
+
+
+
+def explore_observations(result: ReportResult) -> dict[str, list[str]]:
+    """The sentences under each exploratory figure, by figure name."""
+    return {"correlation": correlation_observations(result),
+            "by_class": separation_observations(result) + box_observations(result) + clipping_observations(result),
+            "groups": group_observations(result), "missing": missing_observations(result)}

@@ -1,0 +1,99 @@
+"""The logistic regression in words: why a fit failed, odds read as changes, terms left out as repeats."""
+
+from __future__ import annotations
+
+from reportgen.narrative.words import (
+    Answer,
+    capitalised,
+    change_text,
+    join_words,
+    label_of,
+    pct,
+    plural,
+    pvalue_text,
+)
+from reportgen.result import (
+    Coefficient,
+    DatasetSummary,
+    LogitResult,
+    RedundantTerm,
+    ReportResult,
+)
+
+
+def fit_trouble(logit: LogitResult, d: DatasetSummary) -> str:
+    """Why the logit has no usable coefficients, as a clause; empty when its fit converged."""
+    if logit.failure:
+        return f"the logistic regression could not be fitted (statsmodels: {logit.failure})"
+    if logit.converged:
+        return ""
+    share = logit.separated_share
+    if share is None:
+        return "the logistic regression's fit did not converge"
+    if share >= 1:
+        return (f"the logistic regression's fit did not converge (its terms separate {d.positive_noun} from "
+                f"{d.negative_noun} completely)")
+    return (f"the logistic regression's fit did not converge (its terms predict {pct(share, 0)} of the training "
+            f"{d.unit} almost perfectly: quasi-separation)")
+
+
+
+def approximate_llr(logit: LogitResult, d: DatasetSummary) -> str:
+    """The LLR verdict of a fit that stopped before its maximum: the statistic at the maximum can
+    only be larger, so a significant test stands and an insignificant one settles nothing."""
+    trouble = capitalised(fit_trouble(logit, d))
+    understated = "A fit that stops short of its maximum likelihood can only understate the test"
+    if logit.llr_pvalue < logit.alpha:
+        return (f"{trouble}, so its LLR test is approximate: the p-value is {pvalue_text(logit.llr_pvalue)}. "
+                f"{understated}, so taken together the features still tell {d.positive_noun} from "
+                f"{d.negative_noun} better than chance.")
+    return (f"{trouble}, so its LLR test is approximate: the p-value is {logit.llr_pvalue:.3f}, not below "
+            f"{logit.alpha:g}. {understated}, so this is inconclusive rather than evidence that the features do "
+            f"not matter.")
+
+
+
+def odds_reading(term: Coefficient, result: ReportResult) -> str:
+    change = term.odds_ratio - 1
+    verb = "raises" if change > 0 else "lowers"
+    if " = " in term.feature:
+        return f"{term.label} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.3g})"
+    unit = result.dataset.units.get(term.feature)
+    subject = f"each extra {unit}" if unit else f"each extra unit of {label_of(result, term.feature).lower()}"
+    return f"{subject} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.4g})"
+
+
+
+def repeated_text(term: RedundantTerm) -> str:
+    """'Store (repeats Store id and Store7 = Yes)'."""
+    if not term.repeats:
+        return f"{term.label} (no variation of its own)"
+    listed = term.repeats + ([plural(term.more, "more term")] if term.more else [])
+    return f"{term.label} (repeats {join_words(listed)})"
+
+
+
+def redundancy_point(logit: LogitResult) -> list[str]:
+    """The terms left out of the fit because they repeat kept ones, as one point; none without them."""
+    if not logit.redundant:
+        return []
+    if all(t.repeats for t in logit.redundant):
+        reason = "because it repeats other terms" if len(logit.redundant) == 1 else "because they repeat other terms"
+    else:
+        reason = "as redundant"
+    return [f"Left out of the logit {reason}: {join_words([repeated_text(t) for t in logit.redundant])}."]
+
+
+
+def unfitted_equation(result: ReportResult) -> Answer:
+    """Question 2 when the logit's fit failed or did not converge: why there is no equation."""
+    logit = result.logit
+    trouble = fit_trouble(logit, result.dataset)
+    if logit.failure:
+        return Answer(f"No equation is given: {trouble}, so there are no coefficients to write one with.",
+                      ["The report shows no coefficient for it.", *redundancy_point(logit)])
+    short = (f"No equation is given: {trouble}, so its coefficients are where the fit stopped, not estimates, and "
+             f"no term can be called significant.")
+    table = ("The coefficient table in the logistic regression section shows where the fit stopped, for reference "
+             "only; its p-values are not reliable.")
+    return Answer(short, [table, *redundancy_point(logit)])

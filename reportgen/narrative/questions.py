@@ -1,0 +1,392 @@
+"""The seven questions, one function per answer: a short answer an executive can read alone, and the
+points that support it."""
+
+from __future__ import annotations
+
+from reportgen.config import RESAMPLERS_ON_REQUEST
+from reportgen.logit import significant_terms
+from reportgen.narrative.drivers import (
+    driver_notes,
+    driver_tag,
+    drivers_clause,
+    first_lever,
+    importance_interval,
+    no_lever_reason,
+    unlisted_drivers_point,
+)
+from reportgen.narrative.logit import (
+    approximate_llr,
+    fit_trouble,
+    odds_reading,
+    redundancy_point,
+    unfitted_equation,
+)
+from reportgen.narrative.words import (
+    Answer,
+    flagged,
+    gap_range,
+    join_words,
+    label_of,
+    metric_name,
+    pct,
+    plural,
+    possessive,
+    pvalue_text,
+    singular,
+    term_label,
+)
+from reportgen.result import ModelResult, Question, ReportResult
+
+QUESTIONS = [
+    "What is the LLR p-value of the logistic regression, and what does it tell us?",
+    "What is the equation of the logit model, considering only statistically significant variables?",
+    "Which features influence the decision in the decision tree model?",
+    "What do the confusion matrices show, and does a model's accuracy determine its predictive power?",
+    "How can we use the results of the models?",
+    "What actions can we take to improve the models?",
+    "Which model should we rely on, and which behaviours drive the outcome most?",
+]
+
+
+
+DECIDING_SHARE = 0.05
+"""A tree feature 'decides' when it carries at least this share of the impurity reduction."""
+
+
+
+LOW_RECALL = 0.75
+
+
+
+IMBALANCED_RATE = 0.2
+
+
+
+def answer_llr(result: ReportResult) -> Answer:
+    logit = result.logit
+    d = result.dataset
+    if logit.failure:
+        return Answer(f"No LLR test: {fit_trouble(logit, d)}, so there is no likelihood to test.",
+                      [("The report uses no figure from the logistic regression; the other models answer the "
+                        "remaining questions.")])
+    if logit.llr_pvalue is None:
+        return Answer("statsmodels could not compute the LLR test for this logit, so its overall significance "
+                      "cannot be judged.", ["The fit did not produce a finite likelihood; see the warnings."])
+    significant = logit.llr_pvalue < logit.alpha
+    if not logit.converged:
+        short = approximate_llr(logit, d)
+    elif significant:
+        short = (f"The LLR p-value is {pvalue_text(logit.llr_pvalue)}: taken together, the features tell "
+                 f"{d.positive_noun} from {d.negative_noun} far better than chance.")
+    else:
+        short = (f"The LLR p-value is {logit.llr_pvalue:.3f}, not below {logit.alpha:g}: the logit is no evidence "
+                 f"that the features, taken together, explain the outcome.")
+    points = [
+        f"The likelihood-ratio test compares the logit with its {plural(len(logit.coefficients), 'term')} "
+        f"(log-likelihood {logit.log_likelihood:,.1f}) against a model that gives every {d.unit_singular} "
+        f"the same probability (log-likelihood {logit.log_likelihood_null:,.1f}); the statistic is {logit.llr:,.1f}.",
+        (f"Because the p-value is below {logit.alpha:g}, we reject the hypothesis that every coefficient is zero."
+         if significant else
+         f"Because the p-value is not below {logit.alpha:g}, we cannot reject that every coefficient is zero."),
+    ]
+    if logit.pseudo_r2 is not None and logit.converged:
+        strength = ("a strong fit: McFadden's values of 0.2 to 0.4 already indicate an excellent one"
+                    if logit.pseudo_r2 >= 0.2 else "a modest fit (McFadden's 0.2 to 0.4 indicates an excellent one)")
+        points.append(f"McFadden's pseudo R² is {logit.pseudo_r2:.3f}, {strength}.")
+    elif logit.pseudo_r2 is not None:
+        points.append(f"McFadden's pseudo R² ({logit.pseudo_r2:.3f}) is approximate for the same reason; do not read "
+                      f"it as a measure of fit.")
+    separation = logit.separated_share
+    if separation is not None and logit.converged:
+        points.append(f"Caution: {pct(separation, 0)} of the training {d.unit} are predicted almost perfectly "
+                      f"(quasi-separation). The overall test stands, but single coefficients and their p-values "
+                      f"are less reliable than they look.")
+    points.append("Significance says the model beats no model at all, not how well it predicts; the test-set "
+                  "metrics answer that.")
+    return Answer(short, points)
+
+
+
+def answer_equation(result: ReportResult) -> Answer:
+    logit = result.logit
+    if not logit.converged:
+        return unfitted_equation(result)
+    significant = significant_terms(logit)
+    dropped = [c for c in logit.coefficients if not c.significant]
+    short = (f"With only the {plural(len(significant), 'term')} significant at the {logit.alpha:g} level: "
+             f"{logit.equation}.")
+    points = []
+    if significant:
+        strongest = sorted(significant, key=lambda c: -abs(c.z or 0))[:4]
+        points.append("Read as odds, the clearest effects: " + "; ".join(odds_reading(c, result) for c in strongest) + ".")
+    else:
+        points.append("No term is significant, so the equation reduces to the intercept.")
+    references = result.preprocessing.reference_categories
+    if references and logit.intercept is not None:
+        listed = [f"{label_of(result, column)} = {level}" for column, level in references.items()]
+        points.append(f"Category terms compare with the most common category ({join_words(listed)}), which the "
+                      f"intercept stands for.")
+    if logit.separated_share is not None:
+        points.append("With quasi-separation in the data, treat the size of each coefficient as indicative.")
+    if logit.intercept is None:
+        points.append("As configured, the model has no intercept: every term is forced through zero log-odds and the "
+                      "coefficients absorb the base rate, which biases them.")
+    if dropped:
+        listed = [f"{c.label} (p = {c.pvalue:.3f})" if c.pvalue is not None else f"{c.label} (p not estimable)"
+                  for c in dropped]
+        points.append(f"Left out as not significant: {join_words(listed)}; "
+                      f"{'its coefficient' if len(dropped) == 1 else 'their coefficients'} cannot be told apart "
+                      f"from zero, given the other terms.")
+    else:
+        points.append("Every term is significant, so none is left out.")
+    return Answer(short, points + redundancy_point(logit))
+
+
+
+def answer_tree(result: ReportResult) -> Answer:
+    tree = result.tree
+    if tree is None:
+        return Answer("No decision tree was fitted in this run.", ["It is not among the configured models."])
+    model = result.model("decision_tree")
+    deciding = [s for s in tree.split_features if s.importance >= DECIDING_SHARE]
+    minor = [s for s in tree.split_features if s.importance < DECIDING_SHARE]
+    listed = [f"{term_label(result, s.feature)} ({pct(s.importance)})" for s in deciding]
+    only = " only" if not minor else ""
+    short = f"The tree decides on {join_words(listed)}{only}"
+    short += (f"; {plural(len(minor), 'other feature')} add{'s' if len(minor) == 1 else ''} minor splits." if minor
+              else ".")
+    params = ", ".join(f"{k} = {v}" for k, v in model.params.items() if k != "random_state")
+    points = [f"Shares are each feature's part of the tree's impurity reduction. The tuned tree "
+              f"({params or 'default settings'}) has depth {tree.depth} and {tree.leaves} leaves."]
+    if tree.root_feature:
+        points.append(f"Its first split asks whether {term_label(result, tree.root_feature)} is at most "
+                      f"{tree.root_threshold:,.4g}; that "
+                      f"one question separates the classes best.")
+    if minor:
+        points.append("Minor splits: " + join_words([f"{term_label(result, s.feature)} ({pct(s.importance)})"
+                                                     for s in minor]) + ".")
+    unused = [f for f in result.dataset.features
+              if not any(s.feature == f or s.feature.startswith(f + " = ") for s in tree.split_features)]
+    if unused:
+        points.append(f"It never splits on {join_words([label_of(result, f) for f in unused])}: given the others, "
+                      f"they do not change its decision.")
+    return Answer(short, points)
+
+
+
+def answer_confusion(result: ReportResult) -> Answer:
+    d = result.dataset
+    baseline = result.summary.baseline_accuracy
+    low = min(m.test.accuracy for m in result.models)
+    high = max(m.test.accuracy for m in result.models)
+    short = (f"No: always predicting '{d.negative_name}' is already {pct(baseline)} accurate, so the models' "
+             f"accuracies ({low:.3f} to {high:.3f}) mostly reflect the {d.negative_noun}; what differs is how many "
+             f"{d.positive_noun} each finds and how many false alarms it raises.")
+    points = []
+    for m in result.models:
+        (tn, fp), (fn, tp) = m.test.confusion_matrix
+        points.append(f"{m.label}: finds {tp} of {tp + fn} {d.positive_noun} ({pct(m.test.recall, 0)}), misses {fn}, "
+                      f"and raises {fp} false alarms among {tn + fp:,} {d.negative_noun}; accuracy {m.test.accuracy:.3f}.")
+    points.append(f"The accuracies lie {gap_range(low, high, baseline)} the majority-class rule, which finds no "
+                  f"{d.positive_noun} at all.")
+    worst = min(result.models, key=lambda m: m.test.recall)
+    points.append(f"The {worst.label.lower()} scores {worst.test.accuracy:.3f} accuracy while finding only "
+                  f"{pct(worst.test.recall)} of {d.positive_noun}. Precision, recall, F1 and the area under the "
+                  f"precision-recall curve judge the rare class directly.")
+    leaders = {metric: max(result.models, key=lambda m: getattr(m.test, metric)) for metric in ("accuracy", "f1", "pr_auc")}
+    if len({m.name for m in leaders.values()}) == 1:
+        points.append(f"Here one model, the {leaders['accuracy'].label.lower()}, leads on accuracy, F1 and PR AUC alike.")
+    else:
+        listed = [f"the {m.label.lower()} on {name} ({getattr(m.test, metric):.3f})"
+                  for (metric, m), name in zip(leaders.items(), ("accuracy", "F1", "PR AUC"))]
+        points.append(f"The leaders differ by metric ({join_words(listed)}): ranking by accuracy alone would mislead.")
+    if result.published is not None and result.published.comparison:
+        points.append(result.published.comparison)
+    return Answer(short, points)
+
+
+
+def answer_use(result: ReportResult) -> Answer:
+    best = result.best
+    d = result.dataset
+    lift = best.test.precision / d.positive_rate
+    short = (f"Score every new {d.unit_singular} with the {best.label.lower()} and "
+             f"act first on those it flags: {pct(best.test.precision, 0)} of them are {d.positive_noun}, "
+             f"{lift:.1f}× the base rate of {pct(d.positive_rate)}.")
+    points = [f"On the {d.test_rows:,} test {d.unit} it flagged {flagged(best):,} and found "
+              f"{pct(best.test.recall)} of all {d.positive_noun}; the {d.unit} it does not flag are better served by "
+              f"cheaper, general messages than by personal contact."]
+    for row in result.targeting:
+        if row.top_fraction == 0.1:
+            points.append(f"Ranked by score, the top 10% of {d.unit} hold {pct(row.share_of_conversions, 0)} of all "
+                          f"{d.positive_noun} ({row.lift:.1f}× the rate of contacting at random); the targeting "
+                          f"table gives other cut-offs.")
+    lever = first_lever(result)
+    if lever:
+        points.append(f"Design actions around the declared levers that drive the score, first {lever.label.lower()} "
+                      f"({lever.direction}), and test with an experiment that changing them changes the outcome: the "
+                      f"models show association, not cause.")
+    elif result.listed_drivers:
+        points.append(f"The report names no behaviour to change: {no_lever_reason(result)}, and the drivers predict "
+                      f"{d.positive_noun} without being shown to cause them. List the columns the business can act "
+                      f"on under 'levers' in the configuration.")
+    for x in [x for x in result.listed_drivers[:3] if not x.actionable]:
+        note = result.dataset.notes.get(x.feature, "marked as not actionable in the configuration")
+        points.append(f"{x.label} ranks among the strongest signals but is not a lever ({note}); use it to time "
+                      f"contact, not as a goal.")
+    significant = significant_terms(result.logit)
+    if significant:
+        points.append(f"Use the logit's {plural(len(significant), 'significant term')} to explain the direction and "
+                      f"size of each effect to stakeholders.")
+    points.append("Re-run the report on each new extract to watch the rate, the drivers and the model quality.")
+    return Answer(short, points)
+
+
+
+def overfitted(result: ReportResult) -> list[ModelResult]:
+    return [m for m in result.models if m.overfit]
+
+
+
+RESAMPLER_WORDS = {"random_under": "random under-sampling", "smote": "SMOTE"}
+
+
+
+def improvement_actions(result: ReportResult) -> list[str]:
+    d = result.dataset
+    best = result.best
+    actions = []
+    leaks = result.preprocessing.leakage
+    if leaks:
+        listed = [f"{x.label} (ROC AUC {x.auc:.3f} alone)" for x in leaks]
+        actions.append(f"Check {join_words(listed)} for leakage: a feature that alone separates the outcomes is "
+                       f"usually recorded after them. If it is, exclude it and re-run; the figures here are too good "
+                       f"to hold on new {d.unit}.")
+    compared = {row.strategy for row in result.imbalance}
+    if d.positive_rate < IMBALANCED_RATE and len(compared) < 2:
+        actions.append(f"Handle the imbalance ({pct(d.positive_rate)} {d.positive_noun}): compare resampling "
+                       f"(SMOTE, under-sampling) and class weights inside the cross-validation folds.")
+    elif d.positive_rate < IMBALANCED_RATE:
+        kept = [row for row in result.imbalance if row.chosen and row.strategy != "none"]
+        if kept:
+            listed = [f"{result.model(row.model).label.lower()} ({row.strategy.replace('_', ' ')})" for row in kept]
+            actions.append(f"Resampling helped only {join_words(listed)} among the strategies compared inside the "
+                           f"folds; more {d.positive_noun} in the data would help more than more resampling.")
+        else:
+            actions.append(f"No resampling strategy beat the plain data inside the folds, so the models keep the true "
+                           f"{pct(d.positive_rate)} share and the threshold does the balancing; more "
+                           f"{d.positive_noun} in the data are what is left to try.")
+        untried = [RESAMPLER_WORDS[s] for s in RESAMPLERS_ON_REQUEST if s not in compared]
+        if untried:
+            listed = join_words(untried)
+            several = len(untried) > 1
+            actions.append(f"{listed[0].upper()}{listed[1:]} {'were' if several else 'was'} not compared in this "
+                           f"run (imbalance.strategies in the config adds {'them' if several else 'it'}).")
+    if result.threshold is not None and result.threshold.method.startswith("the estimator's own cut"):
+        actions.append(f"Tune the decision threshold by cross-validation instead of the estimators' default cut: "
+                       f"the recommended model finds only {pct(best.test.recall)} of {d.positive_noun} at it.")
+    elif best.test.recall < LOW_RECALL:
+        actions.append(f"The recommended model finds {pct(best.test.recall)} of {d.positive_noun}; a lower threshold "
+                       f"trades precision ({pct(best.test.precision)}) for recall where a missed "
+                       f"{singular(d.positive_noun)} costs more than a false alarm (give the value settings to tune "
+                       f"it for profit).")
+    for m in overfitted(result):
+        memorises = "; distance weighting memorises the training rows" if m.params.get("weights") == "distance" else ""
+        actions.append(f"Reduce over-fitting in the {m.label.lower()} (F1 {m.train.f1:.2f} on training vs "
+                       f"{m.test.f1:.2f} on test{memorises}) with stronger regularisation or more data.")
+    for m in result.models:
+        if m.grid_edges:
+            actions.append(f"Widen the {possessive(m.label.lower())} search: its best {join_words(m.grid_edges)}.")
+    insignificant = [c.feature for c in result.logit.coefficients if not c.significant]
+    if insignificant and result.logit.converged:
+        actions.append(f"Drop or regroup the logit terms that are not significant ({join_words(insignificant)}) "
+                       f"for a simpler, more stable equation.")
+    dropped = [v for v in result.preprocessing.vif if v.dropped]
+    if dropped:
+        listed = [f"{v.feature} (VIF {v.vif:.1f})" for v in dropped]
+        actions.append(f"{join_words(listed)} {'was' if len(dropped) == 1 else 'were'} dropped for multicollinearity; "
+                       f"a combined feature (a ratio or difference with its correlated partners) may keep the "
+                       f"information without the collinearity.")
+    if result.logit.separated_share is not None:
+        actions.append("The logit shows quasi-separation (some rows are predicted perfectly), which inflates "
+                       "coefficients and standard errors; a penalised (L2 or Firth) logit stabilises it.")
+    return actions
+
+
+
+def answer_improve(result: ReportResult) -> Answer:
+    actions = improvement_actions(result)
+    if not actions:
+        return Answer("This run's diagnostics raise no specific problem.",
+                      ["The classes are not badly imbalanced, no model over-fits noticeably, every logit term is "
+                       "significant and no search hit the edge of its grid: more data or new behavioural features "
+                       "are what is left to try."])
+    return Answer(f"This run's diagnostics point to {plural(len(actions), 'action')}.", actions)
+
+
+
+def answer_rely(result: ReportResult) -> Answer:
+    best = result.best
+    d = result.dataset
+    metric = metric_name(best.cv.metric)
+    top = result.listed_drivers[:3]
+    short = f"Rely on the {best.label.lower()}{drivers_clause(top)}"
+    ranked = sorted(result.models, key=lambda m: -m.cv.mean)
+    runner = ranked[1] if len(ranked) > 1 else None
+    first = (f"It has the best cross-validated {metric} on the training {d.unit} ({best.cv.mean:.3f} ± "
+             f"{best.cv.std:.3f})")
+    if runner:
+        first += f", ahead of the {runner.label.lower()} ({runner.cv.mean:.3f})"
+    points = [first + (f". On the untouched test set it scores F1 {best.test.f1:.3f}, precision "
+                       f"{best.test.precision:.3f}, recall {best.test.recall:.3f} and PR AUC {best.test.pr_auc:.3f}.")]
+    ensemble_note = ensemble_comparison(result)
+    if ensemble_note:
+        points.append(ensemble_note)
+    test_best = max(result.models, key=lambda m: m.test.pr_auc)
+    if test_best.name != best.name:
+        points.append(f"The {test_best.label.lower()} happens to score a higher test PR AUC "
+                      f"({test_best.test.pr_auc:.3f}); picking it for that reason would tune on the test set.")
+    for x in top:
+        interval = importance_interval(x)
+        points.append(f"{x.label}: {x.direction} (shuffling it lowers the model's test PR AUC from "
+                      f"{best.test.pr_auc:.3f} by {x.importance:.3f}{', ' + interval if interval else ''}"
+                      f"{driver_tag(x)}).")
+    points += unlisted_drivers_point(result) + driver_notes(result)
+    return Answer(short, points)
+
+
+
+def ensemble_members(result: ReportResult, model: ModelResult) -> list[str]:
+    names = str(model.params.get("members", "")).split(", ")
+    return [result.model(n).label.lower() for n in names if any(m.name == n for m in result.models)]
+
+
+
+def ensemble_comparison(result: ReportResult) -> str:
+    """Whether averaging the best models beat the best single one in cross-validation, and by how much."""
+    ensemble = next((m for m in result.models if m.name == "ensemble"), None)
+    if ensemble is None:
+        return ""
+    singles = [m for m in result.models if m.name != "ensemble"]
+    best_single = max(singles, key=lambda m: m.cv.mean)
+    members = join_words(ensemble_members(result, ensemble))
+    gain = ensemble.cv.mean - best_single.cv.mean
+    if result.best_model == "ensemble":
+        return (f"It averages the probabilities of the {members}; in cross-validation it beats the best single "
+                f"model, the {best_single.label.lower()}, by {gain:+.3f} ({ensemble.cv.mean:.3f} vs "
+                f"{best_single.cv.mean:.3f}), so it is recommended.")
+    return (f"A soft-voting ensemble of the {members} scored {ensemble.cv.mean:.3f} in cross-validation, "
+            f"{gain:+.3f} against the {best_single.label.lower()}: no gain, so the single model is recommended.")
+
+
+
+ANSWERS = [answer_llr, answer_equation, answer_tree, answer_confusion, answer_use, answer_improve, answer_rely]
+
+
+
+def questions(result: ReportResult) -> list[Question]:
+    found = []
+    for number, (text, answer) in enumerate(zip(QUESTIONS, ANSWERS), 1):
+        short, points = answer(result)
+        found.append(Question(id=number, question=text, answer=" ".join([short, *points]), short=short, points=points))
+    return found
