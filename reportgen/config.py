@@ -7,7 +7,6 @@ the engine knows nothing about any particular table.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Literal, Union, get_args
@@ -16,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reportgen.errors import ReportInputError
+from reportgen.names import readable_name
 from reportgen.resources import bundled_path
 
 Scalar = Union[bool, int, float, str]
@@ -116,6 +116,9 @@ class TargetSpec(Spec):
     negative_name: str = Field("Negative", description="Class label in tables, e.g. 'Did not purchase'.")
     positive_noun: str = Field("positives", description="Plural noun for sentences, e.g. 'buyers'.")
     negative_noun: str = Field("negatives", description="Plural noun for sentences, e.g. 'non-buyers'.")
+    predicate: str | None = Field(
+        None, description="What the rows of the outcome did or are, completing '14% of customers ...': 'left', "
+        "'bought a paid plan', 'come from verified accounts'. By default made from `positive_noun`.")
 
 
 class OutlierRule(Spec):
@@ -405,6 +408,9 @@ def theme_with_logo(theme: ThemeSpec, path: Path) -> ThemeSpec:
     return theme
 
 
+Action = Literal["contact", "offer", "retain", "review", "none"]
+
+
 DEFAULT_MODELS = ["logistic_regression", "knn", "svm", "decision_tree", "random_forest", "gradient_boosting"]
 
 
@@ -412,6 +418,10 @@ class DatasetConfig(Spec):
     name: str
     title: str = "Who converts, and why"
     unit: str = Field("rows", description="Plural noun for one row of the table, e.g. 'students'.")
+    action: Action | None = Field(
+        None, description="What the report recommends doing with the rows the model scores highest: contact, "
+        "offer (make them an offer), retain (reach out to keep them), review (check them by hand) or none (rank "
+        "only). By default read from the outcome: retain for leaving, offer for buying, none otherwise.")
     description: str = ""
     data: Path
     read: ReadSpec = Field(default_factory=ReadSpec)
@@ -536,8 +546,7 @@ class DatasetConfig(Spec):
         if feature is not None:
             words = KIND_WORDS[feature.kind].format(reference=feature.reference or "the latest date")
             return f"{self.label(feature.column)} ({words})"
-        words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(column)).replace("_", " ")
-        return words.capitalize()
+        return readable_name(column)
 
     def derived_feature(self, name: str) -> DerivedFeature | None:
         return next((f for f in self.derived if f.name == name), None)

@@ -65,6 +65,7 @@ from reportgen.strength import model_strength
 from reportgen.targeting import calibration_summary, gains_curve, recommendation, targeting_table
 from reportgen.trends import find_trends
 from reportgen.twins import twins_reading
+from reportgen.vocabulary import predicate_of
 from reportgen.workers import import_in_background, local_workers
 
 
@@ -118,6 +119,8 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, colu
         test_rows=len(data.x_test),
         units=config.column_units(),
         notes=dict(config.notes),
+        predicate=config.target.predicate or predicate_of(config.unit, config.target.positive_noun),
+        action=config.action or "contact",
     )
 
 

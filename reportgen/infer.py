@@ -31,7 +31,7 @@ from reportgen.load import (
 )
 from reportgen.names import name_words
 from reportgen.result import ColumnDecision
-from reportgen.vocabulary import outcome_vocabulary
+from reportgen.vocabulary import outcome_vocabulary, predicate_of
 
 MIN_ROWS_FOR_ID_CHECK = 20
 ID_LAST_WORDS = {"id", "ids", "key", "uuid", "guid", "no", "nr", "num", "number"}
@@ -470,7 +470,13 @@ def with_vocabulary(config: DatasetConfig, outcome: pd.Series, frame: pd.DataFra
                     if key not in target.model_fields_set}
     if not named:
         target_words.update(positive_name=words.positive_name, negative_name=words.negative_name)
+    if "predicate" not in target.model_fields_set:
+        unit = config.unit if "unit" in config.model_fields_set else words.unit
+        target_words["predicate"] = (predicate_of(unit, target.positive_noun)
+                                     if "positive_noun" in target.model_fields_set else words.predicate)
     updates: dict[str, object] = {"target": target.model_copy(update=target_words)}
+    if config.action is None:
+        updates["action"] = words.action
     updates.update({key: getattr(words, key) for key in ("unit", "title") if key not in config.model_fields_set})
     if "subtitle" not in config.theme.model_fields_set:
         updates["theme"] = config.theme.model_copy(update={"subtitle": words.kind})

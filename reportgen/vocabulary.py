@@ -41,6 +41,10 @@ class Vocabulary:
     negative_name: str
     positive_noun: str
     negative_noun: str
+    predicate: str
+    """What the rows of the outcome did or are, completing '14% of customers ...': 'left', 'bought'."""
+    action: str
+    """What the report recommends doing with the rows scored highest (`config.Action`)."""
 
 
 ID_WORDS = {"id", "ids", "key", "no", "nr", "num", "number"}
@@ -69,16 +73,28 @@ def outcome_vocabulary(target: str, label: str, positive: str, negative: str | N
         return Vocabulary(unit=unit, title=f"Which {unit} will leave?",
                           kind="Attrition report" if staff else "Churn report",
                           positive_name="Left", negative_name="Stayed",
-                          positive_noun=f"{unit} who leave", negative_noun=f"{unit} who stay")
+                          positive_noun=f"{unit} who leave", negative_noun=f"{unit} who stay",
+                          predicate="left", action="retain")
     if yes_no and words & BUYING:
         unit = unit or row_unit(file_stem, columns, "customers")
         return Vocabulary(unit=unit, title=f"Which {unit} will buy?", kind="Conversion report",
                           positive_name="Bought", negative_name="Did not buy",
-                          positive_noun="buyers", negative_noun="non-buyers")
+                          positive_noun="buyers", negative_noun="non-buyers", predicate="bought",
+                          action="offer")
     unit = unit or row_unit(file_stem, columns, "rows")
     named = f"{label} = {positive}"
     other = f"{label} = {negative}" if negative is not None else f"{label}: other"
     return Vocabulary(unit=unit, title=f"What sets {named} apart?", kind="Outcome report",
                       positive_name=named, negative_name=other,
                       positive_noun=f"{unit} with {named}", negative_noun=f"{unit} with {other}"
-                      if negative is not None else f"other {unit}")
+                      if negative is not None else f"other {unit}", predicate=f"have {named}", action="none")
+
+
+def predicate_of(unit: str, positive_noun: str) -> str:
+    """The predicate a declared noun implies: 'students who buy' -> 'buy', 'rows with churn = yes' ->
+    'have churn = yes', 'buyers' -> 'are buyers'; so a sentence never reads '14% of students are students who buy'."""
+    for joint, lead in ((" who ", ""), (" with ", "have ")):
+        head, found, rest = positive_noun.partition(joint)
+        if found and head == unit:
+            return lead + rest
+    return f"are {positive_noun}"

@@ -149,7 +149,7 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(analysis):
     assert leaning_on == (f"The recommended model leans on days on platform: its weight is 79% of the summed "
                           f"weights of all behaviours. Refitted without it with the same settings, the model finds "
                           f"43% of "
-                          f"{d.positive_noun} against 80% with it, contacting the same 9% of {d.unit} (PR AUC 0.400 "
+                          f"{d.positive_noun} against 80% with it, picking the same 9% of {d.unit} (PR AUC 0.400 "
                           f"against 0.860): if days on platform is only known after the outcome, that is the figure "
                           f"to plan on.")
     hinted = caveat_of(result, a_dependence(label="Call duration", hinted_after=True))
@@ -159,7 +159,7 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(analysis):
                                            found_without=0.78))
     assert holds.startswith("The recommended model weighs days on platform most (shuffling it alone takes away 55% "
                             "of the model's gain in PR AUC over a random ranking), yet refitted without it")
-    assert holds.endswith("still finds 78% of " + d.positive_noun + " against 80% with it, contacting the same 9% of "
+    assert holds.endswith("still finds 78% of " + d.positive_noun + " against 80% with it, picking the same 9% of "
                           + d.unit + " (PR AUC 0.840 against 0.860): the other features carry most of what it does.")
     assert len({leaning_on, hinted, holds}) == 3
 

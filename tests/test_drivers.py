@@ -18,7 +18,7 @@ from reportgen.errors import ReportInputError
 from reportgen.narrative import interpret
 from reportgen.narrative.drivers import driver_notes
 from reportgen.narrative.questions import answer_rely, answer_use
-from reportgen.narrative.summary import recommended_action
+from reportgen.narrative.targeting import recommended_action
 from reportgen.result import Coefficient, Driver, SegmentProfile, Segments
 from reportgen.uncertainty import importance_intervals
 
@@ -70,31 +70,34 @@ def test_a_driver_is_called_a_lever_only_when_the_config_declares_it(result):
     bare = checked(result, drivers)
     declared = checked(result, [dataclasses.replace(drivers[0], lever=True), drivers[1]], levers=["minutes"])
 
-    assert bare.summary.action.endswith(
-        f"The strongest driver is minutes ({BUYERS_HIGHER}), predictive, not causal: the configuration declares "
-        f"no column a lever.")
-    assert "lever is" not in bare.summary.action
-    assert declared.summary.action.endswith(f"The strongest lever is minutes ({BUYERS_HIGHER}).")
+    assert bare.summary.driver_notes[0] == ("No column is declared a lever, so these behaviours predict the outcome "
+                                            "without being shown to cause it: test a change with an experiment "
+                                            "before rolling it out.")
+    assert declared.summary.driver_notes[0].startswith("Only behaviours tagged lever are declared")
+    assert "lever" not in bare.summary.action and "lever" not in declared.summary.action
+    assert "Test minutes with an experiment" in " ".join(declared.questions[5].points)
 
     assert "(predictive, not causal; none is a declared lever)." in answer_rely(bare).short
     assert "(predictive, not causal; of these, only minutes is a declared lever)." in answer_rely(declared).short
-    assert "The report names no behaviour to change" in " ".join(answer_use(bare).points)
+    assert "Name the behaviours the business can change" in " ".join(bare.questions[5].points)
     assert "Design actions around the declared levers that drive the score, first minutes" in \
         " ".join(answer_use(declared).points)
 
 
-def test_the_action_passes_over_a_stronger_driver_marked_not_a_lever(result):
+def test_a_driver_marked_not_a_lever_carries_its_reason_in_the_table(result):
     drivers = [driver("days", 0.4, 0.3, 0.5, actionable=False), driver("minutes", 0.2, 0.1, 0.3)]
-    action = recommended_action(checked(result, drivers, coefficients=[]))
-    assert action.endswith(f"Leaving aside the columns marked as not levers, the strongest driver is minutes "
-                           f"({BUYERS_HIGHER}), predictive, not causal: the configuration declares no column a lever.")
+    read = checked(result, drivers, coefficients=[])
+    days, minutes = read.summary.drivers
+    assert days.note == read.dataset.notes.get("days", "marked as not actionable in the configuration")
+    assert minutes.note == ""
+    assert not any("not a lever" in c for c in read.summary.caveats)
 
 
 def test_declared_levers_that_are_not_drivers_are_named_as_such(result):
     drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("exams", 0.01, -0.01, 0.03, lever=True)]
-    action = recommended_action(checked(result, drivers, levers=["exams"]))
-    assert action.endswith(f"The strongest driver is minutes ({BUYERS_HIGHER}), predictive, not causal: none of "
-                           f"the declared levers (exams) measurably drives the score.")
+    read = checked(result, drivers, levers=["exams"])
+    assert read.summary.driver_notes[0].startswith("None of the declared levers (exams) measurably drives the "
+                                                   "score, so these behaviours predict the outcome")
 
 
 def test_drivers_whose_interval_includes_zero_are_not_listed(result):
@@ -110,7 +113,7 @@ def test_drivers_whose_interval_includes_zero_are_not_listed(result):
     none_clear = checked(result, drivers[1:])
     assert none_clear.summary.drivers == []
     assert answer_rely(none_clear).short.endswith("; no feature measurably drives its predictions.")
-    assert "No feature measurably drives the model's ranking" in none_clear.summary.action
+    assert none_clear.summary.driver_notes[0].startswith("No behaviour measurably drives the model's ranking")
 
 
 def test_a_pure_noise_column_is_measured_but_not_listed(result):
@@ -139,11 +142,11 @@ def test_a_raw_direction_against_a_significant_logit_coefficient_gets_one_senten
     along = checked(result, drivers, [coefficient("minutes", 0.05), coefficient("days", -0.01)])
 
     assert [x.feature for x in against.driver_checks.disagreements] == ["minutes"]
-    note, = against.summary.driver_notes
+    _, note = against.summary.driver_notes
     assert note.startswith("Minutes is higher among buyers, yet its logit coefficient is negative: holding the "
                            "other features fixed, each extra unit of minutes lowers the odds by 4.9%")
     assert note in against.questions[6].points
-    assert along.driver_checks.disagreements == [] and along.summary.driver_notes == []
+    assert along.driver_checks.disagreements == [] and along.summary.driver_notes[1:] == []
 
     unsure = checked(result, drivers, [coefficient("minutes", -0.05)], converged=False)
     assert unsure.driver_checks.disagreements == []
@@ -155,7 +158,7 @@ def test_a_logit_and_segment_signal_missing_from_the_drivers_table_gets_one_sent
     unlisted, = missing.driver_checks.unlisted
     assert (unlisted.feature, unlisted.segments, unlisted.rank) == ("exams", ["High exams"], None)
     note, = driver_notes(missing)
-    assert note in missing.questions[6].points and missing.summary.driver_notes == []
+    assert note in missing.questions[6].points and missing.summary.driver_notes[1:] == []
     assert note.startswith("Exams is significant in the logit and stands out in the segment 'High exams', yet it is "
                            "not in the drivers table: shuffling it changes the")
     assert "by 0.002 (95% interval -0.002 to 0.006), which cannot be told from zero" in note
@@ -166,7 +169,7 @@ def test_a_logit_and_segment_signal_missing_from_the_drivers_table_gets_one_sent
 
     against = checked(result, drivers, [coefficient("exams", -0.3)], segments_apart("exams"))
     sign_note, also = driver_notes(against)
-    assert against.summary.driver_notes == []  # exams is not in the drivers table: question 7 only
+    assert against.summary.driver_notes[1:] == []  # exams is not in the drivers table: question 7 only
     assert sign_note.startswith("Exams is higher among buyers, yet its logit coefficient is negative")
     assert also.startswith("It is also significant in the logit and stands out in the segment 'High exams'")
 
@@ -196,7 +199,7 @@ def test_the_drivers_table_tags_levers_and_shows_the_notes(report_result):
     table = html.split('<table class="drivers">')[1].split("</table>")[0]
     assert 'Minutes <span class="tag">lever</span>' in table and "Noise" not in table
     assert "0.100 to 0.300" in table
-    assert read.summary.driver_notes[0] in html.replace("&#39;", "'")
+    assert read.summary.driver_notes[1] in html.replace("&#39;", "'")
 
 
 def test_a_results_file_without_intervals_or_checks_still_loads(report_result, tmp_path):

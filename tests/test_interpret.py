@@ -138,39 +138,39 @@ def test_use_answer_reports_lift_over_the_base_rate(result):
 
 
 def test_improvement_actions_come_from_the_diagnostics(result):
-    overfit_name = result.models[-1].name
-    overfit = with_metrics(result, overfit_name, split="train", f1=1.0)
+    plain = dataclasses.replace(result, dependence=None)
+    overfit_name = plain.models[-1].name
+    overfit = with_metrics(plain, overfit_name, split="train", f1=1.0)
     overfit = with_metrics(overfit, overfit_name, f1=0.5)
     overfit = dataclasses.replace(overfit, models=[dataclasses.replace(m, overfit=m.name == overfit_name)
                                                    for m in overfit.models])
     label = overfit.model(overfit_name).label.lower()
-    assert f"over-fitting in the {label} (F1 1.00 on training vs 0.50 on test" in text(answer_improve(overfit))
+    balanced = dataclasses.replace(overfit, dataset=dataclasses.replace(overfit.dataset, positive_rate=0.45))
+    assert f"{label} (F1 1.00 on training vs 0.50 on test)" in text(answer_improve(balanced))
+    fitting = dataclasses.replace(balanced, models=[dataclasses.replace(m, overfit=False) for m in balanced.models])
+    assert "fit their training rows far better" not in text(answer_improve(fitting))
 
-    balanced = dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, positive_rate=0.45))
-    models = [dataclasses.replace(m, train=m.test, grid_edges=[], overfit=False) for m in balanced.models]
-    coefficients = [dataclasses.replace(c, significant=True) for c in balanced.logit.coefficients]
-    clean = dataclasses.replace(
-        balanced, models=models,
-        logit=dataclasses.replace(balanced.logit, coefficients=coefficients, warnings=[]),
-        preprocessing=dataclasses.replace(balanced.preprocessing,
-                                          vif=[dataclasses.replace(v, dropped=False) for v in balanced.preprocessing.vif]))
-    clean = with_metrics(clean, clean.best_model, recall=0.9)
-    answer = text(answer_improve(clean))
-    assert "Handle the imbalance" not in answer and "Reduce over-fitting" not in answer
-    assert answer_improve(clean).short == "This run's diagnostics raise no specific problem."
-    rare = dataclasses.replace(clean, dataset=dataclasses.replace(clean.dataset, positive_rate=0.05))
-    assert "Handle the imbalance" in text(answer_improve(dataclasses.replace(rare, imbalance=[])))
+    rare = dataclasses.replace(fitting, dataset=dataclasses.replace(fitting.dataset, positive_rate=0.05))
+    assert "Collect more" not in text(answer_improve(fitting))
+    assert f"Collect more {rare.dataset.positive_noun}: they are 5.0% of" in text(answer_improve(rare))
     kept = [row for row in rare.imbalance if row.chosen and row.strategy != "none"]
-    compared = text(answer_improve(rare))
-    if kept:
-        assert "Resampling helped only" in compared
-        assert all(rare.model(row.model).label.lower() in compared for row in kept)
-    else:
-        assert "No resampling strategy beat the plain data" in compared
-    assert "Random under-sampling and SMOTE were not compared in this run" in compared
-    with_smote = [*rare.imbalance, dataclasses.replace(rare.imbalance[0], strategy="smote", chosen=False)]
-    fuller = text(answer_improve(dataclasses.replace(rare, imbalance=with_smote)))
-    assert "Random under-sampling was not compared in this run" in fuller and "SMOTE was not" not in fuller
+    if len({row.strategy for row in rare.imbalance}) > 1:
+        expected = "helped only" if kept else "no resampling tried inside the training folds beat the plain data"
+        assert expected in text(answer_improve(rare))
+
+
+def test_question_six_gives_at_most_five_actions_about_the_data_and_the_business(result):
+    leak = Leakage(feature="refund", label="Refund issued", auc=0.994)
+    everything = dataclasses.replace(
+        result, dataset=dataclasses.replace(result.dataset, positive_rate=0.05),
+        preprocessing=dataclasses.replace(result.preprocessing, leakage=[leak]),
+        models=[dataclasses.replace(m, overfit=True, grid_edges=["C = 10.0 (largest tried)"]) for m in result.models])
+    answer = answer_improve(everything)
+    assert len(answer.points) == 5 and answer.short.startswith("Five actions")
+    assert answer.points[0].startswith("Check when Refund issued")
+    assert not any("search" in point or "grid" in point for point in answer.points)
+    few = answer_improve(dataclasses.replace(result, dependence=None, recommendation=None))
+    assert 1 <= len(few.points) < 5 and few.points[-1].startswith("Add behaviour recorded before the outcome")
 
 
 def test_rely_answer_follows_the_cross_validated_choice(result):
@@ -239,7 +239,7 @@ def test_probable_leakage_leads_the_caveats_and_the_improvements(result):
                                                                                     leakage=[leak])))
     assert leaky.summary.caveats[0].startswith("Refund issued alone separates buyers from non-buyers almost "
                                                "perfectly (ROC AUC 0.994)")
-    assert leaky.questions[5].points[0].startswith("Check Refund issued (ROC AUC 0.994 alone) for leakage")
+    assert leaky.questions[5].points[0].startswith("Check when Refund issued (ROC AUC 0.994 alone) is recorded")
     assert not any("leakage" in c for c in result.summary.caveats)
 
 

@@ -8,7 +8,8 @@ import dataclasses
 import pytest
 
 from reportgen.narrative import interpret
-from reportgen.narrative.summary import little_gained, weak_model_lead
+from reportgen.narrative.summary import weak_model_lead
+from reportgen.narrative.targeting import action_words, little_gained
 from reportgen.result import Strength, StrengthKind
 from reportgen.strength import closeness_margin, model_strength
 
@@ -61,10 +62,11 @@ def test_a_weak_model_leads_the_headline_and_the_action_says_how_little_it_buys(
     assert weak.summary.headline.startswith(
         f"The {result.best.label.lower()} ranks {d.positive_noun} only a little better than chance: its test PR AUC "
         f"is 0.101 (95% interval 0.086 to 0.123) against 0.063 for a random ranking, and its ROC AUC 0.68. ")
+    acting = action_words(d).gerund.capitalize()
     assert weak.summary.action.startswith(
-        f"Contacting by this model buys little: the 10% of {d.unit} it scores highest are {d.positive_noun} "
-        f"{top10.lift:.1f}× as often as {d.unit} picked at random (11.5% against 6.3%), and the top 5% less often "
-        f"than the top 10% (8.9%): its ranking is unreliable at the very top. Contact the ")
+        f"{acting} by this model's scores buys little: of the 10% of {d.unit} it scores highest, 11.5% {d.predicate}, "
+        f"{top10.lift:.1f}× the 6.3% of {d.unit} picked at random, and of the top 5% fewer (8.9%): its ranking is "
+        f"unreliable at the very top. ")
     steady = interpret(dataclasses.replace(result, strength=a_strength(StrengthKind.WEAK)))
     assert "buys little" in steady.summary.action and "unreliable" not in steady.summary.action
 

@@ -31,7 +31,6 @@ def described(result: ReportResult) -> ReportResult:
     return dataclasses.replace(result, **updates)
 
 
-
 def interpret(result: ReportResult) -> ReportResult:
     """The result with its summary, the seven answers, the descriptive sections' sentences and, when
     compared, the changes filled in."""

@@ -24,7 +24,6 @@ def previous_report(c: Comparison) -> str:
     return f"the previous report ({c.previous_started_at[:10]})" if c.previous_started_at else "the previous report"
 
 
-
 def volume_change(c: Comparison, d: DatasetSummary) -> str:
     """How many rows this run analysed against the previous run."""
     if c.rows_after == c.rows_before:
@@ -33,7 +32,6 @@ def volume_change(c: Comparison, d: DatasetSummary) -> str:
     relative = f" ({change / c.rows_before:+.0%})" if c.rows_before else ""
     return (f"This report covers {c.rows_after:,} {d.unit}, {abs(change):,} {'more' if change > 0 else 'fewer'}"
             f"{relative} than the {c.rows_before:,} of {previous_report(c)}.")
-
 
 
 def rate_change(c: Comparison, d: DatasetSummary) -> str:
@@ -52,7 +50,6 @@ def rate_change(c: Comparison, d: DatasetSummary) -> str:
                    f"no evidence that the rate changed.")
 
 
-
 def quality_shift(before: float | None, after: float | None, interval: list[float], name: str) -> str:
     """'PR AUC 0.860 → 0.851 (within noise)': noise when the previous figure lies inside this run's
     95% bootstrap interval."""
@@ -67,11 +64,9 @@ def quality_shift(before: float | None, after: float | None, interval: list[floa
     return text
 
 
-
 def model_figures(m: ModelChange) -> str:
     return (f"{quality_shift(m.f1_before, m.f1_after, m.f1_interval, 'F1')}, "
             f"{quality_shift(m.pr_auc_before, m.pr_auc_after, m.pr_auc_interval, 'PR AUC')}")
-
 
 
 def model_change(c: Comparison) -> str:
@@ -93,7 +88,6 @@ def model_change(c: Comparison) -> str:
         return new + (f", which this run did not fit (it scored F1 {then.f1_before:.3f}, PR AUC "
                       f"{then.pr_auc_before:.3f} before). {judged}")
     return new + f", which scores {model_figures(then)}. {judged}"
-
 
 
 def drivers_change(c: Comparison) -> str:
@@ -123,7 +117,6 @@ def drivers_change(c: Comparison) -> str:
     return text
 
 
-
 def segments_change(c: Comparison, d: DatasetSummary) -> str:
     """The segment whose conversion changed most, and how far the others moved; empty without
     segments. The table under it lists every segment (`Comparison.segments`, in the same order)."""
@@ -142,14 +135,12 @@ def segments_change(c: Comparison, d: DatasetSummary) -> str:
     return text
 
 
-
 def segments_table_note(c: Comparison) -> str:
     """What the segments table leaves out, when it shows fewer segments than both runs share."""
     if not c.segments or c.segments_shown >= len(c.segments):
         return ""
     return (f"The {c.segments_shown} largest changes in conversion; results.json lists all "
             f"{len(c.segments)} segments.")
-
 
 
 def comparison_caveats(c: Comparison, d: DatasetSummary) -> list[str]:
@@ -170,7 +161,6 @@ def comparison_caveats(c: Comparison, d: DatasetSummary) -> list[str]:
         found.append(f"The runs' settings differ ({join_words(listed)}): part of the change in model quality and "
                      f"drivers may come from the settings, not the data.")
     return found
-
 
 
 def changes_headline(c: Comparison, d: DatasetSummary) -> str:
@@ -194,7 +184,6 @@ def changes_headline(c: Comparison, d: DatasetSummary) -> str:
     else:
         parts.append(f"the same top {c.top} drivers")
     return f"Since {previous_report(c)}: {'; '.join(parts)}."
-
 
 
 def with_changes(result: ReportResult) -> Comparison | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.narrative.logit import odds_reading
-from reportgen.narrative.words import join_words, label_of, ordinal
+from reportgen.narrative.words import capitalised, join_words, label_of, ordinal
 from reportgen.result import (
     Driver,
     ReportResult,
@@ -17,31 +17,26 @@ def first_lever(result: ReportResult) -> Driver | None:
     return next((x for x in result.listed_drivers if x.lever), None)
 
 
-
 def no_lever_reason(result: ReportResult) -> str:
     """Why no listed driver is called a lever, as a clause."""
     declared = [label_of(result, c).lower() for c in result.settings.get("levers", [])]
     if not declared:
-        return "the configuration declares no column a lever"
+        return "no column is declared a lever"
     return f"none of the declared levers ({join_words(declared)}) measurably drives the score"
 
 
-
-def strongest_driver(result: ReportResult) -> str:
-    """The strongest declared lever among the listed drivers; else the strongest driver (passing over those
-    marked not actionable, which the caveats explain), said once to be predictive, not causal."""
-    lever = first_lever(result)
-    if lever:
-        return f"The strongest lever is {lever.label.lower()} ({lever.direction})."
-    listed = result.listed_drivers
-    if not listed:
-        return ("No feature measurably drives the model's ranking: shuffling any one of them lowers its test PR AUC "
-                "by an amount that cannot be told from zero.")
-    top = next((x for x in listed if x.actionable), listed[0])
-    aside = "Leaving aside the columns marked as not levers, the" if top is not listed[0] else "The"
-    return (f"{aside} strongest driver is {top.label.lower()} ({top.direction}), predictive, not causal: "
-            f"{no_lever_reason(result)}.")
-
+def levers_note(result: ReportResult) -> str:
+    """Under the drivers table: which behaviours the business can act on, and that the others only predict.
+    Said once here, so neither the action nor the caveats repeat it."""
+    if not result.listed_drivers:
+        return ("No behaviour measurably drives the model's ranking: shuffling any one of them lowers its test PR "
+                "AUC by an amount that cannot be told from zero.")
+    experiment = "test a change with an experiment before rolling it out"
+    if first_lever(result):
+        return (f"Only behaviours tagged lever are declared as something the business can act on; the others "
+                f"predict the outcome without being shown to cause it. Even for a lever, {experiment}.")
+    return (f"{capitalised(no_lever_reason(result))}, so these behaviours predict the outcome without being shown to "
+            f"cause it: {experiment}.")
 
 
 def driver_tag(driver: Driver) -> str:
@@ -51,11 +46,9 @@ def driver_tag(driver: Driver) -> str:
     return "" if driver.actionable else "; not a lever"
 
 
-
 def drop_text(value: float) -> str:
     """A drop in PR AUC with three decimals, never '-0.000'."""
     return f"{round(value, 3) + 0.0:.3f}"
-
 
 
 def importance_interval(driver: Driver | UnlistedSignal) -> str:
@@ -63,7 +56,6 @@ def importance_interval(driver: Driver | UnlistedSignal) -> str:
     if driver.importance_low is None or driver.importance_high is None:
         return ""
     return f"95% interval {drop_text(driver.importance_low)} to {drop_text(driver.importance_high)}"
-
 
 
 def drivers_clause(top: list[Driver]) -> str:
@@ -83,7 +75,6 @@ def drivers_clause(top: list[Driver]) -> str:
     return f"; {named} {verb} its predictions most (predictive, not causal; {note})."
 
 
-
 def unlisted_drivers_point(result: ReportResult) -> list[str]:
     """The measured features the report does not list as drivers, as one point; none when all are listed."""
     listed = result.listed_drivers
@@ -93,7 +84,6 @@ def unlisted_drivers_point(result: ReportResult) -> list[str]:
     them = "it" if len(left) == 1 else "them"
     return [f"Not listed as drivers: {join_words(left)}. Shuffling {them} does not measurably lower the model's test "
             f"PR AUC (the 95% interval of the drop includes zero, or the drop is not positive)."]
-
 
 
 def disagreement_note(disagreement: SignDisagreement, result: ReportResult) -> str:
@@ -107,7 +97,6 @@ def disagreement_note(disagreement: SignDisagreement, result: ReportResult) -> s
             f"{d.negative_noun} as they are, the second {d.unit} alike in every other feature.")
 
 
-
 def segments_named(names: list[str]) -> str:
     """"the segment 'A'", "the segments 'A' and 'B'", or "4 segments"."""
     quoted = [f"'{n}'" for n in names]
@@ -116,7 +105,6 @@ def segments_named(names: list[str]) -> str:
     if len(names) == 2:
         return f"the segments {join_words(quoted)}"
     return f"{len(names)} segments"
-
 
 
 def unlisted_note(signal: UnlistedSignal, result: ReportResult, shown: int, subject: str = "") -> str:
@@ -137,7 +125,6 @@ def unlisted_note(signal: UnlistedSignal, result: ReportResult, shown: int, subj
             f"recommended model's ranking of {d.positive_noun} needs.")
 
 
-
 def driver_notes(result: ReportResult) -> list[str]:
     """Where the logit or the segments read a driver differently from the drivers table, a sentence each;
     a feature's two sentences, when it has both, one after the other."""
@@ -149,7 +136,6 @@ def driver_notes(result: ReportResult) -> list[str]:
         if x.feature in unlisted:
             notes.append(unlisted_note(unlisted.pop(x.feature), result, checks.shown, subject="It"))
     return notes + [unlisted_note(x, result, checks.shown) for x in unlisted.values()]
-
 
 
 def table_notes(result: ReportResult) -> list[str]:

@@ -15,7 +15,6 @@ from reportgen.result import BoxStats, ReportResult
 STRONG_CORRELATION = 0.5
 
 
-
 def correlation_observations(result: ReportResult) -> list[str]:
     """The strongest correlation between numeric features, and how many pairs are strong."""
     corr = result.preprocessing.correlation
@@ -32,7 +31,6 @@ def correlation_observations(result: ReportResult) -> list[str]:
     return [(f"The strongest correlation is {r:+.2f}, between {label_of(result, a).lower()} and "
              f"{label_of(result, b).lower()}; {plural(strong, 'pair')} of features correlate at "
              f"{STRONG_CORRELATION:g} or more, which the multicollinearity check (appendix) takes into account.")]
-
 
 
 def separation_observations(result: ReportResult) -> list[str]:
@@ -60,13 +58,11 @@ def separation_observations(result: ReportResult) -> list[str]:
     return found
 
 
-
 def clipping_observations(result: ReportResult) -> list[str]:
     """Said after the sentences on each key metric, as a note on how the histograms are drawn."""
     if any(r.clipped for r in result.explore.by_class):
         return ["Bars stop at the 99th percentile; larger values are counted in the last bar."]
     return []
-
 
 
 def tail_that_differs(positive: BoxStats, negative: BoxStats) -> str:
@@ -78,7 +74,6 @@ def tail_that_differs(positive: BoxStats, negative: BoxStats) -> str:
     if all(box.median >= box.q3 for box in (positive, negative)):
         return "a minority with smaller values makes the difference"
     return "the values away from the median make the difference"
-
 
 
 def box_observations(result: ReportResult) -> list[str]:
@@ -99,7 +94,6 @@ def box_observations(result: ReportResult) -> list[str]:
             found.append(f"{row.label}: {possessive(d.positive_noun)} median {high} is {higher} than "
                          f"{possessive(d.negative_noun)} {low}.")
     return found
-
 
 
 def group_observations(result: ReportResult) -> list[str]:
@@ -129,7 +123,6 @@ def group_observations(result: ReportResult) -> list[str]:
     return found
 
 
-
 def missing_observations(result: ReportResult) -> list[str]:
     explore = result.explore
     if not explore.missing:
@@ -139,7 +132,6 @@ def missing_observations(result: ReportResult) -> list[str]:
     return [(f"{plural(len(explore.missing), 'column')} of the table {verb} missing values, most of all "
              f"{worst.label.lower()} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
              f"imputed inside the model pipeline (see the preprocessing log).")]
-
 
 
 def explore_observations(result: ReportResult) -> dict[str, list[str]]:

@@ -37,7 +37,6 @@ def fit_trouble(logit: LogitResult, d: DatasetSummary) -> str:
             f"{d.unit} almost perfectly: quasi-separation)")
 
 
-
 def approximate_llr(logit: LogitResult, d: DatasetSummary) -> str:
     """The LLR verdict of a fit that stopped before its maximum: the statistic at the maximum can
     only be larger, so a significant test stands and an insignificant one settles nothing."""
@@ -52,7 +51,6 @@ def approximate_llr(logit: LogitResult, d: DatasetSummary) -> str:
             f"not matter.")
 
 
-
 def odds_reading(term: Coefficient, result: ReportResult) -> str:
     change = term.odds_ratio - 1
     verb = "raises" if change > 0 else "lowers"
@@ -63,14 +61,12 @@ def odds_reading(term: Coefficient, result: ReportResult) -> str:
     return f"{subject} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.4g})"
 
 
-
 def repeated_text(term: RedundantTerm) -> str:
     """'Store (repeats Store id and Store7 = Yes)'."""
     if not term.repeats:
         return f"{term.label} (no variation of its own)"
     listed = term.repeats + ([plural(term.more, "more term")] if term.more else [])
     return f"{term.label} (repeats {join_words(listed)})"
-
 
 
 def redundancy_point(logit: LogitResult) -> list[str]:
@@ -82,7 +78,6 @@ def redundancy_point(logit: LogitResult) -> list[str]:
     else:
         reason = "as redundant"
     return [f"Left out of the logit {reason}: {join_words([repeated_text(t) for t in logit.redundant])}."]
-
 
 
 def unfitted_equation(result: ReportResult) -> Answer:

@@ -19,13 +19,11 @@ def rates(metrics: Metrics) -> tuple[float, float]:
     return tp / (tp + fn) if tp + fn else 0.0, fp / (fp + tn) if fp + tn else 0.0
 
 
-
 def figure_here(metrics: Metrics, metric: str) -> float:
     if metric == "balanced_accuracy":
         found, false_alarms = rates(metrics)
         return (found + 1 - false_alarms) / 2
     return float(getattr(metrics, metric))
-
 
 
 def figure_at_equal_shares(metrics: Metrics, metric: str) -> float | None:
@@ -45,7 +43,6 @@ def figure_at_equal_shares(metrics: Metrics, metric: str) -> float | None:
     return values.get(metric)
 
 
-
 def published_rows(result: ReportResult, published: Published) -> list[PublishedRow]:
     names = [n for n in dict.fromkeys([published.model, result.best_model]) if n and any(m.name == n for m in result.models)]
     rows = []
@@ -59,17 +56,14 @@ def published_rows(result: ReportResult, published: Published) -> list[Published
     return rows
 
 
-
 def figures_text(rows: list[PublishedRow], attribute: str) -> str:
     return join_words([f"{metric_name(r.metric)} {getattr(r, attribute):.3f}" for r in rows])
-
 
 
 def gaps_text(rows: list[PublishedRow]) -> str:
     """'accuracy +0.041, recall -0.120' between this run's comparable figure and the published one."""
     return join_words([f"{metric_name(r.metric)} {(r.here_balanced if r.here_balanced is not None else r.here) - r.published:+.3f}"
                        for r in rows])
-
 
 
 def published_comparison(result: ReportResult, published: Published, rows: list[PublishedRow]) -> str:
@@ -97,7 +91,6 @@ def published_comparison(result: ReportResult, published: Published, rows: list[
         text += (" Precision and accuracy depend on the class shares, so only the re-weighted figures compare "
                  f"with the published ones; the figures on the true share are what to expect on new {d.unit}.")
     return text
-
 
 
 def with_published(result: ReportResult) -> Published | None:

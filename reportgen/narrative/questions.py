@@ -3,7 +3,6 @@ points that support it."""
 
 from __future__ import annotations
 
-from reportgen.config import RESAMPLERS_ON_REQUEST
 from reportgen.logit import significant_terms
 from reportgen.narrative.drivers import (
     driver_notes,
@@ -21,6 +20,7 @@ from reportgen.narrative.logit import (
     redundancy_point,
     unfitted_equation,
 )
+from reportgen.narrative.targeting import action_words
 from reportgen.narrative.words import (
     Answer,
     flagged,
@@ -30,7 +30,6 @@ from reportgen.narrative.words import (
     metric_name,
     pct,
     plural,
-    possessive,
     pvalue_text,
     singular,
     term_label,
@@ -48,18 +47,14 @@ QUESTIONS = [
 ]
 
 
-
 DECIDING_SHARE = 0.05
 """A tree feature 'decides' when it carries at least this share of the impurity reduction."""
-
 
 
 LOW_RECALL = 0.75
 
 
-
 IMBALANCED_RATE = 0.2
-
 
 
 def answer_llr(result: ReportResult) -> Answer:
@@ -106,7 +101,6 @@ def answer_llr(result: ReportResult) -> Answer:
     return Answer(short, points)
 
 
-
 def answer_equation(result: ReportResult) -> Answer:
     logit = result.logit
     if not logit.converged:
@@ -142,7 +136,6 @@ def answer_equation(result: ReportResult) -> Answer:
     return Answer(short, points + redundancy_point(logit))
 
 
-
 def answer_tree(result: ReportResult) -> Answer:
     tree = result.tree
     if tree is None:
@@ -171,7 +164,6 @@ def answer_tree(result: ReportResult) -> Answer:
         points.append(f"It never splits on {join_words([label_of(result, f) for f in unused])}: given the others, "
                       f"they do not change its decision.")
     return Answer(short, points)
-
 
 
 def answer_confusion(result: ReportResult) -> Answer:
@@ -205,35 +197,33 @@ def answer_confusion(result: ReportResult) -> Answer:
     return Answer(short, points)
 
 
-
 def answer_use(result: ReportResult) -> Answer:
     best = result.best
     d = result.dataset
+    words = action_words(d)
     lift = best.test.precision / d.positive_rate
-    short = (f"Score every new {d.unit_singular} with the {best.label.lower()} and "
-             f"act first on those it flags: {pct(best.test.precision, 0)} of them are {d.positive_noun}, "
-             f"{lift:.1f}× the base rate of {pct(d.positive_rate)}.")
+    act = f"{words.verb} those it flags first" if words.verb else "look first at those it flags"
+    short = (f"Score every new {d.unit_singular} with the {best.label.lower()} and {act}: "
+             f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the base rate of "
+             f"{pct(d.positive_rate)}.")
     points = [f"On the {d.test_rows:,} test {d.unit} it flagged {flagged(best):,} and found "
-              f"{pct(best.test.recall)} of all {d.positive_noun}; the {d.unit} it does not flag are better served by "
-              f"cheaper, general messages than by personal contact."]
+              f"{pct(best.test.recall)} of all {d.positive_noun}."]
+    if words.verb:
+        points[0] += f" The {d.unit} it does not flag are better served by cheaper, general measures."
     for row in result.targeting:
         if row.top_fraction == 0.1:
             points.append(f"Ranked by score, the top 10% of {d.unit} hold {pct(row.share_of_conversions, 0)} of all "
-                          f"{d.positive_noun} ({row.lift:.1f}× the rate of contacting at random); the targeting "
-                          f"table gives other cut-offs.")
+                          f"{d.positive_noun} ({row.lift:.1f}× the rate of picking at random); the table under "
+                          f"'{words.heading}' gives other cut-offs.")
     lever = first_lever(result)
     if lever:
         points.append(f"Design actions around the declared levers that drive the score, first {lever.label.lower()} "
                       f"({lever.direction}), and test with an experiment that changing them changes the outcome: the "
                       f"models show association, not cause.")
-    elif result.listed_drivers:
-        points.append(f"The report names no behaviour to change: {no_lever_reason(result)}, and the drivers predict "
-                      f"{d.positive_noun} without being shown to cause them. List the columns the business can act "
-                      f"on under 'levers' in the configuration.")
     for x in [x for x in result.listed_drivers[:3] if not x.actionable]:
         note = result.dataset.notes.get(x.feature, "marked as not actionable in the configuration")
         points.append(f"{x.label} ranks among the strongest signals but is not a lever ({note}); use it to time "
-                      f"contact, not as a goal.")
+                      f"{words.gerund}, not as a goal.")
     significant = significant_terms(result.logit)
     if significant:
         points.append(f"Use the logit's {plural(len(significant), 'significant term')} to explain the direction and "
@@ -242,87 +232,83 @@ def answer_use(result: ReportResult) -> Answer:
     return Answer(short, points)
 
 
-
 def overfitted(result: ReportResult) -> list[ModelResult]:
     return [m for m in result.models if m.overfit]
 
 
+MAX_ACTIONS = 5
+"""Question 6 names at most this many actions, the most promising first."""
 
-RESAMPLER_WORDS = {"random_under": "random under-sampling", "smote": "SMOTE"}
 
+def uses_default_cut(result: ReportResult) -> bool:
+    return result.threshold is not None and result.threshold.method.startswith("the estimator's own cut")
+
+
+def resampling_clause(result: ReportResult) -> str:
+    """What resampling inside the folds did, as a clause; empty when only one strategy was compared."""
+    if len({row.strategy for row in result.imbalance}) < 2:
+        return ""
+    kept = [row for row in result.imbalance if row.chosen and row.strategy != "none"]
+    if not kept:
+        return "; no resampling tried inside the training folds beat the plain data"
+    listed = [result.model(row.model).label.lower() for row in kept]
+    return f"; resampling inside the training folds helped only the {join_words(listed)}"
 
 
 def improvement_actions(result: ReportResult) -> list[str]:
+    """What would improve the models, about the data and the business rather than the tool's own search, the
+    most promising first, at most `MAX_ACTIONS`."""
     d = result.dataset
     best = result.best
     actions = []
     leaks = result.preprocessing.leakage
     if leaks:
         listed = [f"{x.label} (ROC AUC {x.auc:.3f} alone)" for x in leaks]
-        actions.append(f"Check {join_words(listed)} for leakage: a feature that alone separates the outcomes is "
-                       f"usually recorded after them. If it is, exclude it and re-run; the figures here are too good "
-                       f"to hold on new {d.unit}.")
-    compared = {row.strategy for row in result.imbalance}
-    if d.positive_rate < IMBALANCED_RATE and len(compared) < 2:
-        actions.append(f"Handle the imbalance ({pct(d.positive_rate)} {d.positive_noun}): compare resampling "
-                       f"(SMOTE, under-sampling) and class weights inside the cross-validation folds.")
-    elif d.positive_rate < IMBALANCED_RATE:
-        kept = [row for row in result.imbalance if row.chosen and row.strategy != "none"]
-        if kept:
-            listed = [f"{result.model(row.model).label.lower()} ({row.strategy.replace('_', ' ')})" for row in kept]
-            actions.append(f"Resampling helped only {join_words(listed)} among the strategies compared inside the "
-                           f"folds; more {d.positive_noun} in the data would help more than more resampling.")
-        else:
-            actions.append(f"No resampling strategy beat the plain data inside the folds, so the models keep the true "
-                           f"{pct(d.positive_rate)} share and the threshold does the balancing; more "
-                           f"{d.positive_noun} in the data are what is left to try.")
-        untried = [RESAMPLER_WORDS[s] for s in RESAMPLERS_ON_REQUEST if s not in compared]
-        if untried:
-            listed = join_words(untried)
-            several = len(untried) > 1
-            actions.append(f"{listed[0].upper()}{listed[1:]} {'were' if several else 'was'} not compared in this "
-                           f"run (imbalance.strategies in the config adds {'them' if several else 'it'}).")
-    if result.threshold is not None and result.threshold.method.startswith("the estimator's own cut"):
-        actions.append(f"Tune the decision threshold by cross-validation instead of the estimators' default cut: "
-                       f"the recommended model finds only {pct(best.test.recall)} of {d.positive_noun} at it.")
-    elif best.test.recall < LOW_RECALL:
-        actions.append(f"The recommended model finds {pct(best.test.recall)} of {d.positive_noun}; a lower threshold "
-                       f"trades precision ({pct(best.test.precision)}) for recall where a missed "
-                       f"{singular(d.positive_noun)} costs more than a false alarm (give the value settings to tune "
-                       f"it for profit).")
-    for m in overfitted(result):
-        memorises = "; distance weighting memorises the training rows" if m.params.get("weights") == "distance" else ""
-        actions.append(f"Reduce over-fitting in the {m.label.lower()} (F1 {m.train.f1:.2f} on training vs "
-                       f"{m.test.f1:.2f} on test{memorises}) with stronger regularisation or more data.")
-    for m in result.models:
-        if m.grid_edges:
-            actions.append(f"Widen the {possessive(m.label.lower())} search: its best {join_words(m.grid_edges)}.")
-    insignificant = [c.feature for c in result.logit.coefficients if not c.significant]
-    if insignificant and result.logit.converged:
-        actions.append(f"Drop or regroup the logit terms that are not significant ({join_words(insignificant)}) "
-                       f"for a simpler, more stable equation.")
-    dropped = [v for v in result.preprocessing.vif if v.dropped]
-    if dropped:
-        listed = [f"{v.feature} (VIF {v.vif:.1f})" for v in dropped]
-        actions.append(f"{join_words(listed)} {'was' if len(dropped) == 1 else 'were'} dropped for multicollinearity; "
-                       f"a combined feature (a ratio or difference with its correlated partners) may keep the "
-                       f"information without the collinearity.")
-    if result.logit.separated_share is not None:
-        actions.append("The logit shows quasi-separation (some rows are predicted perfectly), which inflates "
-                       "coefficients and standard errors; a penalised (L2 or Firth) logit stabilises it.")
-    return actions
-
+        actions.append(f"Check when {join_words(listed)} {'is' if len(leaks) == 1 else 'are'} recorded: a feature "
+                       f"that alone separates the outcomes is usually recorded after them. If so, leave it out and "
+                       f"re-run; the figures here are too good to hold on new {d.unit}.")
+    x = result.dependence
+    if x is not None and not x.refit_failure and not leaks:
+        label = x.label[:1].lower() + x.label[1:]
+        actions.append(f"Find out whether {label} is known before the outcome. If it is not, leave it out "
+                       f"(known_before_outcome in a config) and plan on the model without it, which finds "
+                       f"{pct(x.found_without, 0)} of {d.positive_noun} rather than {pct(x.found, 0)}.")
+    if d.positive_rate < IMBALANCED_RATE:
+        (tn, fp), (fn, tp) = best.test.confusion_matrix
+        actions.append(f"Collect more {d.positive_noun}: they are {pct(d.positive_rate)} of {d.unit} (the test set "
+                       f"holds {tp + fn:,}){resampling_clause(result)}. More examples sharpen the model, and its "
+                       f"test figures, more than further tuning.")
+    if result.recommendation is not None and result.recommendation.profit is None:
+        cut = ("the cut-off is the estimator's default" if uses_default_cut(result) else
+               f"the cut-off balances precision and recall, and the model finds {pct(best.test.recall, 0)} of "
+               f"{d.positive_noun} at it")
+        actions.append(f"Say what one {singular(d.positive_noun)} is worth and what acting on one {d.unit_singular} "
+                       f"costs (--value-per-conversion, --cost-per-contact): today {cut}; with the money, the report "
+                       f"picks the cut-off that pays and shows the profit.")
+    lever = first_lever(result)
+    if lever:
+        actions.append(f"Test {lever.label.lower()} with an experiment: change it for a random half of the {d.unit} "
+                       f"the model flags and compare how many of each half {d.predicate}. The models show "
+                       f"association, not cause.")
+    elif result.listed_drivers:
+        actions.append(f"Name the behaviours the business can change (levers in a config): today "
+                       f"{no_lever_reason(result)}, so the report cannot say which driver to act on. Then test the "
+                       f"strongest with an experiment.")
+    overfit = [m for m in result.models if m.overfit]
+    if overfit:
+        listed = [f"{m.label.lower()} (F1 {m.train.f1:.2f} on training vs {m.test.f1:.2f} on test)" for m in overfit]
+        actions.append(f"More {d.unit} would help the models that fit their training rows far better than new ones: "
+                       f"{join_words(listed)}.")
+    actions.append(f"Add behaviour recorded before the outcome that the table lacks (what {d.unit} did recently, "
+                   f"how often, through which channel): new signals raise what the models find more than tuning.")
+    return actions[:MAX_ACTIONS]
 
 
 def answer_improve(result: ReportResult) -> Answer:
     actions = improvement_actions(result)
-    if not actions:
-        return Answer("This run's diagnostics raise no specific problem.",
-                      ["The classes are not badly imbalanced, no model over-fits noticeably, every logit term is "
-                       "significant and no search hit the edge of its grid: more data or new behavioural features "
-                       "are what is left to try."])
-    return Answer(f"This run's diagnostics point to {plural(len(actions), 'action')}.", actions)
-
+    count = ["One action", "Two actions", "Three actions", "Four actions", "Five actions"][len(actions) - 1]
+    return Answer(f"{count} on the data and the business would improve the models, the most promising first.",
+                  actions)
 
 
 def answer_rely(result: ReportResult) -> Answer:
@@ -355,11 +341,9 @@ def answer_rely(result: ReportResult) -> Answer:
     return Answer(short, points)
 
 
-
 def ensemble_members(result: ReportResult, model: ModelResult) -> list[str]:
     names = str(model.params.get("members", "")).split(", ")
     return [result.model(n).label.lower() for n in names if any(m.name == n for m in result.models)]
-
 
 
 def ensemble_comparison(result: ReportResult) -> str:
@@ -379,9 +363,7 @@ def ensemble_comparison(result: ReportResult) -> str:
             f"{gain:+.3f} against the {best_single.label.lower()}: no gain, so the single model is recommended.")
 
 
-
 ANSWERS = [answer_llr, answer_equation, answer_tree, answer_confusion, answer_use, answer_improve, answer_rely]
-
 
 
 def questions(result: ReportResult) -> list[Question]:

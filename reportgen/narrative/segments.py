@@ -11,7 +11,6 @@ SILHOUETTE_WORDS = ((0.7, "strongly separated"), (0.5, "reasonably separated"),
 structure."""
 
 
-
 def segment_observations(result: ReportResult) -> list[str]:
     """How clear the segments are, which converts best and worst, and the largest."""
     segments = result.segments

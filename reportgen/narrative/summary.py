@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from reportgen.narrative.drivers import strongest_driver, table_notes
+from reportgen.narrative.drivers import levers_note, table_notes
 from reportgen.narrative.logit import fit_trouble
+from reportgen.narrative.targeting import action_words, recommended_action, targeting_lead
 from reportgen.narrative.words import (
     capitalised,
-    flagged,
     metric_name,
     pct,
     possessive,
 )
 from reportgen.result import (
     Calibration,
+    DatasetSummary,
+    Driver,
     ReportResult,
     Strength,
     StrengthKind,
@@ -23,56 +25,55 @@ from reportgen.result import (
 )
 
 
+def headline_sentences(result: ReportResult) -> str:
+    """How common the outcome is, and how much of it the recommended model finds and how often it is right."""
+    best, d = result.best, result.dataset
+    found = pct(best.test.recall, 0)
+    interval = best.test_ci.get("recall")
+    if interval:
+        found += f" (95% interval {pct(interval[0], 0)} to {pct(interval[1], 0)})"
+    return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. The {best.label.lower()} finds "
+            f"{found} of them in held-out data, and {pct(best.test.precision, 0)} of the {d.unit} it flags are right.")
+
+
+def with_lever_note(driver: Driver, d: DatasetSummary) -> Driver:
+    """A driver the config marks as not a lever carries the config's reason, shown beside it in the table."""
+    if driver.actionable:
+        return driver
+    return dataclasses.replace(driver, note=d.notes.get(driver.feature, "marked as not actionable in the "
+                                                                        "configuration"))
+
+
 def majority_accuracy(result: ReportResult) -> float:
     (tn, fp), (fn, tp) = result.models[0].test.confusion_matrix
     return max(tn + fp, fn + tp) / (tn + fp + fn + tp)
 
 
-
 def summary(result: ReportResult) -> Summary:
     best = result.best
     d = result.dataset
-    headline = (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} are {d.positive_noun}. The "
-                f"{best.label.lower()} finds {pct(best.test.recall, 0)} of them in held-out data, and "
-                f"{pct(best.test.precision, 0)} of the {d.unit} it flags are right.")
-    headline = " ".join(filter(None, [weak_model_lead(result), headline]))
+    headline = " ".join(filter(None, [weak_model_lead(result), headline_sentences(result)]))
     why = (f"Best cross-validated {metric_name(best.cv.metric)} ({best.cv.mean:.3f}) among "
            f"{len(result.models)} tuned models; on the test set, PR AUC {best.test.pr_auc:.3f} and ROC AUC "
            f"{best.test.roc_auc:.3f}.")
     action = recommended_action(result)
+    words = action_words(d)
     return Summary(
         headline=headline,
         recommended_model=best.name,
         recommended_label=best.label,
         why_recommended=why,
-        drivers=result.listed_drivers[:result.driver_checks.shown],
+        drivers=[with_lever_note(x, d) for x in result.listed_drivers[:result.driver_checks.shown]],
         action=action,
         baseline_accuracy=result.baseline.accuracy if result.baseline else round(majority_accuracy(result), 6),
         caveats=caveats(result),
-        driver_notes=table_notes(result),
+        driver_notes=[levers_note(result), *table_notes(result)],
+        action_heading=words.heading,
+        action_column=words.column,
+        targeting_lead=targeting_lead(result),
         top_decile_share=next((r.share_of_conversions for r in result.targeting if r.top_fraction == 0.1), None),
     )
 
-
-
-def recommended_action(result: ReportResult) -> str:
-    """Whom to contact, how many, and what to expect, from the recommendation and the test rows."""
-    d = result.dataset
-    rec = result.recommendation
-    if rec is None:
-        best = result.best
-        return little_gained(result) + (
-                f"Prioritise the {d.unit} the model flags ({flagged(best):,} of {d.test_rows:,} in the test set): "
-                f"{pct(best.test.precision, 0)} of them are {d.positive_noun}.")
-    text = little_gained(result) + (
-            f"Contact the {pct(rec.fraction, 0)} of {d.unit} the model scores highest: in the test set that is "
-            f"{rec.contacted:,} of {d.test_rows:,}, expected to hold about {rec.expected_conversions:,.0f} "
-            f"{d.positive_noun} ({rec.conversions:,} did, {pct(rec.precision, 0)} of those contacted), "
-            f"{pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
-    if rec.expected_profit is not None:
-        text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
-                 f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")
-    return f"{text} {strongest_driver(result)}"
 
 
 
@@ -98,7 +99,6 @@ def twins_caveat(result: ReportResult) -> list[str]:
              f"{best.test.pr_auc:.3f} and {pct(reading.top_precision_all, 0)} on all test {d.unit}.")]
 
 
-
 def twins_table_note(result: ReportResult) -> str:
     """What the table of the models' figures without the test rows that copy a training row shows."""
     twins = result.twins
@@ -110,7 +110,6 @@ def twins_table_note(result: ReportResult) -> str:
             f"figure on all {twins.test_rows:,} test {d.unit} follows each in small type. Top "
             f"{pct(twins.top_fraction, 0)}: the share of {d.positive_noun} among the {pct(twins.top_fraction, 0)} of "
             f"those {d.unit} each model scores highest.")
-
 
 
 def twins_targeting_note(result: ReportResult) -> str:
@@ -126,13 +125,11 @@ def twins_targeting_note(result: ReportResult) -> str:
             f"{pct(reading.top_precision_all)} in the table's first row.")
 
 
-
 def with_twin_notes(result: ReportResult) -> Twins | None:
     twins = result.twins
     if twins is None:
         return None
     return dataclasses.replace(twins, text=twins_table_note(result), targeting_text=twins_targeting_note(result))
-
 
 
 def scores_used(result: ReportResult) -> str:
@@ -157,12 +154,10 @@ def scores_used(result: ReportResult) -> str:
             f"{oof}, so it is not used; {test}.")
 
 
-
 def with_scores_used(result: ReportResult) -> Calibration | None:
     if result.calibration is None:
         return None
     return dataclasses.replace(result.calibration, text=scores_used(result))
-
 
 
 def caveats(result: ReportResult) -> list[str]:
@@ -172,11 +167,6 @@ def caveats(result: ReportResult) -> list[str]:
              f"{x.auc:.3f}): probably recorded after the outcome (leakage). Until that is checked, the models' "
              f"figures overstate what they can do before the outcome." for x in result.preprocessing.leakage]
     found += [dependence_caveat(result)] if result.dependence is not None else []
-    found.append("The models find association, not cause: test a change with an experiment before rolling it out.")
-    timing = [x for x in result.listed_drivers[:result.driver_checks.shown] if not x.actionable]
-    for x in timing:
-        note = d.notes.get(x.feature, "marked as not actionable in the configuration")
-        found.append(f"{x.label} is a strong signal but not a lever: {note}.")
     share = result.logit.separated_share
     if result.logit.failure:
         found.append(f"{capitalised(fit_trouble(result.logit, d))}, so the report has no coefficients for it.")
@@ -185,20 +175,12 @@ def caveats(result: ReportResult) -> list[str]:
     elif share is not None:
         found.append(f"The logistic regression's terms predict {pct(share, 0)} of the training {d.unit} almost "
                      f"perfectly, so its individual coefficients are less reliable than its overall test.")
-    best = result.best
-    if best.test_ci.get("recall"):
-        low, high = best.test_ci["recall"]
-        (tn, fp), (fn, tp) = best.test.confusion_matrix
-        found.append(f"The test set holds {tp + fn:,} {d.positive_noun}, so the share found is known to within "
-                     f"{pct(low, 0)} to {pct(high, 0)} (95% interval).")
     return twins_caveat(result) + found
-
 
 
 HOLDS_UP = 0.9
 """Refitted without the feature it leans on, a model holds up when it keeps at least this share of the
 positives it found and of its PR AUC above the base rate."""
-
 
 
 def dependence_caveat(result: ReportResult) -> str:
@@ -214,7 +196,7 @@ def dependence_caveat(result: ReportResult) -> str:
                 f"after the outcome, the figures above overstate what the model can do.")
     holds_up = (x.found_without >= HOLDS_UP * x.found
                 and x.pr_auc_without - x.base_rate >= HOLDS_UP * (x.pr_auc - x.base_rate))
-    side_by_side = (f"{pct(x.found_without, 0)} of {d.positive_noun} against {pct(x.found, 0)} with it, contacting "
+    side_by_side = (f"{pct(x.found_without, 0)} of {d.positive_noun} against {pct(x.found, 0)} with it, picking "
                     f"the same {pct(x.fraction, 0)} of {d.unit} (PR AUC {x.pr_auc_without:.3f} against "
                     f"{x.pr_auc:.3f})")
     if holds_up:
@@ -228,12 +210,10 @@ def dependence_caveat(result: ReportResult) -> str:
             f"model finds {side_by_side}: if {label} is only known after the outcome, that is the figure to plan on.")
 
 
-
 def weak_strength(result: ReportResult) -> Strength | None:
     """The recommended model's strength when it is weak; None when it is not (or the result predates the check)."""
     strength = result.strength
     return strength if strength is not None and strength.kind == StrengthKind.WEAK else None
-
 
 
 def weak_model_lead(result: ReportResult) -> str:
@@ -246,21 +226,3 @@ def weak_model_lead(result: ReportResult) -> str:
             f"PR AUC is {strength.pr_auc:.3f} (95% interval {strength.pr_auc_low:.3f} to {strength.pr_auc_high:.3f}) "
             f"against {strength.base_rate:.3f} for a random ranking, and its ROC AUC {strength.roc_auc:.2f}.")
 
-
-
-def little_gained(result: ReportResult) -> str:
-    """For a weak model, the opening of the recommended action: how little contacting by its scores buys."""
-    strength = weak_strength(result)
-    if strength is None:
-        return ""
-    d = result.dataset
-    top = {row.top_fraction: row for row in result.targeting}
-    if 0.1 not in top:
-        return f"Contacting by this model buys little over contacting {d.unit} at random. "
-    text = (f"Contacting by this model buys little: the 10% of {d.unit} it scores highest are {d.positive_noun} "
-            f"{top[0.1].lift:.1f}× as often as {d.unit} picked at random ({pct(top[0.1].precision)} against "
-            f"{pct(strength.base_rate)})")
-    if strength.top_inverted and 0.05 in top:
-        text += (f", and the top 5% less often than the top 10% ({pct(top[0.05].precision)}): its ranking is "
-                 f"unreliable at the very top")
-    return text + ". "

@@ -9,10 +9,8 @@ TREND_EDGE = 3
 """Trend sentences compare the average of this many first periods with as many last ones."""
 
 
-
 def period_average(values: list[float]) -> float:
     return sum(values) / len(values)
-
 
 
 def trend_observations(result: ReportResult) -> list[str]:

@@ -12,16 +12,13 @@ class Answer(NamedTuple):
     points: list[str]
 
 
-
 def flagged(model: ModelResult) -> int:
     (tn, fp), (fn, tp) = model.test.confusion_matrix
     return tp + fp
 
 
-
 def pct(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}%}"
-
 
 
 def pvalue_text(p: float) -> str:
@@ -32,18 +29,15 @@ def pvalue_text(p: float) -> str:
     return f"{p:.3f}"
 
 
-
 def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-
 def singular(noun: str) -> str:
     """'students' -> 'student'; the config's nouns are plain English plurals."""
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
-
 
 
 def metric_name(metric: str) -> str:
@@ -52,20 +46,16 @@ def metric_name(metric: str) -> str:
             "balanced_accuracy": "balanced accuracy"}.get(metric, metric.replace("_", " "))
 
 
-
 def possessive(label: str) -> str:
     return f"{label}'" if label.endswith("s") else f"{label}'s"
-
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-
 def label_of(result: ReportResult, feature: str) -> str:
     return result.dataset.feature_labels.get(feature, feature)
-
 
 
 def term_label(result: ReportResult, term: str) -> str:
@@ -74,10 +64,8 @@ def term_label(result: ReportResult, term: str) -> str:
     return f"{label_of(result, column)} = {level}" if level else label_of(result, column)
 
 
-
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
-
 
 
 def change_text(change: float) -> str:
@@ -87,11 +75,9 @@ def change_text(change: float) -> str:
     return pct(magnitude, digits)
 
 
-
 def ordinal(rank: int) -> str:
     suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
     return f"{rank}{suffix}"
-
 
 
 def signed_points(change: float) -> str:
@@ -99,10 +85,8 @@ def signed_points(change: float) -> str:
     return f"{round(100 * change, 1) + 0.0:+.1f}"
 
 
-
 def points_text(change: float) -> str:
     return f"{signed_points(change)} points"
-
 
 
 def numbers(*values: float) -> list[str]:
@@ -111,7 +95,6 @@ def numbers(*values: float) -> list[str]:
     largest = max(abs(v) for v in values)
     digits = 0 if all(float(v).is_integer() for v in values) or largest >= 100 else 1 if largest >= 10 else 2
     return [f"{v:,.{digits}f}" for v in values]
-
 
 
 def gap_range(low: float, high: float, baseline: float) -> str:

@@ -1,0 +1,82 @@
+"""The recommended action and the targeting section in words, in the verbs of the action the outcome calls for
+(`DatasetSummary.action`): contact, make an offer, reach out to keep, review, or only rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.narrative.words import capitalised, flagged, pct
+from reportgen.result import DatasetSummary, ReportResult, StrengthKind
+
+
+@dataclass(frozen=True)
+class ActionWords:
+    verb: str
+    """What is done to the rows picked, as a verb taking them as object ('make an offer to'); empty when the
+    report only ranks."""
+    gerund: str
+    heading: str
+    column: str
+    """The targeting table's first column: 'Contact the top'."""
+
+
+def action_words(d: DatasetSummary) -> ActionWords:
+    return {
+        "contact": ActionWords("contact", "contacting", "Whom to contact", "Contact the top"),
+        "offer": ActionWords("make an offer to", "making offers", "Whom to make an offer", "Offer to the top"),
+        "retain": ActionWords("reach out to", "reaching out", "Whom to reach out to", "Reach out to the top"),
+        "review": ActionWords("review", "reviewing", f"Which {d.unit} to review", "Review the top"),
+    }.get(d.action, ActionWords("", "ranking", f"Where the {d.positive_noun} are", "Top"))
+
+
+def little_gained(result: ReportResult) -> str:
+    """For a weak model, the opening of the recommended action: how little acting on its scores buys."""
+    strength = result.strength
+    if strength is None or strength.kind != StrengthKind.WEAK:
+        return ""
+    d = result.dataset
+    acting = capitalised(action_words(d).gerund)
+    top = {row.top_fraction: row for row in result.targeting}
+    if 0.1 not in top:
+        return f"{acting} by this model's scores buys little over picking {d.unit} at random. "
+    text = (f"{acting} by this model's scores buys little: of the 10% of {d.unit} it scores highest, "
+            f"{pct(top[0.1].precision)} {d.predicate}, {top[0.1].lift:.1f}× the {pct(strength.base_rate)} of "
+            f"{d.unit} picked at random")
+    if strength.top_inverted and 0.05 in top:
+        text += (f", and of the top 5% fewer ({pct(top[0.05].precision)}): its ranking is unreliable at the very "
+                 f"top")
+    return text + ". "
+
+
+def recommended_action(result: ReportResult) -> str:
+    """Whom to act on, how many, and what to expect, from the recommendation and the test rows."""
+    d = result.dataset
+    rec = result.recommendation
+    words = action_words(d)
+    if rec is None:
+        best = result.best
+        picked = (f"{capitalised(words.verb)} the {d.unit} the model flags first" if words.verb
+                  else f"The model flags {pct(flagged(best) / d.test_rows, 0)} of {d.unit}")
+        return little_gained(result) + (f"{picked} ({flagged(best):,} of {d.test_rows:,} in the test set): "
+                                        f"{pct(best.test.precision, 0)} of them {d.predicate}.")
+    top = f"the {pct(rec.fraction, 0)} of {d.unit} the model scores highest"
+    opening = f"{capitalised(words.verb)} {top}" if words.verb else capitalised(top) + " hold most of the " \
+        f"{d.positive_noun}"
+    text = little_gained(result) + (
+        f"{opening}: in the test set that is {rec.contacted:,} of {d.test_rows:,}, expected to hold about "
+        f"{rec.expected_conversions:,.0f} {d.positive_noun} ({rec.conversions:,} did, {pct(rec.precision, 0)} of "
+        f"them), {pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
+    if rec.expected_profit is not None:
+        text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
+                 f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")
+    return text
+
+
+def targeting_lead(result: ReportResult) -> str:
+    """The rule behind the recommended action, and what the table beneath it adds; the action's own numbers are
+    in the summary and are not repeated."""
+    rec, d = result.recommendation, result.dataset
+    if rec is None:
+        return ""
+    return (f"The summary's recommendation follows one rule: {rec.rule}. The table shows what other cut-offs "
+            f"would give on the {d.test_rows:,} test {d.unit}.")
