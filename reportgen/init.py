@@ -17,7 +17,7 @@ from reportgen.config import DatasetConfig
 from reportgen.infer import Inference
 from reportgen.result import ColumnDecision
 
-WRITTEN_BY_HAND = ["name", "title", "unit", "description", "data", "read", "target", "id_columns", "exclude",
+WRITTEN_BY_HAND = ["name", "title", "unit", "action", "description", "data", "read", "target", "id_columns", "exclude",
                    "features", "categorical", "types", "derived"]
 """Keys written with a comment beside each entry; the others are written as they are when not default."""
 
@@ -59,6 +59,8 @@ def config_yaml(inference: Inference, source: str, leakage: dict[str, str] | Non
         f"name: {flow(config.name)}",
         f"title: {flow(config.title)}",
         with_comment(f"unit: {flow(config.unit)}", "plural noun for one row, e.g. customers"),
+        with_comment(f"action: {config.action or 'none'}", "what to do with the rows scored highest: contact, offer, "
+                     "retain, review or none"),
     ]
     if config.description:
         lines.append(f"description: {flow(config.description)}")
@@ -133,6 +135,8 @@ def target_block(config: DatasetConfig) -> list[str]:
         f"  negative_name: {flow(target.negative_name)}",
         with_comment(f"  positive_noun: {flow(target.positive_noun)}", "plural nouns for sentences, e.g. churners"),
         with_comment(f"  negative_noun: {flow(target.negative_noun)}", "e.g. customers who stayed"),
+        with_comment(f"  predicate: {flow(target.predicate or 'are ' + target.positive_noun)}",
+                     "completes '14% of customers ...', e.g. left"),
     ]
 
 

@@ -96,17 +96,19 @@ def test_a_churn_target_speaks_of_customers_who_leave(messy):
 
 @pytest.mark.parametrize(("frame", "target", "positive", "expected"), [
     (pd.DataFrame({"EmployeeNumber": range(40), "Attrition": ["Yes", "No"] * 20}), "Attrition", None,
-     ("employees", "employees who leave", "Which employees will leave?", "Attrition report")),
+     ("employees", "employees who leave", "Which employees will leave?", "Attrition report", "left", "retain")),
     (pd.DataFrame({"SessionId": range(40), "Revenue": [True, False] * 20}), "Revenue", None,
-     ("sessions", "buyers", "Which sessions will buy?", "Conversion report")),
+     ("sessions", "buyers", "Which sessions will buy?", "Conversion report", "bought", "offer")),
     (pd.DataFrame({"x": range(40), "Purchase": ["MM", "CH"] * 20}), "Purchase", "MM",
-     ("rows", "rows with Purchase = MM", "What sets Purchase = MM apart?", "Outcome report")),
+     ("rows", "rows with Purchase = MM", "What sets Purchase = MM apart?", "Outcome report", "have Purchase = MM",
+      "none")),
     (pd.DataFrame({"x": range(40), "y": [1, 0] * 20}), "y", None,
-     ("rows", "rows with Y = 1", "What sets Y = 1 apart?", "Outcome report")),
+     ("rows", "rows with Y = 1", "What sets Y = 1 apart?", "Outcome report", "have Y = 1", "none")),
 ])
 def test_the_words_follow_the_tables_names_or_stay_neutral(tmp_path, frame, target, positive, expected):
     config = infer(bare(tmp_path, frame, target=target, positive=positive)).config
-    assert (config.unit, config.target.positive_noun, config.title, config.theme.subtitle) == expected
+    assert (config.unit, config.target.positive_noun, config.title, config.theme.subtitle, config.target.predicate,
+            config.action) == expected
 
 
 def test_declared_words_are_kept(tmp_path):
@@ -118,6 +120,14 @@ def test_declared_words_are_kept(tmp_path):
     assert (completed.unit, completed.title, completed.target.positive_noun) == ("subscribers", "Who cancels?",
                                                                                  "cancellers")
     assert completed.target.negative_noun == "subscribers who stay"
+    assert (completed.target.predicate, completed.action) == ("are cancellers", "retain")
+    declared = config.model_copy(update={"action": "review", "target": config.target.model_copy(
+        update={"positive_noun": "subscribers who cancel", "predicate": "cancelled"})})
+    assert (infer(declared).config.target.predicate, infer(declared).config.action) == ("cancelled", "review")
+    implied = config.model_copy(update={"target": config.target.model_copy(
+        update={"positive_noun": "subscribers who cancel"})})
+    assert infer(implied).config.target.predicate == "cancel"
+
 
 
 def test_inference_is_idempotent_so_its_config_reproduces_the_run(messy):

@@ -57,9 +57,9 @@ def test_the_file_is_plain_yaml_with_the_person_only_keys_as_comments(written):
     data = yaml.safe_load(written)
     assert data["target"] == {"column": "churned", "positive": "yes", "positive_name": "Left",
                               "negative_name": "Stayed", "positive_noun": "customers who leave",
-                              "negative_noun": "customers who stay"}
-    assert (data["unit"], data["title"], data["theme"]) == ("customers", "Which customers will leave?",
-                                                            {"subtitle": "Churn report"})
+                              "negative_noun": "customers who stay", "predicate": "left"}
+    assert (data["unit"], data["title"], data["theme"], data["action"]) == (
+        "customers", "Which customers will leave?", {"subtitle": "Churn report"}, "retain")
     assert data["read"] == {"missing_markers": {"age": [" ", "?"]}}
     assert not {"units", "notes", "not_actionable", "outliers"} & set(data)
     assert re.search(r"^# units: ", written, flags=re.MULTILINE)

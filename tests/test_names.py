@@ -1,0 +1,20 @@
+"""reportgen/names.py: column names as words and as labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen.names import name_words, readable_name
+
+
+@pytest.mark.parametrize(("column", "label"), [
+    ("LoyalCH", "Loyal CH"), ("StoreID", "Store ID"), ("CustomerId", "Customer ID"),
+    ("number_vmail_messages", "Number of vmail messages"), ("num_orders", "Number of orders"),
+    ("no_show", "No show"), ("days_on_platform", "Days on platform"), ("ID", "ID"), ("tenure", "Tenure"),
+])
+def test_labels_split_names_and_keep_abbreviations(column, label):
+    assert readable_name(column) == label
+
+
+def test_name_words_read_every_naming_style_alike():
+    assert name_words("CustomerId") == name_words("customer_id") == name_words("Customer ID") == ["customer", "id"]
