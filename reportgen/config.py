@@ -42,6 +42,10 @@ class ReadSpec(Spec):
     missing_markers: dict[str, list[str]] = Field(
         default_factory=dict, description="Values that mean 'missing' in one column, e.g. {age: ['?', ' ']} or "
         "{review_score: ['8.91']} for a filled-in default.")
+    value_labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="What the codes of a column mean, e.g. {student_country: {EG: Egypt, US: "
+        "United States}}: the report, and the saved model when it scores new rows, read the names; codes not "
+        "listed stay as they are.")
     decimal: str = Field(".", min_length=1, max_length=1)
     thousands: str | None = Field(None, min_length=1, max_length=1)
 

@@ -42,8 +42,22 @@ def read_table_file(path: Path, read: ReadSpec, hint: str = "the path", as_text:
     """Read a CSV or Parquet table as the `read` options say: the one reader behind training, inference and
     scoring. `as_text` reads a CSV's every column as text (scoring turns bad cells into row problems)."""
     if is_parquet(path):
-        return read_parquet_file(path, read, hint)
-    return read_csv_file(path, read, hint, **({"dtype": str} if as_text else {}))
+        return with_value_labels(read_parquet_file(path, read, hint), read, path)
+    return with_value_labels(read_csv_file(path, read, hint, **({"dtype": str} if as_text else {})), read, path)
+
+
+def with_value_labels(frame: pd.DataFrame, read: ReadSpec, path: Path) -> pd.DataFrame:
+    """The codes `read.value_labels` names replaced by their names ('EG' -> 'Egypt'; a code 1 or 1.0 matches
+    '1'), so every part of the report, and the scoring of new rows, speaks of the names. The column becomes text:
+    codes left unnamed keep their spelling."""
+    unknown = [c for c in read.value_labels if c not in frame.columns]
+    if unknown:
+        raise ReportInputError(f"'read.value_labels' names {', '.join(unknown)}, not a column of {path.name}; "
+                               f"use the column names of the file.")
+    for column, names in read.value_labels.items():
+        frame[column] = frame[column].map(
+            lambda value: names.get(label_text(value), label_text(value)) if pd.notna(value) else None)
+    return frame
 
 
 def check_exists(path: Path, hint: str) -> None:

@@ -303,3 +303,18 @@ def test_the_bundled_table_as_parquet_gives_the_csv_runs_numbers(tmp_path):
     assert [found["dataset"].pop("source") for found in results] == ["ml_datasource.csv", "students.parquet"]
     assert results[1] == results[0]
     assert results[1]["dataset"]["rows_read"] == 17761
+
+
+def test_value_labels_name_the_codes_and_leave_the_others_as_text(make_config):
+    frame = tiny_frame(country=["EG", "US", "XX", None], region=[1, 2, 3, 1])
+    config = make_config(frame, read={"value_labels": {"country": {"EG": "Egypt", "US": "United States"},
+                                                       "region": {"1": "North", "2": "South"}}})
+    loaded = load(config).frame
+    assert loaded["country"].tolist()[:3] == ["Egypt", "United States", "XX"] and pd.isna(loaded["country"][3])
+    assert loaded["region"].tolist() == ["North", "South", "3", "North"]
+
+
+def test_value_labels_of_a_column_the_file_lacks_is_one_clear_error(make_config):
+    config = make_config(tiny_frame(), read={"value_labels": {"country": {"EG": "Egypt"}}})
+    with pytest.raises(ReportInputError, match="'read.value_labels' names country, not a column of"):
+        load(config)
