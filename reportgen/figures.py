@@ -29,7 +29,8 @@ from PIL import Image  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
 
 from reportgen.config import STRATEGY_LABELS  # noqa: E402
-from reportgen.narrative.words import metric_name  # noqa: E402
+from reportgen.narrative.questions import DECIDING_SHARE  # noqa: E402
+from reportgen.narrative.words import metric_name, term_label  # noqa: E402
 from reportgen.result import BoxStats, ReportResult  # noqa: E402
 
 MUTED = "#9aa5b1"
@@ -55,7 +56,6 @@ DPI = 150
 LANDSCAPE_WIDTH = 10.2
 TREE_DEPTH_SHOWN = 3
 TREE_FULL_LEAVES = 12
-HIGHLIGHT_SHARE = 0.05
 
 STYLE = {
     "font.size": 8.5,
@@ -164,16 +164,34 @@ def vif(result: ReportResult) -> Figure | None:
     return fig
 
 
-def logit_coefficients(result: ReportResult) -> Figure:
-    """Odds ratios per typical step: one standard deviation for numeric terms (so effects of
-    minutes and of days compare), the switch from the reference for category terms."""
-    rows = [c for c in result.logit.coefficients if c.ci_low is not None and c.ci_high is not None]
-    rows = sorted(rows, key=lambda c: c.coef * c.step)
-    fig, ax = new_figure(0.28 * len(rows) + 1.2)
+LOG_ODDS_SHOWN = 30
+"""Odds ratios beyond e^±30 (a term the fit drove off, under separation) are drawn at that edge, so the
+log axis keeps the others readable."""
+
+
+def odds_ratio_term(result: ReportResult, term) -> str:
+    """A logit term's label, with the unit its odds ratio is per when the config names one."""
+    if " = " in term.feature:
+        return term.label
+    unit = result.dataset.units.get(term.feature)
+    return short(f"{term.label} (per {unit})", 36) if unit else term.label
+
+
+def logit_coefficients(result: ReportResult) -> Figure | None:
+    """The odds ratios of the logit's table (per unit of a numeric term, against the reference level
+    for a category) with their intervals; none when the fit failed or did not converge, as the
+    report then uses no coefficient."""
+    logit = result.logit
+    if logit.failure or not logit.converged:
+        return None
+    rows = sorted((c for c in logit.coefficients if c.ci_low is not None and c.ci_high is not None),
+                  key=lambda c: c.coef)
+    if not rows:
+        return None
+    fig, ax = new_figure(0.3 * len(rows) + 1.3)
     y = np.arange(len(rows))
-    odds = np.exp(np.clip([c.coef * c.step for c in rows], -30, 30))
-    low = np.exp(np.clip([c.ci_low * c.step for c in rows], -30, 30))
-    high = np.exp(np.clip([c.ci_high * c.step for c in rows], -30, 30))
+    odds, low, high = (np.exp(np.clip([getattr(c, name) for c in rows], -LOG_ODDS_SHOWN, LOG_ODDS_SHOWN))
+                       for name in ("coef", "ci_low", "ci_high"))
     colors = [palette(result).primary if c.significant else MUTED for c in rows]
     ax.hlines(y, low, high, color=colors, linewidth=2)
     ax.scatter(odds, y, color=colors, zorder=3, s=18)
@@ -182,10 +200,9 @@ def logit_coefficients(result: ReportResult) -> Figure:
     ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    labels = [c.label if " = " in c.feature else f"{c.label} (per {c.step:,.3g})" for c in rows]
-    ax.set_yticks(y, labels)
-    ax.set_xlabel(f"Odds ratio with {1 - result.logit.alpha:.0%} interval\n(grey = not significant; "
-                  f"numeric terms per standard deviation)")
+    ax.set_yticks(y, [odds_ratio_term(result, c) for c in rows])
+    ax.set_xlabel(f"Odds ratio per unit, with {logit.interval_level:.0%} interval (grey = not significant)\n"
+                  f"a number per unit of its column, a category against its reference level")
     ax.set_title("Logistic regression: effect of each term on the odds")
     return fig
 
@@ -311,29 +328,58 @@ def drivers(result: ReportResult) -> Figure | None:
     return fig
 
 
+def split_shares(tree) -> dict[int, float]:
+    """Each split node's share of the tree's impurity reduction: its rows' weighted impurity minus
+    its children's, over the sum of that over all splits. A feature's importance (the share question 3
+    reads) is the sum of its splits' shares."""
+    nodes = tree.tree_
+    splits = np.flatnonzero(nodes.children_left >= 0)
+    weighted = nodes.weighted_n_node_samples * nodes.impurity
+    gains = weighted[splits] - weighted[nodes.children_left[splits]] - weighted[nodes.children_right[splits]]
+    total = gains.sum()
+    return {int(node): float(gain / total) if total > 0 else 0.0 for node, gain in zip(splits, gains)}
+
+
+def deciding_splits(tree) -> set[int]:
+    """The splits that decide: each carries by itself the share of the impurity reduction that makes a
+    feature deciding in question 3 (so each is on a feature question 3 names)."""
+    return {node for node, share in split_shares(tree).items() if share >= DECIDING_SHARE}
+
+
+def node_and_text(text: str) -> tuple[int | None, str]:
+    """The node a box of `plot_tree(..., node_ids=True)` draws and its text without the id; None for
+    the '(...)' boxes that stand for levels not drawn. Only the root's id reads 'node #0'."""
+    first, _, rest = text.partition("\n")
+    number = first.removeprefix("node ")
+    return (int(number[1:]), rest) if number.startswith("#") else (None, text)
+
+
 def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
-    """The tuned tree (its top levels when large) for a landscape page; nodes that split on
-    the deciding features are highlighted, as the course's answer shows them."""
-    deciding = {s.feature for s in result.tree.split_features if s.importance >= HIGHLIGHT_SHARE}
+    """The tuned tree (its top levels when large) for a landscape page, its features by their labels;
+    the deciding splits (`deciding_splits`) are highlighted, and only they."""
+    deciding = deciding_splits(tree)
     shown = result.tree.depth if result.tree.leaves <= TREE_FULL_LEAVES else TREE_DEPTH_SHOWN
     fig, ax = plt.subplots(figsize=(LANDSCAPE_WIDTH, 5.0), layout="constrained")
-    nodes = plot_tree(tree, max_depth=shown, feature_names=names,
+    boxes = plot_tree(tree, max_depth=shown, feature_names=[short(term_label(result, n), 24) for n in names],
                       class_names=[result.dataset.negative_name, result.dataset.positive_name],
-                      label="root", impurity=False, proportion=True, rounded=True, precision=2,
+                      label="root", impurity=False, proportion=True, rounded=True, precision=2, node_ids=True,
                       fontsize=7, ax=ax)
-    for node in nodes:
-        first_line = node.get_text().split("\n")[0]
-        split_on = first_line.split(" <= ")[0] if " <= " in first_line else None
-        box = node.get_bbox_patch()
-        if box is None:
+    for box in boxes:
+        patch = box.get_bbox_patch()
+        if patch is None:  # the True / False beside the root's arrows
             continue
-        if split_on is not None:  # the split on two lines: eight boxes side by side stay apart at 7 pt
-            node.set_text(node.get_text().replace(" <= ", "\n<= ", 1))
-        box.set_facecolor("#fde3cf" if split_on in deciding else "white")
-        box.set_edgecolor(palette(result).accent if split_on in deciding else MUTED)
-        box.set_linewidth(1.4 if split_on in deciding else 0.8)
+        node, text = node_and_text(box.get_text())
+        if node is not None and tree.tree_.children_left[node] >= 0:  # the split on two lines: boxes stay apart
+            text = text.replace(" <= ", "\n<= ", 1)
+        box.set_text(text)
+        box.set_gid(None if node is None else f"tree-node-{node}")
+        highlighted = node in deciding
+        patch.set_facecolor("#fde3cf" if highlighted else "white")
+        patch.set_edgecolor(palette(result).accent if highlighted else MUTED)
+        patch.set_linewidth(1.4 if highlighted else 0.8)
     scope = "all levels" if shown >= result.tree.depth else f"top {shown} of {result.tree.depth} levels"
-    ax.set_title(f"Decision tree, {scope} (orange = split on a deciding feature)", fontsize=9, fontweight="bold")
+    ax.set_title(f"Decision tree, {scope} (orange: a deciding split, one that alone accounts "
+                 f"for {DECIDING_SHARE:.0%} or more of the impurity reduction)", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -546,8 +592,7 @@ def segment_overview(result: ReportResult) -> Figure | None:
     fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.5 / height, bottom=0.18, wspace=0.75)  # room for 2-line titles
     ks = sorted(found.curve)
     curve.plot(ks, [found.curve[k] for k in ks], marker="o", markersize=3.5, color=colors.primary)
-    curve.plot([found.k], [found.silhouette], marker="o", markersize=7, color=colors.accent, linestyle="none",
-               label=f"chosen: k = {found.k}")
+    curve.axvline(found.k, color=colors.accent, linestyle="--", linewidth=1.2, label=f"chosen: k = {found.k}")
     few_ticks(curve, x=len(ks))
     curve.set_xticks(ks)
     curve.set_xlabel("Number of segments (k)", fontsize=7.5)

@@ -1,10 +1,13 @@
 """reportgen/figures.py: figures built here and drawn by forked workers, as make_figures draws them."""
 
+import dataclasses
 import os
+import re
 import signal
 import time
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from conftest import run_forked, words_outside
 from matplotlib.figure import Figure
@@ -12,7 +15,19 @@ from PIL import Image
 from test_workers import children_left_when_killed
 
 from reportgen.engine import render_job
-from reportgen.figures import FigureWorkers, built_figures, make_figures, pixel_size, reserve_print_files
+from reportgen.figures import (
+    FigureWorkers,
+    built_figures,
+    decision_tree,
+    logit_coefficients,
+    make_figures,
+    pixel_size,
+    reserve_print_files,
+    segment_overview,
+    split_shares,
+)
+from reportgen.narrative.questions import DECIDING_SHARE
+from reportgen.render import render_html
 
 
 @pytest.fixture(autouse=True)
@@ -103,3 +118,58 @@ def test_no_words_run_off_a_figure(analysis, report_result, tmp_path):
     built = built_figures(job.result, job.tree, job.tree_names)
     assert len(built) > 10
     assert {name: words for name, fig in built.items() if (words := words_outside(fig))} == {}
+
+
+def test_split_shares_add_up_to_the_feature_shares_question_3_reads(analysis, report_result, tmp_path):
+    job = render_job(analysis, report_result, tmp_path, None, pdf=False)
+    by_feature: dict[str, float] = {}
+    for node, share in split_shares(job.tree).items():
+        feature = job.tree_names[job.tree.tree_.feature[node]]
+        by_feature[feature] = by_feature.get(feature, 0.0) + share
+    assert by_feature == pytest.approx({s.feature: s.importance for s in report_result.tree.split_features}, abs=1e-6)
+
+
+def test_the_tree_highlights_its_deciding_splits_and_nothing_else(analysis, report_result, tmp_path):
+    """A split on a deciding feature that adds little (days' second split, 3% of the impurity reduction,
+    in the synthetic tree) is not highlighted; the boxes name the features by their labels."""
+    job = render_job(analysis, report_result, tmp_path, None, pdf=False)
+    fig = decision_tree(job.result, job.tree, job.tree_names)
+    boxes = [text for text in fig.axes[0].texts if text.get_bbox_patch() is not None]
+    highlighted = {box.get_gid() for box in boxes if box.get_bbox_patch().get_facecolor() != (1, 1, 1, 1)}
+    shares = split_shares(job.tree)
+    assert highlighted == {f"tree-node-{node}" for node, share in shares.items() if share >= DECIDING_SHARE}
+    minor_on_deciding = [node for node, share in shares.items() if share < DECIDING_SHARE
+                         and job.tree_names[job.tree.tree_.feature[node]] == "days"]
+    assert minor_on_deciding and {f"tree-node-{node}" for node in minor_on_deciding} <= {box.get_gid() for box in boxes}
+    first_lines = {box.get_text().split("\n")[0] for box in boxes}
+    assert {"Minutes", "Days", "Country = IN"} <= first_lines and not {"minutes", "days"} & first_lines
+    assert "orange: a deciding split" in fig.axes[0].get_title()
+
+
+def test_the_odds_ratio_chart_plots_the_tables_odds_ratios_per_the_unit_its_header_names(report_result):
+    html = render_html(report_result)
+    header = re.search(r'<th class="num">(Odds ratio[^<]*)</th>', html).group(1)
+    assert header == "Odds ratio per unit"
+    fig = logit_coefficients(report_result)
+    ax = fig.axes[0]
+    assert ax.get_xlabel().startswith(header + ",")
+    terms = sorted(report_result.logit.coefficients, key=lambda c: c.coef)
+    plotted = np.asarray(ax.collections[-1].get_offsets())[:, 0].tolist()
+    assert plotted == pytest.approx([c.odds_ratio for c in terms])
+    assert [label.get_text() for label in ax.get_yticklabels()] == [c.label for c in terms]
+
+
+@pytest.mark.parametrize("trouble", [{"failure": "Singular matrix", "coefficients": []}, {"equation": ""}])
+def test_no_odds_ratio_chart_when_the_logit_failed_or_did_not_converge(report_result, trouble):
+    logit = dataclasses.replace(report_result.logit, converged=False, **trouble)
+    assert logit_coefficients(dataclasses.replace(report_result, logit=logit)) is None
+
+
+def test_the_chosen_k_is_a_labelled_line_not_a_point_on_the_curve(report_result):
+    found = report_result.segments
+    curve = segment_overview(report_result).axes[0]
+    with_points = [line for line in curve.get_lines() if line.get_marker() not in ("None", None, "")]
+    assert [list(line.get_xdata()) for line in with_points] == [sorted(found.curve)]
+    chosen = [line for line in curve.get_lines() if line.get_label() == f"chosen: k = {found.k}"]
+    assert len(chosen) == 1 and list(chosen[0].get_xdata()) == [found.k, found.k]
+    assert chosen[0].get_marker() in ("None", None, "")
