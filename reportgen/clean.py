@@ -23,7 +23,17 @@ from statsmodels.stats.outliers_influence import variance_inflation_factor
 from reportgen.config import TEXT_KINDS, DatasetConfig, DerivedFeature, OutlierRule
 from reportgen.errors import ReportInputError
 from reportgen.load import LoadedData
-from reportgen.result import Distribution, Duplicates, Leakage, PreprocessingStep, VifRow
+from reportgen.result import (
+    DerivedColumn,
+    Distribution,
+    Duplicates,
+    Leakage,
+    Notice,
+    NoticeKind,
+    PreprocessingStep,
+    StepKind,
+    VifRow,
+)
 
 HISTOGRAM_BINS = 30
 
@@ -42,10 +52,10 @@ class CleanData:
     vif: list[VifRow]
     distributions: list[Distribution]
     correlation: dict[str, dict[str, float]]
-    encoding: list[str]
     rows_used: int
     reference_categories: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    """Warnings about the data, the loading stage's first."""
     derived: list[DerivedFeature] = field(default_factory=list)
     """The derived features as computed (an age's reference date filled in), for scoring new rows."""
     duplicates: Duplicates | None = None
@@ -259,27 +269,12 @@ def training_twins(features: pd.DataFrame, train_index: pd.Index, test_index: pd
     return keys.loc[test_index].isin(set(keys.loc[train_index])).to_numpy()
 
 
-def duplicates_step(found: Duplicates, rows: int, unit: str) -> PreprocessingStep:
-    if not found.rows:
-        return PreprocessingStep("Duplicate rows", "No row repeats another row's features.", rows, rows, [])
-    description = (f"{found.rows:,} rows ({found.rows / rows:.1%}) repeat another row's features exactly; "
-                   f"{found.conflicting:,} rows sit in groups of identical features with both outcomes. They are kept "
-                   f"(distinct {unit} can look alike). {found.test_rows_in_training:,} of the {found.test_rows:,} test "
-                   f"rows have an identical row among the training rows.")
-    return PreprocessingStep("Duplicate rows", description, rows, rows, [])
-
-
-def duplicate_and_leakage_warnings(duplicates: Duplicates, leakage: list[Leakage], unit: str) -> list[str]:
+def duplicate_and_leakage_notices(duplicates: Duplicates, leakage: list[Leakage]) -> list[Notice]:
+    """A notice when many test rows have a twin in training (`TWIN_SHARE_WARNING`), and one per probable leak."""
     found = []
     if duplicates.test_rows and duplicates.test_rows_in_training / duplicates.test_rows >= TWIN_SHARE_WARNING:
-        found.append(f"{duplicates.test_rows_in_training / duplicates.test_rows:.0%} of the test rows have an "
-                     f"identical row among the training rows, which a model can score from memory rather than as "
-                     f"it would score new {unit}; the report also reads the models on the test rows without one.")
-    for flag in leakage:
-        found.append(f"Probable leakage: {flag.label} alone separates the outcomes almost perfectly (ROC AUC "
-                     f"{flag.auc:.3f} on the training rows). Check that it is known before the outcome; if not, "
-                     f"list {flag.feature} under 'exclude'.")
-    return found
+        found.append(Notice(NoticeKind.TWINS))
+    return found + [Notice(NoticeKind.LEAKAGE, columns=[flag.feature]) for flag in leakage]
 
 
 def rows_within(frame: pd.DataFrame, rule: OutlierRule) -> pd.Series:
@@ -443,36 +438,10 @@ def feature_encoder(
     return ColumnTransformer(transformers, verbose_feature_names_out=False)
 
 
-def encoding_notes(numeric: list[str], categorical: list[str], config: DatasetConfig, has_missing: bool) -> list[str]:
-    notes = []
-    if numeric:
-        fill = (f"missing values replaced by the training {config.missing.numeric}" if has_missing
-                else f"none missing here; new data with blanks gets the training {config.missing.numeric}")
-        notes.append(f"Numeric features ({len(numeric)}) used as they are; {fill}.")
-    for column in categorical:
-        if config.encoding.categorical == "ordinal":
-            notes.append(
-                f"{column}: ordinal codes in alphabetical order; categories unseen in training get "
-                f"code {config.encoding.unknown_code}."
-            )
-        else:
-            share = config.encoding.min_frequency
-            rare = f"; categories under {share:.0%} of training rows grouped as 'other'" if share else ""
-            cap = config.encoding.max_categories
-            capped = f"; at most {cap} categories kept (the most frequent, 'other' included)" if cap else ""
-            notes.append(f"{column}: one-hot encoded{rare}{capped}; categories unseen in training join 'other'.")
-    return notes
-
-
-def read_description(data: LoadedData, config: DatasetConfig) -> str:
-    read = config.read
-    text = f"Read {data.rows_read:,} rows and {data.frame.shape[1]} columns"
-    if not read.header:
-        text += " (no header row: the columns are named by the config)"
-    markers = [f"{c} {', '.join(repr(m) for m in values)}" for c, values in read.missing_markers.items()]
-    if markers:
-        text += f"; read as missing: {'; '.join(markers)}"
-    return text + "."
+def derived_columns(derived: list[DerivedFeature]) -> list[DerivedColumn]:
+    return [DerivedColumn(name=f.name, kind=f.kind, column=f.column,
+                          reference=str(f.reference) if f.reference is not None else None, values=list(f.values or []))
+            for f in derived]
 
 
 def no_feature_message(config: DatasetConfig, left_out: list[str], uninformative: list[str],
@@ -490,28 +459,24 @@ def no_feature_message(config: DatasetConfig, left_out: list[str], uninformative
 def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     frame = data.frame.loc[data.outcome.index]
     steps: list[PreprocessingStep] = []
-    warnings: list[str] = list(data.warnings)
+    notices = [Notice(NoticeKind.LOADING, text=text) for text in data.warnings]
     n_rows = len(frame)
-    steps.append(PreprocessingStep("Read", read_description(data, config), data.rows_read, n_rows,
-                                   list(map(str, data.frame.columns))))
+    steps.append(PreprocessingStep(StepKind.READ, data.rows_read, n_rows, list(map(str, data.frame.columns))))
 
     derived = with_references(config, frame) if config.derived else []
     if derived:
         frame = add_derived(frame, derived)
-        listed = "; ".join(f"{f.name}: {f.describe()}" for f in derived)
-        steps.append(PreprocessingStep("Derived features", f"Computed {listed}.", n_rows, n_rows,
-                                       [f.name for f in derived]))
+        steps.append(PreprocessingStep(StepKind.DERIVED, n_rows, n_rows, [f.name for f in derived],
+                                       derived=derived_columns(derived)))
     columns = candidate_columns(frame, config)
     used_sources = {f.column for f in derived}
     left_out = [c for c in frame.columns if c not in columns and c != config.target.column
                 and c not in used_sources and config.derived_feature(c) is None]
     if left_out:
-        steps.append(PreprocessingStep("Excluded columns", "Identifiers and excluded columns are not features.",
-                                       n_rows, n_rows, left_out))
+        steps.append(PreprocessingStep(StepKind.EXCLUDED, n_rows, n_rows, left_out))
     declared_after = [c for c in frame.columns if c in known_after(frame, config)]
     if declared_after:
-        warnings.append(f"Left out {', '.join(map(str, declared_after))}: declared known only after the outcome "
-                        f"(known_before_outcome: false).")
+        notices.append(Notice(NoticeKind.KNOWN_AFTER, columns=list(map(str, declared_after))))
     features = frame[columns].copy()
 
     for column, value in config.missing.fill.items():
@@ -519,66 +484,52 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
             raise ReportInputError(f"'missing.fill' names column '{column}', which is not a feature.")
         filled = int(features[column].isna().sum())
         features[column] = features[column].fillna(value)
-        steps.append(PreprocessingStep("Declared fill", f"{filled} missing values of {column} set to '{value}'.",
-                                       n_rows, n_rows, [column]))
+        steps.append(PreprocessingStep(StepKind.DECLARED_FILL, n_rows, n_rows, [column], count=filled,
+                                       value=str(value)))
 
     for column in [c for c in columns if config.column_type(c) == "numeric"]:
         features[column], bad = declared_numbers(features[column])
         if bad:
-            examples = ", ".join(repr(v) for v in bad[:5])
-            steps.append(PreprocessingStep("Not numbers", f"{column}: values that are not numbers ({examples}) "
-                                           f"treated as missing.", n_rows, n_rows, [column]))
-            warnings.append(f"{column} is numeric but holds {examples}: treated as missing; declare them under "
-                            f"'read.missing_markers' to say so explicitly.")
+            steps.append(PreprocessingStep(StepKind.NOT_NUMBERS, n_rows, n_rows, [column], examples=bad[:5]))
+            notices.append(Notice(NoticeKind.NOT_NUMBERS, columns=[column], values=bad[:5]))
         infinite = np.isinf(features[column].to_numpy(dtype=float))
         if infinite.any():
             features[column] = features[column].mask(infinite)
-            steps.append(PreprocessingStep("Infinite values", f"{column}: {int(infinite.sum()):,} infinite values "
-                                           f"treated as missing.", n_rows, n_rows, [column]))
-            warnings.append(f"{column} holds {int(infinite.sum()):,} infinite values (inf or -inf): treated as "
-                            f"missing; check how the export computed them.")
+            steps.append(PreprocessingStep(StepKind.INFINITE, n_rows, n_rows, [column], count=int(infinite.sum())))
+            notices.append(Notice(NoticeKind.INFINITE, columns=[column], count=int(infinite.sum())))
 
     numeric, categorical = split_by_type(features, columns, categorical_by_config(columns, config))
     empty, constant = uninformative(features, columns, numeric)
-    for name, dropped, why in [("Empty columns", empty, "Columns missing in every row"),
-                               ("Constant columns", constant, "Columns with a single value")]:
+    for step, notice, dropped in [(StepKind.EMPTY, NoticeKind.EMPTY, empty),
+                                  (StepKind.CONSTANT, NoticeKind.CONSTANT, constant)]:
         if dropped:
-            steps.append(PreprocessingStep(name, f"{why} carry no information and were dropped.", n_rows, n_rows,
-                                           dropped))
-            warnings.append(f"Dropped {name.split()[0].lower()} column(s): {', '.join(dropped)}.")
+            steps.append(PreprocessingStep(step, n_rows, n_rows, dropped))
+            notices.append(Notice(notice, columns=dropped))
     numeric = [c for c in numeric if c not in empty + constant]
     categorical = [c for c in categorical if c not in empty + constant]
     for column in categorical:
         features[column] = as_categories(features[column])
     scattered = scattered_columns(features, categorical, config)
     if scattered:
-        steps.append(PreprocessingStep("Scattered categories", f"No category of these columns holds "
-                                       f"{2 * config.encoding.min_frequency:.0%} of the rows, so one-hot encoding "
-                                       f"would group nearly all of them as 'other': left out.", n_rows, n_rows,
-                                       scattered))
-        warnings.append(f"Left out {', '.join(scattered)}: no category holds "
-                        f"{2 * config.encoding.min_frequency:.0%} of the rows.")
+        steps.append(PreprocessingStep(StepKind.SCATTERED, n_rows, n_rows, scattered))
+        notices.append(Notice(NoticeKind.SCATTERED, columns=scattered))
         categorical = [c for c in categorical if c not in scattered]
 
     keep = pd.Series(True, index=features.index)
     if config.missing.drop_rows:
         complete = features[numeric + categorical].notna().all(axis=1)
         incomplete = [c for c in numeric + categorical if features[c].isna().any()]
-        steps.append(PreprocessingStep("Incomplete rows", f"Dropped {int((~complete).sum()):,} rows with a missing "
-                                       f"feature value, as configured (missing.drop_rows).", n_rows,
-                                       int(complete.sum()), incomplete))
+        steps.append(PreprocessingStep(StepKind.INCOMPLETE_ROWS, n_rows, int(complete.sum()), incomplete))
         keep &= complete
     for rule in config.outliers:
         if rule.column not in features.columns:
             raise ReportInputError(f"outlier rule names column '{rule.column}', which is not a feature.")
         if rule.column not in numeric:
             raise ReportInputError(f"outlier rule on '{rule.column}' needs a numeric column.")
-        within = rows_within(features, rule)
-        removed = int((keep & ~within).sum())
         before = int(keep.sum())
-        keep &= within
-        steps.append(PreprocessingStep("Outlier rule", f"Kept rows with {rule.describe()}: {removed:,} removed.",
-                                       before, int(keep.sum()), [rule.column]))
+        keep &= rows_within(features, rule)
+        steps.append(PreprocessingStep(StepKind.OUTLIER_RULE, before, int(keep.sum()), [rule.column],
+                                       limit_low=rule.min, limit_high=rule.max))
     distributions = [distribution(features[r.column], features.loc[keep, r.column], r) for r in config.outliers]
     features = features.loc[keep]
     outcome = data.outcome.loc[features.index]
@@ -590,10 +541,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     correlation = correlation_matrix(features[numeric])
     candidates = [c for c in features.columns if c in numeric or c in categorical]
     if collinear:
-        listed = ", ".join(f"{r.feature} (VIF {r.vif:.1f})" for r in vif_rows if r.dropped)
-        steps.append(PreprocessingStep("Multicollinearity",
-                                       f"Dropped {listed}: VIF above {config.vif.threshold:g}.",
-                                       len(features), len(features), collinear))
+        steps.append(PreprocessingStep(StepKind.MULTICOLLINEARITY, len(features), len(features), collinear))
         numeric = [c for c in numeric if c not in collinear]
 
     if not numeric and not categorical:
@@ -602,13 +550,8 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     ordered = [c for c in features.columns if c in numeric or c in categorical]
     missing_counts = features[ordered].isna().sum()
     missing_counts = missing_counts[missing_counts > 0]
-    if len(missing_counts):
-        listed = ", ".join(f"{c} ({n})" for c, n in missing_counts.items())
-        description = f"Missing values imputed inside the model pipeline: {listed}."
-    else:
-        description = "No missing values among the features."
-    steps.append(PreprocessingStep("Missing values", description, len(features), len(features),
-                                   list(missing_counts.index)))
+    steps.append(PreprocessingStep(StepKind.MISSING_VALUES, len(features), len(features), list(missing_counts.index),
+                                   missing={str(c): int(n) for c, n in missing_counts.items()}))
 
     positives = int(outcome.sum())
     folds, key = ((config.search.tuning_cv, "search.tuning_cv") if config.search.tuning_cv > config.search.cv
@@ -626,27 +569,21 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         random_state=config.seed,
         stratify=outcome if config.split.stratify else None,
     )
-    steps.append(PreprocessingStep(
-        "Train/test split",
-        f"{1 - config.split.test_size:.0%}/{config.split.test_size:.0%} split"
-        f"{' stratified on the outcome' if config.split.stratify else ''} (seed {config.seed}): "
-        f"{len(x_train):,} training rows ({y_train.mean():.1%} positive), "
-        f"{len(x_test):,} test rows ({y_test.mean():.1%} positive).",
-        len(features), len(features), []))
+    steps.append(PreprocessingStep(StepKind.SPLIT, len(features), len(features),
+                                   train_positive_rate=float(y_train.mean()), test_positive_rate=float(y_test.mean())))
 
     duplicates = duplicate_summary(features[candidates], outcome, x_test.index)
     twins = training_twins(features[candidates], x_train.index, x_test.index)
-    steps.append(duplicates_step(duplicates, len(features), config.unit))
+    steps.append(PreprocessingStep(StepKind.DUPLICATES, len(features), len(features)))
     leakage = leakage_flags(x_train, y_train, categorical, config)
-    warnings += duplicate_and_leakage_warnings(duplicates, leakage, config.unit)
+    notices += duplicate_and_leakage_notices(duplicates, leakage)
 
-    notes = encoding_notes(numeric, categorical, config, bool(len(missing_counts)))
-    steps.append(PreprocessingStep("Encoding", " ".join(notes), len(features), len(features), categorical))
+    steps.append(PreprocessingStep(StepKind.ENCODING, len(features), len(features), categorical, count=len(numeric)))
     reference = {c: most_frequent(x_train[c]) for c in categorical}
     return CleanData(
         x_train=x_train, x_test=x_test, y_train=y_train, y_test=y_test,
         numeric=numeric, categorical=categorical, columns=ordered, steps=steps, vif=vif_rows,
-        distributions=distributions, correlation=correlation, encoding=notes,
-        rows_used=len(features), reference_categories=reference, warnings=warnings,
+        distributions=distributions, correlation=correlation,
+        rows_used=len(features), reference_categories=reference, notices=notices,
         derived=derived, duplicates=duplicates, leakage=leakage, test_twins=twins,
     )

@@ -9,6 +9,7 @@ their rates and scores measure different things.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -162,7 +163,10 @@ def compare(previous: ReportFacts, result: ReportResult) -> Comparison:
     drivers = driver_changes(previous.drivers, current.drivers)
     top_before = {d.feature for d in drivers if d.rank_before is not None and d.rank_before <= TOP_DRIVERS}
     top_after = {d.feature for d in drivers if d.rank_after is not None and d.rank_after <= TOP_DRIVERS}
+    drivers = [dataclasses.replace(d, entered=d.feature in top_after - top_before,
+                                   left=d.feature in top_before - top_after) for d in drivers]
     shifts = segment_shifts(previous.segments, current.segments)
+    models = model_changes(previous, current)
     return Comparison(
         previous_started_at=previous.run.started_at if previous.run else None,
         previous_version=previous.run.version if previous.run else None,
@@ -174,10 +178,12 @@ def compare(previous: ReportFacts, result: ReportResult) -> Comparison:
                          float(current.logit.get("alpha", 0.05))),
         recommended_before=previous.best_model,
         recommended_after=current.best_model,
-        models=model_changes(previous, current),
+        recommended_before_label=models[-1].label,
+        recommended_after_label=models[0].label,
+        models=models,
         drivers=drivers,
-        entered=[d.feature for d in drivers if d.feature in top_after - top_before],
-        left=[d.feature for d in drivers if d.feature in top_before - top_after],
+        entered=[d.feature for d in drivers if d.entered],
+        left=[d.feature for d in drivers if d.left],
         segments=shifts,
         segments_shown=min(SEGMENTS_SHOWN, len(shifts or [])),
         settings_changed=changed_settings(previous.settings, current.settings),

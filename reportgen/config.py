@@ -101,17 +101,6 @@ class DerivedFeature(Spec):
     def categorical(self) -> bool:
         return self.kind in CATEGORICAL_KINDS
 
-    def describe(self) -> str:
-        """What the feature holds, e.g. 'number of words in feedback' or 'days from signup to 2024-06-30'."""
-        if self.kind == "age_days":
-            return f"days from {self.column} to {self.reference or 'the latest date in it'}"
-        if self.kind == "not_applicable":
-            listed = " or ".join(f"{v:g}" for v in self.values)
-            return f"1 where {self.column} is {listed} (does not apply), which {self.column} itself reads as missing"
-        what = {"length": "number of characters in", "word_count": "number of words in", "year": "year of",
-                "month": "month of", "weekday": "day of the week of"}[self.kind]
-        return f"{what} {self.column}"
-
 
 class TargetSpec(Spec):
     column: str
@@ -135,14 +124,6 @@ class OutlierRule(Spec):
         if self.min is None and self.max is None:
             raise ValueError(f"outlier rule for '{self.column}' needs 'min' or 'max'")
         return self
-
-    def describe(self) -> str:
-        parts = []
-        if self.min is not None:
-            parts.append(f"{self.column} >= {self.min:g}")
-        if self.max is not None:
-            parts.append(f"{self.column} <= {self.max:g}")
-        return " and ".join(parts)
 
 
 class MissingSpec(Spec):

@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from reportgen import __version__
 from reportgen.backends import search_backend
 from reportgen.calibration import CalibrationChoice, choose_calibration
-from reportgen.clean import VIF_EXACT, CleanData, clean
+from reportgen.clean import CleanData, clean
 from reportgen.clock import Progress, StageClock
 from reportgen.compare import ReportFacts, compare
 from reportgen.config import DEFAULT_MODELS, DatasetConfig
@@ -36,6 +36,7 @@ from reportgen.evaluate import (
     majority_baseline,
     model_result,
     tree_summary,
+    with_imbalance_cells,
 )
 from reportgen.explore import explore, kept_rows
 from reportgen.infer import infer
@@ -43,6 +44,7 @@ from reportgen.load import LoadedData, load
 from reportgen.logit import readable_term, summarise_logit
 from reportgen.model import FittedModel, fit_models
 from reportgen.narrative import interpret
+from reportgen.narrative.segments import named_segments
 from reportgen.narrative.words import singular
 from reportgen.registry import FAMILIES
 from reportgen.renderer import Renderer, RenderJob, render_outputs, rendering_modules, write_html
@@ -52,9 +54,9 @@ from reportgen.result import (
     Exploration,
     Preprocessing,
     Published,
-    RedundantTerm,
     ReportResult,
     RunInfo,
+    StepKind,
     Theme,
     ThresholdResult,
     Trends,
@@ -124,39 +126,19 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, colu
     )
 
 
-def columns_as_used(decisions: list[ColumnDecision], data: CleanData, vif_threshold: float,
-                    redundant: list[RedundantTerm]) -> list[ColumnDecision]:
+DROPPING_STEPS = (StepKind.MULTICOLLINEARITY, StepKind.CONSTANT, StepKind.EMPTY, StepKind.SCATTERED)
+"""Cleaning steps that drop features inference kept."""
+
+
+def columns_as_used(decisions: list[ColumnDecision], data: CleanData) -> list[ColumnDecision]:
     """The inference decisions, with the features that cleaning dropped later marked by the step that dropped
-    them, and that step's reason in place of the reading's; a feature with terms the logit left out as
-    redundant says so."""
+    them (and their VIF, when that was multicollinearity)."""
     vif = {row.feature: row.vif for row in data.vif}
-    reasons = {"Multicollinearity": lambda c: vif_reason(vif[c], vif_threshold),
-               "Constant columns": lambda c: "a single value among the rows kept",
-               "Empty columns": lambda c: "missing in every row kept",
-               "Scattered categories": lambda c: "no category holds enough rows to be kept apart from 'other'"}
-    dropped_by = {column: step.name for step in data.steps if step.name in reasons for column in step.columns}
-    in_logit = logit_repeats(redundant)
-    return [dataclasses.replace(d, use=f"dropped ({dropped_by[d.column].lower()})",
-                                reason=reasons[dropped_by[d.column]](d.column), inferred=False)
-            if d.use != "left out" and d.column in dropped_by else
-            dataclasses.replace(d, reason=f"{d.reason}; {in_logit[d.column]}") if d.column in in_logit else d
+    dropped_by = {column: step.kind for step in data.steps if step.kind in DROPPING_STEPS for column in step.columns}
+    return [dataclasses.replace(d, dropped_by=dropped_by[d.column], inferred=False,
+                                vif=vif[d.column] if dropped_by[d.column] == StepKind.MULTICOLLINEARITY else None)
+            if d.use != "left out" and d.column in dropped_by else d
             for d in decisions]
-
-
-def logit_repeats(redundant: list[RedundantTerm]) -> dict[str, str]:
-    """Per column, which of its logit terms were left out of the logit as repeating others, in words."""
-    terms: dict[str, list[RedundantTerm]] = {}
-    for term in redundant:
-        terms.setdefault(term.feature.partition(" = ")[0], []).append(term)
-    return {column: "left out of the logistic regression, where " + "; ".join(
-        f"{t.label} repeats {', '.join(t.repeats)}" if t.repeats else f"{t.label} does not vary" for t in found)
-        for column, found in terms.items()}
-
-
-def vif_reason(vif: float, threshold: float) -> str:
-    if vif >= VIF_EXACT:
-        return "other numeric columns reproduce it (almost) exactly: VIF over 1,000,000"
-    return f"VIF {vif:,.{0 if vif >= 100 else 1}f}, above {threshold:g}: it repeats what other numeric columns say"
 
 
 def families_left_out(config: DatasetConfig) -> list[str]:
@@ -311,40 +293,42 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
             twins = None if data.test_twins is None else twins_reading(
                 data.test_twins, data.y_test, [(f.name, measured[f.name].scores.test, thresholds[f.name].value)
                                                for f in fitted])
-    notes = inference.warnings + data.warnings + logit.warnings
     columns = [*loaded.frame.columns, *(f.name for f in data.derived)]
+    dataset = dataset_summary(config, loaded.rows_read, data, columns)
+    imbalance = imbalance_rows(fitted, config.search.scoring)
     result = ReportResult(
-        dataset=dataset_summary(config, loaded.rows_read, data, columns),
+        dataset=dataset,
         preprocessing=Preprocessing(
             steps=data.steps,
             vif=data.vif,
             vif_threshold=config.vif.threshold,
             distributions=data.distributions,
             correlation=data.correlation,
-            encoding=data.encoding,
+            encoding=[],
             reference_categories=data.reference_categories if config.logit.intercept
             and config.encoding.categorical == "onehot" and config.logit.categoricals else {},
-            warnings=inference.warnings + data.warnings,
-            columns=columns_as_used(inference.decisions, data, config.vif.threshold, logit.redundant),
+            columns=columns_as_used(inference.decisions, data),
             duplicates=data.duplicates,
             leakage=data.leakage,
+            notices=inference.notices + data.notices,
         ),
         logit=logit,
-        models=models,
+        models=with_imbalance_cells(models, imbalance),
         best_model=best,
         tree=tree,
         drivers=found_drivers,
         driver_rows=min(len(data.y_test), MEASURED_ROWS),
         families_left_out=families_left_out(config),
-        warnings=notes,
+        warnings=[],
         settings=config.model_dump(mode="json", exclude={"data"}),
         baseline=majority_baseline(data.y_test),
         theme=theme_of(config),
-        imbalance=imbalance_rows(fitted, config.search.scoring),
+        imbalance=imbalance,
         threshold=thresholds[best],
         published=published_figures(config),
         explore=described.exploration,
-        segments=described.segmentation.segments if described.segmentation else None,
+        segments=named_segments(described.segmentation.segments if described.segmentation else None,
+                                dataset.feature_labels),
         trends=described.trends,
         twins=twins,
         dependence=leaned_on,

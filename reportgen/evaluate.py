@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,9 +28,12 @@ from reportgen.logit import readable_term
 from reportgen.model import FittedModel, stratified_positions
 from reportgen.result import (
     Baseline,
+    Contrast,
+    ContrastKind,
     Curve,
     CvScore,
     Driver,
+    ImbalanceCell,
     ImbalanceRow,
     Importance,
     Metrics,
@@ -180,15 +184,16 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, 
         candidates=fitted.candidates,
         feature_importance=impurity_importance(fitted, clean) if importance == "impurity" else [],
         importance_kind="impurity (mean decrease in Gini)" if importance == "impurity" else "",
-        grid_edges=fitted.grid_edges,
+        search_edges=fitted.grid_edges,
         strategy=fitted.strategy,
         threshold=threshold.value,  # exact: rounded, it could flag a score equal to it differently
         test_ci=intervals(clean.y_test, test_scores, test_flags, seed=config.seed),
         tuning_rows=fitted.tuning_rows,
         fit_rows=fitted.fit_rows,
-        scored_by=fitted.scored_by,
+        scores_from=fitted.scored_by,
         search_settings={k: plain(v) for k, v in fitted.search_settings.items()},
         scored_along=fitted.scored_along,
+        scored_along_from=fitted.scored_along_from,
         overfit=train.f1 - test.f1 > OVERFIT_GAP,
     )
     return Measured(result, threshold, scores)
@@ -198,6 +203,20 @@ def imbalance_rows(fitted: list[FittedModel], metric: str) -> list[ImbalanceRow]
     return [ImbalanceRow(model=f.name, strategy=s.strategy, metric=metric, mean=s.mean, std=s.std,
                          chosen=s.strategy == f.strategy)
             for f in fitted for s in f.strategies]
+
+
+def with_imbalance_cells(models: list[ModelResult], rows: list[ImbalanceRow]) -> list[ModelResult]:
+    """Each compared model with its row of the imbalance table: a cell per strategy of the run, in the order
+    the rows first name them, empty where the model was not compared with it."""
+    strategies = list(dict.fromkeys(row.strategy for row in rows))
+    by_cell = {(row.model, row.strategy): row for row in rows}
+
+    def cells(model: str) -> list[ImbalanceCell]:
+        found = [by_cell.get((model, s)) for s in strategies]
+        return [ImbalanceCell(strategy=s, mean=row.mean if row else None, chosen=bool(row and row.chosen))
+                for s, row in zip(strategies, found)] if any(found) else []
+
+    return [dataclasses.replace(m, strategies=cells(m.name)) for m in models]
 
 
 def best_model_name(fitted: list[FittedModel]) -> str:
@@ -230,13 +249,6 @@ def tree_summary(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
     )
 
 
-def readable_number(value: float) -> str:
-    """About three significant digits, never in scientific notation: 1,510; 36; 0.148."""
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.1e}"
-
-
 def described_rows(column: str, clean: CleanData) -> tuple[pd.Series, pd.Series]:
     """A feature and the outcome on every kept row, training and test: the rows the exploratory section
     and the headline describe, so a driver's sentence gives the same figures as theirs."""
@@ -262,23 +274,25 @@ def raw_sign(column: str, clean: CleanData) -> int | None:
     return int(np.sign(pos - neg))
 
 
-def direction(column: str, clean: CleanData, config: DatasetConfig) -> str:
-    """How the feature differs between the two outcomes on all kept rows, in words."""
+def finite(value: float) -> float | None:
+    """None for a statistic of no rows (NaN), which results.json cannot hold."""
+    return float(value) if np.isfinite(value) else None
+
+
+def contrast(column: str, clean: CleanData, config: DatasetConfig) -> Contrast:
+    """How the feature differs between the two outcomes on all kept rows: its medians (or means) in each, or
+    for a category, the positive share of its highest and lowest category large enough to count."""
     x, y = described_rows(column, clean)
-    positive, negative = config.target.positive_noun, config.target.negative_noun
     if column in clean.numeric:
         statistic, pos, neg = class_centres(column, clean)
-        relation = "higher" if pos > neg else "lower" if pos < neg else "the same"
-        return (f"{relation} among {positive}: {statistic} {readable_number(pos)} vs {readable_number(neg)} "
-                f"for {negative}")
+        return Contrast(ContrastKind(statistic), positive=finite(pos), negative=finite(neg))
     rates = y.groupby(x.astype(str)).agg(["mean", "size"])
     rates = rates[rates["size"] >= max(20, config.encoding.min_frequency * len(x))]
     if len(rates) < 2:
-        return "varies little between the categories the model distinguishes"
+        return Contrast(ContrastKind.FLAT)
     top, bottom = rates["mean"].idxmax(), rates["mean"].idxmin()
-    name = config.label(column).lower()
-    return (f"{rates.loc[top, 'mean']:.1%} of {config.unit} with {name} {top} are {positive} vs "
-            f"{rates.loc[bottom, 'mean']:.1%} with {name} {bottom}")
+    return Contrast(ContrastKind.RATES, top=str(top), top_rate=float(rates.loc[top, "mean"]), bottom=str(bottom),
+                    bottom_rate=float(rates.loc[bottom, "mean"]))
 
 
 def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> list[Driver]:
@@ -295,13 +309,14 @@ def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> lis
             feature=clean.features[i],
             label=config.label(clean.features[i]),
             importance=round(float(importance[i]), 6),
-            direction=direction(clean.features[i], clean, config),
+            direction="",
             actionable=clean.features[i] not in config.not_actionable,
             lever=clean.features[i] in config.levers,
             importance_low=round(float(interval[i, 0]), 6),
             importance_high=round(float(interval[i, 1]), 6),
             above_zero=bool(importance[i] > 0 and interval[i, 0] > 0),
             sign=raw_sign(clean.features[i], clean),
+            contrast=contrast(clean.features[i], clean, config),
         )
         for i in order
     ]

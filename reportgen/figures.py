@@ -30,7 +30,7 @@ from sklearn.tree import plot_tree  # noqa: E402
 
 from reportgen.config import STRATEGY_LABELS  # noqa: E402
 from reportgen.narrative.questions import DECIDING_SHARE  # noqa: E402
-from reportgen.narrative.words import metric_name, term_label  # noqa: E402
+from reportgen.narrative.words import metric_name, possessive, term_label  # noqa: E402
 from reportgen.result import BoxStats, ReportResult  # noqa: E402
 
 MUTED = "#9aa5b1"
@@ -323,7 +323,7 @@ def drivers(result: ReportResult) -> Figure | None:
                     xerr=[np.maximum(shown[:, 0] - shown[:, 1], 0), np.maximum(shown[:, 2] - shown[:, 0], 0)])
     ax.set_xlabel(f"Drop in the test PR AUC ({result.best.test.pr_auc:.3f}) when the column is shuffled"
                   + ("\n(whiskers: 95% interval; grey: not listed as a driver)" if measured else ""))
-    ax.set_title(f"What drives the {result.best.label.lower()}'s predictions")
+    ax.set_title(f"What the {possessive(result.best.label.lower())} ranking leans on")
     ax.grid(axis="y", visible=False)
     return fig
 
@@ -448,7 +448,7 @@ def gains(result: ReportResult) -> Figure | None:
     fig, ax = new_figure(2.2)
     rate = result.dataset.positive_rate
     ax.plot(curve.x, curve.y, color=palette(result).primary, linewidth=2, label=result.best.label)
-    ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Contacting at random")
+    ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Picking at random")
     ax.plot([0, rate, 1], [0, 1, 1], color=palette(result).accent, linestyle=":", linewidth=1, label="Perfect ranking")
     for row in result.targeting:
         if row.top_fraction in (0.1, 0.2):
@@ -458,9 +458,9 @@ def gains(result: ReportResult) -> Figure | None:
             ax.plot(row.top_fraction, row.share_of_conversions, "o", color=palette(result).accent, markersize=4)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_xlabel(f"Share of {result.dataset.unit} contacted, highest scores first (test set)")
-    ax.set_ylabel(short(f"Share of all {result.dataset.positive_noun} reached", 24))
-    ax.set_title("Gains: whom to contact first")
+    ax.set_xlabel(f"Share of {result.dataset.unit}, highest scores first (test set)")
+    ax.set_ylabel(short(f"Share of all {result.dataset.positive_noun} found", 24))
+    ax.set_title("Cumulative gains: the highest scores first")
     ax.legend(loc="lower right")
     return fig
 

@@ -30,7 +30,7 @@ from reportgen.load import (
     spelled_positive,
 )
 from reportgen.names import name_words
-from reportgen.result import ColumnDecision
+from reportgen.result import ColumnDecision, ColumnReading, Notice, NoticeKind, ReadingKind
 from reportgen.vocabulary import outcome_vocabulary, predicate_of
 
 MIN_ROWS_FOR_ID_CHECK = 20
@@ -77,14 +77,13 @@ DATE_FEATURES = ("age_days", "month")
 
 @dataclass
 class ColumnPlan:
-    """What to declare about one undeclared column."""
+    """What to declare about one undeclared column, and what in its values says so."""
 
     kind: str
     use: str
-    reason: str
+    reading: ColumnReading
     markers: list[str] = field(default_factory=list)
     derived: list[DerivedFeature] = field(default_factory=list)
-    warning: str = ""
 
 
 @dataclass
@@ -92,14 +91,10 @@ class Inference:
     config: DatasetConfig
     """The config with every column declared: what `reportgen init` writes out."""
     decisions: list[ColumnDecision]
-    """One per column of the table, in its order."""
-    warnings: list[str]
+    """One per column of the table, in its order, their reasons worded (`reportgen init` writes them out)."""
+    notices: list[Notice]
     rows: int = 0
     """Rows read from the table."""
-
-
-def quoted(values) -> str:
-    return ", ".join(repr(str(v)) for v in values)
 
 
 def is_marker(token: str) -> bool:
@@ -189,47 +184,48 @@ def sentinel(present: pd.Series) -> float | None:
 
 def plan_numeric(name: str, values: pd.Series) -> ColumnPlan:
     if values.isna().all():
-        return ColumnPlan("empty", "left out", "missing in every row")
+        return ColumnPlan("empty", "left out", ColumnReading(ReadingKind.EMPTY))
     if id_like(name, values):
-        return ColumnPlan("identifier", "left out", "a distinct whole number in every row, named or numbered like "
-                          "a row identifier")
+        return ColumnPlan("identifier", "left out", ColumnReading(ReadingKind.ROW_NUMBERS))
     present = values.dropna()
     if present.nunique() == 1 and not values.isna().any():
-        return ColumnPlan("constant", "left out", f"the same value ({present.iloc[0]:g}) in every row")
+        return ColumnPlan("constant", "left out", ColumnReading(ReadingKind.CONSTANT, value=stored(present.iloc[0])))
     if present.nunique() == 1:
-        return ColumnPlan("categorical", "feature", f"one value ({present.iloc[0]:g}) or missing: used as a "
-                          f"category, present against missing")
+        return ColumnPlan("categorical", "feature", ColumnReading(ReadingKind.ONE_VALUE, value=stored(present.iloc[0])))
     distinct = present.nunique()
     if whole_numbers(present) and distinct > MAX_CODES and id_named(name):
-        return ColumnPlan("identifier", "left out", f"whole numbers named like an identifier, {distinct:,} distinct: "
-                          f"they name {distinct:,} things rather than measure them")
+        return ColumnPlan("identifier", "left out", ColumnReading(ReadingKind.NAMED_IDENTIFIER, distinct=distinct))
     if whole_numbers(present) and 3 <= distinct <= MAX_CODES and code_named(name):
-        return ColumnPlan("categorical", "feature", f"{distinct} whole-number codes ({codes_text(present)}) and a "
-                          f"name that says they are codes: encoded as categories, not as amounts")
+        codes = sorted(present.unique())
+        return ColumnPlan("categorical", "feature", ColumnReading(
+            ReadingKind.CODES, distinct=distinct, codes=[float(v) for v in codes[:5]], more_codes=len(codes) > 5))
     value = sentinel(present)
     if value is not None:
         return not_applicable_plan(name, present, value)
-    whole = "whole numbers" if whole_numbers(present) else "numbers"
-    reason = f"{whole} from {present.min():,.4g} to {present.max():,.4g}, {distinct:,} distinct"
-    if maybe_codes(present):
-        reason += (f"; used as amounts: if they are codes, declare them with 'types: {{{name}: categorical}}' in a "
-                   f"config")
-    return ColumnPlan("numeric", "feature", reason)
+    low, high = finite_range(present)
+    return ColumnPlan("numeric", "feature", ColumnReading(
+        ReadingKind.NUMBERS, whole=whole_numbers(present), low=low, high=high, distinct=distinct,
+        maybe_codes=bool(maybe_codes(present)), infinite=int(np.isinf(present.to_numpy(dtype=float)).sum())))
 
 
-def codes_text(present: pd.Series) -> str:
-    distinct = sorted(present.unique())
-    shown = ", ".join(f"{v:g}" for v in distinct[:5])
-    return shown + (", ..." if len(distinct) > 5 else "")
+def stored(value: float) -> float | str:
+    """A number as results.json can hold it: inf and -inf as text."""
+    value = float(value)
+    return value if np.isfinite(value) else str(value)
+
+
+def finite_range(present: pd.Series) -> tuple[float | None, float | None]:
+    """The smallest and the largest finite value; None for both when there is none."""
+    finite = present[np.isfinite(present.to_numpy(dtype=float))]
+    return (float(finite.min()), float(finite.max())) if len(finite) else (None, None)
 
 
 def not_applicable_plan(name: str, present: pd.Series, value: float) -> ColumnPlan:
     feature = DerivedFeature(column=name, kind="not_applicable", values=[value])
-    others = present[present != value]
-    return ColumnPlan("numeric", f"feature, {feature.name}",
-                      f"{value:g} in {(present == value).mean():.0%} of rows, far from the other values "
-                      f"({others.min():,.4g} to {others.max():,.4g}): read as 'does not apply' (missing), with "
-                      f"{feature.name} marking those rows", derived=[feature])
+    low, high = finite_range(present[present != value])
+    return ColumnPlan("numeric", f"feature, {feature.name}", ColumnReading(
+        ReadingKind.NOT_APPLICABLE, value=value, share=float((present == value).mean()), low=low, high=high,
+        indicator=feature.name), derived=[feature])
 
 
 def frequent_share(labels: pd.Series, min_share: float) -> float:
@@ -243,56 +239,47 @@ def plan_text(name: str, values: pd.Series, read: ReadSpec, rows: int, min_share
     non_markers = present[~present.map(is_marker)]
     markers = sorted(set(present) - set(non_markers))
     if non_markers.empty:
-        found = f"only the missing-value marker(s) {quoted(markers)}" if markers else "missing in every row"
-        return ColumnPlan("empty", "left out", found)
+        if markers:
+            return ColumnPlan("empty", "left out", ColumnReading(ReadingKind.MARKERS_ONLY, markers=markers))
+        return ColumnPlan("empty", "left out", ColumnReading(ReadingKind.EMPTY))
     numbers = parsed_numbers(non_markers, read)
     if numbers.notna().all():
         count = int(present.isin(markers).sum())
         if numbers.nunique() == 1 and count == 0 and len(present) == rows:
-            return ColumnPlan("constant", "left out", f"the same value ({non_markers.iloc[0]}) in every row")
-        blank = rows - len(present)
-        found = "numbers stored as text"
-        if markers:
-            found += (f": {quoted(markers)} read as missing ({count:,} values"
-                      + (f"; {blank:,} more were blank or a standard marker such as 'n/a')" if blank else ")"))
-        return ColumnPlan("numeric", "feature", found, markers=markers, warning=f"{name}: {found}.")
+            return ColumnPlan("constant", "left out", ColumnReading(ReadingKind.CONSTANT, value=non_markers.iloc[0]))
+        return ColumnPlan("numeric", "feature", ColumnReading(
+            ReadingKind.NUMBERS_AS_TEXT, markers=markers, count=count, blank=rows - len(present)), markers=markers)
     distinct = non_markers.nunique()
     words = non_markers.str.split().str.len().mean()
     if words >= TEXT_WORDS and distinct >= TEXT_DISTINCT * len(non_markers):
         derived = [DerivedFeature(column=name, kind=kind) for kind in TEXT_FEATURES]
-        return ColumnPlan("text", ", ".join(f.name for f in derived),
-                          f"free text ({words:.1f} words on average, {distinct / len(non_markers):.0%} distinct): "
-                          f"used through its length and word count", derived=derived)
+        return ColumnPlan("text", ", ".join(f.name for f in derived), ColumnReading(
+            ReadingKind.FREE_TEXT, words=float(words), share=distinct / len(non_markers)), derived=derived)
     if non_markers.str.match(DATE_PATTERN).mean() >= DATE_SHARE:
         parsed = parse_dates(non_markers)
         if parsed.notna().mean() >= DATE_SHARE:
             latest = latest_date(non_markers)
             derived = [DerivedFeature(column=name, kind="age_days", reference=latest),
                        DerivedFeature(column=name, kind="month")]
-            return ColumnPlan("date", ", ".join(f.name for f in derived),
-                              f"dates from {parsed.min().date()} to {latest}: used as days before {latest} and "
-                              f"month", derived=derived)
+            return ColumnPlan("date", ", ".join(f.name for f in derived), ColumnReading(
+                ReadingKind.DATES, first=str(parsed.min().date()), last=str(latest)), derived=derived)
     if id_like(name, values):
-        return ColumnPlan("identifier", "left out", "a distinct text in every row: it names rows, it does not "
-                          "describe them")
+        return ColumnPlan("identifier", "left out", ColumnReading(ReadingKind.ROW_TEXT))
     if distinct == 1 and len(present) == rows:
-        return ColumnPlan("constant", "left out", f"the same value ({non_markers.iloc[0]}) in every row")
+        return ColumnPlan("constant", "left out", ColumnReading(ReadingKind.CONSTANT, value=non_markers.iloc[0]))
     if len(non_markers) >= MIN_ROWS_FOR_ID_CHECK and distinct >= NEAR_UNIQUE * len(non_markers):
-        return ColumnPlan("identifier", "left out", f"nearly a distinct value per row ({distinct:,} of "
-                          f"{len(non_markers):,}): it names rows rather than describing them")
+        return ColumnPlan("identifier", "left out", ColumnReading(ReadingKind.NEAR_UNIQUE, distinct=distinct,
+                                                                  rows=len(non_markers)))
     if distinct == 1:
-        return ColumnPlan("categorical", "feature", f"one value ({non_markers.iloc[0]}) or missing: used as a "
-                          f"category, present against missing")
+        return ColumnPlan("categorical", "feature", ColumnReading(ReadingKind.ONE_VALUE, value=non_markers.iloc[0]))
     covered = frequent_share(non_markers, min_share)
     if covered < COVERED_SHARE:
-        held = (f"those held by at least {min_share:.0%} of rows cover only {covered:.0%} of rows" if covered
-                else f"none is held by {min_share:.0%} of rows")
-        return ColumnPlan("categorical", "left out", f"{distinct:,} labels, most of them rare: {held}, so nearly all "
-                          f"would be grouped as 'other' (names or free labels rather than groups)")
+        return ColumnPlan("categorical", "left out", ColumnReading(ReadingKind.RARE_LABELS, distinct=distinct,
+                                                                   share=min_share, covered=covered))
     if distinct > MANY_CATEGORIES:
-        return ColumnPlan("categorical", "feature", f"{distinct:,} categories: the {MANY_CATEGORIES - 1} most "
-                          f"frequent kept, the rest grouped as 'other'")
-    return ColumnPlan("categorical", "feature", f"{distinct} categories, one-hot encoded")
+        return ColumnPlan("categorical", "feature", ColumnReading(ReadingKind.MANY_CATEGORIES, distinct=distinct,
+                                                                  kept=MANY_CATEGORIES - 1))
+    return ColumnPlan("categorical", "feature", ColumnReading(ReadingKind.CATEGORIES, distinct=distinct))
 
 
 def plan_column(name: str, values: pd.Series, read: ReadSpec, min_share: float = 0.01) -> ColumnPlan:
@@ -305,33 +292,31 @@ def plan_column(name: str, values: pd.Series, read: ReadSpec, min_share: float =
 
 def declared_decision(column: str, config: DatasetConfig) -> ColumnDecision | None:
     """The decision the config itself makes about a column, or None when it leaves it to the data."""
-    def decided(kind: str, use: str, reason: str) -> ColumnDecision:
-        return ColumnDecision(column=column, kind=kind, use=use, reason=reason, inferred=False)
+    def decided(kind: str, use: str, reading: ColumnReading) -> ColumnDecision:
+        return ColumnDecision(column=column, kind=kind, use=use, reason="", inferred=False, reading=reading)
 
     if column == config.target.column:
-        return decided("outcome", "outcome", f"the target: '{config.target.positive}' counts as "
-                       f"{config.target.positive_name}")
+        return decided("outcome", "outcome", ColumnReading(ReadingKind.OUTCOME, value=str(config.target.positive),
+                                                           label=config.target.positive_name))
     if column in config.id_columns:
-        return decided("identifier", "left out", "declared under id_columns")
+        return decided("identifier", "left out", ColumnReading(ReadingKind.DECLARED_ID))
     if column in config.exclude:
-        return decided("excluded", "left out", "declared under exclude")
+        return decided("excluded", "left out", ColumnReading(ReadingKind.DECLARED_EXCLUDED))
     if config.known_before_outcome.get(column) is False:
-        return decided("excluded", "left out", "declared known only after the outcome (known_before_outcome: false)")
+        return decided("excluded", "left out", ColumnReading(ReadingKind.DECLARED_AFTER))
     derived = [f.name for f in config.derived if f.column == column]
     if config.features is not None and column not in config.features and not derived:
-        return decided("excluded", "left out", "not listed under features")
+        return decided("excluded", "left out", ColumnReading(ReadingKind.NOT_LISTED))
     kind = config.column_type(column)
     if kind is None:
         return None
-    markers = config.read.missing_markers.get(column)
-    reason = f"declared {kind}" + (f"; {quoted(markers)} read as missing" if markers else "")
+    reading = ColumnReading(ReadingKind.DECLARED, markers=list(config.read.missing_markers.get(column) or []))
     if kind in ("text", "date"):
-        return decided(kind, ", ".join(derived) or "left out",
-                       reason + ("" if derived else ": no derived feature declared for it"))
-    return decided(kind, "feature", reason)
+        return decided(kind, ", ".join(derived) or "left out", reading)
+    return decided(kind, "feature", reading)
 
 
-def sniffed_encoding(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
+def sniffed_encoding(config: DatasetConfig) -> tuple[DatasetConfig, list[Notice]]:
     """A text file that is not UTF-8 (an export from Excel on Windows, say) read as cp1252 or latin-1
     when the config names no encoding."""
     path = Path(config.data)
@@ -341,12 +326,10 @@ def sniffed_encoding(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
     if encoding is None:
         return config, []
     read = config.read.model_copy(update={"encoding": encoding})
-    return config.model_copy(update={"read": read}), [
-        f"{path.name} is not UTF-8 text: read as {encoding}; set 'read.encoding' in a config if accented "
-        f"letters look wrong."]
+    return config.model_copy(update={"read": read}), [Notice(NoticeKind.NOT_UTF8, file=path.name, values=[encoding])]
 
 
-def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
+def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[Notice]]:
     """A semicolon-, tab- or bar-separated file read with that delimiter when the config names none."""
     path = Path(config.data)
     if "delimiter" in config.read.model_fields_set or not path.is_file() or is_parquet(path):
@@ -359,7 +342,7 @@ def sniffed_read(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
     if "," in first or not counts[best]:
         return config, []
     read = config.read.model_copy(update={"delimiter": best})
-    return config.model_copy(update={"read": read}), [f"{path.name}: columns separated by {best!r}, read as such."]
+    return config.model_copy(update={"read": read}), [Notice(NoticeKind.DELIMITER, file=path.name, values=[best])]
 
 
 def first_line(path: Path, encoding: str) -> str | None:
@@ -370,7 +353,7 @@ def first_line(path: Path, encoding: str) -> str | None:
         return None
 
 
-def sniffed_header(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
+def sniffed_header(config: DatasetConfig) -> tuple[DatasetConfig, list[Notice]]:
     """A CSV whose first line holds only numbers has no header (an export of a bare matrix): its columns are
     named column_1, column_2, ... by position, when the config says nothing of the header."""
     path = Path(config.data)
@@ -382,9 +365,8 @@ def sniffed_header(config: DatasetConfig) -> tuple[DatasetConfig, list[str]]:
         return config, []
     names = [f"column_{position}" for position in range(1, len(fields) + 1)]
     read = config.read.model_copy(update={"header": False, "columns": names})
-    return config.model_copy(update={"read": read}), [
-        f"{path.name} has no header row (its first line holds only numbers): its columns are named column_1 to "
-        f"column_{len(fields)} by position; name them under 'read.columns' in a config."]
+    return config.model_copy(update={"read": read}), [Notice(NoticeKind.NO_HEADER, file=path.name,
+                                                             count=len(fields))]
 
 
 def infer(config: DatasetConfig) -> Inference:
@@ -400,7 +382,7 @@ def infer(config: DatasetConfig) -> Inference:
     outcome, _ = outcome_from(frame, config, str(config.data))
     config = with_vocabulary(config, outcome, frame)
     decisions: list[ColumnDecision] = []
-    warnings: list[str] = []
+    left_out: list[Notice] = []
     ids, excluded, derived = list(config.id_columns), list(config.exclude), list(config.derived)
     types, markers = dict(config.types), dict(config.read.missing_markers)
     many_categories = False
@@ -410,23 +392,22 @@ def infer(config: DatasetConfig) -> Inference:
             decisions.append(declared)
             continue
         plan = plan_column(str(column), frame[column], config.read, config.encoding.min_frequency)
-        decisions.append(ColumnDecision(column=str(column), kind=plan.kind, use=plan.use, reason=plan.reason,
-                                        inferred=True))
+        decisions.append(ColumnDecision(column=str(column), kind=plan.kind, use=plan.use, reason="", inferred=True,
+                                        reading=plan.reading))
         if plan.kind == "identifier":
             ids.append(column)
-            warnings.append(f"Left out {column} as a row identifier ({plan.reason}); list it under 'id_columns' "
-                            f"in a config to say so explicitly.")
+            left_out.append(Notice(NoticeKind.IDENTIFIER, columns=[str(column)]))
         elif plan.use == "left out":
             excluded.append(column)
-            warnings.append(f"Dropped {column}: {plan.reason}.")
+            left_out.append(Notice(NoticeKind.DROPPED, columns=[str(column)]))
         else:
             types[column] = plan.kind
             derived.extend(plan.derived)
             many_categories |= plan.kind == "categorical" and frame[column].nunique() > MANY_CATEGORIES
         if plan.markers:
             markers[column] = plan.markers
-        if plan.warning:
-            warnings.append(plan.warning)
+        if plan.reading.kind == ReadingKind.NUMBERS_AS_TEXT:
+            left_out.append(Notice(NoticeKind.NUMBERS_AS_TEXT, columns=[str(column)]))
     updates: dict[str, object] = {"id_columns": ids, "exclude": excluded, "types": types, "derived": derived,
                                   "read": {**config.read.model_dump(), "missing_markers": markers}}
     if many_categories and config.encoding.max_categories is None:
@@ -435,10 +416,10 @@ def infer(config: DatasetConfig) -> Inference:
         completed = DatasetConfig.model_validate({**config.model_dump(), **updates})
     except ValueError as exc:
         raise ReportInputError(f"could not complete the config for {config.data}: {exc}") from None
-    return Inference(config=completed, decisions=decisions, warnings=notes + warnings, rows=len(frame))
+    return Inference(config=completed, decisions=decisions, notices=notes + left_out, rows=len(frame))
 
 
-def with_spelled_positive(config: DatasetConfig, frame: pd.DataFrame) -> tuple[DatasetConfig, list[str]]:
+def with_spelled_positive(config: DatasetConfig, frame: pd.DataFrame) -> tuple[DatasetConfig, list[Notice]]:
     """The config with the outcome label as the data spell it (see `load.spelled_positive`), and a note saying so."""
     target = config.target
     if target.column not in frame.columns:
@@ -447,9 +428,8 @@ def with_spelled_positive(config: DatasetConfig, frame: pd.DataFrame) -> tuple[D
     if spelled is None:
         return config, []
     given = "positive" in target.model_fields_set
-    note = (f"'{target.column}': the label '{target.positive}' is spelled '{spelled}' in the data; read as such."
-            if given else f"'{target.column}' holds yes/no labels: '{spelled}' counts as the outcome (give --positive "
-            f"to count the other).")
+    note = Notice(NoticeKind.POSITIVE_SPELLED if given else NoticeKind.POSITIVE_CHOSEN, columns=[target.column],
+                  values=[str(target.positive), spelled])
     return config.model_copy(update={"target": target.model_copy(update={"positive": spelled})}), [note]
 
 

@@ -15,6 +15,7 @@ import yaml
 from reportgen import __version__
 from reportgen.config import DatasetConfig
 from reportgen.infer import Inference
+from reportgen.narrative.preparation import worded_decisions
 from reportgen.result import ColumnDecision
 
 WRITTEN_BY_HAND = ["name", "title", "unit", "action", "description", "data", "read", "target", "id_columns", "exclude",
@@ -48,7 +49,7 @@ def config_yaml(inference: Inference, source: str, leakage: dict[str, str] | Non
     warning to the entries of columns that alone separate the outcomes."""
     config = inference.config
     rows = inference.rows
-    reasons = {d.column: d for d in inference.decisions}
+    reasons = {d.column: d for d in worded_decisions(inference.decisions)}
     leakage = leakage or {}
     values = config.model_dump(mode="json", exclude_defaults=True)
     lines = [

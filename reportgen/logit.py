@@ -18,7 +18,7 @@ from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 from statsmodels.tools.tools import add_constant
 
-from reportgen.result import Coefficient, LogitResult, RedundantTerm
+from reportgen.result import Coefficient, FitNote, FitNoteKind, LogitResult, RedundantTerm
 
 REDUNDANT_RESIDUAL = 1e-3
 """A design column whose residual on the columns kept before it is below this share of its own
@@ -233,31 +233,22 @@ def separated_share(raw: list[str]) -> float | None:
     return None
 
 
-def plain_fit_notes(raw: list[str], converged: bool, failure: str = "") -> list[str]:
-    """statsmodels' and NumPy's messages from the fit, as sentences a reader of the report can use.
-
-    Arithmetic warnings ('overflow encountered in exp') only restate that the fit ran into large
-    coefficients, and the convergence message and a failure are replaced by one sentence of ours."""
+def fit_notes(raw: list[str]) -> list[FitNote]:
+    """statsmodels' and NumPy's messages from the fit, as facts: separation with its share, other messages as
+    they are. Arithmetic warnings ('overflow encountered in exp') only restate that the fit ran into large
+    coefficients, and the convergence message is `LogitResult.converged`, so both are left out."""
     notes = []
     for message in raw:
         if "encountered in" in message or "failed to converge" in message:
             continue
         share = re.search(r"fraction ([0-9.]+) of observations can be\s+perfectly predicted", message)
         if share:
-            notes.append(f"The logit's terms predict {float(share.group(1)):.0%} of the training rows perfectly "
-                         "(quasi-separation), so some of its coefficients and p-values are not reliable.")
+            notes.append(FitNote(FitNoteKind.QUASI_SEPARATION, share=float(share.group(1))))
         elif "separation" in message.lower():
-            notes.append("The logit's terms separate the outcomes perfectly (complete separation), so its "
-                         "coefficients and p-values are not reliable.")
+            notes.append(FitNote(FitNoteKind.COMPLETE_SEPARATION))
         else:
-            notes.append(f"The logit's fit reported: {message}")
-    if failure:
-        notes.append(f"statsmodels could not fit the logit ({failure}), so the report gives no coefficient, "
-                     "equation or test for it.")
-    elif not converged:
-        notes.append("The logit's maximum-likelihood fit did not converge, so the report gives no equation and does "
-                     "not use its coefficients; their p-values are not reliable.")
-    return list(dict.fromkeys(notes))
+            notes.append(FitNote(FitNoteKind.REPORTED, message=message))
+    return notes
 
 
 def display_label(term: str, labels: dict[str, str]) -> str:
@@ -331,7 +322,7 @@ def failed_logit(model: StatsmodelsLogit, alpha: float, redundant: list[Redundan
         equation="",
         converged=False,
         summary_text="",
-        warnings=plain_fit_notes(model.fit_warnings_, converged=False, failure=model.failed_),
+        fit_notes=fit_notes(model.fit_warnings_),
         separated_share=separated_share(model.fit_warnings_),
         interval_level=round(1 - alpha, 6),
         redundant=redundant,
@@ -381,7 +372,7 @@ def summarise_logit(
         equation=logit_equation(intercept, significant, positive_name) if converged else "",
         converged=converged,
         summary_text=without_timestamp(result.summary(yname=positive_name, xname=fitted).as_text()),
-        warnings=plain_fit_notes(raw_notes, converged),
+        fit_notes=fit_notes(raw_notes),
         separated_share=separated_share(raw_notes),
         interval_level=round(1 - alpha, 6),
         redundant=redundant,

@@ -40,6 +40,7 @@ from sklearn.tree import DecisionTreeClassifier
 from reportgen.clean import CleanData, feature_encoder
 from reportgen.config import DatasetConfig, ModelSpec
 from reportgen.registry import FAMILIES, ModelFamily
+from reportgen.result import GridEdge, ScoresSource
 
 
 @dataclass
@@ -60,7 +61,7 @@ class FittedModel:
     cv_std: float
     candidates: int
     fit_seconds: float
-    grid_edges: list[str]
+    grid_edges: list[GridEdge]
     oof_scores: np.ndarray
     """Out-of-fold scores of the chosen configuration on the rows it was fitted on."""
     oof_labels: np.ndarray
@@ -74,12 +75,14 @@ class FittedModel:
     fit_rows: int = 0
     importance: str = ""
     """'impurity' where the estimator exposes feature_importances_."""
-    scored_by: str = ""
-    """How the out-of-fold scores were made: k-fold cross-validation, or out-of-bag trees."""
+    scored_by: ScoresSource = ScoresSource.CROSS_VALIDATION
+    """How the out-of-fold scores were made: k-fold cross-validation, out-of-bag trees, or an ensemble's members."""
     search_settings: dict[str, object] = field(default_factory=dict)
     """What the search and the strategy comparison set differently from the final model (fewer trees)."""
     scored_along: str = ""
     """The parameter whose every value the search scored from one fit (`search_along`); empty if none."""
+    scored_along_from: int | float | None = None
+    """The value of `scored_along` whose fit scored the others: the largest tried."""
     measured: object = None
     """What `tune_all`'s `measure` returned for this model, computed in the worker that tuned it."""
     members: list[str] = field(default_factory=list)
@@ -371,7 +374,7 @@ def _shallower_trees(model: DecisionTreeClassifier, x: np.ndarray, depths: list)
         yield depth, counts[:, positive] / counts.sum(axis=1)
 
 
-def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
+def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[GridEdge]:
     """Numeric parameters tuned to the smallest or largest value tried: the search may be too narrow."""
     edges = []
     for key, values in grid.items():
@@ -379,11 +382,14 @@ def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[str]:
         value = best.get(key)
         if len(numbers) < 2 or value not in numbers:
             continue
-        if value == max(numbers):
-            edges.append(f"{key} = {value} (largest tried)")
-        elif value == min(numbers):
-            edges.append(f"{key} = {value} (smallest tried)")
+        if value in (max(numbers), min(numbers)):
+            edges.append(GridEdge(parameter=key, value=plain_number(value), largest=value == max(numbers)))
     return edges
+
+
+def plain_number(value: float) -> float:
+    """A NumPy number as Python's own, so results.json holds it."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def strategies_for(family: ModelFamily, config: DatasetConfig) -> list[str]:
@@ -475,11 +481,10 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         tuning_rows=len(rows.y),
         fit_rows=len(fit_on.y),
         importance=family.importance,
-        scored_by="out-of-bag trees" if bagged else f"{config.search.cv}-fold cross-validation",
-        search_settings={**(family.search_params if shortcuts else {}),
-                         **({family.scored_along: f"all scored from one fit at {max(grid[family.scored_along])}"}
-                            if along else {})},
+        scored_by=ScoresSource.OUT_OF_BAG if bagged else ScoresSource.CROSS_VALIDATION,
+        search_settings=dict(family.search_params) if shortcuts else {},
         scored_along=family.scored_along if along else "",
+        scored_along_from=plain_number(max(grid[family.scored_along])) if along else None,
     )
 
 
@@ -585,7 +590,7 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
         default_threshold=0.5,
         tuning_rows=everyone,
         fit_rows=everyone,
-        scored_by="the average of its members' scores",
+        scored_by=ScoresSource.MEMBERS,
         members=[m.name for m in members],
     )
 

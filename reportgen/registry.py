@@ -81,7 +81,7 @@ FAMILIES: dict[str, ModelFamily] = {
         ),
         ModelFamily(
             name="knn",
-            label="k-nearest neighbours",
+            label="k-nearest neighbours model",
             # Against the few thousand rows it fits on (fit_rows), distances by matrix products beat a
             # k-d tree's search: the students' search took 0.66 s instead of 1.44 s.
             make=lambda seed: KNeighborsClassifier(algorithm="brute"),

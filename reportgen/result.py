@@ -163,7 +163,8 @@ class ColumnReading:
 
     kind: ReadingKind
     value: float | str | None = None
-    """The single value (constant, one value), the 'does not apply' value, or the outcome's positive label."""
+    """The single value (constant, one value; 'inf' or '-inf' as text), the 'does not apply' value, or the
+    outcome's positive label."""
     label: str = ""
     """What the positive label counts as (outcome)."""
     distinct: int | None = None
@@ -171,12 +172,15 @@ class ColumnReading:
     rows: int | None = None
     """Rows with a value (near unique)."""
     low: float | None = None
-    """Smallest and largest value (of the others, beside a 'does not apply' value)."""
+    """Smallest and largest finite value (of the others, beside a 'does not apply' value); None when there is
+    none."""
     high: float | None = None
     whole: bool = False
     """The numbers are whole."""
     maybe_codes: bool = False
     """A few whole numbers that may be codes rather than amounts."""
+    infinite: int = 0
+    """Values that are inf or -inf, beside the finite range `low` to `high` (numbers)."""
     share: float | None = None
     """Rows holding the 'does not apply' value; distinct share of free text; the share of rows a label
     needs to be kept apart (rare labels)."""
@@ -258,8 +262,6 @@ class Notice:
     count: int | None = None
     """Columns named by position (no header); infinite values."""
     file: str = ""
-    given: bool = False
-    """The positive label was given (positive spelled)."""
     text: str = ""
     """The loading stage's own sentence (loading), until it returns facts too."""
 
@@ -347,6 +349,7 @@ class Preprocessing:
     distributions: list[Distribution]
     correlation: dict[str, dict[str, float]]
     encoding: list[str]
+    """How the features are encoded, a note per group; written by the narrative from the encoding step."""
     reference_categories: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Written by the narrative from `notices`."""
@@ -387,6 +390,24 @@ class RedundantTerm:
     """Further kept terms with a noticeable part, beyond those in `repeats`."""
 
 
+class FitNoteKind(str, Enum):
+    QUASI_SEPARATION = "quasi_separation"
+    COMPLETE_SEPARATION = "complete_separation"
+    REPORTED = "reported"
+    """Another message of the fit, kept in statsmodels' (or NumPy's) words."""
+
+
+@dataclass
+class FitNote:
+    """What statsmodels or NumPy reported while fitting the logit, as a fact."""
+
+    kind: FitNoteKind
+    share: float | None = None
+    """Share of training rows predicted perfectly (quasi-separation)."""
+    message: str = ""
+    """The library's message (reported)."""
+
+
 @dataclass
 class LogitResult:
     llr_pvalue: float | None
@@ -405,6 +426,7 @@ class LogitResult:
     """Share of training rows the logit's terms predict perfectly (quasi-separation); 1.0 for
     complete separation; None when statsmodels reports neither."""
     warnings: list[str] = field(default_factory=list)
+    """Written by the narrative from `fit_notes`, `failure` and `converged`."""
     interval_level: float = 0.95
     """Confidence level of the coefficient intervals: 1 - alpha."""
     redundant: list[RedundantTerm] = field(default_factory=list)
@@ -412,6 +434,8 @@ class LogitResult:
     failure: str = ""
     """statsmodels' error when it could not fit the logit at all (then there are no coefficients
     and no test); empty when it fitted."""
+    fit_notes: list[FitNote] = field(default_factory=list)
+    """What the fit reported, in order; `warnings` words them (with `failure` and `converged`)."""
 
 
 @dataclass
@@ -453,6 +477,15 @@ class CvScore:
     std: float
 
 
+class ThresholdKind(str, Enum):
+    TUNED = "tuned"
+    """Maximises the metric on out-of-fold training scores."""
+    FIXED = "fixed"
+    """Set by the config."""
+    ESTIMATOR_CUT = "estimator_cut"
+    """The estimator's own cut: above 0.5 probability, or above a zero margin."""
+
+
 @dataclass
 class ThresholdResult:
     model: str
@@ -460,8 +493,41 @@ class ThresholdResult:
     """A row is flagged when its score is at or above this value."""
     metric: str
     method: str
+    """How the threshold was chosen, in words; written by the narrative from `kind`."""
     curve: Curve
     """The objective (F1, or profit per row) against the threshold, on out-of-fold training scores."""
+    kind: ThresholdKind = ThresholdKind.TUNED
+    default_cut: float = 0.5
+    """Where the estimator's own predict() cuts: 0.5 for probabilities, 0 for margins."""
+    folds: int = 0
+    """Folds of the cross-validation that made the out-of-fold scores (tuned)."""
+
+
+class ScoresSource(str, Enum):
+    """Where a model's out-of-fold training scores came from."""
+
+    CROSS_VALIDATION = "cross_validation"
+    OUT_OF_BAG = "out_of_bag"
+    MEMBERS = "members"
+    """The average of an ensemble's members' scores."""
+
+
+@dataclass
+class GridEdge:
+    """A tuned parameter whose best value is the largest or smallest of the searched range."""
+
+    parameter: str
+    value: int | float
+    largest: bool
+
+
+@dataclass
+class ImbalanceCell:
+    """A model's cross-validated score with one imbalance strategy of the run (None where not compared)."""
+
+    strategy: str
+    mean: float | None
+    chosen: bool = False
 
 
 @dataclass
@@ -479,7 +545,8 @@ class ModelResult:
     feature_importance: list[Importance] = field(default_factory=list)
     importance_kind: str = ""
     grid_edges: list[str] = field(default_factory=list)
-    """Tuned parameters whose best value sits at the end of the searched range."""
+    """Tuned parameters whose best value sits at the end of the searched range; written by the narrative
+    from `search_edges`."""
     strategy: str = "none"
     threshold: float = 0.5
     test_ci: dict[str, list[float]] = field(default_factory=dict)
@@ -490,15 +557,25 @@ class ModelResult:
     """Training rows the chosen model was fitted on: all of them, or a stratified sample for
     methods whose cost grows faster than the rows."""
     scored_by: str = ""
-    """Where its out-of-fold training scores (threshold, calibration, ensembles) came from."""
+    """Where its out-of-fold training scores (threshold, calibration, ensembles) came from; written by the
+    narrative from `scores_from`."""
     search_settings: dict[str, object] = field(default_factory=dict)
     """Settings its search and strategy comparison used in place of the final model's (e.g. 40 trees
-    instead of 100: candidates rank the same long before their scores settle), and parameters whose
-    values the search scored from one fit (every k of the neighbours from one query)."""
+    instead of 100: candidates rank the same long before their scores settle)."""
     scored_along: str = ""
     """The parameter whose every value the search scored from one fit; empty if none."""
     overfit: bool = False
     """Its training F1 exceeds its test F1 by more than the over-fitting gap."""
+    scores_from: ScoresSource = ScoresSource.CROSS_VALIDATION
+    """`scored_by` as a fact (cross-validation over the run's `search.cv` folds)."""
+    scored_along_from: int | float | None = None
+    """The value of `scored_along` whose one fit scored the others (the largest tried)."""
+    search_edges: list[GridEdge] = field(default_factory=list)
+    strategies: list[ImbalanceCell] = field(default_factory=list)
+    """Its score with each imbalance strategy the run compared, one per column of the imbalance table (the
+    strategies of `ReportResult.imbalance` in order); empty for a model not compared (the ensemble)."""
+    searched_on: str = ""
+    """The rows and settings its search used, in words; written by the narrative."""
 
 
 @dataclass
@@ -611,10 +688,25 @@ class TargetingRow(Outreach):
     lift: float
 
 
+class RuleKind(str, Enum):
+    """How the recommendation picks the rows to act on."""
+
+    PROFIT = "profit"
+    """Every row whose probability pays for the contact: above cost / value (`Recommendation.cut`)."""
+    THRESHOLD = "threshold"
+    """The rows the recommended model flags at its decision threshold."""
+
+
 @dataclass(kw_only=True)
 class Recommendation(Outreach):
     rule: str
+    """The rule in words; written by the narrative from `kind`, `cut` and `calibrated`."""
     fraction: float
+    kind: RuleKind = RuleKind.THRESHOLD
+    cut: float
+    """The probability (profit: cost / value) or score (threshold) a row must exceed or reach."""
+    calibrated: bool = True
+    """The probabilities compared with the cut are calibrated; False when the model's own are used (profit)."""
 
 
 @dataclass
@@ -629,6 +721,31 @@ class TreeSummary:
     rules: str
 
 
+class ContrastKind(str, Enum):
+    MEDIAN = "median"
+    MEAN = "mean"
+    """The medians tie: the means compared instead."""
+    RATES = "rates"
+    """A categorical feature: the positive share of its highest and lowest category."""
+    FLAT = "flat"
+    """A categorical feature whose categories hardly differ (fewer than two large enough to compare)."""
+
+
+@dataclass
+class Contrast:
+    """How a feature differs between the outcomes on all kept rows."""
+
+    kind: ContrastKind
+    positive: float | None = None
+    """The median (or mean) among positives and among negatives (numeric)."""
+    negative: float | None = None
+    top: str = ""
+    """The categories with the highest and the lowest positive share (rates)."""
+    top_rate: float | None = None
+    bottom: str = ""
+    bottom_rate: float | None = None
+
+
 @dataclass
 class Driver:
     feature: str
@@ -636,6 +753,7 @@ class Driver:
     importance: float
     """Drop in the recommended model's test PR AUC when this column is shuffled."""
     direction: str
+    """How it differs between the outcomes, in words; written by the narrative from `contrast`."""
     actionable: bool = True
     """False for columns the config marks as not a lever (e.g. a timing artefact)."""
     lever: bool = False
@@ -651,6 +769,7 @@ class Driver:
     sign: int | None = None
     """+1 when the feature is higher among positives (median, or mean when the medians tie), -1 when
     lower, 0 when neither; None for a categorical feature, which has no single direction."""
+    contrast: Contrast | None = None
     note: str = ""
     """Why a driver the config marks as not a lever is not one (its `notes`), shown beside it."""
 
@@ -728,6 +847,11 @@ class Summary:
     action_heading: str = "Whom to contact"
     """The targeting section's heading, in the verbs of the recommended action."""
     action_column: str = "Contact the top"
+    action_title: str = "Recommended action"
+    """The summary's heading over the action: 'Recommended action', or what the ranking picks out when the report
+    recommends no action."""
+    chance_pr_auc: float | None = None
+    """The PR AUC of a random ranking of the test rows (their share of positives), for the glossary."""
     targeting_lead: str = ""
     """The rule behind the recommended action, opening the targeting section."""
 
@@ -833,6 +957,10 @@ class DriverChange:
     importance_after: float | None
     actionable: bool = True
     """False for a column the run marks as not a lever (this run, where it has the column)."""
+    entered: bool = False
+    """In this run's top drivers and not in the previous run's (`Comparison.entered`)."""
+    left: bool = False
+    """In the previous run's top drivers and not in this run's (`Comparison.left`)."""
 
 
 @dataclass
@@ -886,6 +1014,10 @@ class Comparison:
     segments_table_note: str = ""
     """Under the segments table when it leaves some segments out."""
     caveats: list[str] = field(default_factory=list)
+    previous_text: str = ""
+    """Which report this one is compared with, and how; written by the narrative."""
+    recommended_before_label: str = ""
+    recommended_after_label: str = ""
 
 
 @dataclass
@@ -967,6 +1099,7 @@ class Exploration:
 @dataclass
 class SegmentProfile:
     name: str
+    """Made by the narrative from `highs` and `lows`, distinct among the segments."""
     size: int
     share: float
     conversion_rate: float
@@ -974,6 +1107,10 @@ class SegmentProfile:
     """Median of each feature in the segment, in the feature's own units (None when missing in all its rows)."""
     deviation: dict[str, float] = field(default_factory=dict)
     """Mean of each scaled feature in the segment minus its overall mean, in overall standard deviations."""
+    highs: list[str] = field(default_factory=list)
+    """Features whose deviation is at least `Segments.distinct_at` above (below) the overall mean, the most
+    distinct first."""
+    lows: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -1000,6 +1137,10 @@ class Segments:
     shown: list[str] = field(default_factory=list)
     """The features the profile table shows: those that set the segments apart most (at most six)."""
     observations: list[str] = field(default_factory=list)
+    table_note: str = ""
+    """What the profile table shows; written by the narrative."""
+    method_text: str = ""
+    """How the segments were formed; written by the narrative."""
 
 
 @dataclass
@@ -1023,6 +1164,18 @@ class ForecastPoint:
     rows_high: float
 
 
+class ForecastModel(str, Enum):
+    SIMPLE = "simple"
+    """Simple exponential smoothing, ETS(A,N,N)."""
+    DAMPED_TREND = "damped_trend"
+    """Exponential smoothing with a damped trend, ETS(A,Ad,N)."""
+
+
+class NoForecast(str, Enum):
+    TOO_FEW_PERIODS = "too_few_periods"
+    NOT_FITTED = "not_fitted"
+
+
 @dataclass
 class Trends:
     """Conversion rate and volume per period of a date column, with a forecast when the series is long enough."""
@@ -1034,14 +1187,27 @@ class Trends:
     points: list[TrendPoint]
     forecast: list[ForecastPoint] = field(default_factory=list)
     method: str = ""
+    """The forecasting model in words; written by the narrative from `forecast_model`."""
     level: float = 0.95
     first_date: str = ""
     last_date: str = ""
     left_out: list[str] = field(default_factory=list)
-    """Why rows or periods were left out (undated rows, incomplete first or last period)."""
+    """Why rows or periods were left out (undated rows, incomplete first or last period); written by the
+    narrative from `undated`, `partial_first` and `partial_last`."""
     no_forecast: str = ""
-    """Why there is no forecast, when there is none."""
+    """Why there is no forecast, when there is none; written by the narrative from `no_forecast_kind`."""
     observations: list[str] = field(default_factory=list)
+    forecast_model: ForecastModel | None = None
+    no_forecast_kind: NoForecast | None = None
+    min_periods: int = 0
+    """Complete periods a forecast needs."""
+    undated: int = 0
+    """Kept rows without a readable date."""
+    partial_first: str = ""
+    """The first (last) period's first day (ISO), when it was left out as covered only in part."""
+    partial_last: str = ""
+    caption: str = ""
+    """The trends figure's caption; written by the narrative."""
 
 
 @dataclass
@@ -1054,6 +1220,7 @@ class ReportResult:
     tree: TreeSummary | None
     drivers: list[Driver]
     warnings: list[str]
+    """Written by the narrative: the data's warnings (`Preprocessing.notices`), then the logit's."""
     settings: dict[str, object]
     driver_rows: int = 0
     """Test rows the drivers were measured on: all of them, or a stratified sample of large tables."""

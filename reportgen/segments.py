@@ -26,8 +26,6 @@ from reportgen.result import SegmentProfile, Segments
 DISTINCT_SHARE = 0.5
 """A feature is 'high' or 'low' in a segment when its scaled mean is this many standard deviations
 above or below the overall mean."""
-NAMED_FEATURES = 2
-"""A segment's name mentions at most this many features (more when needed to tell two apart)."""
 SHOWN_FEATURES = 6
 """The profile table shows at most this many features: those that set the segments apart most."""
 
@@ -60,34 +58,12 @@ def scaler(kind: str, rows: int, seed: int) -> Pipeline:
     return make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), scale)
 
 
-def lower_first(label: str) -> str:
-    """'Minutes watched' -> 'minutes watched'; 'US region' stays."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
-
-
-def name_candidates(deviation: dict[str, float], labels: dict[str, str]) -> list[str]:
-    """Names for one segment, shortest first: its most distinct features, high or low."""
-    distinct = sorted((f for f in deviation if abs(deviation[f]) >= DISTINCT_SHARE), key=lambda f: -abs(deviation[f]))
-    if not distinct:
-        return ["Close to typical on every measure"]
-    words = [f"{'high' if deviation[f] > 0 else 'low'} {lower_first(labels[f])}" for f in distinct]
-    names = []
-    if len(distinct) == len(deviation) > 1 and len({deviation[f] > 0 for f in distinct}) == 1:
-        names.append(f"{'High' if deviation[distinct[0]] > 0 else 'Low'} on every measure")
-    for count in range(min(NAMED_FEATURES, len(words)), len(words) + 1):
-        text = ", ".join(words[:count])
-        names.append(text[:1].upper() + text[1:])
-    return names
-
-
-def segment_names(deviations: list[dict[str, float]], labels: dict[str, str]) -> list[str]:
-    """A distinct name per segment, derived from its profile."""
-    taken: list[str] = []
-    for number, deviation in enumerate(deviations, start=1):
-        candidates = name_candidates(deviation, labels)
-        name = next((n for n in candidates if n not in taken), f"{candidates[0]} ({number})")
-        taken.append(name)
-    return taken
+def standing_out(deviation: dict[str, float]) -> tuple[list[str], list[str]]:
+    """The features at least `DISTINCT_SHARE` above the overall mean, and those as far below, the most distinct
+    first (of equals, in feature order)."""
+    ranked = sorted(deviation, key=lambda f: -abs(deviation[f]))
+    highs = [f for f in ranked if deviation[f] >= DISTINCT_SHARE]
+    return highs, [f for f in ranked if deviation[f] <= -DISTINCT_SHARE]
 
 
 def silhouette_curve(scaled: np.ndarray, config: DatasetConfig, rng: np.random.Generator
@@ -142,7 +118,6 @@ def find_segments(features: pd.DataFrame, outcome: pd.Series, numeric: list[str]
         found = fitted[k].predict(scaled)
     spread = scaled.std(axis=0)
     spread[spread == 0] = 1.0
-    labels = {c: config.label(c) for c in columns}
     groups = []
     for segment in range(k):
         members = found == segment
@@ -150,11 +125,12 @@ def find_segments(features: pd.DataFrame, outcome: pd.Series, numeric: list[str]
         groups.append((float(outcome.to_numpy()[members].mean()), int(members.sum()), segment,
                        {c: round(float(d), 4) for c, d in zip(columns, deviation)}))
     groups.sort(key=lambda g: (-g[0], -g[1], g[2]))
-    names = segment_names([g[3] for g in groups], labels)
-    profiles = [SegmentProfile(name=name, size=size, share=round(size / len(values), 6), conversion_rate=round(rate, 6),
-                               typical=medians(values[found == segment]),
-                               deviation=deviation)
-                for name, (rate, size, segment, deviation) in zip(names, groups)]
+    profiles = []
+    for rate, size, segment, deviation in groups:
+        highs, lows = standing_out(deviation)
+        profiles.append(SegmentProfile(name="", size=size, share=round(size / len(values), 6),
+                                       conversion_rate=round(rate, 6), typical=medians(values[found == segment]),
+                                       deviation=deviation, highs=highs, lows=lows))
     position = np.empty(k, dtype=int)
     position[[g[2] for g in groups]] = np.arange(k)
     segments = Segments(k=k, silhouette=curve[k], curve=curve, profiles=profiles, features=columns,

@@ -15,7 +15,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import brier_score_loss
 
 from reportgen.config import DatasetConfig
-from reportgen.result import Calibration, Curve, Outreach, Recommendation, TargetingRow
+from reportgen.result import Calibration, Curve, Outreach, Recommendation, RuleKind, TargetingRow
 
 FRACTIONS = [0.05, 0.10, 0.20, 0.30, 0.50]
 CALIBRATION_BINS = 10
@@ -100,19 +100,19 @@ def recommendation(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, th
     otherwise the rows the tuned threshold flags."""
     y, scores, calibrated = np.asarray(y), np.asarray(scores), np.asarray(calibrated)
     if config.value.given:
-        cut = config.value.cost_per_contact / config.value.value_per_conversion
+        kind, cut = RuleKind.PROFIT, config.value.cost_per_contact / config.value.value_per_conversion
         chosen = calibrated > cut
-        probability = "calibrated probability" if probabilities_calibrated else "model's probability"
-        rule = (f"contact when the {probability} exceeds cost / value = {cut:.3f} "
-                f"({config.value.cost_per_contact:g} / {config.value.value_per_conversion:g})")
     else:
+        kind, cut = RuleKind.THRESHOLD, threshold
         chosen = scores >= threshold
-        rule = f"contact the {config.unit} the model flags at its decision threshold ({threshold:.3g})"
     contacted = int(chosen.sum())
     observed = int(y[chosen].sum())
     expected = float(calibrated[chosen].sum())
     found = Recommendation(
-        rule=rule,
+        rule="",
+        kind=kind,
+        cut=cut,
+        calibrated=probabilities_calibrated,
         contacted=contacted,
         fraction=round(contacted / len(y), 6),
         expected_conversions=round(expected, 2),

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_curve
 
 from reportgen.config import DatasetConfig
-from reportgen.result import Curve, ThresholdResult
+from reportgen.result import Curve, ThresholdKind, ThresholdResult
 
 
 def above(cut: float) -> float:
@@ -42,13 +42,12 @@ def choose_threshold(y: np.ndarray, oof_scores: np.ndarray, default_cut: float, 
     curve = Curve.thinned(thresholds, objective, digits=6)
     if spec.method == "fixed":
         value = spec.value if spec.value is not None else above(default_cut)
-        method = ("fixed by the config" if spec.value is not None
-                  else "the estimator's own cut (flag above " + ("0.5 probability)" if default_cut == 0.5 else "a zero margin)"))
+        kind = ThresholdKind.FIXED if spec.value is not None else ThresholdKind.ESTIMATOR_CUT
     else:
-        best = int(np.argmax(objective))
-        value = float(thresholds[best])
-        method = f"maximises {spec.metric} on out-of-fold scores ({config.search.cv}-fold CV on the training rows)"
-    return ThresholdResult(model=model, value=value, metric=spec.metric, method=method, curve=curve)
+        value = float(thresholds[int(np.argmax(objective))])
+        kind = ThresholdKind.TUNED
+    return ThresholdResult(model=model, value=value, metric=spec.metric, method="", curve=curve, kind=kind,
+                           default_cut=default_cut, folds=config.search.cv)
 
 
 def flags(scores: np.ndarray, threshold: float) -> np.ndarray:

@@ -15,7 +15,7 @@ import pandas as pd
 from reportgen.clean import parse_dates
 from reportgen.config import DatasetConfig
 from reportgen.errors import ReportInputError
-from reportgen.result import ForecastPoint, TrendPoint, Trends
+from reportgen.result import ForecastModel, ForecastPoint, NoForecast, TrendPoint, Trends
 
 PERIOD_CODES = {"quarter": "Q", "month": "M", "week": "W", "day": "D"}
 TREND_PERIODS = 12
@@ -37,20 +37,20 @@ def covered(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp) -> float
     return ((min(end, last) - max(start, first)).days + 1) / days
 
 
-def complete_range(dates: pd.Series, frequency: str) -> tuple[pd.PeriodIndex, list[str]]:
+def complete_range(dates: pd.Series, frequency: str) -> tuple[pd.PeriodIndex, str, str]:
     """Every period from the first date's to the last date's, without a first or last period the
     data cover only in part (a period cut by the export would look like a drop); returns the periods
-    and what was left out, in words."""
+    and the first day of the first and of the last period left out ('' when kept)."""
     first, last = dates.min().normalize(), dates.max().normalize()
     span = pd.period_range(first, last, freq=PERIOD_CODES[frequency])
-    left_out = []
+    partial_first = partial_last = ""
     if len(span) and covered(span[0], first, last) < COVERED_SHARE:
-        left_out.append(f"the first {frequency} ({span[0].start_time.date()} on), as the data start on {first.date()}")
+        partial_first = str(span[0].start_time.date())
         span = span[1:]
     if len(span) and covered(span[-1], first, last) < COVERED_SHARE:
-        left_out.append(f"the last {frequency} ({span[-1].start_time.date()} on), as the data end on {last.date()}")
+        partial_last = str(span[-1].start_time.date())
         span = span[:-1]
-    return span, left_out
+    return span, partial_first, partial_last
 
 
 def chosen_frequency(dates: pd.Series, config: DatasetConfig) -> str:
@@ -79,10 +79,8 @@ def forecast_series(values: pd.Series, horizon: int, level: float) -> pd.DataFra
     return frame
 
 
-def method_name(periods: int) -> str:
-    if periods >= TREND_PERIODS:
-        return "exponential smoothing with a damped trend, statsmodels ETS(A,Ad,N)"
-    return "simple exponential smoothing, statsmodels ETS(A,N,N)"
+def forecast_model(periods: int) -> ForecastModel:
+    return ForecastModel.DAMPED_TREND if periods >= TREND_PERIODS else ForecastModel.SIMPLE
 
 
 def forecast_points(span: pd.PeriodIndex, rates: pd.Series, counts: pd.Series, spec) -> list[ForecastPoint]:
@@ -110,7 +108,6 @@ def find_trends(table: pd.DataFrame, outcome: pd.Series, config: DatasetConfig) 
         raise ReportInputError(f"trends.column names '{column}', which is not a column of {config.data.name}.")
     dates = parse_dates(table.loc[outcome.index, column])
     dated = dates.notna()
-    left_out = [f"{int((~dated).sum()):,} rows without a readable date"] if not dated.all() else []
     if not dated.any():
         if config.trends.column is None:
             return None
@@ -118,7 +115,7 @@ def find_trends(table: pd.DataFrame, outcome: pd.Series, config: DatasetConfig) 
                                f"'trends.enabled: false'.")
     dates, converted = dates[dated], outcome[dated]
     frequency = chosen_frequency(dates, config)
-    span, partial = complete_range(dates, frequency)
+    span, partial_first, partial_last = complete_range(dates, frequency)
     periods = periods_of(dates, frequency)
     counts = periods.value_counts().reindex(span, fill_value=0)
     conversions = converted.groupby(periods).sum().reindex(span, fill_value=0)
@@ -127,15 +124,15 @@ def find_trends(table: pd.DataFrame, outcome: pd.Series, config: DatasetConfig) 
                          rate=None if np.isnan(rates[p]) else round(float(rates[p]), 6)) for p in span]
     trends = Trends(column=column, label=config.label(column), frequency=frequency, points=points,
                     level=config.trends.level, first_date=str(dates.min().date()), last_date=str(dates.max().date()),
-                    left_out=left_out + partial)
+                    min_periods=config.trends.min_periods, undated=int((~dated).sum()), partial_first=partial_first,
+                    partial_last=partial_last)
     if len(span) < config.trends.min_periods or rates.notna().sum() < config.trends.min_periods:
-        trends.no_forecast = (f"only {len(span)} complete {frequency}{'s' if len(span) != 1 else ''} of data: too few "
-                              f"for a forecast (at least {config.trends.min_periods} needed, see trends.min_periods)")
+        trends.no_forecast_kind = NoForecast.TOO_FEW_PERIODS
         return trends
     try:
         trends.forecast = forecast_points(span, rates, counts, config.trends)
     except (ValueError, np.linalg.LinAlgError):
-        trends.no_forecast = "the forecasting model could not be fitted to this series"
+        trends.no_forecast_kind = NoForecast.NOT_FITTED
         return trends
-    trends.method = method_name(len(span))
+    trends.forecast_model = forecast_model(len(span))
     return trends

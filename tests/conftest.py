@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
+import re
 import subprocess
 import sys
 import traceback
@@ -21,7 +23,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from reportgen.config import DatasetConfig, load_config
+from reportgen.config import DatasetConfig, load_config, preset_path
 from reportgen.engine import Analysis, analyse
 from reportgen.renderer import _sendable
 from reportgen.resources import bundled_path
@@ -190,6 +192,56 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=900)
 
 
+SHARED = next((folder / "shared" / "datasets" for folder in Path(__file__).resolve().parents
+               if (folder / "shared" / "datasets" / "mlc_churn.csv").is_file()), Path("shared/datasets"))
+"""The public tables no preset was written for: the nearest `shared/datasets/` above this file, where the
+workspace keeps them; tests that need them skip without it."""
+TABLES = {
+    "mlc_churn": ("churn", []),
+    "orange_juice": ("Purchase", ["--positive", "MM"]),
+}
+"""Each shared table's outcome column and the options its bare run needs."""
+PRESETS = ["audiobooks", "students", "students-course", "tiktok"]
+
+
+@dataclasses.dataclass(frozen=True)
+class BuiltReport:
+    out: Path
+    completed: subprocess.CompletedProcess
+    input_digest_before: str
+    """SHA-256 of the input file just before the run, to show the run left it as it was."""
+
+
+def report_arguments(name: str) -> tuple[list[str], Path]:
+    """The `reportgen run` arguments of a named report and the file it reads: 'default' (no arguments, as `make
+    report` runs), a preset, or a shared table run bare."""
+    if name == "default":
+        return [], bundled_path("data", "ml_datasource.csv")
+    if name in PRESETS:
+        config = load_config(preset_path(name))
+        return ["--preset", name], Path(config.data)
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is not in this checkout's workspace")
+    target, options = TABLES[name]
+    return [str(SHARED / f"{name}.csv"), "--target", target, *options], SHARED / f"{name}.csv"
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory):
+    """name -> that report's output folder and run, built with its PDF on first use and shared by every module
+    that reads it (the end-to-end runs are most of the suite's time)."""
+    folder = tmp_path_factory.mktemp("reports")
+
+    @functools.cache
+    def build(name: str) -> BuiltReport:
+        arguments, source = report_arguments(name)
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        completed = run_cli("run", *arguments, "--out", name, cwd=folder)
+        return BuiltReport(folder / name, completed, digest)
+
+    return build
+
+
 @pytest.fixture(scope="session")
 def messy_runs(tmp_path_factory) -> dict:
     """The messy churn table run bare (`--target` and `--positive` only, with the PDF), then `reportgen
@@ -289,3 +341,46 @@ def drawn_tick_labels(ax) -> list:
             if tick.get_visible() and low - 1e-9 * (high - low) <= tick.get_loc() <= high + 1e-9 * (high - low):
                 labels += [label for label in (tick.label1, tick.label2) if label.get_visible()]
     return labels
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, split at a full stop, colon or semicolon followed by a space."""
+    return [part.strip() for part in re.split(r"(?<=[.;:])\s+", text) if part.strip()]
+
+
+def summary_on_one_page(pages: list[str], results: dict) -> list[str]:
+    """What of the executive summary falls outside its one page: it opens with 'Executive summary' and ends with
+    the glossary ('Terms.'), and the next section starts on the next page."""
+    start = next((i for i, page in enumerate(pages) if "Executive summary" in page and "Contents" not in page), None)
+    if start is None:
+        return ["no page holds 'Executive summary'"]
+    problems = [] if "Terms." in pages[start] else [f"the glossary is not on page {start + 1} with the summary"]
+    following = "Changes since the previous report" if results.get("comparison") else \
+        results["summary"]["action_heading"]
+    if following not in pages[start + 1][:400]:
+        problems.append(f"page {start + 2} does not open with '{following}'")
+    return problems
+
+
+def repeated_sentences(results: dict) -> list[str]:
+    """Sentences of eight words or more that the executive part (headline, action, notes under the drivers,
+    caveats, the targeting section's lead) says twice."""
+    summary = results["summary"]
+    parts = [summary["headline"], summary["action"], *summary["driver_notes"], *summary["caveats"],
+             summary["targeting_lead"], summary["why_recommended"]]
+    said = [s for part in parts for s in sentences(part) if len(s.split()) >= 8]
+    return sorted({s for s in said if said.count(s) > 1})
+
+
+def reads_in_its_own_words(pdf: str, results: dict) -> list[str]:
+    """Phrases that show the report did not speak the table's language: a noun repeated as its own predicate
+    ('of customers are customers who leave'), the tool's placeholders, a raw column name in the summary."""
+    d = results["dataset"]
+    found = []
+    for phrase in (f"{d['unit']} are {d['positive_noun']}", "Who has ", "are positives", " positives ", "nan%"):
+        if phrase in pdf:
+            found.append(phrase)
+    summary = " ".join([results["summary"]["headline"], results["summary"]["action"],
+                        *results["summary"]["caveats"]])
+    raw = [c for c in d["features"] if "_" in c and c in summary]
+    return found + [f"raw column name {c}" for c in raw]

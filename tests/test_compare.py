@@ -3,6 +3,7 @@ recomputed independently, on the bundled students table and on a 70% sample of i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -111,6 +112,11 @@ def test_model_quality_and_drivers_match_the_two_files(compared):
         assert d["rank_after"] == ranks_now.index(d["feature"]) + 1
         assert d["actionable"] == (d["feature"] != "days_on_platform")
     assert set(c["entered"]) == top_now - top_then and set(c["left"]) == top_then - top_now
+    assert [d["feature"] for d in c["drivers"] if d["entered"]] == c["entered"]
+    assert [d["feature"] for d in c["drivers"] if d["left"]] == c["left"]
+    labels = {m["name"]: m["label"] for m in before["models"] + after["models"]}
+    assert (c["recommended_before_label"], c["recommended_after_label"]) == (labels[before["best_model"]],
+                                                                              labels[after["best_model"]])
     assert "seed" in c["settings_changed"] and "seed" in " ".join(c["caveats"])
 
 
@@ -218,3 +224,15 @@ def test_segment_shifts_match_segments_by_name_and_need_both_runs():
         ("Bingers", 0.3, 0.4, 0.2, 0.25), ("Lurkers", 0.1, 0.2, 0.01, 0.02)], "largest change in conversion first"
     assert segment_shifts(None, now) is None and segment_shifts(then, None) is None
     assert segments(("Bingers", "a third", 0.2)) is None, "segments of an unknown shape are skipped"
+
+
+def test_the_previous_report_is_named_with_what_is_known_of_it(compared):
+    from reportgen.narrative.changes import previous_text
+
+    c = load_result(compared["folder"] / "after" / "results.json").comparison
+    assert c.previous_text == previous_text(c)
+    assert previous_text(dataclasses.replace(c, previous_started_at="2024-01-02T03:04:05+00:00",
+                                             previous_version="0.9")) == (
+        f"Previous report: {c.previous_source}, run 2024-01-02T03:04:05+00:00 with reportgen 0.9.")
+    assert previous_text(dataclasses.replace(c, previous_source="", previous_started_at=None,
+                                             previous_version=None)) == "Previous report: unknown source."

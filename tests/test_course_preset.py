@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -22,12 +20,10 @@ BUNDLED = bundled_path("data", "ml_datasource.csv")
 
 
 @pytest.fixture(scope="module")
-def course_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("course") / "out"
-    completed = subprocess.run([sys.executable, "-m", "reportgen", "run", "--preset", "students-course",
-                                "--out", str(out)], capture_output=True, text=True, timeout=900)
-    assert completed.returncode == 0, completed.stderr
-    return out, json.loads((out / "results.json").read_text())
+def course_run(built_report):
+    built = built_report("students-course")
+    assert built.completed.returncode == 0, built.completed.stderr
+    return built.out, json.loads((built.out / "results.json").read_text())
 
 
 @pytest.fixture(scope="module")

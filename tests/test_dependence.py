@@ -149,7 +149,7 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(analysis):
     assert leaning_on == (f"The recommended model leans on days on platform: its weight is 79% of the summed "
                           f"weights of all behaviours. Refitted without it with the same settings, the model finds "
                           f"43% of "
-                          f"{d.positive_noun} against 80% with it, picking the same 9% of {d.unit} (PR AUC 0.400 "
+                          f"{d.positive_noun} against 80% with it, picking as many {d.unit} (9%; PR AUC 0.400 "
                           f"against 0.860): if days on platform is only known after the outcome, that is the figure "
                           f"to plan on.")
     hinted = caveat_of(result, a_dependence(label="Call duration", hinted_after=True))
@@ -159,8 +159,8 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(analysis):
                                            found_without=0.78))
     assert holds.startswith("The recommended model weighs days on platform most (shuffling it alone takes away 55% "
                             "of the model's gain in PR AUC over a random ranking), yet refitted without it")
-    assert holds.endswith("still finds 78% of " + d.positive_noun + " against 80% with it, picking the same 9% of "
-                          + d.unit + " (PR AUC 0.840 against 0.860): the other features carry most of what it does.")
+    assert holds.endswith("still finds 78% of " + d.positive_noun + " against 80% with it, picking as many "
+                          + d.unit + " (9%; PR AUC 0.840 against 0.860): the other features carry most of what it does.")
     assert len({leaning_on, hinted, holds}) == 3
 
 
@@ -259,3 +259,12 @@ def test_the_report_sets_the_model_without_the_feature_beside_it(tmp_path):
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Refitted without it with the same settings" in html
     assert f"finds {fact['found_without']:.0%}" in html
+
+
+def test_the_headline_gives_the_figure_without_the_feature_only_when_the_model_does_not_hold_up(analysis):
+    result = analysis.result
+    leaning = interpret(dataclasses.replace(result, dependence=a_dependence())).summary.headline
+    assert leaning.endswith("It leans on days on platform: if that is only known after the outcome, it finds 43%.")
+    holding = interpret(dataclasses.replace(result, dependence=a_dependence(
+        share=0.3, lift_share=0.55, carries_most=False, pr_auc_without=0.84, found_without=0.78))).summary.headline
+    assert "It leans on" not in holding

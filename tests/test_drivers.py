@@ -18,7 +18,6 @@ from reportgen.errors import ReportInputError
 from reportgen.narrative import interpret
 from reportgen.narrative.drivers import driver_notes
 from reportgen.narrative.questions import answer_rely, answer_use
-from reportgen.narrative.targeting import recommended_action
 from reportgen.result import Coefficient, Driver, SegmentProfile, Segments
 from reportgen.uncertainty import importance_intervals
 
@@ -70,10 +69,10 @@ def test_a_driver_is_called_a_lever_only_when_the_config_declares_it(result):
     bare = checked(result, drivers)
     declared = checked(result, [dataclasses.replace(drivers[0], lever=True), drivers[1]], levers=["minutes"])
 
-    assert bare.summary.driver_notes[0] == ("No column is declared a lever, so these behaviours predict the outcome "
-                                            "without being shown to cause it: test a change with an experiment "
-                                            "before rolling it out.")
-    assert declared.summary.driver_notes[0].startswith("Only behaviours tagged lever are declared")
+    assert bare.summary.driver_notes[0] == (
+        "The report was not told which behaviours the business can change (levers), so the behaviours above predict "
+        "the outcome without being shown to cause it: test a change with an experiment before rolling it out.")
+    assert declared.summary.driver_notes[0].startswith("Behaviours tagged lever are ones the business can change")
     assert "lever" not in bare.summary.action and "lever" not in declared.summary.action
     assert "Test minutes with an experiment" in " ".join(declared.questions[5].points)
 
@@ -97,7 +96,7 @@ def test_declared_levers_that_are_not_drivers_are_named_as_such(result):
     drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("exams", 0.01, -0.01, 0.03, lever=True)]
     read = checked(result, drivers, levers=["exams"])
     assert read.summary.driver_notes[0].startswith("None of the declared levers (exams) measurably drives the "
-                                                   "score, so these behaviours predict the outcome")
+                                                   "score, so the behaviours above predict the outcome")
 
 
 def test_drivers_whose_interval_includes_zero_are_not_listed(result):

@@ -31,17 +31,14 @@ def reportgen_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
+def default_run(built_report):
     """`reportgen run` with no arguments, as `make report` does, from an unrelated folder."""
-    workdir = tmp_path_factory.mktemp("default-run")
-    digest_before = hashlib.sha256(BUNDLED.read_bytes()).hexdigest()
-    completed = subprocess.run(reportgen_command() + ["run", "--out", "out"], cwd=workdir,
-                               capture_output=True, text=True, timeout=600)
+    built = built_report("default")
     return {
-        "completed": completed,
-        "out": workdir / "out",
-        "digest_before": digest_before,
-        "results": json.loads((workdir / "out" / "results.json").read_text()) if completed.returncode == 0 else None,
+        "completed": built.completed,
+        "out": built.out,
+        "digest_before": built.input_digest_before,
+        "results": json.loads((built.out / "results.json").read_text()) if built.completed.returncode == 0 else None,
     }
 
 
@@ -238,10 +235,10 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
     assert forest["scored_by"] == ("out-of-bag trees" if weighted_or_not else "5-fold cross-validation")
     assert models["gradient_boosting"]["scored_by"] == "5-fold cross-validation"
     assert forest["search_settings"] == {"n_estimators": 40} and forest["params"].get("n_estimators") is None
-    assert models["knn"]["search_settings"] == {"n_neighbors": "all scored from one fit at 100"}
-    assert models["decision_tree"]["search_settings"] == {"max_depth": "all scored from one fit at 10"}
-    searched_apart = ("random_forest", "knn", "decision_tree")
-    assert all(not m["search_settings"] for name, m in models.items() if name not in searched_apart)
+    assert (models["knn"]["scored_along_from"], models["decision_tree"]["scored_along_from"]) == (100, 10)
+    assert models["knn"]["searched_on"] == "4,000 rows, n neighbors all scored from one fit at 100"
+    assert models["random_forest"]["searched_on"] == "4,000 rows, n estimators 40"
+    assert all(not m["search_settings"] for name, m in models.items() if name != "random_forest")
     assert {name: m["scored_along"] for name, m in models.items() if m["scored_along"]} == {
         "knn": "n_neighbors", "decision_tree": "max_depth"}
     html = (default_run["out"] / "report.html").read_text(encoding="utf-8")

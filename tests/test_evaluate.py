@@ -11,7 +11,8 @@ from sklearn.metrics import average_precision_score, confusion_matrix, f1_score,
 
 from reportgen.evaluate import best_model_name, metrics_for, original_column
 from reportgen.model import grid_edges
-from reportgen.result import Curve
+from reportgen.narrative.models import edge_text, worded_model
+from reportgen.result import Curve, GridEdge
 
 CURVE_POINTS = 200
 
@@ -92,17 +93,18 @@ def test_model_results_curves_and_metrics_from_the_fitted_pipelines(analysis):
 
 def test_grid_edges_flag_the_largest_and_smallest_tried():
     grid = {"max_depth": [3, 4, 5], "min_samples_leaf": [1, 20, 50], "C": [0.1, 1.0, 10.0]}
-    assert grid_edges(grid, {"max_depth": 5, "min_samples_leaf": 1, "C": 1.0}) == [
-        "max_depth = 5 (largest tried)", "min_samples_leaf = 1 (smallest tried)"]
+    edges = grid_edges(grid, {"max_depth": 5, "min_samples_leaf": 1, "C": 1.0})
+    assert edges == [GridEdge("max_depth", 5, largest=True), GridEdge("min_samples_leaf", 1, largest=False)]
+    assert [edge_text(e) for e in edges] == ["max_depth = 5 (largest tried)", "min_samples_leaf = 1 (smallest tried)"]
     assert grid_edges(grid, {"max_depth": 4, "min_samples_leaf": 20, "C": 1.0}) == []
-    assert grid_edges(grid, {"C": 10.0}) == ["C = 10.0 (largest tried)"]
+    assert [edge_text(e) for e in grid_edges(grid, {"C": 10.0})] == ["C = 10.0 (largest tried)"]
 
 
 def test_grid_edges_ignore_text_single_values_and_untried_values():
     grid = {"weights": ["uniform", "distance"], "gamma": ["scale", 0.1], "k": [5], "depth": [None, 3, 8]}
     best = {"weights": "distance", "gamma": 0.1, "k": 5, "depth": None}
     assert grid_edges(grid, best) == []
-    assert grid_edges({"depth": [None, 3, 8]}, {"depth": 8}) == ["depth = 8 (largest tried)"]
+    assert grid_edges({"depth": [None, 3, 8]}, {"depth": 8}) == [GridEdge("depth", 8, largest=True)]
 
 
 def test_best_model_is_the_highest_cv_score_and_ties_go_to_the_earlier():
@@ -128,7 +130,7 @@ def test_original_column_maps_encoded_names_back():
 
 
 def test_numbers_in_sentences_read_without_scientific_notation():
-    from reportgen.evaluate import readable_number
+    from reportgen.narrative.words import readable_number
 
     assert [readable_number(v) for v in (1510.4, 1600.0, 36.0, 0.148, 0.0, 12345678.9, -2500.0)] == [
         "1,510", "1,600", "36", "0.148", "0", "12,345,679", "-2,500"]
@@ -162,7 +164,7 @@ def test_an_ensemble_is_measured_on_its_members_scores_averaged_which_are_its_ow
     own = measured_scores(ensemble, clean, config)  # the voting classifier's own predictions
     assert np.array_equal(averaged.train, own.train) and np.array_equal(averaged.test, own.test)
     reported = next(m for m in analysis.result.models if m.name == "ensemble")
-    assert reported == model_result(ensemble, clean, config).result
+    assert reported == worded_model(model_result(ensemble, clean, config).result, config.search.cv)
 
 
 @pytest.mark.parametrize("copies_per_call", [1, 4, 1000])

@@ -14,6 +14,8 @@ from reportgen.config import resolve_config
 from reportgen.errors import ReportInputError
 from reportgen.infer import MANY_CATEGORIES, infer
 from reportgen.load import load
+from reportgen.narrative.preparation import worded_decisions
+from reportgen.result import NoticeKind, ReadingKind
 
 
 def bare(tmp_path, frame: pd.DataFrame, target: str = "y", positive: str | None = None, name: str = "t.csv"):
@@ -34,7 +36,8 @@ def messy(tmp_path_factory):
 
 
 def decision(inference, column: str):
-    return next(d for d in inference.decisions if d.column == column)
+    """One column's decision, with the reason the narrative gives it."""
+    return next(d for d in worded_decisions(inference.decisions) if d.column == column)
 
 
 def test_one_decision_per_column_in_the_tables_order(messy):
@@ -51,7 +54,9 @@ def test_numbers_stored_as_text_read_their_markers_as_missing(messy, tmp_path):
     assert messy.config.types["age"] == "numeric"
     read = load(messy.config).frame["age"]
     assert pd.api.types.is_float_dtype(read) and read.isna().sum() == 30
-    assert any(w.startswith("age: numbers stored as text") for w in messy.warnings)
+    assert (age.reading.kind, age.reading.markers, age.reading.count, age.reading.blank) == (
+        ReadingKind.NUMBERS_AS_TEXT, [" ", "?"], 20, 10)
+    assert (NoticeKind.NUMBERS_AS_TEXT, ["age"]) in [(n.kind, n.columns) for n in messy.notices]
 
 
 def test_identifier_empty_and_constant_columns_are_left_out_with_warnings(messy):
@@ -59,8 +64,10 @@ def test_identifier_empty_and_constant_columns_are_left_out_with_warnings(messy)
     assert messy.config.exclude == ["region", "legacy_score"]
     assert decision(messy, "region").kind == "constant" and "(EU)" in decision(messy, "region").reason
     assert decision(messy, "legacy_score").kind == "empty"
-    for column in ("customer_id", "region", "legacy_score"):
-        assert any(column in w for w in messy.warnings), column
+    notices = [(n.kind, n.columns) for n in messy.notices]
+    for found in [(NoticeKind.IDENTIFIER, ["customer_id"]), (NoticeKind.DROPPED, ["region"]),
+                  (NoticeKind.DROPPED, ["legacy_score"])]:
+        assert found in notices, found
 
 
 def test_free_text_becomes_its_length_and_word_count(messy):
@@ -134,7 +141,7 @@ def test_inference_is_idempotent_so_its_config_reproduces_the_run(messy):
     again = infer(messy.config)
     assert again.config == messy.config
     assert not any(d.inferred for d in again.decisions)
-    assert again.warnings == []
+    assert again.notices == []
 
 
 def test_declared_columns_are_kept_as_declared(tmp_path):
@@ -257,7 +264,8 @@ def test_yes_no_targets_need_no_positive_and_labels_match_in_any_case(tmp_path, 
     inference = infer(bare(tmp_path, frame, target="Exited", positive=positive))
     assert str(inference.config.target.positive) == counted
     assert load(inference.config).outcome.tolist() == [1, 0] * 20
-    assert any(f"'{counted}'" in note for note in inference.warnings)
+    assert [n.values[-1] for n in inference.notices
+            if n.kind in (NoticeKind.POSITIVE_SPELLED, NoticeKind.POSITIVE_CHOSEN)] == [counted]
 
 
 def test_a_positive_label_matching_two_labels_in_other_cases_is_not_guessed(tmp_path):
@@ -284,7 +292,7 @@ def test_semicolon_separated_file_is_read_as_such(tmp_path):
     pd.DataFrame({"x": np.arange(30) * 1.5, "y": outcome(30)}).to_csv(path, index=False, sep=";")
     inference = infer(resolve_config(path, target="y"))
     assert inference.config.read.delimiter == ";"
-    assert any("';'" in w for w in inference.warnings)
+    assert [(n.kind, n.values) for n in inference.notices] == [(NoticeKind.DELIMITER, [";"])]
     assert list(load(inference.config).frame.columns) == ["x", "y"]
 
 
@@ -341,6 +349,6 @@ def test_a_file_whose_first_line_holds_only_numbers_has_no_header(tmp_path):
     inference = infer(resolve_config(path, target="column_3"))
     assert [d.column for d in inference.decisions] == ["column_1", "column_2", "column_3"]
     assert inference.rows == 30
-    assert any("no header row" in w and "column_1 to column_3" in w for w in inference.warnings)
+    assert [(n.kind, n.count) for n in inference.notices][:1] == [(NoticeKind.NO_HEADER, 3)]
     with pytest.raises(ReportInputError, match="its columns are: column_1, column_2, column_3"):
         infer(resolve_config(path, target="3"))

@@ -139,17 +139,7 @@ def test_use_answer_reports_lift_over_the_base_rate(result):
 
 def test_improvement_actions_come_from_the_diagnostics(result):
     plain = dataclasses.replace(result, dependence=None)
-    overfit_name = plain.models[-1].name
-    overfit = with_metrics(plain, overfit_name, split="train", f1=1.0)
-    overfit = with_metrics(overfit, overfit_name, f1=0.5)
-    overfit = dataclasses.replace(overfit, models=[dataclasses.replace(m, overfit=m.name == overfit_name)
-                                                   for m in overfit.models])
-    label = overfit.model(overfit_name).label.lower()
-    balanced = dataclasses.replace(overfit, dataset=dataclasses.replace(overfit.dataset, positive_rate=0.45))
-    assert f"{label} (F1 1.00 on training vs 0.50 on test)" in text(answer_improve(balanced))
-    fitting = dataclasses.replace(balanced, models=[dataclasses.replace(m, overfit=False) for m in balanced.models])
-    assert "fit their training rows far better" not in text(answer_improve(fitting))
-
+    fitting = dataclasses.replace(plain, dataset=dataclasses.replace(plain.dataset, positive_rate=0.45))
     rare = dataclasses.replace(fitting, dataset=dataclasses.replace(fitting.dataset, positive_rate=0.05))
     assert "Collect more" not in text(answer_improve(fitting))
     assert f"Collect more {rare.dataset.positive_noun}: they are 5.0% of" in text(answer_improve(rare))

@@ -15,6 +15,7 @@ from statsmodels.discrete.discrete_model import Logit
 from reportgen.config import load_config
 from reportgen.engine import analyse
 from reportgen.logit import StatsmodelsLogit, readable_term, summarise_logit, without_inference
+from reportgen.narrative.logit import fit_warnings
 from reportgen.result import load_result, to_json
 
 FEATURES = ["strong", "weak", "noise"]
@@ -146,8 +147,9 @@ def test_numeric_feature_sharing_a_categoricals_prefix_keeps_its_name(tmp_path):
     assert "plan = days" not in terms
 
 
-def test_fit_messages_become_plain_sentences():
-    from reportgen.logit import plain_fit_notes
+def test_fit_messages_become_facts_and_the_narrative_plain_sentences():
+    from reportgen.logit import fit_notes
+    from reportgen.result import FitNote, FitNoteKind
 
     raw = [
         "Maximum Likelihood optimization failed to converge. Check mle_retvals",
@@ -157,18 +159,28 @@ def test_fit_messages_become_plain_sentences():
         "This might indicate that there is complete quasi-separation.",
         "Inverting hessian failed, no bse or cov_params available",
     ]
-    notes = plain_fit_notes(raw, converged=False)
-    assert notes == [
-        "The logit's terms predict 41% of the training rows perfectly (quasi-separation), so some of its "
-        "coefficients and p-values are not reliable.",
+    notes = fit_notes(raw)
+    assert notes == [FitNote(FitNoteKind.QUASI_SEPARATION, share=0.41),
+                     FitNote(FitNoteKind.REPORTED, message="Inverting hessian failed, no bse or cov_params available")]
+    logit = summarise_logit(StatsmodelsLogit().fit(*design_for_words()), ["x"], [], 0.05, "Yes")
+    stopped = dataclasses.replace(logit, fit_notes=notes, converged=False)
+    assert fit_warnings(stopped) == [
+        ("The logit's terms predict 41% of the training rows perfectly (quasi-separation), so some of its "
+         "coefficients and p-values are not reliable."),
         "The logit's fit reported: Inverting hessian failed, no bse or cov_params available",
         ("The logit's maximum-likelihood fit did not converge, so the report gives no equation and does not use its "
          "coefficients; their p-values are not reliable."),
     ]
-    assert plain_fit_notes([], converged=True) == []
-    assert plain_fit_notes([], converged=False, failure="Singular matrix") == [
+    assert fit_warnings(dataclasses.replace(logit, fit_notes=[], converged=True)) == []
+    assert fit_warnings(dataclasses.replace(logit, fit_notes=[], converged=False, failure="Singular matrix")) == [
         ("statsmodels could not fit the logit (Singular matrix), so the report gives no coefficient, equation or "
          "test for it.")]
+
+
+def design_for_words() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(200, 1))
+    return x, (rng.random(200) < 1 / (1 + np.exp(-x[:, 0]))).astype(int)
 
 
 REDUNDANT_NAMES = ["a", "b", "c", "flag_yes", "copy_yes", "internet_No", "security_No internet service",
@@ -263,7 +275,7 @@ def test_a_fit_that_does_not_converge_has_no_equation(separated):
     assert not summary.converged and not summary.failure
     assert summary.equation == ""
     assert summary.separated_share is not None and 0 < summary.separated_share < 1
-    assert any("did not converge, so the report gives no equation" in note for note in summary.warnings)
+    assert any("did not converge, so the report gives no equation" in note for note in fit_warnings(summary))
 
 
 def test_a_failed_fit_invents_no_number(monkeypatch, design):

@@ -22,6 +22,7 @@ from reportgen.model import (
     tune,
 )
 from reportgen.registry import FAMILIES
+from reportgen.result import ScoresSource
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,7 @@ def test_strategies_are_compared_on_as_many_folds_as_the_search_shuffled_anew(pr
         per_fold = cross_val_score(pipeline, data.x_train, data.y_train, scoring=config.search.scoring,
                                    cv=cv_splitter(both, 2, fresh=True))
         assert scores[strategy] == pytest.approx((per_fold.mean(), per_fold.std()), abs=1e-6)
-    assert found.scored_by == "4-fold cross-validation"
+    assert found.scored_by == ScoresSource.CROSS_VALIDATION
 
 
 def test_kernel_models_fit_on_a_stratified_sample_of_fit_rows(prepared):
@@ -77,13 +78,13 @@ def test_kernel_models_fit_on_a_stratified_sample_of_fit_rows(prepared):
 def test_forest_out_of_fold_scores_are_its_out_of_bag_scores(prepared):
     config, data = prepared
     found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, config)
-    assert found.scored_by == "out-of-bag trees"
+    assert found.scored_by == ScoresSource.OUT_OF_BAG
     forest = found.estimator
     assert forest.n_estimators == 100
     assert np.array_equal(found.oof_scores, forest.oob_decision_function_[:, 1])
     exact = config.model_copy(update={"search": config.search.model_copy(update={"subsample": False})})
     folded = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, exact)
-    assert folded.scored_by == f"{exact.search.cv}-fold cross-validation"
+    assert folded.scored_by == ScoresSource.CROSS_VALIDATION
     assert found.search_settings == {"n_estimators": 40} and folded.search_settings == {}
 
 
@@ -92,7 +93,7 @@ def test_resampled_forest_falls_back_to_folds(prepared):
     only = config.model_copy(update={"imbalance": config.imbalance.model_copy(update={"strategies": ["random_over"]})})
     found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, only)
     assert found.strategy == "random_over"
-    assert found.scored_by == f"{config.search.cv}-fold cross-validation"
+    assert found.scored_by == ScoresSource.CROSS_VALIDATION
     assert found.estimator.oob_score is False
 
 
@@ -104,7 +105,7 @@ def test_weighted_forest_weighs_inside_each_bootstrap_and_keeps_out_of_bag_score
     found = tune(ModelSpec(name="random_forest", grid={"min_samples_leaf": [3]}), data, only)
     forest = found.estimator
     assert forest.class_weight == "balanced_subsample"
-    assert found.scored_by == "out-of-bag trees"
+    assert found.scored_by == ScoresSource.OUT_OF_BAG
     assert np.isfinite(forest.oob_decision_function_).all()
     assert np.array_equal(found.oof_scores, forest.oob_decision_function_[:, 1])
 

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_cli, words_outside
+from conftest import reads_in_its_own_words, repeated_sentences, summary_on_one_page, words_outside
 from pypdf import PdfReader
 
 from reportgen.figures import built_figures
@@ -25,19 +25,18 @@ AUDIOBOOK_COLUMNS = ["customer_id", "book_length_avg", "book_length_total", "pri
 
 
 @pytest.fixture(scope="module")
-def preset_runs(tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("presets")
+def preset_runs(built_report) -> dict:
     runs = {}
     for name in ("tiktok", "audiobooks"):
-        completed = run_cli("run", "--preset", name, "--out", name, cwd=folder)
-        assert completed.returncode == 0, completed.stderr
-        assert completed.stderr == "", completed.stderr
-        out = folder / name
-        pdf = PdfReader(out / "report.pdf")
+        built = built_report(name)
+        assert built.completed.returncode == 0, built.completed.stderr
+        assert built.completed.stderr == "", built.completed.stderr
+        pages = [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(built.out / "report.pdf").pages]
         runs[name] = {
-            "out": out,
-            "results": json.loads((out / "results.json").read_text(encoding="utf-8")),
-            "pdf": re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages)),
+            "out": built.out,
+            "results": json.loads((built.out / "results.json").read_text(encoding="utf-8")),
+            "pdf": " ".join(pages),
+            "pages": pages,
         }
     return runs
 
@@ -176,3 +175,11 @@ def test_a_preset_that_leaves_out_a_default_family_says_which_and_why(preset_run
         assert "svm" not in {m["name"] for m in results["models"]}
         assert "Not compared here: support vector machine (on 11,000 to 15,000 training rows" in preset_runs[name]["pdf"]
     assert families_left_out(resolve_config(None, preset="students")) == []
+
+
+@pytest.mark.parametrize("name", ["tiktok", "audiobooks"])
+def test_the_executive_summary_fits_one_page_and_says_each_thing_once(preset_runs, name):
+    run = preset_runs[name]
+    assert summary_on_one_page(run["pages"], run["results"]) == []
+    assert repeated_sentences(run["results"]) == []
+    assert reads_in_its_own_words(run["pdf"], run["results"]) == []

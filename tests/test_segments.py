@@ -1,4 +1,5 @@
-"""reportgen/segments.py: k chosen by silhouette, profiles that match the labels, names from the profiles."""
+"""reportgen/segments.py: k chosen by silhouette, profiles that match the labels and say which features stand
+out; reportgen/narrative/segments.py: names from those features, and the sentences."""
 
 from __future__ import annotations
 
@@ -10,8 +11,16 @@ import pytest
 
 from reportgen.config import DatasetConfig
 from reportgen.errors import ReportInputError
-from reportgen.narrative.segments import segment_observations
-from reportgen.segments import find_segments, name_candidates, segment_names
+from reportgen.narrative.segments import (
+    method_text,
+    name_candidates,
+    named_segments,
+    segment_names,
+    segment_observations,
+    table_note,
+)
+from reportgen.result import SegmentProfile
+from reportgen.segments import find_segments, standing_out
 
 LABELS = {"minutes": "Minutes watched", "exams": "Exams passed", "days": "Days on platform"}
 
@@ -51,7 +60,8 @@ def test_three_clear_groups_give_three_segments_whose_rates_match_the_labels():
     assert [p.conversion_rate for p in segments.profiles] == sorted((p.conversion_rate for p in segments.profiles),
                                                                      reverse=True)
     assert sum(p.size for p in segments.profiles) == len(frame) == segments.rows
-    assert segments.profiles[0].name == "High minutes watched, high exams passed"
+    assert (segments.profiles[0].highs, segments.profiles[0].lows) == (["minutes", "exams"], ["days"])
+    assert named_segments(segments, LABELS).profiles[0].name == "High minutes watched, high exams passed"
     assert segments.profiles[0].deviation["days"] < 0
     assert segments.shown == ["minutes", "exams", "days"]
 
@@ -91,19 +101,31 @@ def test_segment_settings_are_checked():
         config_for(k_min=6, k_max=3)
 
 
+def profile(deviation: dict[str, float]) -> SegmentProfile:
+    highs, lows = standing_out(deviation)
+    return SegmentProfile(name="", size=10, share=0.1, conversion_rate=0.1, typical={}, deviation=deviation,
+                          highs=highs, lows=lows)
+
+
+def test_the_features_standing_out_are_listed_the_most_distinct_first():
+    assert standing_out({"minutes": 0.6, "exams": -1.0, "days": 2.0, "age": 0.4}) == (["days", "minutes"], ["exams"])
+    assert standing_out({"minutes": 0.5, "exams": -0.5}) == (["minutes"], ["exams"])
+
+
 def test_names_come_from_the_most_distinct_features():
-    assert name_candidates({"minutes": 2.0, "exams": -1.0, "days": 0.1}, LABELS)[0] == \
+    assert name_candidates(profile({"minutes": 2.0, "exams": -1.0, "days": 0.1}), LABELS)[0] == \
         "High minutes watched, low exams passed"
-    assert name_candidates({"minutes": -0.2, "exams": 0.3, "days": 0.1}, LABELS) == \
+    assert name_candidates(profile({"minutes": -0.2, "exams": 0.3, "days": 0.1}), LABELS) == \
         ["Close to typical on every measure"]
-    assert name_candidates({"minutes": 1.0, "exams": 0.9, "days": 2.0}, LABELS)[0] == "High on every measure"
-    assert name_candidates({"minutes": -3.0, "exams": 0.0, "days": 0.0}, LABELS) == ["Low minutes watched"]
+    assert name_candidates(profile({"minutes": 1.0, "exams": 0.9, "days": 2.0}), LABELS)[0] == "High on every measure"
+    assert name_candidates(profile({"minutes": -3.0, "exams": 0.0, "days": 0.0}), LABELS) == ["Low minutes watched"]
 
 
 def test_two_segments_with_the_same_leading_features_get_different_names():
-    names = segment_names([{"minutes": 2.0, "exams": 1.0, "days": 0.6}, {"minutes": 1.5, "exams": 0.8, "days": -0.7},
-                           {"minutes": 0.0, "exams": 0.0, "days": 0.0}, {"minutes": 0.1, "exams": 0.0, "days": 0.0}],
-                          LABELS)
+    names = segment_names([profile({"minutes": 2.0, "exams": 1.0, "days": 0.6}),
+                           profile({"minutes": 1.5, "exams": 0.8, "days": -0.7}),
+                           profile({"minutes": 0.0, "exams": 0.0, "days": 0.0}),
+                           profile({"minutes": 0.1, "exams": 0.0, "days": 0.0})], LABELS)
     assert names[0] == "High on every measure"
     assert names[1] == "High minutes watched, high exams passed"
     assert names[2] == "Close to typical on every measure"
@@ -159,3 +181,18 @@ def test_the_profile_table_shows_the_six_features_that_set_the_segments_apart():
     shown = found.segments.shown
     assert len(shown) == 6 and {"f2", "f7"} <= set(shown)
     assert shown == [c for c in frame.columns if c in shown]
+
+
+def test_the_table_note_and_the_method_follow_the_segments(analysis):
+    result = analysis.result
+    segments, d = result.segments, result.dataset
+    everything = dataclasses.replace(segments, shown=segments.features)
+    fewer = dataclasses.replace(segments, shown=segments.features[:2])
+    assert "features that set the segments apart most" not in table_note(everything, d)
+    assert f"(the 2 of {len(segments.features)} features that set the segments apart most)" in table_note(fewer, d)
+    assert segments.table_note == table_note(segments, d) and segments.method_text == method_text(segments, d)
+    ranked = method_text(dataclasses.replace(segments, scaling="rank", fit_rows=100, rows=400), d)
+    scaled = method_text(dataclasses.replace(segments, scaling="standard", fit_rows=400, rows=400), d)
+    assert "normal scores of its ranks" in ranked and "fitted on 100 of the 400" in ranked
+    assert "a random sample" in ranked
+    assert "centred and scaled to unit variance" in scaled and "a random sample" not in scaled

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import numpy as np
@@ -5,6 +6,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import brier_score_loss
 
+from reportgen.narrative.models import recommendation_rule
+from reportgen.result import RuleKind
 from reportgen.targeting import (
     FRACTIONS,
     calibration_summary,
@@ -56,7 +59,27 @@ def test_money_turns_into_profit_and_the_break_even_rule(sample, make_config):
     chosen = calibrated > 0.2
     assert found.contacted == chosen.sum() and found.conversions == y[chosen].sum()
     assert found.profit == 100 * y[chosen].sum() - 20 * chosen.sum()
-    assert "0.200" in found.rule
+    assert (found.kind, found.cut, found.calibrated) == (RuleKind.PROFIT, 0.2, True)
+
+
+def test_the_rule_says_how_the_recommendation_picks_rows(report_result):
+    rec, d = report_result.recommendation, report_result.dataset
+
+    def acting(action: str, unit: str, **value):
+        return dataclasses.replace(report_result, dataset=dataclasses.replace(d, action=action, unit=unit), settings={
+            **report_result.settings, "value": {**report_result.settings["value"], **value}})
+
+    flagged = dataclasses.replace(rec, kind=RuleKind.THRESHOLD, cut=0.4132)
+    assert recommendation_rule(flagged, acting("contact", "students")) == (
+        "contact the students the model flags at its decision threshold (0.413)")
+    assert recommendation_rule(flagged, acting("retain", "customers")) == (
+        "reach out to the customers the model flags at its decision threshold (0.413)")
+    assert recommendation_rule(flagged, acting("none", "rows")) == (
+        "pick the rows the model flags at its decision threshold (0.413)")
+    paying = dataclasses.replace(rec, kind=RuleKind.PROFIT, cut=0.2, calibrated=False)
+    assert recommendation_rule(paying, acting("contact", "users", value_per_conversion=100, cost_per_contact=20)) == (
+        "contact the users whose model's probability exceeds cost / value = 0.200 (20 / 100)")
+    assert rec.rule == recommendation_rule(rec, report_result)
 
 
 def test_calibrator_is_monotone_and_brier_is_sklearns(sample):

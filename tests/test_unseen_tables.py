@@ -8,36 +8,23 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import TABLES, reads_in_its_own_words, repeated_sentences, summary_on_one_page
 from pypdf import PdfReader
-
-SHARED = next((folder / "shared" / "datasets" for folder in Path(__file__).resolve().parents
-               if (folder / "shared" / "datasets" / "mlc_churn.csv").is_file()), Path("shared/datasets"))
-TABLES = {
-    "mlc_churn": ("churn", []),
-    "orange_juice": ("Purchase", ["--positive", "MM"]),
-}
 
 
 @pytest.fixture(scope="module")
-def unseen_runs(tmp_path_factory) -> dict:
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is not in this checkout's workspace")
-    folder = tmp_path_factory.mktemp("unseen")
+def unseen_runs(built_report) -> dict:
     runs = {}
-    for name, (target, options) in TABLES.items():
-        completed = run_cli("run", str(SHARED / f"{name}.csv"), "--target", target, *options, "--out", name,
-                            cwd=folder)
-        assert completed.returncode == 0, completed.stderr
-        assert completed.stderr == "", completed.stderr
-        out = folder / name
-        results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-        pages = PdfReader(out / "report.pdf").pages
+    for name in TABLES:
+        built = built_report(name)
+        assert built.completed.returncode == 0, built.completed.stderr
+        assert built.completed.stderr == "", built.completed.stderr
+        results = json.loads((built.out / "results.json").read_text(encoding="utf-8"))
+        pages = [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(built.out / "report.pdf").pages]
         runs[name] = {"results": results, "columns": {c["column"]: c for c in results["preprocessing"]["columns"]},
-                      "pdf": re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))}
+                      "pdf": " ".join(pages), "pages": pages}
     return runs
 
 
@@ -79,3 +66,21 @@ def test_orange_juice_logit_leaves_out_the_store_codings_that_repeat_each_other(
     assert all(repeats for repeats in left_out.values())
     assert "left out of the logistic regression" in run["columns"]["STORE"]["reason"]
     assert "Left out of the logit because they repeat other terms" in run["pdf"]
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_the_executive_summary_fits_one_page_and_says_each_thing_once(unseen_runs, name):
+    run = unseen_runs[name]
+    assert summary_on_one_page(run["pages"], run["results"]) == []
+    assert repeated_sentences(run["results"]) == []
+    assert reads_in_its_own_words(run["pdf"], run["results"]) == []
+
+
+def test_a_bare_churn_table_speaks_of_customers_who_left_and_a_neutral_one_only_ranks(unseen_runs):
+    churn, juice = unseen_runs["mlc_churn"], unseen_runs["orange_juice"]
+    assert churn["results"]["summary"]["headline"].startswith("14.1% of 5,000 customers left.")
+    assert churn["results"]["summary"]["action"].startswith("Reach out to the ")
+    assert "Whom to reach out to" in churn["pdf"] and "CHURN REPORT" in churn["pages"][0].upper()
+    assert juice["results"]["summary"]["headline"].startswith("39.0% of 1,070 rows have Purchase = MM.")
+    assert juice["results"]["summary"]["action_heading"] == "Where the rows with Purchase = MM are"
+    assert "Contact" not in juice["pdf"] and "contact" not in juice["results"]["summary"]["targeting_lead"]

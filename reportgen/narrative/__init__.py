@@ -10,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.narrative.changes import with_changes
+from reportgen.narrative.directions import with_directions
 from reportgen.narrative.explore import explore_observations
+from reportgen.narrative.models import with_model_words
+from reportgen.narrative.preparation import with_preparation
 from reportgen.narrative.published import with_published
 from reportgen.narrative.questions import questions
-from reportgen.narrative.segments import segment_observations
+from reportgen.narrative.segments import with_segment_words
 from reportgen.narrative.summary import summary, with_scores_used, with_twin_notes
-from reportgen.narrative.trends import trend_observations
+from reportgen.narrative.trends import with_trend_words
 from reportgen.result import ReportResult
 
 
@@ -24,16 +27,19 @@ def described(result: ReportResult) -> ReportResult:
     updates = {}
     if result.explore is not None:
         updates["explore"] = dataclasses.replace(result.explore, observations=explore_observations(result))
-    if result.segments is not None:
-        updates["segments"] = dataclasses.replace(result.segments, observations=segment_observations(result))
-    if result.trends is not None:
-        updates["trends"] = dataclasses.replace(result.trends, observations=trend_observations(result))
-    return dataclasses.replace(result, **updates)
+    return dataclasses.replace(result, **updates, segments=with_segment_words(result), trends=with_trend_words(result))
+
+
+def worded_facts(result: ReportResult) -> ReportResult:
+    """The result with the words of the stages' facts that later sentences cite: the appendix's preparation and
+    warnings, the models' searches and threshold, and the drivers' directions."""
+    return with_directions(with_model_words(with_preparation(result)))
 
 
 def interpret(result: ReportResult) -> ReportResult:
     """The result with its summary, the seven answers, the descriptive sections' sentences and, when
     compared, the changes filled in."""
+    result = worded_facts(result)
     compared = dataclasses.replace(described(result), published=with_published(result),
                                    comparison=with_changes(result))
     compared = dataclasses.replace(compared, twins=with_twin_notes(compared), calibration=with_scores_used(compared))

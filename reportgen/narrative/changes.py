@@ -37,7 +37,7 @@ def volume_change(c: Comparison, d: DatasetSummary) -> str:
 def rate_change(c: Comparison, d: DatasetSummary) -> str:
     """The positive rate then and now, and whether the change is more than chance."""
     r = c.rate
-    text = f"{pct(r.after)} of {d.unit} are {d.positive_noun}, against {pct(r.before)} before"
+    text = f"{pct(r.after)} of {d.unit} {d.predicate}, against {pct(r.before)} before"
     low, high = r.interval
     if r.pvalue is None:
         return text + "; with no variation in the outcome, no test of the change is possible."
@@ -186,6 +186,13 @@ def changes_headline(c: Comparison, d: DatasetSummary) -> str:
     return f"Since {previous_report(c)}: {'; '.join(parts)}."
 
 
+def previous_text(c: Comparison) -> str:
+    """Which report this one is compared with: its source, when it ran and with which version, where known."""
+    run = f", run {c.previous_started_at}" if c.previous_started_at else ""
+    version = f" with reportgen {c.previous_version}" if c.previous_version else ""
+    return f"Previous report: {c.previous_source or 'unknown source'}{run}{version}."
+
+
 def with_changes(result: ReportResult) -> Comparison | None:
     c = result.comparison
     if c is None:
@@ -201,4 +208,5 @@ def with_changes(result: ReportResult) -> Comparison | None:
         segments_text=segments_change(c, d),
         segments_table_note=segments_table_note(c),
         caveats=comparison_caveats(c, d),
+        previous_text=previous_text(c),
     )

@@ -21,7 +21,7 @@ def no_lever_reason(result: ReportResult) -> str:
     """Why no listed driver is called a lever, as a clause."""
     declared = [label_of(result, c).lower() for c in result.settings.get("levers", [])]
     if not declared:
-        return "no column is declared a lever"
+        return "the report was not told which behaviours the business can change (levers)"
     return f"none of the declared levers ({join_words(declared)}) measurably drives the score"
 
 
@@ -33,10 +33,10 @@ def levers_note(result: ReportResult) -> str:
                 "AUC by an amount that cannot be told from zero.")
     experiment = "test a change with an experiment before rolling it out"
     if first_lever(result):
-        return (f"Only behaviours tagged lever are declared as something the business can act on; the others "
-                f"predict the outcome without being shown to cause it. Even for a lever, {experiment}.")
-    return (f"{capitalised(no_lever_reason(result))}, so these behaviours predict the outcome without being shown to "
-            f"cause it: {experiment}.")
+        return (f"Behaviours tagged lever are ones the business can change; none here, lever or not, is shown to "
+                f"cause the outcome: {experiment}.")
+    return (f"{capitalised(no_lever_reason(result))}, so the behaviours above predict the outcome without being "
+            f"shown to cause it: {experiment}.")
 
 
 def driver_tag(driver: Driver) -> str:
@@ -117,8 +117,13 @@ def unlisted_note(signal: UnlistedSignal, result: ReportResult, shown: int, subj
         why = "the drivers do not measure it"
     else:
         interval = importance_interval(signal)
-        why = (f"shuffling it changes the model's test PR AUC by {drop_text(signal.importance)}"
-               f"{f' ({interval})' if interval else ''}, which cannot be told from zero")
+        high = signal.importance_high
+        if high is not None and high < 0:
+            why = (f"shuffling it raises the model's test PR AUC slightly, by {drop_text(-signal.importance)}"
+                   f"{f' ({interval} for the drop)' if interval else ''}: the model does not gain from it")
+        else:
+            why = (f"shuffling it changes the model's test PR AUC by {drop_text(signal.importance)}"
+                   f"{f' ({interval})' if interval else ''}, which cannot be told from zero")
     return (f"{subject or signal.label} is {'also ' if subject else ''}significant in the logit and stands out in "
             f"{segments_named(signal.segments)}, yet it is not in the drivers table: {why}. The logit holds the "
             f"other features fixed and the segments describe how {d.unit} differ; the drivers measure what the "

@@ -111,7 +111,7 @@ def group_observations(result: ReportResult) -> list[str]:
     other = next((g for g in explore.groups if g.pooled), None)
     if other is not None:
         found.append(f"The remaining groups, pooled as '{other.group}', hold {pct(other.share, 0)} of {d.unit} and "
-                     f"{pct(other.conversion_rate)} of them are {d.positive_noun}.")
+                     f"{pct(other.conversion_rate)} of them {d.predicate}.")
     for row in explore.by_group[:1]:
         boxes = [b for b, g in zip(row.boxes, explore.groups) if not g.pooled and b.rows]
         top, bottom = max(b.median for b in boxes), min(b.median for b in boxes)

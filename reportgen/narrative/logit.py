@@ -15,6 +15,8 @@ from reportgen.narrative.words import (
 from reportgen.result import (
     Coefficient,
     DatasetSummary,
+    FitNote,
+    FitNoteKind,
     LogitResult,
     RedundantTerm,
     ReportResult,
@@ -92,3 +94,25 @@ def unfitted_equation(result: ReportResult) -> Answer:
     table = ("The coefficient table in the logistic regression section shows where the fit stopped, for reference "
              "only; its p-values are not reliable.")
     return Answer(short, [table, *redundancy_point(logit)])
+
+
+def fit_note_text(note: FitNote) -> str:
+    if note.kind == FitNoteKind.QUASI_SEPARATION:
+        return (f"The logit's terms predict {note.share:.0%} of the training rows perfectly (quasi-separation), so "
+                "some of its coefficients and p-values are not reliable.")
+    if note.kind == FitNoteKind.COMPLETE_SEPARATION:
+        return ("The logit's terms separate the outcomes perfectly (complete separation), so its coefficients and "
+                "p-values are not reliable.")
+    return f"The logit's fit reported: {note.message}"
+
+
+def fit_warnings(logit: LogitResult) -> list[str]:
+    """What the fit reported, as sentences a reader of the report can use, then why it failed or did not converge."""
+    notes = [fit_note_text(note) for note in logit.fit_notes]
+    if logit.failure:
+        notes.append(f"statsmodels could not fit the logit ({logit.failure}), so the report gives no coefficient, "
+                     "equation or test for it.")
+    elif not logit.converged:
+        notes.append("The logit's maximum-likelihood fit did not converge, so the report gives no equation and does "
+                     "not use its coefficients; their p-values are not reliable.")
+    return list(dict.fromkeys(notes))

@@ -71,7 +71,8 @@ def published_comparison(result: ReportResult, published: Published, rows: list[
     d = result.dataset
     first = rows[0].model
     shared = [r for r in rows if r.model == first]
-    balanced = " on a test set with as many positives as negatives" if published.balanced_test else ""
+    balanced = (f" on a test set with as many {d.positive_noun} as {d.negative_noun}" if published.balanced_test
+                else "")
     method = f" ({published.method})" if published.method else ""
     text = (f"{published.source[:1].upper()}{published.source[1:]} reported {figures_text(shared, 'published')}"
             f"{balanced}{method}. Here the test set keeps the true {pct(d.positive_rate)} share of {d.positive_noun} "

@@ -20,6 +20,7 @@ from reportgen.narrative.logit import (
     redundancy_point,
     unfitted_equation,
 )
+from reportgen.narrative.summary import weak_strength
 from reportgen.narrative.targeting import action_words
 from reportgen.narrative.words import (
     Answer,
@@ -31,7 +32,6 @@ from reportgen.narrative.words import (
     pct,
     plural,
     pvalue_text,
-    singular,
     term_label,
 )
 from reportgen.result import ModelResult, Question, ReportResult
@@ -85,9 +85,10 @@ def answer_llr(result: ReportResult) -> Answer:
          f"Because the p-value is not below {logit.alpha:g}, we cannot reject that every coefficient is zero."),
     ]
     if logit.pseudo_r2 is not None and logit.converged:
-        strength = ("a strong fit: McFadden's values of 0.2 to 0.4 already indicate an excellent one"
-                    if logit.pseudo_r2 >= 0.2 else "a modest fit (McFadden's 0.2 to 0.4 indicates an excellent one)")
-        points.append(f"McFadden's pseudo R² is {logit.pseudo_r2:.3f}, {strength}.")
+        strength = ("within the 0.2 to 0.4 that McFadden read as an excellent fit" if logit.pseudo_r2 >= 0.2 else
+                    "below the 0.2 to 0.4 that McFadden read as an excellent fit")
+        points.append(f"McFadden's pseudo R² is {logit.pseudo_r2:.3f}, {strength}; it measures how well the logit "
+                      f"fits the training {d.unit}, not how well it predicts new ones.")
     elif logit.pseudo_r2 is not None:
         points.append(f"McFadden's pseudo R² ({logit.pseudo_r2:.3f}) is approximate for the same reason; do not read "
                       f"it as a measure of fit.")
@@ -184,7 +185,7 @@ def answer_confusion(result: ReportResult) -> Answer:
     worst = min(result.models, key=lambda m: m.test.recall)
     points.append(f"The {worst.label.lower()} scores {worst.test.accuracy:.3f} accuracy while finding only "
                   f"{pct(worst.test.recall)} of {d.positive_noun}. Precision, recall, F1 and the area under the "
-                  f"precision-recall curve judge the rare class directly.")
+                  f"precision-recall curve judge the models on the {d.positive_noun} directly.")
     leaders = {metric: max(result.models, key=lambda m: getattr(m.test, metric)) for metric in ("accuracy", "f1", "pr_auc")}
     if len({m.name for m in leaders.values()}) == 1:
         points.append(f"Here one model, the {leaders['accuracy'].label.lower()}, leads on accuracy, F1 and PR AUC alike.")
@@ -206,10 +207,12 @@ def answer_use(result: ReportResult) -> Answer:
     short = (f"Score every new {d.unit_singular} with the {best.label.lower()} and {act}: "
              f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the base rate of "
              f"{pct(d.positive_rate)}.")
+    if weak_strength(result) is not None:
+        short = (f"With care: the {best.label.lower()} ranks {d.positive_noun} only a little better than chance. If "
+                 f"it is used, score every new {d.unit_singular} and {act}: {pct(best.test.precision, 0)} of them "
+                 f"{d.predicate}, {lift:.1f}× the base rate of {pct(d.positive_rate)}.")
     points = [f"On the {d.test_rows:,} test {d.unit} it flagged {flagged(best):,} and found "
               f"{pct(best.test.recall)} of all {d.positive_noun}."]
-    if words.verb:
-        points[0] += f" The {d.unit} it does not flag are better served by cheaper, general measures."
     for row in result.targeting:
         if row.top_fraction == 0.1:
             points.append(f"Ranked by score, the top 10% of {d.unit} hold {pct(row.share_of_conversions, 0)} of all "
@@ -220,12 +223,8 @@ def answer_use(result: ReportResult) -> Answer:
         points.append(f"Design actions around the declared levers that drive the score, first {lever.label.lower()} "
                       f"({lever.direction}), and test with an experiment that changing them changes the outcome: the "
                       f"models show association, not cause.")
-    for x in [x for x in result.listed_drivers[:3] if not x.actionable]:
-        note = result.dataset.notes.get(x.feature, "marked as not actionable in the configuration")
-        points.append(f"{x.label} ranks among the strongest signals but is not a lever ({note}); use it to time "
-                      f"{words.gerund}, not as a goal.")
     significant = significant_terms(result.logit)
-    if significant:
+    if significant and result.logit.separated_share is None:
         points.append(f"Use the logit's {plural(len(significant), 'significant term')} to explain the direction and "
                       f"size of each effect to stakeholders.")
     points.append("Re-run the report on each new extract to watch the rate, the drivers and the model quality.")
@@ -241,7 +240,7 @@ MAX_ACTIONS = 5
 
 
 def uses_default_cut(result: ReportResult) -> bool:
-    return result.threshold is not None and result.threshold.method.startswith("the estimator's own cut")
+    return result.threshold is not None and result.threshold.kind == "estimator_cut"
 
 
 def resampling_clause(result: ReportResult) -> str:
@@ -282,9 +281,9 @@ def improvement_actions(result: ReportResult) -> list[str]:
         cut = ("the cut-off is the estimator's default" if uses_default_cut(result) else
                f"the cut-off balances precision and recall, and the model finds {pct(best.test.recall, 0)} of "
                f"{d.positive_noun} at it")
-        actions.append(f"Say what one {singular(d.positive_noun)} is worth and what acting on one {d.unit_singular} "
-                       f"costs (--value-per-conversion, --cost-per-contact): today {cut}; with the money, the report "
-                       f"picks the cut-off that pays and shows the profit.")
+        actions.append(f"Say what the outcome is worth for one {d.unit_singular} and what acting on one costs "
+                       f"(--value-per-conversion, --cost-per-contact): today {cut}; with the money, the report picks "
+                       f"the cut-off that pays and shows the profit.")
     lever = first_lever(result)
     if lever:
         actions.append(f"Test {lever.label.lower()} with an experiment: change it for a random half of the {d.unit} "
@@ -294,21 +293,16 @@ def improvement_actions(result: ReportResult) -> list[str]:
         actions.append(f"Name the behaviours the business can change (levers in a config): today "
                        f"{no_lever_reason(result)}, so the report cannot say which driver to act on. Then test the "
                        f"strongest with an experiment.")
-    overfit = [m for m in result.models if m.overfit]
-    if overfit:
-        listed = [f"{m.label.lower()} (F1 {m.train.f1:.2f} on training vs {m.test.f1:.2f} on test)" for m in overfit]
-        actions.append(f"More {d.unit} would help the models that fit their training rows far better than new ones: "
-                       f"{join_words(listed)}.")
-    actions.append(f"Add behaviour recorded before the outcome that the table lacks (what {d.unit} did recently, "
-                   f"how often, through which channel): new signals raise what the models find more than tuning.")
+    actions.append("Add behaviour recorded before the outcome that the table lacks (recent activity, how often, "
+                   "through which channel): new signals raise what the models find more than tuning.")
     return actions[:MAX_ACTIONS]
 
 
 def answer_improve(result: ReportResult) -> Answer:
     actions = improvement_actions(result)
     count = ["One action", "Two actions", "Three actions", "Four actions", "Five actions"][len(actions) - 1]
-    return Answer(f"{count} on the data and the business would improve the models, the most promising first.",
-                  actions)
+    return Answer(f"{count} on the data and the business would improve the models and the decisions taken with "
+                  f"them, the most promising first.", actions)
 
 
 def answer_rely(result: ReportResult) -> Answer:

@@ -1,9 +1,12 @@
-"""Observations of the segments section."""
+"""The segments section in words: each segment's name, the observations, and how the table and the
+segments were made."""
 
 from __future__ import annotations
 
-from reportgen.narrative.words import pct
-from reportgen.result import ReportResult
+import dataclasses
+
+from reportgen.narrative.words import capitalised, pct
+from reportgen.result import DatasetSummary, ReportResult, SegmentProfile, Segments
 
 SILHOUETTE_WORDS = ((0.7, "strongly separated"), (0.5, "reasonably separated"),
                     (0.25, "weakly separated: read them as a convenient summary rather than natural groups"))
@@ -34,5 +37,80 @@ def segment_observations(result: ReportResult) -> list[str]:
     largest = max(segments.profiles, key=lambda p: p.size)
     if largest is not best and largest is not worst:
         found.append(f"The largest segment, '{largest.name}', holds {pct(largest.share, 0)} of {d.unit}; "
-                     f"{pct(largest.conversion_rate)} of them are {d.positive_noun}.")
+                     f"{pct(largest.conversion_rate)} of them {d.predicate}.")
     return found
+
+
+NAMED_FEATURES = 2
+"""A segment's name mentions at most this many features (more when needed to tell two apart)."""
+
+
+def lower_first(label: str) -> str:
+    """'Minutes watched' -> 'minutes watched'; 'US region' stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def name_candidates(profile: SegmentProfile, labels: dict[str, str]) -> list[str]:
+    """Names for one segment, shortest first: its most distinct features, high or low."""
+    deviation = profile.deviation
+    distinct = [f for f in sorted(deviation, key=lambda f: -abs(deviation[f])) if f in profile.highs + profile.lows]
+    if not distinct:
+        return ["Close to typical on every measure"]
+    words = [f"{'high' if f in profile.highs else 'low'} {lower_first(labels.get(f, f))}" for f in distinct]
+    names = []
+    if len(distinct) == len(deviation) > 1 and not (profile.highs and profile.lows):
+        names.append(f"{'High' if profile.highs else 'Low'} on every measure")
+    for count in range(min(NAMED_FEATURES, len(words)), len(words) + 1):
+        names.append(capitalised(", ".join(words[:count])))
+    return names
+
+
+def segment_names(profiles: list[SegmentProfile], labels: dict[str, str]) -> list[str]:
+    """A distinct name per segment, made from the features that stand out in it."""
+    taken: list[str] = []
+    for number, profile in enumerate(profiles, start=1):
+        candidates = name_candidates(profile, labels)
+        taken.append(next((n for n in candidates if n not in taken), f"{candidates[0]} ({number})"))
+    return taken
+
+
+def named_segments(segments: Segments | None, labels: dict[str, str]) -> Segments | None:
+    """The segments with their names; the engine names them before the driver checks cite them."""
+    if segments is None:
+        return None
+    names = segment_names(segments.profiles, labels)
+    return dataclasses.replace(segments, profiles=[dataclasses.replace(p, name=name)
+                                                   for p, name in zip(segments.profiles, names)])
+
+
+def table_note(segments: Segments, d: DatasetSummary) -> str:
+    """What the profile table shows."""
+    fewer = (f" (the {len(segments.shown)} of {len(segments.features)} features that set the segments apart most)"
+             if len(segments.shown) < len(segments.features) else "")
+    return (f"\"{d.positive_noun.capitalize()}\": the share of the segment's {d.unit} who "
+            f"{d.predicate}. "
+            f"Feature columns{fewer}: the segment's median; bold where the segment sits well above the rest, italic "
+            f"well below (half a standard deviation or more on the scale the segments were formed on). Names are "
+            f"made from those differences.")
+
+
+def method_text(segments: Segments, d: DatasetSummary) -> str:
+    """How the segments were formed, on which features and rows."""
+    features = (f"{len(segments.features)} numeric features" if len(segments.features) > 8 else
+                ", ".join(d.feature_labels.get(f, f).lower() for f in segments.features))
+    scaling = ("each replaced by normal scores of its ranks so a few heavy users do not decide the segments"
+               if segments.scaling == "rank" else "each centred and scaled to unit variance")
+    sample = ", a random sample" if segments.fit_rows < segments.rows else ""
+    return (f"k-means on {features}, {scaling}; fitted on {segments.fit_rows:,} of the {segments.rows:,} {d.unit} "
+            f"kept after cleaning (training and test together{sample}), with every {d.unit_singular} then assigned "
+            f"to its nearest segment; silhouette scores on {segments.silhouette_rows:,} of them. The segments "
+            f"describe the data: the outcome plays no part in forming them, and they play no part in the models.")
+
+
+def with_segment_words(result: ReportResult) -> Segments | None:
+    segments = result.segments
+    if segments is None:
+        return None
+    return dataclasses.replace(segments, observations=segment_observations(result),
+                               table_note=table_note(segments, result.dataset),
+                               method_text=method_text(segments, result.dataset))

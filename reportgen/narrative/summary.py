@@ -16,6 +16,7 @@ from reportgen.narrative.words import (
 from reportgen.result import (
     Calibration,
     DatasetSummary,
+    Dependence,
     Driver,
     ReportResult,
     Strength,
@@ -33,7 +34,25 @@ def headline_sentences(result: ReportResult) -> str:
     if interval:
         found += f" (95% interval {pct(interval[0], 0)} to {pct(interval[1], 0)})"
     return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. The {best.label.lower()} finds "
-            f"{found} of them in held-out data, and {pct(best.test.precision, 0)} of the {d.unit} it flags are right.")
+            f"{found} of them in held-out data, and {pct(best.test.precision, 0)} of the {d.unit} it flags "
+            f"{d.predicate}.")
+
+
+def leaning_clause(result: ReportResult) -> str:
+    """The headline's last sentence when the recommended model leans on one feature and does not hold up without
+    it: the figure to plan on if that feature comes too late, so the headline does not promise more than the
+    caveat allows."""
+    x = result.dependence
+    if x is None or x.refit_failure or holds_up(x):
+        return ""
+    label = x.label[:1].lower() + x.label[1:]
+    return f"It leans on {label}: if that is only known after the outcome, it finds {pct(x.found_without, 0)}."
+
+
+def holds_up(x: Dependence) -> bool:
+    """Refitted without the feature it leans on, the model keeps most of what it finds and of its lift."""
+    return (x.found_without >= HOLDS_UP * x.found
+            and x.pr_auc_without - x.base_rate >= HOLDS_UP * (x.pr_auc - x.base_rate))
 
 
 def with_lever_note(driver: Driver, d: DatasetSummary) -> Driver:
@@ -52,7 +71,7 @@ def majority_accuracy(result: ReportResult) -> float:
 def summary(result: ReportResult) -> Summary:
     best = result.best
     d = result.dataset
-    headline = " ".join(filter(None, [weak_model_lead(result), headline_sentences(result)]))
+    headline = " ".join(filter(None, [weak_model_lead(result), headline_sentences(result), leaning_clause(result)]))
     why = (f"Best cross-validated {metric_name(best.cv.metric)} ({best.cv.mean:.3f}) among "
            f"{len(result.models)} tuned models; on the test set, PR AUC {best.test.pr_auc:.3f} and ROC AUC "
            f"{best.test.roc_auc:.3f}.")
@@ -70,6 +89,8 @@ def summary(result: ReportResult) -> Summary:
         driver_notes=[levers_note(result), *table_notes(result)],
         action_heading=words.heading,
         action_column=words.column,
+        action_title="Recommended action" if words.verb else "What the model's ranking picks out",
+        chance_pr_auc=result.strength.base_rate if result.strength is not None else d.positive_rate,
         targeting_lead=targeting_lead(result),
         top_decile_share=next((r.share_of_conversions for r in result.targeting if r.top_fraction == 0.1), None),
     )
@@ -194,12 +215,10 @@ def dependence_caveat(result: ReportResult) -> str:
         return (f"The recommended model leans on {label}: {weight}. Refitting it without {label} failed "
                 f"({x.refit_failure}), so the report cannot say what it finds without it: if {label} is only known "
                 f"after the outcome, the figures above overstate what the model can do.")
-    holds_up = (x.found_without >= HOLDS_UP * x.found
-                and x.pr_auc_without - x.base_rate >= HOLDS_UP * (x.pr_auc - x.base_rate))
     side_by_side = (f"{pct(x.found_without, 0)} of {d.positive_noun} against {pct(x.found, 0)} with it, picking "
-                    f"the same {pct(x.fraction, 0)} of {d.unit} (PR AUC {x.pr_auc_without:.3f} against "
+                    f"as many {d.unit} ({pct(x.fraction, 0)}; PR AUC {x.pr_auc_without:.3f} against "
                     f"{x.pr_auc:.3f})")
-    if holds_up:
+    if holds_up(x):
         return (f"The recommended model weighs {label} most ({weight}), yet refitted without it with the same "
                 f"settings it still finds {side_by_side}: the other features carry most of what it does.")
     if x.hinted_after:

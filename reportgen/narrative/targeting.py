@@ -60,12 +60,10 @@ def recommended_action(result: ReportResult) -> str:
         return little_gained(result) + (f"{picked} ({flagged(best):,} of {d.test_rows:,} in the test set): "
                                         f"{pct(best.test.precision, 0)} of them {d.predicate}.")
     top = f"the {pct(rec.fraction, 0)} of {d.unit} the model scores highest"
-    opening = f"{capitalised(words.verb)} {top}" if words.verb else capitalised(top) + " hold most of the " \
-        f"{d.positive_noun}"
+    opening = f"{capitalised(words.verb)} {top}" if words.verb else capitalised(top)
     text = little_gained(result) + (
-        f"{opening}: in the test set that is {rec.contacted:,} of {d.test_rows:,}, expected to hold about "
-        f"{rec.expected_conversions:,.0f} {d.positive_noun} ({rec.conversions:,} did, {pct(rec.precision, 0)} of "
-        f"them), {pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
+        f"{opening} ({rec.contacted:,} of the {d.test_rows:,} test {d.unit}): {pct(rec.precision, 0)} of them "
+        f"{d.predicate}, {pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
     if rec.expected_profit is not None:
         text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
                  f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")

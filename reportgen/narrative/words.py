@@ -105,3 +105,12 @@ def gap_range(low: float, high: float, baseline: float) -> str:
     if high_gap < 0:
         return f"{-high_gap:.1f} to {-low_gap:.1f} points below"
     return f"from {-low_gap:.1f} points below to {high_gap:.1f} points above"
+
+
+def readable_number(value: float | None) -> str:
+    """About three significant digits, never in scientific notation: 1,510; 36; 0.148."""
+    if value is None:
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.1e}"

@@ -1,0 +1,31 @@
+"""How each driver differs between the outcomes, in words: the drivers table's direction column."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from reportgen.narrative.words import readable_number
+from reportgen.result import ContrastKind, DatasetSummary, Driver, ReportResult
+
+
+def direction_text(driver: Driver, d: DatasetSummary) -> str:
+    """'higher among buyers: median 12 vs 3 for non-buyers', or for a category, the positive share of its
+    highest and lowest category."""
+    c = driver.contrast
+    if c is None:
+        return driver.direction
+    if c.kind == ContrastKind.FLAT:
+        return "varies little between the categories the model distinguishes"
+    if c.kind == ContrastKind.RATES:
+        name = driver.label.lower()
+        return (f"{c.top_rate:.1%} of {d.unit} with {name} {c.top} {d.predicate} vs {c.bottom_rate:.1%} with {name} "
+                f"{c.bottom}")
+    pos, neg = c.positive, c.negative
+    relation = "the same" if pos is None or neg is None or pos == neg else "higher" if pos > neg else "lower"
+    return (f"{relation} among {d.positive_noun}: {c.kind.value} {readable_number(pos)} vs {readable_number(neg)} "
+            f"for {d.negative_noun}")
+
+
+def with_directions(result: ReportResult) -> ReportResult:
+    return dataclasses.replace(result, drivers=[dataclasses.replace(x, direction=direction_text(x, result.dataset))
+                                                for x in result.drivers])

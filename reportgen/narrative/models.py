@@ -1,0 +1,78 @@
+"""The models and the imbalance-and-threshold sections in words: where each model's out-of-fold scores came
+from, what its search used, where its tuning hit the edge of the grid, how the threshold was chosen, and the rule
+by which the recommendation picks rows (which the targeting section cites)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from reportgen.narrative.targeting import action_words
+from reportgen.result import (
+    GridEdge,
+    ModelResult,
+    Recommendation,
+    ReportResult,
+    RuleKind,
+    ScoresSource,
+    ThresholdKind,
+    ThresholdResult,
+)
+
+
+def threshold_method(threshold: ThresholdResult) -> str:
+    """How the threshold was chosen, completing 'the threshold ...'."""
+    if threshold.kind == ThresholdKind.FIXED:
+        return "fixed by the config"
+    if threshold.kind == ThresholdKind.ESTIMATOR_CUT:
+        return "the estimator's own cut (flag above " + (
+            "0.5 probability)" if threshold.default_cut == 0.5 else "a zero margin)")
+    return (f"maximises {threshold.metric} on out-of-fold scores ({threshold.folds}-fold CV on the training "
+            f"rows)")
+
+
+def recommendation_rule(rec: Recommendation, result: ReportResult) -> str:
+    """The rule by which the recommendation picks the rows, in the verb of the recommended action, completing
+    'follows one rule: ...'."""
+    d = result.dataset
+    verb = action_words(d).verb or "pick"
+    if rec.kind == RuleKind.PROFIT:
+        value = result.settings["value"]
+        probability = "calibrated probability" if rec.calibrated else "model's probability"
+        return (f"{verb} the {d.unit} whose {probability} exceeds cost / value = {rec.cut:.3f} "
+                f"({value['cost_per_contact']:g} / {value['value_per_conversion']:g})")
+    return f"{verb} the {d.unit} the model flags at its decision threshold ({rec.cut:.3g})"
+
+
+def scores_text(source: ScoresSource, folds: int) -> str:
+    if source == ScoresSource.OUT_OF_BAG:
+        return "out-of-bag trees"
+    if source == ScoresSource.MEMBERS:
+        return "the average of its members' scores"
+    return f"{folds}-fold cross-validation"
+
+
+def edge_text(edge: GridEdge) -> str:
+    return f"{edge.parameter} = {edge.value} ({'largest' if edge.largest else 'smallest'} tried)"
+
+
+def searched_on(model: ModelResult) -> str:
+    """'4,000 rows, n estimators 40': the rows the search compared candidates on and the settings it used in
+    place of the final model's."""
+    settings = [f"{key.replace('_', ' ')} {value}" for key, value in model.search_settings.items()]
+    if model.scored_along:
+        settings.append(f"{model.scored_along.replace('_', ' ')} all scored from one fit at {model.scored_along_from}")
+    return ", ".join([f"{model.tuning_rows:,} rows", *settings])
+
+
+def worded_model(model: ModelResult, folds: int) -> ModelResult:
+    return dataclasses.replace(model, scored_by=scores_text(model.scores_from, folds),
+                               grid_edges=[edge_text(e) for e in model.search_edges], searched_on=searched_on(model))
+
+
+def with_model_words(result: ReportResult) -> ReportResult:
+    folds = result.settings["search"]["cv"]
+    threshold, rec = result.threshold, result.recommendation
+    return dataclasses.replace(
+        result, models=[worded_model(m, folds) for m in result.models],
+        threshold=dataclasses.replace(threshold, method=threshold_method(threshold)) if threshold else None,
+        recommendation=dataclasses.replace(rec, rule=recommendation_rule(rec, result)) if rec else None)

@@ -1,0 +1,177 @@
+"""reportgen/narrative/preparation.py: the appendix's words from the infer and clean stages' facts. Each test
+feeds different facts and reads different sentences, each true to its facts."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from reportgen.narrative import interpret
+from reportgen.narrative.preparation import (
+    encoding_notes,
+    notice_text,
+    reading_text,
+    step_description,
+    with_preparation,
+)
+from reportgen.result import (
+    ColumnDecision,
+    ColumnReading,
+    Duplicates,
+    Leakage,
+    Notice,
+    NoticeKind,
+    PreprocessingStep,
+    ReadingKind,
+    RedundantTerm,
+    StepKind,
+)
+
+
+def decided(reading: ColumnReading, column: str = "plan", kind: str = "numeric", use: str = "feature"):
+    return ColumnDecision(column=column, kind=kind, use=use, reason="", inferred=True, reading=reading)
+
+
+def test_a_columns_reason_says_what_its_values_showed():
+    constant = reading_text(decided(ColumnReading(ReadingKind.CONSTANT, value=3.0), use="left out"))
+    labelled = reading_text(decided(ColumnReading(ReadingKind.CONSTANT, value="EU"), use="left out"))
+    assert (constant, labelled) == ("the same value (3) in every row", "the same value (EU) in every row")
+    amounts = ColumnReading(ReadingKind.NUMBERS, whole=False, low=0.5, high=12345.0, distinct=40)
+    codes = dataclasses.replace(amounts, whole=True, low=1.0, high=9.0, distinct=4, maybe_codes=True)
+    assert reading_text(decided(amounts)) == "numbers from 0.5 to 1.234e+04, 40 distinct"
+    assert reading_text(decided(codes)) == ("whole numbers from 1 to 9, 4 distinct; used as amounts: if they are "
+                                            "codes, declare them with 'types: {plan: categorical}' in a config")
+    infinite = dataclasses.replace(amounts, high=3.0, infinite=20, distinct=5)
+    assert reading_text(decided(infinite)) == "numbers from 0.5 to 3 and 20 infinite, 5 distinct"
+    assert reading_text(decided(dataclasses.replace(infinite, low=None, high=None, distinct=2))) == (
+        "numbers, all 20 infinite, 2 distinct")
+
+
+def test_numbers_stored_as_text_say_what_was_read_as_missing():
+    plain = ColumnReading(ReadingKind.NUMBERS_AS_TEXT, count=0, blank=0)
+    marked = ColumnReading(ReadingKind.NUMBERS_AS_TEXT, markers=[" ", "?"], count=20, blank=10)
+    assert reading_text(decided(plain)) == "numbers stored as text"
+    assert reading_text(decided(marked)) == ("numbers stored as text: ' ', '?' read as missing (20 values; 10 more "
+                                             "were blank or a standard marker such as 'n/a')")
+    assert reading_text(decided(dataclasses.replace(marked, blank=0))).endswith("read as missing (20 values)")
+
+
+def test_declared_columns_say_what_the_config_declared():
+    text = decided(ColumnReading(ReadingKind.DECLARED), column="note", kind="text", use="left out")
+    marked = decided(ColumnReading(ReadingKind.DECLARED, markers=["n/a"]), kind="numeric")
+    assert reading_text(text) == "declared text: no derived feature declared for it"
+    assert reading_text(marked) == "declared numeric; 'n/a' read as missing"
+    outcome = decided(ColumnReading(ReadingKind.OUTCOME, value="yes", label="Left"), column="churn", kind="outcome")
+    assert reading_text(outcome) == "the target: 'yes' counts as Left"
+
+
+def test_steps_say_what_they_did_with_their_own_figures(report_result):
+    rule = PreprocessingStep(StepKind.OUTLIER_RULE, 1000, 990, ["minutes"], limit_high=600.0)
+    both = PreprocessingStep(StepKind.OUTLIER_RULE, 990, 950, ["exams"], limit_low=0.0, limit_high=10.0)
+    assert step_description(rule, report_result, []) == "Kept rows with minutes <= 600: 10 removed."
+    assert step_description(both, report_result, []) == "Kept rows with exams >= 0 and exams <= 10: 40 removed."
+    none = PreprocessingStep(StepKind.MISSING_VALUES, 50, 50)
+    some = PreprocessingStep(StepKind.MISSING_VALUES, 50, 50, ["a", "b"], missing={"a": 3, "b": 12})
+    assert step_description(none, report_result, []) == "No missing values among the features."
+    assert step_description(some, report_result, []) == ("Missing values imputed inside the model pipeline: a (3), "
+                                                          "b (12).")
+
+
+def test_the_duplicates_step_reads_the_duplicate_counts(report_result):
+    step = PreprocessingStep(StepKind.DUPLICATES, 60, 60)
+    none = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
+        report_result.preprocessing, duplicates=Duplicates(rows=0, conflicting=0, test_rows_in_training=0,
+                                                           test_rows=12)))
+    half = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
+        report_result.preprocessing, duplicates=Duplicates(rows=30, conflicting=4, test_rows_in_training=9,
+                                                           test_rows=12)))
+    assert step_description(step, none, []) == "No row repeats another row's features."
+    assert step_description(step, half, []).startswith(
+        "30 rows (50.0%) repeat another row's features exactly; 4 rows sit in groups of identical features with both "
+        f"outcomes. They are kept (distinct {report_result.dataset.unit} can look alike). 9 of the 12 test rows")
+
+
+def test_encoding_notes_follow_the_encoding_settings(report_result):
+    settings = report_result.settings
+    capped = dataclasses.replace(report_result, settings={
+        **settings, "encoding": {**settings["encoding"], "categorical": "onehot", "max_categories": 4}})
+    ordinal = dataclasses.replace(report_result, settings={
+        **settings, "encoding": {**settings["encoding"], "categorical": "ordinal", "unknown_code": -1}})
+    column = next(s for s in report_result.preprocessing.steps if s.kind == StepKind.ENCODING).columns[0]
+    assert f"{column}: one-hot encoded" in encoding_notes(capped)[-1]
+    assert "at most 4 categories kept" in encoding_notes(capped)[-1]
+    assert encoding_notes(ordinal)[-1] == (f"{column}: ordinal codes in alphabetical order; categories unseen in "
+                                           f"training get code -1.")
+
+
+def test_warnings_are_worded_from_their_facts(report_result):
+    assert notice_text(Notice(NoticeKind.EMPTY, columns=["a", "b"]), report_result) == (
+        "Dropped empty column(s): a, b.")
+    assert notice_text(Notice(NoticeKind.CONSTANT, columns=["c"]), report_result) == "Dropped constant column(s): c."
+    assert notice_text(Notice(NoticeKind.NOT_NUMBERS, columns=["n"], values=["lots"]), report_result) == (
+        "n is numeric but holds 'lots': treated as missing; declare them under 'read.missing_markers' to say so "
+        "explicitly.")
+    assert notice_text(Notice(NoticeKind.DELIMITER, file="eu.csv", values=[";"]), report_result) == (
+        "eu.csv: columns separated by ';', read as such.")
+    spelled = Notice(NoticeKind.POSITIVE_SPELLED, columns=["Exited"], values=["yes", "Yes"])
+    chosen = Notice(NoticeKind.POSITIVE_CHOSEN, columns=["Exited"], values=["1", "True"])
+    assert notice_text(spelled, report_result) == (
+        "'Exited': the label 'yes' is spelled 'Yes' in the data; read as such.")
+    assert notice_text(chosen, report_result) == ("'Exited' holds yes/no labels: 'True' counts as the outcome (give "
+                                                  "--positive to count the other).")
+
+
+def test_twins_and_leakage_warnings_read_the_findings(report_result):
+    pre = report_result.preprocessing
+    found = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
+        pre, duplicates=Duplicates(rows=40, conflicting=0, test_rows_in_training=25, test_rows=100),
+        leakage=[Leakage(feature="refund", label="Refund", auc=0.991)]))
+    assert notice_text(Notice(NoticeKind.TWINS), found).startswith("25% of the test rows have an identical row")
+    assert notice_text(Notice(NoticeKind.LEAKAGE, columns=["refund"]), found) == (
+        "Probable leakage: Refund alone separates the outcomes almost perfectly (ROC AUC 0.991 on the training rows). "
+        "Check that it is known before the outcome; if not, list refund under 'exclude'.")
+
+
+def test_a_columns_warning_cites_its_reading(report_result):
+    region = decided(ColumnReading(ReadingKind.CONSTANT, value="EU"), column="region", kind="constant",
+                     use="left out")
+    user = decided(ColumnReading(ReadingKind.ROW_TEXT), column="user", kind="identifier", use="left out")
+    result = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
+        report_result.preprocessing, columns=[region, user]))
+    assert notice_text(Notice(NoticeKind.DROPPED, columns=["region"]), result) == (
+        "Dropped region: the same value (EU) in every row.")
+    assert notice_text(Notice(NoticeKind.IDENTIFIER, columns=["user"]), result) == (
+        "Left out user as a row identifier (a distinct text in every row: it names rows, it does not describe them); "
+        "list it under 'id_columns' in a config to say so explicitly.")
+
+
+def test_a_feature_dropped_later_speaks_through_the_step_that_dropped_it(report_result):
+    pre = report_result.preprocessing
+    kept = next(d for d in pre.columns if d.use == "feature" and d.reading.kind == ReadingKind.DECLARED)
+    collinear = dataclasses.replace(kept, dropped_by=StepKind.MULTICOLLINEARITY, vif=12.34, inferred=False)
+    exact = dataclasses.replace(collinear, vif=1e6)
+    repeated = dataclasses.replace(report_result.logit, redundant=[
+        RedundantTerm(feature=kept.column, label="Minutes", repeats=["Hours", "the intercept"])])
+
+    def worded(decision, logit=report_result.logit):
+        result = dataclasses.replace(report_result, logit=logit,
+                                     preprocessing=dataclasses.replace(pre, columns=[decision]))
+        return with_preparation(result).preprocessing.columns[0]
+
+    assert worded(collinear).use == "dropped (multicollinearity)"
+    assert worded(collinear).reason == (f"VIF 12.3, above {pre.vif_threshold:g}: it repeats what other numeric "
+                                        f"columns say")
+    assert worded(exact).reason == "other numeric columns reproduce it (almost) exactly: VIF over 1,000,000"
+    assert worded(kept, repeated).reason == (f"{reading_text(kept)}; left out of the logistic regression, where "
+                                             f"Minutes repeats Hours, the intercept")
+
+
+def test_the_run_names_and_describes_every_step_and_words_every_warning_once(report_result):
+    pre = report_result.preprocessing
+    assert all(s.name and s.description for s in pre.steps)
+    assert pre.warnings == [notice_text(n, report_result) for n in pre.notices]
+    assert report_result.warnings == pre.warnings + report_result.logit.warnings
+    again = interpret(dataclasses.replace(report_result, warnings=[], preprocessing=dataclasses.replace(
+        pre, notices=[*pre.notices, Notice(NoticeKind.INFINITE, columns=["x"], count=1200)])))
+    assert again.warnings[len(pre.warnings)] == ("x holds 1,200 infinite values (inf or -inf): treated as missing; "
+                                                 "check how the export computed them.")
+    assert len(again.warnings) == len(report_result.warnings) + 1
