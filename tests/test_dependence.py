@@ -35,7 +35,7 @@ from reportgen.load import load
 from reportgen.model import tune
 from reportgen.narrative import interpret
 from reportgen.narrative.summary import dependence_caveat
-from reportgen.result import Dependence, Driver
+from reportgen.result import Dependence, Driver, StrengthKind
 
 
 def calls_frame(rows: int = 300, seed: int = 3) -> pd.DataFrame:
@@ -262,9 +262,12 @@ def test_the_report_sets_the_model_without_the_feature_beside_it(tmp_path):
 
 
 def test_the_headline_gives_the_figure_without_the_feature_only_when_the_model_does_not_hold_up(analysis):
-    result = analysis.result
+    result = dataclasses.replace(analysis.result, strength=None)
     leaning = interpret(dataclasses.replace(result, dependence=a_dependence())).summary.headline
     assert leaning.endswith("It leans on days on platform: if that is only known after the outcome, it finds 43%.")
     holding = interpret(dataclasses.replace(result, dependence=a_dependence(
         share=0.3, lift_share=0.55, carries_most=False, pr_auc_without=0.84, found_without=0.78))).summary.headline
     assert "It leans on" not in holding
+    weak = dataclasses.replace(analysis.result, dependence=a_dependence(), strength=dataclasses.replace(
+        analysis.result.strength, kind=StrengthKind.WEAK))
+    assert "It leans on" not in interpret(weak).summary.headline

@@ -41,9 +41,9 @@ def headline_sentences(result: ReportResult) -> str:
 def leaning_clause(result: ReportResult) -> str:
     """The headline's last sentence when the recommended model leans on one feature and does not hold up without
     it: the figure to plan on if that feature comes too late, so the headline does not promise more than the
-    caveat allows."""
+    caveat allows. A weak model's headline already says how little it finds, and leaves this to the caveat."""
     x = result.dependence
-    if x is None or x.refit_failure or holds_up(x):
+    if x is None or x.refit_failure or holds_up(x) or weak_strength(result) is not None:
         return ""
     label = x.label[:1].lower() + x.label[1:]
     return f"It leans on {label}: if that is only known after the outcome, it finds {pct(x.found_without, 0)}."

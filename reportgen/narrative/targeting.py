@@ -59,11 +59,14 @@ def recommended_action(result: ReportResult) -> str:
                   else f"The model flags {pct(flagged(best) / d.test_rows, 0)} of {d.unit}")
         return little_gained(result) + (f"{picked} ({flagged(best):,} of {d.test_rows:,} in the test set): "
                                         f"{pct(best.test.precision, 0)} of them {d.predicate}.")
-    top = f"the {pct(rec.fraction, 0)} of {d.unit} the model scores highest"
-    opening = f"{capitalised(words.verb)} {top}" if words.verb else capitalised(top)
-    text = little_gained(result) + (
-        f"{opening} ({rec.contacted:,} of the {d.test_rows:,} test {d.unit}): {pct(rec.precision, 0)} of them "
-        f"{d.predicate}, {pct(rec.share_of_conversions, 0)} of all {d.positive_noun}.")
+    top = (f"the {pct(rec.fraction, 0)} of {d.unit} the model scores highest ({rec.contacted:,} of the "
+           f"{d.test_rows:,} test {d.unit})")
+    found = f"{pct(rec.share_of_conversions, 0)} of all {d.positive_noun}"
+    if words.verb:
+        sentence = f"{capitalised(words.verb)} {top}: {pct(rec.precision, 0)} of them {d.predicate}, {found}."
+    else:
+        sentence = f"Of {top}, {pct(rec.precision, 0)} {d.predicate}: {found}."
+    text = little_gained(result) + sentence
     if rec.expected_profit is not None:
         text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
                  f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")
