@@ -41,7 +41,7 @@ from reportgen.evaluate import (
 from reportgen.explore import explore, kept_rows
 from reportgen.infer import infer
 from reportgen.load import LoadedData, load
-from reportgen.logit import readable_term, summarise_logit
+from reportgen.logit import inference_logit, readable_term, summarise_logit
 from reportgen.model import FittedModel, fit_models
 from reportgen.narrative import interpret
 from reportgen.narrative.segments import named_segments
@@ -266,7 +266,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
                 Parallel(n_jobs=config.search.n_jobs, return_as="generator")(tasks)))
             logit_model = by_name["logistic_regression"]
             logit = summarise_logit(
-                logit_model.estimator,
+                inference_logit(logit_model.pipeline, data.x_train, data.y_train),
                 logit_model.transformed_feature_names(),
                 data.categorical,
                 config.logit.alpha,

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 from statsmodels.tools.tools import add_constant
@@ -334,6 +334,15 @@ def significant_terms(logit: LogitResult) -> list[Coefficient]:
     """The terms significant at the logit's alpha; none when its fit did not converge, whose p-values
     are not estimates."""
     return [c for c in logit.coefficients if c.significant] if logit.converged else []
+
+
+def inference_logit(pipeline, x_train, y_train) -> StatsmodelsLogit:
+    """The logit whose coefficients and tests the report reads: the tuned pipeline's own when it was fitted on the
+    training rows as they are; refitted on them with the same settings when its imbalance strategy resampled them,
+    since copies of rows would shrink every standard error and inflate the likelihood-ratio statistic."""
+    if pipeline.named_steps.get("sample", "passthrough") == "passthrough":
+        return pipeline.named_steps["model"]
+    return clone(pipeline.named_steps["model"]).fit(pipeline[:-2].transform(x_train), np.asarray(y_train))
 
 
 def summarise_logit(

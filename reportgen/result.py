@@ -427,6 +427,9 @@ class LogitResult:
     complete separation; None when statsmodels reports neither."""
     warnings: list[str] = field(default_factory=list)
     """Written by the narrative from `fit_notes`, `failure` and `converged`."""
+    rows_note: str = ""
+    """Which rows the coefficients come from, when the compared logistic regression was fitted on resampled
+    ones; written by the narrative."""
     interval_level: float = 0.95
     """Confidence level of the coefficient intervals: 1 - alpha."""
     redundant: list[RedundantTerm] = field(default_factory=list)

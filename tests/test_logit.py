@@ -306,3 +306,25 @@ def test_left_out_terms_survive_results_json(redundant_design, report_result, tm
         del old["logit"][key]
     path.write_text(json.dumps(old), encoding="utf-8")
     assert load_result(path).logit.redundant == []
+
+
+def test_a_logit_fitted_on_resampled_rows_is_read_from_a_fit_on_the_rows_as_they_are():
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from reportgen.logit import StatsmodelsLogit, inference_logit
+
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400)})
+    y = pd.Series((x["a"] + rng.normal(size=400) > 1.2).astype(int))
+    plain = Pipeline([("encode", FunctionTransformer()), ("scale", "passthrough"), ("sample", "passthrough"),
+                      ("model", StatsmodelsLogit())]).fit(x, y)
+    assert inference_logit(plain, x, y) is plain.named_steps["model"]
+    resampled = Pipeline([("encode", FunctionTransformer()), ("scale", "passthrough"),
+                          ("sample", RandomOverSampler(random_state=0)), ("model", StatsmodelsLogit())]).fit(x, y)
+    assert resampled.named_steps["model"].n_samples_fit_ > 400
+    read = inference_logit(resampled, x, y)
+    assert read.n_samples_fit_ == 400 and int(read.result_.nobs) == 400
+    independent = StatsmodelsLogit().fit(x.to_numpy(), y.to_numpy())
+    np.testing.assert_allclose(read.coef_, independent.coef_)

@@ -183,3 +183,12 @@ def test_the_executive_summary_fits_one_page_and_says_each_thing_once(preset_run
     assert summary_on_one_page(run["pages"], run["results"]) == []
     assert repeated_sentences(run["results"]) == []
     assert reads_in_its_own_words(run["pdf"], run["results"]) == []
+
+
+def test_tiktoks_logit_is_read_from_its_training_videos_not_their_oversampled_copies(preset_runs):
+    results = preset_runs["tiktok"]["results"]
+    logit_model = next(m for m in results["models"] if m["name"] == "logistic_regression")
+    assert logit_model["strategy"] == "random_over"
+    assert results["logit"]["n_observations"] == results["dataset"]["train_rows"]
+    assert f"fitted on the {results['dataset']['train_rows']:,} training videos as they are" in \
+        preset_runs["tiktok"]["pdf"]

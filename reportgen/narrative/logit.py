@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportgen.config import STRATEGY_LABELS
 from reportgen.narrative.words import (
     Answer,
     capitalised,
@@ -116,3 +117,16 @@ def fit_warnings(logit: LogitResult) -> list[str]:
         notes.append("The logit's maximum-likelihood fit did not converge, so the report gives no equation and does "
                      "not use its coefficients; their p-values are not reliable.")
     return list(dict.fromkeys(notes))
+
+
+def rows_note(result: ReportResult) -> str:
+    """When the logistic regression compared with the other models was fitted on resampled rows: that its
+    coefficients and tests come from a fit on the training rows as they are, and why."""
+    model = next((m for m in result.models if m.name == "logistic_regression"), None)
+    if model is None or model.strategy not in ("random_over", "random_under", "smote"):
+        return ""
+    d = result.dataset
+    return (f"The coefficients and tests come from the logit fitted on the {result.logit.n_observations:,} training "
+            f"{d.unit} as they are. The logistic regression compared with the other models was fitted on them with "
+            f"{STRATEGY_LABELS[model.strategy].lower()} to predict; copies of rows would make every coefficient look "
+            f"surer than it is.")

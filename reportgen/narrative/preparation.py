@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.clean import VIF_EXACT
-from reportgen.narrative.logit import fit_warnings
+from reportgen.narrative.logit import fit_warnings, rows_note
 from reportgen.result import (
     ColumnDecision,
     ColumnReading,
@@ -356,7 +356,7 @@ def with_preparation(result: ReportResult) -> ReportResult:
     steps = [dataclasses.replace(s, name=STEP_NAMES[s.kind], description=step_description(s, worded, encoding))
              for s in pre.steps]
     warnings = [notice_text(n, worded) for n in pre.notices]
-    logit = dataclasses.replace(result.logit, warnings=fit_warnings(result.logit))
+    logit = dataclasses.replace(result.logit, warnings=fit_warnings(result.logit), rows_note=rows_note(result))
     return dataclasses.replace(
         worded, logit=logit, warnings=warnings + logit.warnings,
         preprocessing=dataclasses.replace(worded.preprocessing, steps=steps, encoding=encoding, warnings=warnings))
