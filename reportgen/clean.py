@@ -356,6 +356,7 @@ def drop_collinear(frame: pd.DataFrame, threshold: float, add_constant: bool) ->
     first = vif_table(frame, add_constant) if frame.shape[1] > 1 else {c: 1.0 for c in frame.columns}
     kept = list(frame.columns)
     dropped: list[str] = []
+    current = first
     while len(kept) > 1:
         current = vif_table(frame[kept], add_constant)
         worst = max(reversed(kept), key=current.get)  # of equals, the later column: often derived from the others
@@ -363,7 +364,9 @@ def drop_collinear(frame: pd.DataFrame, threshold: float, add_constant: bool) ->
             break
         dropped.append(worst)
         kept.remove(worst)
-    rows = [VifRow(feature=c, vif=round(first[c], 4), dropped=c in dropped) for c in frame.columns]
+    final = current if len(kept) > 1 else {c: 1.0 for c in kept}
+    rows = [VifRow(feature=c, vif=round(first[c], 4), dropped=c in dropped,
+                   vif_kept=None if c in dropped else round(float(final[c]), 4)) for c in frame.columns]
     return rows, dropped
 
 

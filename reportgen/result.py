@@ -112,7 +112,12 @@ class PreprocessingStep:
 class VifRow:
     feature: str
     vif: float
+    """As first computed, with every numeric feature in."""
     dropped: bool
+    vif_kept: float | None = None
+    """A kept feature's VIF once the dropped ones were left out; None for a dropped one."""
+    decision: str = ""
+    """Written by the narrative."""
 
 
 @dataclass

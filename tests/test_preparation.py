@@ -175,3 +175,13 @@ def test_the_run_names_and_describes_every_step_and_words_every_warning_once(rep
     assert again.warnings[len(pre.warnings)] == ("x holds 1,200 infinite values (inf or -inf): treated as missing; "
                                                  "check how the export computed them.")
     assert len(again.warnings) == len(report_result.warnings) + 1
+
+
+def test_a_column_above_the_vif_threshold_until_others_were_dropped_says_so():
+    from reportgen.narrative.preparation import vif_decision
+    from reportgen.result import VifRow
+
+    assert vif_decision(VifRow("a", 1_000_000.0, dropped=True), 5) == "dropped (above 5)"
+    assert vif_decision(VifRow("b", 1_000_000.0, dropped=False, vif_kept=1.8), 5) == \
+        "kept: 1.80 once the dropped columns were left out"
+    assert vif_decision(VifRow("c", 2.0, dropped=False, vif_kept=1.9), 5) == "kept"

@@ -17,6 +17,7 @@ from reportgen.result import (
     ReadingKind,
     ReportResult,
     StepKind,
+    VifRow,
 )
 
 STEP_NAMES = {
@@ -147,6 +148,15 @@ def reading_text(decision: ColumnDecision) -> str:
 def worded_decisions(decisions: list[ColumnDecision]) -> list[ColumnDecision]:
     """The decisions as inference made them, each with its reason."""
     return [dataclasses.replace(d, reason=reading_text(d)) for d in decisions]
+
+
+def vif_decision(row: VifRow, threshold: float) -> str:
+    """'dropped (above 5)'; 'kept'; or, for a column above the threshold until others were dropped, its VIF then."""
+    if row.dropped:
+        return f"dropped (above {threshold:g})"
+    if row.vif > threshold and row.vif_kept is not None:
+        return f"kept: {row.vif_kept:,.2f} once the dropped columns were left out"
+    return "kept"
 
 
 def vif_reason(vif: float, threshold: float) -> str:
@@ -357,6 +367,8 @@ def with_preparation(result: ReportResult) -> ReportResult:
              for s in pre.steps]
     warnings = [notice_text(n, worded) for n in pre.notices]
     logit = dataclasses.replace(result.logit, warnings=fit_warnings(result.logit), rows_note=rows_note(result))
+    vif = [dataclasses.replace(v, decision=vif_decision(v, pre.vif_threshold)) for v in pre.vif]
     return dataclasses.replace(
         worded, logit=logit, warnings=warnings + logit.warnings,
-        preprocessing=dataclasses.replace(worded.preprocessing, steps=steps, encoding=encoding, warnings=warnings))
+        preprocessing=dataclasses.replace(worded.preprocessing, steps=steps, encoding=encoding, warnings=warnings,
+                                          vif=vif))
