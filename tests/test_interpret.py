@@ -141,8 +141,8 @@ def test_improvement_actions_come_from_the_diagnostics(result):
     plain = dataclasses.replace(result, dependence=None)
     fitting = dataclasses.replace(plain, dataset=dataclasses.replace(plain.dataset, positive_rate=0.45))
     rare = dataclasses.replace(fitting, dataset=dataclasses.replace(fitting.dataset, positive_rate=0.05))
-    assert "Collect more" not in text(answer_improve(fitting))
-    assert f"Collect more {rare.dataset.positive_noun}: they are 5.0% of" in text(answer_improve(rare))
+    assert "Add more history" not in text(answer_improve(fitting))
+    assert f"so the models see more {rare.dataset.positive_noun}: they are 5.0% of" in text(answer_improve(rare))
     kept = [row for row in rare.imbalance if row.chosen and row.strategy != "none"]
     if len({row.strategy for row in rare.imbalance}) > 1:
         expected = "helped only" if kept else "no resampling tried inside the training folds beat the plain data"

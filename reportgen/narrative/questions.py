@@ -274,9 +274,10 @@ def improvement_actions(result: ReportResult) -> list[str]:
                        f"{pct(x.found_without, 0)} of {d.positive_noun} rather than {pct(x.found, 0)}.")
     if d.positive_rate < IMBALANCED_RATE:
         (tn, fp), (fn, tp) = best.test.confusion_matrix
-        actions.append(f"Collect more {d.positive_noun}: they are {pct(d.positive_rate)} of {d.unit} (the test set "
-                       f"holds {tp + fn:,}){resampling_clause(result)}. More examples sharpen the model, and its "
-                       f"test figures, more than further tuning.")
+        actions.append(f"Add more history (earlier periods, other markets) so the models see more {d.positive_noun}: "
+                       f"they are {pct(d.positive_rate)} of {d.unit} (the test set holds {tp + fn:,})"
+                       f"{resampling_clause(result)}. More examples sharpen the model, and its test figures, more "
+                       f"than further tuning.")
     if result.recommendation is not None and result.recommendation.profit is None:
         cut = ("the cut-off is the estimator's default" if uses_default_cut(result) else
                f"the cut-off balances precision and recall, and the model finds {pct(best.test.recall, 0)} of "
