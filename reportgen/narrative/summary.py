@@ -142,7 +142,7 @@ def twins_targeting_note(result: ReportResult) -> str:
     d = result.dataset
     top = pct(twins.top_fraction, 0)
     return (f"Without the {twins.with_twin:,} test {d.unit} that have an identical {d.unit_singular} in training, "
-            f"the top {top} by score are {pct(reading.top_precision)} {d.positive_noun}, against "
+            f"{pct(reading.top_precision)} of the top {top} by score {d.predicate}, against "
             f"{pct(reading.top_precision_all)} in the table's first row.")
 
 
