@@ -22,7 +22,7 @@ from statsmodels.stats.outliers_influence import variance_inflation_factor
 
 from reportgen.config import TEXT_KINDS, DatasetConfig, DerivedFeature, OutlierRule
 from reportgen.errors import ReportInputError
-from reportgen.load import LoadedData
+from reportgen.load import LoadedData, latest_date, parse_dates
 from reportgen.result import (
     DerivedColumn,
     Distribution,
@@ -127,21 +127,6 @@ def uninformative(features: pd.DataFrame, columns: list[str], numeric: list[str]
     empty = [c for c in columns if features[c].isna().all()]
     constant = [c for c in columns if c not in empty and features[c].nunique(dropna=c in numeric) <= 1]
     return empty, constant
-
-
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Dates as naive timestamps (UTC where a zone is given); what does not parse is missing.
-    ISO 8601 first, as most exports write it; otherwise each value's own format (month first)."""
-    present = values.notna()
-    parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
-    if (parsed.isna() & present).any():
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
-    return parsed.dt.tz_localize(None)
-
-
-def latest_date(values: pd.Series):
-    parsed = parse_dates(values).dropna()
-    return parsed.max().date() if len(parsed) else None
 
 
 def derived_values(frame: pd.DataFrame, feature: DerivedFeature) -> pd.Series:

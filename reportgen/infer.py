@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reportgen.clean import latest_date, parse_dates
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
 from reportgen.load import (
@@ -25,7 +24,9 @@ from reportgen.load import (
     fallback_encoding,
     is_binary,
     is_parquet,
+    latest_date,
     outcome_from,
+    parse_dates,
     read_table,
     spelled_positive,
 )

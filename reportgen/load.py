@@ -306,3 +306,18 @@ def load(config: DatasetConfig) -> LoadedData:
         positive_label=str(config.target.positive),
         warnings=warnings,
     )
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Dates as naive timestamps (UTC where a zone is given); what does not parse is missing.
+    ISO 8601 first, as most exports write it; otherwise each value's own format (month first)."""
+    present = values.notna()
+    parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
+    if (parsed.isna() & present).any():
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    return parsed.dt.tz_localize(None)
+
+
+def latest_date(values: pd.Series):
+    parsed = parse_dates(values).dropna()
+    return parsed.max().date() if len(parsed) else None

@@ -12,9 +12,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from reportgen.clean import parse_dates
 from reportgen.config import DatasetConfig
 from reportgen.errors import ReportInputError
+from reportgen.load import parse_dates
 from reportgen.result import ForecastModel, ForecastPoint, NoForecast, TrendPoint, Trends
 
 PERIOD_CODES = {"quarter": "Q", "month": "M", "week": "W", "day": "D"}
