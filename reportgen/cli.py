@@ -14,8 +14,8 @@ import click
 from reportgen import __version__
 from reportgen.config import load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
-from reportgen.renderer import Renderer, rendering_modules
-from reportgen.workers import exit_without_collecting, imported_out_of_collection, start_workers, will_fork
+from reportgen.runtime.renderer import Renderer, rendering_modules
+from reportgen.runtime.workers import exit_without_collecting, imported_out_of_collection, start_workers, will_fork
 
 DEBUG_VARIABLE = "REPORTGEN_DEBUG"
 
@@ -160,7 +160,7 @@ def run(data, target, positive, preset, config_file, out_dir, seed, template_dir
         previous = read_previous(compare_to, config)
     check_writable(out_dir)
     if config.search.backend == "dask":
-        from reportgen.backends import require_dask
+        from reportgen.runtime.backends import require_dask
 
         require_dask()
     forking = will_fork(config.search.n_jobs, fork=config.search.may_fork)

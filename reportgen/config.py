@@ -207,7 +207,7 @@ class SearchSpec(Spec):
 
     @property
     def may_fork(self) -> bool:
-        """Whether this machine's workers may be forked (`reportgen.workers`): unless loky's are asked for."""
+        """Whether this machine's workers may be forked (`reportgen.runtime.workers`): unless loky's are asked for."""
         return self.backend != "loky"
 
     @model_validator(mode="after")

@@ -19,10 +19,8 @@ from joblib import Parallel, cpu_count, delayed
 from threadpoolctl import threadpool_limits
 
 from reportgen import __version__
-from reportgen.backends import search_backend
 from reportgen.calibration import CalibrationChoice, choose_calibration
 from reportgen.clean import CleanData, clean
-from reportgen.clock import Progress, StageClock
 from reportgen.compare import ReportFacts, compare
 from reportgen.config import DEFAULT_MODELS, DatasetConfig
 from reportgen.dependence import dependence, drivers_and_refit
@@ -47,7 +45,6 @@ from reportgen.narrative import interpret
 from reportgen.narrative.segments import named_segments
 from reportgen.narrative.words import singular
 from reportgen.registry import FAMILIES
-from reportgen.renderer import Renderer, RenderJob, render_outputs, rendering_modules, write_html
 from reportgen.result import (
     ColumnDecision,
     DatasetSummary,
@@ -62,13 +59,16 @@ from reportgen.result import (
     Trends,
     to_json,
 )
+from reportgen.runtime.backends import search_backend
+from reportgen.runtime.clock import Progress, StageClock
+from reportgen.runtime.renderer import Renderer, RenderJob, render_outputs, rendering_modules, write_html
+from reportgen.runtime.workers import import_in_background, local_workers
 from reportgen.segments import Segmentation, find_segments
 from reportgen.strength import model_strength
 from reportgen.targeting import calibration_summary, gains_curve, recommendation, targeting_table
 from reportgen.trends import find_trends
 from reportgen.twins import twins_reading
 from reportgen.vocabulary import predicate_of
-from reportgen.workers import import_in_background, local_workers
 
 
 @dataclass
@@ -234,7 +234,7 @@ def analyse(config: DatasetConfig, clock: StageClock | None = None, previous: Re
 
 
 def workers_on_this_machine(config: DatasetConfig):
-    """The local workers of the parallel stages (`reportgen.workers`): forked unless the config asks for loky's."""
+    """The local workers of the parallel stages (`reportgen.runtime.workers`): forked unless the config asks for loky's."""
     return local_workers(config.search.n_jobs, fork=config.search.may_fork)
 
 

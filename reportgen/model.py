@@ -509,8 +509,8 @@ def tune_all(clean: CleanData, config: DatasetConfig,
     `measure`, if given, runs on each tuned model in the same worker, while the other families
     are still tuning, and its result is kept in `FittedModel.measured`.
 
-    The workers are joblib's active backend: n_jobs processes of this machine (`reportgen.workers`), or a Dask cluster's
-    (`reportgen.backends.search_backend`), which takes every family at once."""
+    The workers are joblib's active backend: n_jobs processes of this machine (`reportgen.runtime.workers`), or a Dask cluster's
+    (`reportgen.runtime.backends.search_backend`), which takes every family at once."""
     by_variant: dict[str, EncodedRows] = {}
 
     def encoded_for(family: ModelFamily) -> EncodedRows:

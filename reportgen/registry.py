@@ -16,7 +16,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from reportgen.logit import StatsmodelsLogit
+from reportgen.estimators import StatsmodelsLogit
 
 
 class HistBoostingUnweightedBins(HistGradientBoostingClassifier):

@@ -24,8 +24,8 @@ from reportgen import __version__
 from reportgen.clean import add_derived, as_categories
 from reportgen.config import DatasetConfig, DerivedFeature, ReadSpec
 from reportgen.errors import ReportInputError
+from reportgen.estimators import without_inference
 from reportgen.load import read_table_file
-from reportgen.logit import without_inference
 
 MODEL_FILE = "model.skops"
 META_FILE = "model.json"

@@ -25,9 +25,9 @@ import yaml
 
 from reportgen.config import DatasetConfig, load_config, preset_path
 from reportgen.engine import Analysis, analyse
-from reportgen.renderer import _sendable
 from reportgen.resources import bundled_path
 from reportgen.result import RunInfo
+from reportgen.runtime.renderer import _sendable
 
 SYNTHETIC_ROWS = 400
 SYNTHETIC_SEED = 7

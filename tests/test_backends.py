@@ -1,4 +1,4 @@
-"""reportgen/backends.py: the model searches give the same models on the forked local workers, on
+"""reportgen/runtime/backends.py: the model searches give the same models on the forked local workers, on
 loky's and on a Dask cluster, and the client and cluster are closed however the run ends."""
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from conftest import run_cli
 from joblib import Parallel, delayed
 
-from reportgen import backends
-from reportgen.backends import dask_client, search_backend
+from reportgen.runtime import backends
 from reportgen.cli import main
 from reportgen.config import SearchSpec, load_config
 from reportgen.engine import analyse
 from reportgen.errors import ReportInputError
 from reportgen.result import to_json
+from reportgen.runtime.backends import dask_client, search_backend
 
 distributed = pytest.importorskip("distributed")
 CPU_COUNT = pytest.importorskip("dask.system").CPU_COUNT

@@ -16,7 +16,6 @@ from test_workers import children_left_when_killed
 
 from reportgen.engine import render_job
 from reportgen.figures import (
-    FigureWorkers,
     built_figures,
     decision_tree,
     logit_coefficients,
@@ -28,6 +27,7 @@ from reportgen.figures import (
 )
 from reportgen.narrative.questions import DECIDING_SHARE
 from reportgen.render import render_html
+from reportgen.runtime.figure_workers import FigureWorkers
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +106,7 @@ def test_a_figure_that_fails_is_said_in_one_line_and_the_other_worker_is_stopped
 
 def test_figure_workers_end_with_the_process_that_forked_them(tmp_path):
     program = ("import time\nfrom pathlib import Path\nimport matplotlib.pyplot as plt\n"
-               "from matplotlib.figure import Figure\nfrom reportgen.figures import FigureWorkers\n"
+               "from matplotlib.figure import Figure\nfrom reportgen.runtime.figure_workers import FigureWorkers\n"
                "class Slow(Figure):\n    def draw(self, renderer):\n        time.sleep(600)\n"
                "FigureWorkers({'a': plt.figure(FigureClass=Slow), 'b': plt.figure(FigureClass=Slow)}, "
                f"Path({str(tmp_path)!r}), None, workers=2).paths()\n")

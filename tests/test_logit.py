@@ -14,7 +14,8 @@ from statsmodels.discrete.discrete_model import Logit
 
 from reportgen.config import load_config
 from reportgen.engine import analyse
-from reportgen.logit import StatsmodelsLogit, readable_term, summarise_logit, without_inference
+from reportgen.estimators import StatsmodelsLogit, without_inference
+from reportgen.logit import readable_term, summarise_logit
 from reportgen.narrative.logit import fit_warnings
 from reportgen.result import load_result, to_json
 
@@ -313,7 +314,7 @@ def test_a_logit_fitted_on_resampled_rows_is_read_from_a_fit_on_the_rows_as_they
     from imblearn.pipeline import Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from reportgen.logit import StatsmodelsLogit, inference_logit
+    from reportgen.logit import inference_logit
 
     rng = np.random.default_rng(3)
     x = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400)})

@@ -1,4 +1,4 @@
-"""reportgen/renderer.py: the render stage in a process forked before the analysis, or in this one."""
+"""reportgen/runtime/renderer.py: the render stage in a process forked before the analysis, or in this one."""
 
 import dataclasses
 import io
@@ -12,9 +12,9 @@ from PIL import Image
 from pypdf import PdfReader
 from test_workers import children_left_when_killed
 
-from reportgen.clock import StageClock
 from reportgen.engine import render_job
-from reportgen.renderer import (
+from reportgen.runtime.clock import StageClock
+from reportgen.runtime.renderer import (
     PRINT_FIGURES,
     Renderer,
     RenderJob,
@@ -186,5 +186,5 @@ def test_a_run_that_fails_while_the_renderer_draws_stops_it_and_leaves_no_stagin
 
 
 def test_the_renderer_ends_with_the_main_process():
-    program = "import time\nfrom reportgen.renderer import Renderer\nrenderer = Renderer()\ntime.sleep(600)\n"
+    program = "import time\nfrom reportgen.runtime.renderer import Renderer\nrenderer = Renderer()\ntime.sleep(600)\n"
     assert children_left_when_killed(program, 1) == 0

@@ -1,4 +1,4 @@
-"""reportgen/workers.py: workers forked from the main process (or loky's), and a quick exit."""
+"""reportgen/runtime/workers.py: workers forked from the main process (or loky's), and a quick exit."""
 
 import json
 import os
@@ -8,11 +8,11 @@ import threading
 
 from joblib import Parallel, delayed
 
-from reportgen.workers import local_workers
+from reportgen.runtime.workers import local_workers
 
 PROGRAM = """
 import gc
-from reportgen.workers import exit_without_collecting
+from reportgen.runtime.workers import exit_without_collecting
 
 class Cycle:
     def __del__(self):
@@ -42,7 +42,7 @@ def test_exit_leaves_objects_to_the_operating_system():
 
 
 def test_exit_freezes_once_however_often_it_is_asked():
-    program = ("import atexit, types\nimport reportgen.workers as workers\n"
+    program = ("import atexit, types\nimport reportgen.runtime.workers as workers\n"
                "calls = []\nworkers.gc = types.SimpleNamespace(freeze=lambda: calls.append(1))\n"
                "workers.exit_without_collecting(); workers.exit_without_collecting()\n"
                "atexit._run_exitfuncs()\nprint(len(calls))")
@@ -52,7 +52,7 @@ def test_exit_freezes_once_however_often_it_is_asked():
 FORKED = """
 import json, os, threading
 from joblib import Parallel, delayed
-from reportgen.workers import local_workers
+from reportgen.runtime.workers import local_workers
 import psutil
 
 def worker_pid(_):
@@ -150,14 +150,14 @@ print(json.dumps({{"alive": len(alive)}}))
 def test_workers_end_with_the_main_process():
     program = ("import time\n"
                "from joblib import Parallel, delayed\n"
-               "from reportgen.workers import local_workers\n"
+               "from reportgen.runtime.workers import local_workers\n"
                "with local_workers(2):\n"
                "    Parallel(n_jobs=2, batch_size=1)(delayed(time.sleep)(600) for _ in range(2))\n")
     assert children_left_when_killed(program, 2) == 0  # not left waiting, orphaned, for a task that never comes
 
 
 def test_imports_happen_out_of_the_collectors_reach_and_are_frozen():
-    program = ("import gc\nfrom reportgen.workers import imported_out_of_collection\n"
+    program = ("import gc\nfrom reportgen.runtime.workers import imported_out_of_collection\n"
                "before = gc.get_freeze_count()\n"
                "with imported_out_of_collection():\n"
                "    print(gc.isenabled())\n"
@@ -168,7 +168,7 @@ def test_imports_happen_out_of_the_collectors_reach_and_are_frozen():
 
 def test_workers_forked_while_garbage_is_kept_keep_it_and_this_process_collects_again():
     program = ("import gc\nfrom joblib import Parallel, delayed\n"
-               "from reportgen.workers import garbage_kept, local_workers\n"
+               "from reportgen.runtime.workers import garbage_kept, local_workers\n"
                "with garbage_kept(), local_workers(2):\n"
                "    inside = Parallel(n_jobs=2)(delayed(gc.isenabled)() for _ in range(4))\n"
                "print(*inside, gc.isenabled())")
@@ -176,7 +176,7 @@ def test_workers_forked_while_garbage_is_kept_keep_it_and_this_process_collects_
 
 
 def test_a_process_that_had_paused_collection_keeps_it_paused():
-    program = ("import gc\nfrom reportgen.workers import garbage_kept, imported_out_of_collection\n"
+    program = ("import gc\nfrom reportgen.runtime.workers import garbage_kept, imported_out_of_collection\n"
                "gc.disable()\nwith garbage_kept():\n    pass\nwith imported_out_of_collection():\n    pass\n"
                "print(gc.isenabled())")
     assert printed_by(program) == ["False"]

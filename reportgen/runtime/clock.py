@@ -1,6 +1,6 @@
 """The stage clock: each stage's wall time, and a progress line when one starts.
 
-A light module: the rendering process (`reportgen.renderer`) keeps time with it too, without importing
+A light module: the rendering process (`reportgen.runtime.renderer`) keeps time with it too, without importing
 the analysis.
 """
 

@@ -7,7 +7,7 @@ libraries. A renderer forked at that moment, before the main process imports sci
 them on the idle core and waits. When the analysis is done it builds the figures, while the main
 process saves the model; then workers forked from it draw them while it lays the PDF out
 (`figures_and_pdf`), and it writes the PDF while the main process writes report.html. Where no
-process may be forked (`reportgen.workers.can_fork`), `render_outputs` does it all in the main
+process may be forked (`reportgen.runtime.workers.can_fork`), `render_outputs` does it all in the main
 process, one step after the other.
 
 This module imports nothing heavy itself: the command line imports it before the analysis.
@@ -29,8 +29,8 @@ from pathlib import Path
 
 import cloudpickle
 
-from reportgen.clock import StageClock
-from reportgen.workers import can_fork, garbage_kept, imported_out_of_collection, local_workers, tie_to_parent
+from reportgen.runtime.clock import StageClock
+from reportgen.runtime.workers import can_fork, garbage_kept, imported_out_of_collection, local_workers, tie_to_parent
 
 
 def rendering_modules(pdf: bool) -> tuple[str, ...]:
@@ -54,7 +54,7 @@ class RenderJob:
     pdf: bool = True
     workers: int = 2
     fork: bool = True
-    """Whether the figures' workers may be forked (`reportgen.workers.local_workers`)."""
+    """Whether the figures' workers may be forked (`reportgen.runtime.workers.local_workers`)."""
 
 
 PRINT_FIGURES = ".print-figures"
@@ -116,7 +116,7 @@ def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> Non
 
 def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[str, str]], None]) -> dict[str, str]:
     """The figures and report.pdf made side by side: the figures are built here and drawn by workers
-    forked from this process (`figures.FigureWorkers`), while the PDF is laid out here around blanks
+    forked from this process (`figure_workers.FigureWorkers`), while the PDF is laid out here around blanks
     of their size (`figures.reserve_print_files`); it is written once they are saved, and typeset
     again should it hold a blank after all. `on_drawn` gets the figures' paths as soon as they are,
     from another thread. Needs `workers.can_fork`.
@@ -124,8 +124,9 @@ def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[
     Typeset after the figures, as `render_outputs` does, the PDF was the last 2.5 s of a default run,
     on one core; laid out meanwhile, only its writing (about 0.8 s) is left at the end, beside the
     HTML. The `pdf` stage counts the layout and the writing, not the wait for the figures between."""
-    from reportgen.figures import FigureWorkers, built_figures, reserve_print_files
+    from reportgen.figures import built_figures, reserve_print_files
     from reportgen.render import holds_any, laid_out_pdf, render_html, render_pdf, write_laid_out
+    from reportgen.runtime.figure_workers import FigureWorkers
 
     print_folder = job.folder / PRINT_FIGURES
     pdf = job.folder / "report.pdf"

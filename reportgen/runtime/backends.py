@@ -88,7 +88,7 @@ def cluster_description(client, scheduler: str | None) -> str:
 def search_backend(search: SearchSpec, on_this_machine: str,
                    connect_seconds: float = CONNECT_SECONDS) -> Iterator[str]:
     """Run the joblib calls inside on the configured backend; yields its description for the report:
-    `on_this_machine`, the local workers' (`reportgen.workers.local_workers`), unless it is Dask."""
+    `on_this_machine`, the local workers' (`reportgen.runtime.workers.local_workers`), unless it is Dask."""
     if search.backend != "dask":
         yield on_this_machine
         return
