@@ -1,12 +1,12 @@
 # Two commands do all set-up on a fresh machine:
 #   make report   creates .venv if needed and builds output/report.pdf on the bundled data
-#   make test     the test suite (what CI runs)
+#   make test     the lint and the whole test suite (what CI runs); make test-fast while you work
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup report test course benchmark clean lock
+.PHONY: setup report test test-fast course benchmark clean lock
 
 setup: $(STAMP)
 
@@ -32,7 +32,13 @@ course: $(STAMP)
 	$(BIN)/reportgen run --preset students-course --out output/course
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# While you work: lint, and the tests that need no command-line run or whole report (under a minute).
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow"
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py

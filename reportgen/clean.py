@@ -388,8 +388,9 @@ def feature_encoder(
 ) -> ColumnTransformer:
     """Impute and encode the raw feature frame in the table's order.
 
-    Neighbouring numeric columns share one imputer; each categorical column has its own. Keeping the table's order keeps the encoded columns where the user (and the course) had
-    them, which is what makes seeded models such as forests reproduce outside reportgen.
+    Neighbouring numeric columns share one imputer; each categorical column has its own. Keeping the
+    table's order keeps the encoded columns where the user (and the course) had them, which is what
+    makes seeded models such as forests reproduce outside reportgen.
     With `reference`, one-hot encoding drops that category per column, so a model with an
     intercept (the logit) is identifiable and its terms read "compared with <reference>".
     With `native`, each categorical becomes one column of codes for a model that splits on

@@ -101,7 +101,8 @@ def main() -> None:
 @click.option("--target", metavar="COLUMN",
               help="Outcome column (needed for a CSV or Parquet file without --config/--preset).")
 @click.option("--positive", metavar="LABEL", help="Value of the outcome column that counts as converting (default 1).")
-@click.option("--preset", metavar="NAME", help=f"A bundled dataset config: {', '.join(preset_names())} (default students).")
+@click.option("--preset", metavar="NAME",
+              help=f"A bundled dataset config: {', '.join(preset_names())} (default students).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
               help="A dataset config (YAML); see `reportgen presets` for examples.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
@@ -120,8 +121,8 @@ def main() -> None:
               help="Leave a column out of the features (repeat for several), e.g. an identifier.")
 @click.option("--backend", type=click.Choice(["local", "loky", "dask"]),
               help="Where the model families are tuned: local, worker processes on this machine (the default; "
-                   "forked from the main process on Linux), loky, joblib's loky workers on this machine, or dask, a Dask "
-                   "cluster (needs pip install 'reportgen[dask]'). Default from the config.")
+                   "forked from the main process on Linux), loky, joblib's loky workers on this machine, or dask, "
+                   "a Dask cluster (needs pip install 'reportgen[dask]'). Default from the config.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="A running Dask scheduler to tune on, e.g. tcp://10.0.0.5:8786 (implies --backend dask); "
                    "without it, --backend dask starts a local cluster with a worker per core.")

@@ -473,7 +473,8 @@ class DatasetConfig(Spec):
     def _columns_consistent(self) -> "DatasetConfig":
         for column in self.categorical:
             if self.types.get(column, "categorical") != "categorical":
-                raise ValueError(f"'{column}' is listed under 'categorical' but typed {self.types[column]} under 'types'")
+                raise ValueError(f"'{column}' is listed under 'categorical' but typed {self.types[column]} "
+                                 "under 'types'")
         for feature in self.derived:
             declared = self.types.get(feature.column)
             if feature.kind in NUMERIC_KINDS:
@@ -484,7 +485,8 @@ class DatasetConfig(Spec):
             needed = "text" if feature.kind in TEXT_KINDS else "date"
             if declared != needed:
                 raise ValueError(f"derived feature '{feature.name}' (kind {feature.kind}) needs column "
-                                 f"'{feature.column}' typed {needed} under 'types' (types: {{{feature.column}: {needed}}})")
+                                 f"'{feature.column}' typed {needed} under 'types' "
+                                 f"(types: {{{feature.column}: {needed}}})")
         names = [f.name for f in self.derived]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:

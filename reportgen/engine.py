@@ -234,7 +234,8 @@ def analyse(config: DatasetConfig, clock: StageClock | None = None, previous: Re
 
 
 def workers_on_this_machine(config: DatasetConfig):
-    """The local workers of the parallel stages (`reportgen.runtime.workers`): forked unless the config asks for loky's."""
+    """The local workers of the parallel stages (`reportgen.runtime.workers`): forked unless the config
+    asks for loky's."""
     return local_workers(config.search.n_jobs, fork=config.search.may_fork)
 
 

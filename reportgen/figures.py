@@ -139,9 +139,9 @@ def correlation(result: ReportResult) -> Figure | None:
     matrix = np.array([[corr[c][r] for c in names] for r in names])
     labels = [result.dataset.feature_labels.get(n, n) for n in names]
     fig, ax = new_figure(max(3.6, 0.3 * len(names) + 2.0))
-    sns.heatmap(matrix, ax=ax, annot=len(names) <= ANNOTATED_CORRELATIONS, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, square=True,
-                xticklabels=labels, yticklabels=[short(label, 18) for label in labels], cbar_kws={"shrink": 0.7},
-                annot_kws={"size": 7})
+    sns.heatmap(matrix, ax=ax, annot=len(names) <= ANNOTATED_CORRELATIONS, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1,
+                square=True, xticklabels=labels, yticklabels=[short(label, 18) for label in labels],
+                cbar_kws={"shrink": 0.7}, annot_kws={"size": 7})
     ax.grid(False)
     ax.set_title("Correlation between numeric features")
     plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
@@ -414,7 +414,8 @@ def threshold_curve(result: ReportResult) -> Figure | None:
         return None
     fig, ax = new_figure(2.4)
     ax.plot(chosen.curve.x, chosen.curve.y, color=palette(result).primary)
-    ax.axvline(chosen.value, color=palette(result).accent, linestyle="--", linewidth=1.2, label=f"chosen: {chosen.value:.3g}")
+    ax.axvline(chosen.value, color=palette(result).accent, linestyle="--", linewidth=1.2,
+               label=f"chosen: {chosen.value:.3g}")
     ax.set_xlabel(f"Decision threshold on the {result.best.label.lower()}'s score")
     ax.set_ylabel("F1" if chosen.metric == "f1" else "Profit per row")
     ax.set_title("Threshold choice on out-of-fold training scores")

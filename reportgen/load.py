@@ -56,7 +56,7 @@ def with_value_labels(frame: pd.DataFrame, read: ReadSpec, path: Path) -> pd.Dat
                                f"use the column names of the file.")
     for column, names in read.value_labels.items():
         frame[column] = frame[column].map(
-            lambda value: names.get(label_text(value), label_text(value)) if pd.notna(value) else None)
+            lambda value, names=names: names.get(label_text(value), label_text(value)) if pd.notna(value) else None)
     return frame
 
 

@@ -278,7 +278,8 @@ def grid_search(pipeline: Pipeline, grid: dict[str, list], rows: EncodedRows, co
     `along`, every value of that parameter is scored from one fit per fold (`scores_along`)."""
     if along is not None:
         return search_along(pipeline, grid, along, rows, config)
-    search = GridSearchCV(pipeline, grid, scoring=config.search.scoring, cv=cv_splitter(config, config.search.tuning_cv),
+    search = GridSearchCV(pipeline, grid, scoring=config.search.scoring,
+                          cv=cv_splitter(config, config.search.tuning_cv),
                           n_jobs=config.search.n_jobs, refit=False, error_score="raise").fit(rows.x, rows.y)
     results, at = search.cv_results_, search.best_index_
     return SearchOutcome(search.best_params_, float(results["mean_test_score"][at]),
@@ -301,7 +302,8 @@ def search_along(pipeline: Pipeline, grid: dict[str, list], along: str, rows: En
             if others not in scored:
                 model = clone(pipeline).set_params(**{**params, along: largest}).fit(rows.x[train], rows.y[train])
                 scored[others] = dict(scores_along(model, rows.x[test], rows.y[train], grid[along]))
-            fold_scores_of[i].append(fold_score(config.search.scoring, rows.y[test], scored[others][params[along]], cut))
+            fold_scores_of[i].append(fold_score(config.search.scoring, rows.y[test],
+                                                scored[others][params[along]], cut))
     means = [float(np.mean(fold_scores_of[i])) for i in range(len(candidates))]
     best = int(np.argmax(means))
     return SearchOutcome(candidates[best], means[best], float(np.std(fold_scores_of[best])), len(candidates))
@@ -330,7 +332,8 @@ def one_fit_answers(pipeline: Pipeline, grid: dict[str, list], along: str) -> bo
     return True
 
 
-def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray, values: list) -> Iterator[tuple[object, np.ndarray]]:
+def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray,
+                 values: list) -> Iterator[tuple[object, np.ndarray]]:
     """(value, positive-class scores) for each value of the family's `scored_along` parameter, from
     `pipeline` fitted at the largest value on rows labelled `y_fit` (not resampled).
 
@@ -509,8 +512,8 @@ def tune_all(clean: CleanData, config: DatasetConfig,
     `measure`, if given, runs on each tuned model in the same worker, while the other families
     are still tuning, and its result is kept in `FittedModel.measured`.
 
-    The workers are joblib's active backend: n_jobs processes of this machine (`reportgen.runtime.workers`), or a Dask cluster's
-    (`reportgen.runtime.backends.search_backend`), which takes every family at once."""
+    The workers are joblib's active backend: n_jobs processes of this machine (`reportgen.runtime.workers`),
+    or a Dask cluster's (`reportgen.runtime.backends.search_backend`), which takes every family at once."""
     by_variant: dict[str, EncodedRows] = {}
 
     def encoded_for(family: ModelFamily) -> EncodedRows:

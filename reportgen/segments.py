@@ -45,8 +45,9 @@ def segment_features(config: DatasetConfig, numeric: list[str]) -> list[str]:
     if chosen is not None:
         wrong = [c for c in chosen if c not in numeric]
         if wrong:
-            raise ReportInputError(f"segments.features names {', '.join(wrong)}, which {'is' if len(wrong) == 1 else 'are'}"
-                                   f" not a numeric feature after cleaning; choose from {', '.join(numeric)}.")
+            raise ReportInputError(f"segments.features names {', '.join(wrong)}, "
+                                   f"which {'is' if len(wrong) == 1 else 'are'} not a numeric feature after cleaning; "
+                                   f"choose from {', '.join(numeric)}.")
         return list(chosen)
     levers = [c for c in numeric if c not in config.not_actionable]
     return levers or list(numeric)

@@ -384,3 +384,33 @@ def reads_in_its_own_words(pdf: str, results: dict) -> list[str]:
                         *results["summary"]["caveats"]])
     raw = [c for c in d["features"] if "_" in c and c in summary]
     return found + [f"raw column name {c}" for c in raw]
+
+
+SLOW_FIXTURES = {"built_report", "default_run", "preset_runs", "unseen_runs", "course_run", "report_pages",
+                 "messy_runs"}
+"""Fixtures that build whole reports through the command line: a test that uses one is in the slow tier."""
+
+
+SLOW_MODULES = {"test_robustness", "test_backends", "test_packaging", "test_browser", "test_renderer", "test_workers",
+                "test_branding", "test_engine", "test_scoring", "test_compare", "test_course_preset", "test_cli_errors",
+                "test_presets", "test_unseen_tables", "test_layout"}
+"""Modules that run the command line, fork workers, install the package or build reports: the slow tier."""
+
+
+SLOW_TESTS = {"test_registry::test_boosting_bins_at_unweighted_quantiles_and_still_weighs_the_splits",
+              "test_model::test_gradient_boosting_gets_one_column_of_codes_per_categorical",
+              "test_load::test_the_bundled_table_as_parquet_gives_the_csv_runs_numbers",
+              "test_evaluate::test_permutation_drops_equal_scikit_learns_permutation_importance",
+              "test_figures::test_figures_saved_by_forked_workers_are_those_make_figures_draws",
+              "test_figures::test_figure_workers_end_with_the_process_that_forked_them",
+              "test_dependence::test_the_report_sets_the_model_without_the_feature_beside_it"}
+"""Single tests of fast modules that fit on the bundled table or fork workers (several seconds each)."""
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tier: the modules above and every test using a report-building fixture. `make test-fast` runs
+    the rest: unit tests on tiny frames and on the one synthetic analysis the session fits."""
+    for item in items:
+        if (item.path.stem in SLOW_MODULES or f"{item.path.stem}::{item.originalname}" in SLOW_TESTS
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(pytest.mark.slow)

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from conftest import run_cli
 from joblib import Parallel, delayed
 
-from reportgen.runtime import backends
 from reportgen.cli import main
 from reportgen.config import SearchSpec, load_config
 from reportgen.engine import analyse
 from reportgen.errors import ReportInputError
 from reportgen.result import to_json
+from reportgen.runtime import backends
 from reportgen.runtime.backends import dask_client, search_backend
 
 distributed = pytest.importorskip("distributed")
@@ -28,7 +28,8 @@ CPU_COUNT = pytest.importorskip("dask.system").CPU_COUNT
 def threaded_cluster():
     """Two worker threads in this process: quick to start, for the tests of connecting and closing. (With a
     single thread, joblib would run the tasks in this process instead.)"""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
         yield cluster
 
 
@@ -74,7 +75,8 @@ def test_a_scheduler_address_runs_the_tasks_on_its_workers(threaded_cluster):
 
 def test_ctrl_c_closes_the_client_and_the_local_cluster(monkeypatch):
     monkeypatch.setattr(backends, "local_cluster_options",
-                        lambda: {"n_workers": 1, "threads_per_worker": 1, "processes": False, "dashboard_address": None})
+                        lambda: {"n_workers": 1, "threads_per_worker": 1, "processes": False,
+                                 "dashboard_address": None})
     with pytest.raises(KeyboardInterrupt), dask_client(None) as client:
         cluster = client.cluster
         assert cluster.status.name == "running"

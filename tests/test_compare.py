@@ -52,7 +52,8 @@ def compared(tmp_path_factory):
     after = run_cli("run", "--config", later, "--out", "after", "--seed", "7", "--compare-to", "before/results.json",
                     cwd=folder)
     assert after.returncode == 0, after.stderr
-    results = {run: json.loads((folder / run / "results.json").read_text(encoding="utf-8")) for run in ("before", "after")}
+    results = {run: json.loads((folder / run / "results.json").read_text(encoding="utf-8"))
+               for run in ("before", "after")}
     return {"folder": folder, **results, "stdout": after.stdout, "later": later}
 
 
@@ -86,7 +87,8 @@ def test_segment_shifts_match_the_two_files(compared):
     for shift in c["segments"]:
         old, new = then[shift["name"]], now[shift["name"]]
         assert (shift["share_before"], shift["share_after"]) == (old["share"], new["share"])
-        assert (shift["conversion_before"], shift["conversion_after"]) == (old["conversion_rate"], new["conversion_rate"])
+        assert ((shift["conversion_before"], shift["conversion_after"])
+                == (old["conversion_rate"], new["conversion_rate"]))
     changes = [abs(s["conversion_after"] - s["conversion_before"]) for s in c["segments"]]
     assert changes == sorted(changes, reverse=True)
     if c["segments"]:
@@ -100,7 +102,8 @@ def test_model_quality_and_drivers_match_the_two_files(compared):
     now = {m["name"]: m for m in after["models"]}
     assert c["models"][0]["name"] == after["best_model"]
     for m in c["models"]:
-        assert (m["f1_before"], m["pr_auc_before"]) == (then[m["name"]]["test"]["f1"], then[m["name"]]["test"]["pr_auc"])
+        assert ((m["f1_before"], m["pr_auc_before"])
+                == (then[m["name"]]["test"]["f1"], then[m["name"]]["test"]["pr_auc"]))
         assert (m["f1_after"], m["pr_auc_after"]) == (now[m["name"]]["test"]["f1"], now[m["name"]]["test"]["pr_auc"])
         assert m["pr_auc_interval"] == now[m["name"]]["test_ci"]["pr_auc"]
     ranks_then = [d["feature"] for d in before["drivers"]]

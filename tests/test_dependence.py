@@ -160,7 +160,8 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(analysis):
     assert holds.startswith("The recommended model weighs days on platform most (shuffling it alone takes away 55% "
                             "of the model's gain in PR AUC over a random ranking), yet refitted without it")
     assert holds.endswith("still finds 78% of " + d.positive_noun + " against 80% with it, picking as many "
-                          + d.unit + " (9%; PR AUC 0.840 against 0.860): the other features carry most of what it does.")
+                          + d.unit + " (9%; PR AUC 0.840 against 0.860): "
+                          "the other features carry most of what it does.")
     assert len({leaning_on, hinted, holds}) == 3
 
 

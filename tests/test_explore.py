@@ -98,7 +98,8 @@ def test_correlation_sentence_names_the_strongest_pair(analysis):
     assert said[0].startswith("The strongest correlation is -0.80, between minutes and days; 1 pair of features")
     said = correlation_observations(dataclasses.replace(
         result, preprocessing=dataclasses.replace(result.preprocessing, correlation=weak)))
-    assert said[0] == "No two numeric features correlate strongly: the largest correlation is +0.10, between minutes and days."
+    assert said[0] == ("No two numeric features correlate strongly: the largest correlation is +0.10, "
+                       "between minutes and days.")
 
 
 def test_separation_sentence_follows_the_best_feature(analysis):
@@ -110,7 +111,8 @@ def test_separation_sentence_follows_the_best_feature(analysis):
     swapped = with_explore(result, by_class=[rows[-1], rows[0]])
     second = separation_observations(swapped)
     assert second[0].startswith(f"{rows[-1].label} separates buyers")
-    assert second[1] == f"{rows[0].label} separates them least (ROC AUC {rows[0].separation:.2f}; 0.5 is no separation)."
+    assert second[1] == (f"{rows[0].label} separates them least (ROC AUC {rows[0].separation:.2f}; "
+                         "0.5 is no separation).")
 
 
 def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(analysis):
@@ -122,15 +124,17 @@ def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(analysis
 
     at_the_top = dataclasses.replace(rows[0], label="Review score", boxes=boxes((7, 9, 10, 10, 10, 8.89),
                                                                                   (8, 10, 10, 10, 10, 8.98)))
-    zeros = dataclasses.replace(rows[0], label="Support requests", boxes=boxes((0, 0, 0, 0, 0, 0.1), (0, 0, 0, 0, 0, 0.3)))
+    zeros = dataclasses.replace(rows[0], label="Support requests",
+                                boxes=boxes((0, 0, 0, 0, 0, 0.1), (0, 0, 0, 0, 0, 0.3)))
     spread = dataclasses.replace(rows[0], label="Minutes", boxes=boxes((1, 3, 5, 7, 9, 5.2), (1, 3, 5, 7, 9, 5.9)))
     tied = with_explore(result, by_class=[at_the_top, zeros, spread])
-    assert separation_observations(tied)[0] == ("Review score separates buyers from non-buyers best on its own (ROC AUC "
-                                                f"{at_the_top.separation:.2f}): the median is 10 in both classes, but the "
-                                                "mean is 8.98 for buyers against 8.89 for non-buyers.")
+    assert separation_observations(tied)[0] == ("Review score separates buyers from non-buyers best on its own "
+                                                f"(ROC AUC {at_the_top.separation:.2f}): the median is 10 in both "
+                                                "classes, but the mean is 8.98 for buyers against 8.89 for "
+                                                "non-buyers.")
     said = box_observations(tied)
-    assert said[0] == ("Support requests: the median is 0 in both classes, but the mean is 0.30 for buyers against 0.10 "
-                       "(dots): a minority with larger values makes the difference.")
+    assert said[0] == ("Support requests: the median is 0 in both classes, but the mean is 0.30 for buyers "
+                       "against 0.10 (dots): a minority with larger values makes the difference.")
     assert said[1].endswith("(dots): the values away from the median make the difference.")
     flipped = with_explore(result, by_class=[spread, at_the_top])
     assert box_observations(flipped)[0].endswith("(dots): a minority with smaller values makes the difference.")

@@ -40,7 +40,8 @@ def imported(path: Path) -> set[str]:
                 found.add(submodule if (PACKAGE / submodule.replace(".", "/")).with_suffix(".py").exists()
                           or (PACKAGE / submodule.replace(".", "/")).is_dir() else base)
         elif isinstance(node, ast.Import):
-            found |= {a.name.removeprefix("reportgen").lstrip(".") for a in node.names if a.name.startswith("reportgen")}
+            found |= {a.name.removeprefix("reportgen").lstrip(".")
+                      for a in node.names if a.name.startswith("reportgen")}
     return found
 
 

@@ -26,7 +26,8 @@ def test_students_preset_reads_namibia_as_a_country_by_its_name(bundled_raw):
     loaded = load(load_config(preset_path("students")))
     country = loaded.frame["student_country"]
     assert loaded.rows_read == len(bundled_raw) == 17761
-    assert (country == "Namibia").sum() == 9 and (country == "Egypt").sum() == (bundled_raw["student_country"] == "EG").sum()
+    assert ((country == "Namibia").sum() == 9
+            and (country == "Egypt").sum() == (bundled_raw["student_country"] == "EG").sum())
     assert country.isna().sum() == 0
     assert loaded.warnings == []
     assert loaded.outcome.tolist() == bundled_raw["purchased"].tolist()
@@ -299,7 +300,8 @@ def test_the_bundled_table_as_parquet_gives_the_csv_runs_numbers(tmp_path):
         (tmp_path / name).write_text(yaml.safe_dump({**quick, "data": data}), encoding="utf-8")
     on_csv = load_config(tmp_path / "csv.yaml")
     load(on_csv).frame.to_parquet(tmp_path / "students.parquet")
-    results = [json.loads(to_json(analyse(load_config(tmp_path / name)).result)) for name in ("csv.yaml", "parquet.yaml")]
+    results = [json.loads(to_json(analyse(load_config(tmp_path / name)).result))
+               for name in ("csv.yaml", "parquet.yaml")]
     assert [found["dataset"].pop("source") for found in results] == ["ml_datasource.csv", "students.parquet"]
     assert results[1] == results[0]
     assert results[1]["dataset"]["rows_read"] == 17761

@@ -84,7 +84,8 @@ def test_tiktok_drops_incomplete_rows_and_keeps_the_true_share_in_the_test_set(p
     results = preset_runs["tiktok"]["results"]
     complete = tiktok_raw.dropna()
     verified = (complete["verified_status"] == "verified").sum()
-    assert (results["dataset"]["rows_read"], results["dataset"]["rows_used"]) == (19382, len(complete)) == (19382, 19084)
+    assert ((results["dataset"]["rows_read"], results["dataset"]["rows_used"])
+            == (19382, len(complete)) == (19382, 19084))
     assert results["dataset"]["positive_rate"] == pytest.approx(verified / len(complete), abs=1e-6)
     assert results["dataset"]["test_rows"] == 3817
     assert all(positives_in(m) == round(verified * 0.2) for m in results["models"])
@@ -173,7 +174,8 @@ def test_a_preset_that_leaves_out_a_default_family_says_which_and_why(preset_run
         results = preset_runs[name]["results"]
         assert results["families_left_out"] == ["Support vector machine"]
         assert "svm" not in {m["name"] for m in results["models"]}
-        assert "Not compared here: support vector machine (on 11,000 to 15,000 training rows" in preset_runs[name]["pdf"]
+        assert ("Not compared here: support vector machine (on 11,000 to 15,000 training rows"
+                in preset_runs[name]["pdf"])
     assert families_left_out(resolve_config(None, preset="students")) == []
 
 

@@ -140,7 +140,8 @@ def test_installed_command_keeps_library_warnings_off_stderr(workdir):
     done = run_cli("run", "data.csv", "--config", "fast.yaml", "--target", "y", "--no-pdf", "--out", "out",
                    cwd=workdir)
     assert done.returncode == 2
-    assert done.stderr.splitlines() == ["reportgen: error: every row of 'y' is '1'; a report needs both outcomes; check that data.csv holds the whole table."]
+    assert done.stderr.splitlines() == ["reportgen: error: every row of 'y' is '1'; a report needs both outcomes; "
+                                        "check that data.csv holds the whole table."]
 
 
 def test_a_failed_run_leaves_the_previous_report_untouched(workdir):

@@ -156,7 +156,8 @@ def test_segment_sentences_follow_the_numbers(analysis):
     second = segment_observations(dataclasses.replace(result, segments=weak))
     rate = result.dataset.positive_rate
     assert "not clearly separated" in second[0] and "2 segments fit best (silhouette 0.12" in second[0]
-    assert f"'Heavy watchers' (25.0% of users) has the highest share of buyers: 50.0%, {0.5 / rate:.1f}× the overall" in second[1]
+    assert ("'Heavy watchers' (25.0% of users) has the highest share of buyers: 50.0%, "
+            f"{0.5 / rate:.1f}× the overall" in second[1])
     assert "'Light watchers' (75.0%) has the lowest: 5.0%." == second[2]
     assert first != second
     edge = dataclasses.replace(weak, k=8, silhouette=0.69, curve={2: 0.4, 7: 0.67, 8: 0.69})

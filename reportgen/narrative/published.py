@@ -44,7 +44,8 @@ def figure_at_equal_shares(metrics: Metrics, metric: str) -> float | None:
 
 
 def published_rows(result: ReportResult, published: Published) -> list[PublishedRow]:
-    names = [n for n in dict.fromkeys([published.model, result.best_model]) if n and any(m.name == n for m in result.models)]
+    names = [n for n in dict.fromkeys([published.model, result.best_model])
+             if n and any(m.name == n for m in result.models)]
     rows = []
     for name in names:
         test = result.model(name).test
@@ -62,7 +63,8 @@ def figures_text(rows: list[PublishedRow], attribute: str) -> str:
 
 def gaps_text(rows: list[PublishedRow]) -> str:
     """'accuracy +0.041, recall -0.120' between this run's comparable figure and the published one."""
-    return join_words([f"{metric_name(r.metric)} {(r.here_balanced if r.here_balanced is not None else r.here) - r.published:+.3f}"
+    return join_words([f"{metric_name(r.metric)} "
+                       f"{(r.here_balanced if r.here_balanced is not None else r.here) - r.published:+.3f}"
                        for r in rows])
 
 

@@ -113,7 +113,8 @@ def answer_equation(result: ReportResult) -> Answer:
     points = []
     if significant:
         strongest = sorted(significant, key=lambda c: -abs(c.z or 0))[:4]
-        points.append("Read as odds, the clearest effects: " + "; ".join(odds_reading(c, result) for c in strongest) + ".")
+        points.append("Read as odds, the clearest effects: "
+                      + "; ".join(odds_reading(c, result) for c in strongest) + ".")
     else:
         points.append("No term is significant, so the equation reduces to the intercept.")
     references = result.preprocessing.reference_categories
@@ -179,16 +180,19 @@ def answer_confusion(result: ReportResult) -> Answer:
     for m in result.models:
         (tn, fp), (fn, tp) = m.test.confusion_matrix
         points.append(f"{m.label}: finds {tp} of {tp + fn} {d.positive_noun} ({pct(m.test.recall, 0)}), misses {fn}, "
-                      f"and raises {fp} false alarms among {tn + fp:,} {d.negative_noun}; accuracy {m.test.accuracy:.3f}.")
+                      f"and raises {fp} false alarms among {tn + fp:,} {d.negative_noun}; "
+                      f"accuracy {m.test.accuracy:.3f}.")
     points.append(f"The accuracies lie {gap_range(low, high, baseline)} the majority-class rule, which finds no "
                   f"{d.positive_noun} at all.")
     worst = min(result.models, key=lambda m: m.test.recall)
     points.append(f"The {worst.label.lower()} scores {worst.test.accuracy:.3f} accuracy while finding only "
                   f"{pct(worst.test.recall)} of {d.positive_noun}. Precision, recall, F1 and the area under the "
                   f"precision-recall curve judge the models on the {d.positive_noun} directly.")
-    leaders = {metric: max(result.models, key=lambda m: getattr(m.test, metric)) for metric in ("accuracy", "f1", "pr_auc")}
+    leaders = {metric: max(result.models, key=lambda m: getattr(m.test, metric))
+               for metric in ("accuracy", "f1", "pr_auc")}
     if len({m.name for m in leaders.values()}) == 1:
-        points.append(f"Here one model, the {leaders['accuracy'].label.lower()}, leads on accuracy, F1 and PR AUC alike.")
+        points.append(f"Here one model, the {leaders['accuracy'].label.lower()}, "
+                      "leads on accuracy, F1 and PR AUC alike.")
     else:
         listed = [f"the {m.label.lower()} on {name} ({getattr(m.test, metric):.3f})"
                   for (metric, m), name in zip(leaders.items(), ("accuracy", "F1", "PR AUC"))]

@@ -208,7 +208,8 @@ class Renderer:
             try:
                 status, value = self.connection.recv()
             except EOFError:
-                raise RuntimeError(f"the rendering process ended unexpectedly (exit code {self.process.exitcode})")
+                raise RuntimeError("the rendering process ended unexpectedly "
+                                   f"(exit code {self.process.exitcode})") from None
             self.answered = status in ("done", "failed")
             if status == "failed":
                 raise value
