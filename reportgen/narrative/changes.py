@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.narrative.words import (
+    in_sentence,
     join_words,
     ordinal,
     pct,
@@ -75,15 +76,15 @@ def model_change(c: Comparison) -> str:
     judged = ("'Within noise': the previous figure lies inside this run's 95% bootstrap interval; 'clearly': "
               "outside it.")
     if c.recommended_after == c.recommended_before:
-        return (f"The {now.label.lower()} is still recommended; on held-out data: {model_figures(now)}. "
+        return (f"The {in_sentence(now.label)} is still recommended; on held-out data: {model_figures(now)}. "
                 f"{judged}")
     then = c.models[1]
     if now.f1_before is None:
-        new = (f"The {now.label.lower()}, not fitted in the previous report, is now recommended "
+        new = (f"The {in_sentence(now.label)}, not fitted in the previous report, is now recommended "
                f"(F1 {now.f1_after:.3f}, PR AUC {now.pr_auc_after:.3f} on held-out data)")
     else:
-        new = f"The {now.label.lower()} is now recommended ({model_figures(now)} on held-out data)"
-    new += f" instead of the {then.label.lower()}"
+        new = f"The {in_sentence(now.label)} is now recommended ({model_figures(now)} on held-out data)"
+    new += f" instead of the {in_sentence(then.label)}"
     if then.f1_after is None:
         return new + (f", which this run did not fit (it scored F1 {then.f1_before:.3f}, PR AUC "
                       f"{then.pr_auc_before:.3f} before). {judged}")
@@ -175,11 +176,11 @@ def changes_headline(c: Comparison, d: DatasetSummary) -> str:
     else:
         parts.append(f"no significant change in the share of {d.positive_noun} ({pct(c.rate.after)})")
     if c.recommended_after != c.recommended_before:
-        parts.append(f"a new recommended model, the {c.models[0].label.lower()}")
+        parts.append(f"a new recommended model, the {in_sentence(c.models[0].label)}")
     else:
-        parts.append(f"the same recommended model ({c.models[0].label.lower()})")
+        parts.append(f"the same recommended model ({in_sentence(c.models[0].label)})")
     if c.entered:
-        parts.append(f"{join_words([x.label.lower() for x in c.drivers if x.feature in c.entered])} now among "
+        parts.append(f"{join_words([in_sentence(x.label) for x in c.drivers if x.feature in c.entered])} now among "
                      f"the top {c.top} drivers")
     else:
         parts.append(f"the same top {c.top} drivers")

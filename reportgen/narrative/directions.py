@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reportgen.narrative.words import readable_number
+from reportgen.narrative.words import in_sentence, readable_number
 from reportgen.result import ContrastKind, DatasetSummary, Driver, ReportResult
 
 
@@ -17,7 +17,7 @@ def direction_text(driver: Driver, d: DatasetSummary) -> str:
     if c.kind == ContrastKind.FLAT:
         return "varies little between the categories the model distinguishes"
     if c.kind == ContrastKind.RATES:
-        name = driver.label.lower()
+        name = in_sentence(driver.label)
         return (f"{c.top_rate:.1%} of {d.unit} with {name} {c.top} {d.predicate} vs {c.bottom_rate:.1%} with {name} "
                 f"{c.bottom}")
     pos, neg = c.positive, c.negative

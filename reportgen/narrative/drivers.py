@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.narrative.logit import odds_reading
-from reportgen.narrative.words import capitalised, join_words, label_of, ordinal
+from reportgen.narrative.words import capitalised, in_sentence, join_words, label_of, ordinal
 from reportgen.result import (
     Driver,
     ReportResult,
@@ -19,7 +19,7 @@ def first_lever(result: ReportResult) -> Driver | None:
 
 def no_lever_reason(result: ReportResult) -> str:
     """Why no listed driver is called a lever, as a clause."""
-    declared = [label_of(result, c).lower() for c in result.settings.get("levers", [])]
+    declared = [in_sentence(label_of(result, c)) for c in result.settings.get("levers", [])]
     if not declared:
         return "the report was not told which behaviours the business can change (levers)"
     return f"none of the declared levers ({join_words(declared)}) measurably drives the score"
@@ -62,7 +62,7 @@ def drivers_clause(top: list[Driver]) -> str:
     """How question 7's short answer names the strongest drivers, and which of them are levers."""
     if not top:
         return "; no feature measurably drives its predictions."
-    levers = [x.label.lower() for x in top if x.lever]
+    levers = [in_sentence(x.label) for x in top if x.lever]
     if not levers:
         note = "not a declared lever" if len(top) == 1 else "none is a declared lever"
     elif len(levers) == len(top):
@@ -71,14 +71,14 @@ def drivers_clause(top: list[Driver]) -> str:
         are = "is a declared lever" if len(levers) == 1 else "are declared levers"
         note = f"of these, only {join_words(levers)} {are}"
     verb = "drives" if len(top) == 1 else "drive"
-    named = join_words([x.label.lower() for x in top])
+    named = join_words([in_sentence(x.label) for x in top])
     return f"; {named} {verb} its predictions most (predictive, not causal; {note})."
 
 
 def unlisted_drivers_point(result: ReportResult) -> list[str]:
     """The measured features the report does not list as drivers, as one point; none when all are listed."""
     listed = result.listed_drivers
-    left = [x.label.lower() for x in result.drivers if x not in listed]
+    left = [in_sentence(x.label) for x in result.drivers if x not in listed]
     if not left:
         return []
     them = "it" if len(left) == 1 else "them"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportgen.narrative.words import (
+    in_sentence,
     join_words,
     label_of,
     numbers,
@@ -27,9 +28,9 @@ def correlation_observations(result: ReportResult) -> list[str]:
     strong = sum(size >= STRONG_CORRELATION for size, *_ in pairs)
     if strong == 0:
         return [(f"No two numeric features correlate strongly: the largest correlation is {r:+.2f}, between "
-                 f"{label_of(result, a).lower()} and {label_of(result, b).lower()}.")]
-    return [(f"The strongest correlation is {r:+.2f}, between {label_of(result, a).lower()} and "
-             f"{label_of(result, b).lower()}; {plural(strong, 'pair')} of features correlate at "
+                 f"{in_sentence(label_of(result, a))} and {in_sentence(label_of(result, b))}.")]
+    return [(f"The strongest correlation is {r:+.2f}, between {in_sentence(label_of(result, a))} and "
+             f"{in_sentence(label_of(result, b))}; {plural(strong, 'pair')} of features correlate at "
              f"{STRONG_CORRELATION:g} or more, which the multicollinearity check (appendix) takes into account.")]
 
 
@@ -103,7 +104,7 @@ def group_observations(result: ReportResult) -> list[str]:
     if len(named) < 2:
         return []
     d = result.dataset
-    column = label_of(result, explore.group_column).lower()
+    column = in_sentence(label_of(result, explore.group_column))
     low, high = min(named, key=lambda g: g.conversion_rate), max(named, key=lambda g: g.conversion_rate)
     found = [(f"Across the {len(named)} largest {column} groups, the share of {d.positive_noun} ranges from "
               f"{pct(low.conversion_rate)} ({low.group}) to {pct(high.conversion_rate)} ({high.group}); "
@@ -119,7 +120,8 @@ def group_observations(result: ReportResult) -> list[str]:
             high, low = numbers(top, bottom)
             highest = join_words([b.group for b in boxes if b.median == top])
             lowest = join_words([b.group for b in boxes if b.median == bottom])
-            found.append(f"Median {row.label.lower()} is highest in {highest} ({high}) and lowest in {lowest} ({low}).")
+            found.append(f"Median {in_sentence(row.label)} is highest in {highest} ({high}) and lowest in {lowest} "
+                         f"({low}).")
     return found
 
 
@@ -130,7 +132,7 @@ def missing_observations(result: ReportResult) -> list[str]:
     worst = explore.missing[0]
     verb = "has" if len(explore.missing) == 1 else "have"
     return [(f"{plural(len(explore.missing), 'column')} of the table {verb} missing values, most of all "
-             f"{worst.label.lower()} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
+             f"{in_sentence(worst.label)} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
              f"imputed inside the model pipeline (see the preprocessing log).")]
 
 

@@ -7,6 +7,7 @@ from reportgen.narrative.words import (
     Answer,
     capitalised,
     change_text,
+    in_sentence,
     join_words,
     label_of,
     pct,
@@ -60,7 +61,7 @@ def odds_reading(term: Coefficient, result: ReportResult) -> str:
     if " = " in term.feature:
         return f"{term.label} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.3g})"
     unit = result.dataset.units.get(term.feature)
-    subject = f"each extra {unit}" if unit else f"each extra unit of {label_of(result, term.feature).lower()}"
+    subject = f"each extra {unit}" if unit else f"each extra unit of {in_sentence(label_of(result, term.feature))}"
     return f"{subject} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.4g})"
 
 
@@ -128,5 +129,5 @@ def rows_note(result: ReportResult) -> str:
     d = result.dataset
     return (f"The coefficients and tests come from the logit fitted on the {result.logit.n_observations:,} training "
             f"{d.unit} as they are. The logistic regression compared with the other models was fitted on them with "
-            f"{STRATEGY_LABELS[model.strategy].lower()} to predict; copies of rows would make every coefficient look "
-            f"surer than it is.")
+            f"{in_sentence(STRATEGY_LABELS[model.strategy])} to predict; copies of rows would make every coefficient "
+            f"look surer than it is.")

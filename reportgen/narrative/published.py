@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reportgen.narrative.words import join_words, metric_name, pct
+from reportgen.narrative.words import in_sentence, join_words, metric_name, pct
 from reportgen.result import (
     Metrics,
     Published,
@@ -83,7 +83,7 @@ def published_comparison(result: ReportResult, published: Published, rows: list[
         own = [r for r in rows if r.model == name]
         model = result.model(name)
         role = " (recommended)" if name == result.best_model else ""
-        text += f" The {model.label.lower()}{role} scores {figures_text(own, 'here')} at its decision threshold"
+        text += f" The {in_sentence(model.label)}{role} scores {figures_text(own, 'here')} at its decision threshold"
         comparable = [r for r in own if r.here_balanced is not None]
         if comparable:
             text += (f"; re-weighted to equal class shares, as the published test set had: "

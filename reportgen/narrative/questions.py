@@ -26,6 +26,7 @@ from reportgen.narrative.words import (
     Answer,
     flagged,
     gap_range,
+    in_sentence,
     join_words,
     label_of,
     metric_name,
@@ -185,16 +186,16 @@ def answer_confusion(result: ReportResult) -> Answer:
     points.append(f"The accuracies lie {gap_range(low, high, baseline)} the majority-class rule, which finds no "
                   f"{d.positive_noun} at all.")
     worst = min(result.models, key=lambda m: m.test.recall)
-    points.append(f"The {worst.label.lower()} scores {worst.test.accuracy:.3f} accuracy while finding only "
+    points.append(f"The {in_sentence(worst.label)} scores {worst.test.accuracy:.3f} accuracy while finding only "
                   f"{pct(worst.test.recall)} of {d.positive_noun}. Precision, recall, F1 and the area under the "
                   f"precision-recall curve judge the models on the {d.positive_noun} directly.")
     leaders = {metric: max(result.models, key=lambda m: getattr(m.test, metric))
                for metric in ("accuracy", "f1", "pr_auc")}
     if len({m.name for m in leaders.values()}) == 1:
-        points.append(f"Here one model, the {leaders['accuracy'].label.lower()}, "
+        points.append(f"Here one model, the {in_sentence(leaders['accuracy'].label)}, "
                       "leads on accuracy, F1 and PR AUC alike.")
     else:
-        listed = [f"the {m.label.lower()} on {name} ({getattr(m.test, metric):.3f})"
+        listed = [f"the {in_sentence(m.label)} on {name} ({getattr(m.test, metric):.3f})"
                   for (metric, m), name in zip(leaders.items(), ("accuracy", "F1", "PR AUC"))]
         points.append(f"The leaders differ by metric ({join_words(listed)}): ranking by accuracy alone would mislead.")
     if result.published is not None and result.published.comparison:
@@ -208,13 +209,14 @@ def answer_use(result: ReportResult) -> Answer:
     words = action_words(d)
     lift = best.test.precision / d.positive_rate
     act = f"{words.verb} those it flags first" if words.verb else "look first at those it flags"
-    short = (f"Score every new {d.unit_singular} with the {best.label.lower()} and {act}: "
+    short = (f"Score every new {d.unit_singular} with the {in_sentence(best.label)} and {act}: "
              f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the base rate of "
              f"{pct(d.positive_rate)}.")
     if weak_strength(result) is not None:
-        short = (f"With care: the {best.label.lower()} ranks {d.positive_noun} only a little better than chance. If "
-                 f"it is used, score every new {d.unit_singular} and {act}: {pct(best.test.precision, 0)} of them "
-                 f"{d.predicate}, {lift:.1f}× the base rate of {pct(d.positive_rate)}.")
+        short = (f"With care: the {in_sentence(best.label)} ranks {d.positive_noun} only a little better than "
+                 f"chance. If it is used, score every new {d.unit_singular} and {act}: "
+                 f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the base rate of "
+                 f"{pct(d.positive_rate)}.")
     points = [f"On the {d.test_rows:,} test {d.unit} it flagged {flagged(best):,} and found "
               f"{pct(best.test.recall)} of all {d.positive_noun}."]
     for row in result.targeting:
@@ -224,9 +226,9 @@ def answer_use(result: ReportResult) -> Answer:
                           f"'{words.heading}' gives other cut-offs.")
     lever = first_lever(result)
     if lever:
-        points.append(f"Design actions around the declared levers that drive the score, first {lever.label.lower()} "
-                      f"({lever.direction}), and test with an experiment that changing them changes the outcome: the "
-                      f"models show association, not cause.")
+        points.append(f"Design actions around the declared levers that drive the score, first "
+                      f"{in_sentence(lever.label)} ({lever.direction}), and test with an experiment that changing "
+                      f"them changes the outcome: the models show association, not cause.")
     significant = significant_terms(result.logit)
     if significant and result.logit.separated_share is None:
         points.append(f"Use the logit's {plural(len(significant), 'significant term')} to explain the direction and "
@@ -254,7 +256,7 @@ def resampling_clause(result: ReportResult) -> str:
     kept = [row for row in result.imbalance if row.chosen and row.strategy != "none"]
     if not kept:
         return "; no resampling tried inside the training folds beat the plain data"
-    listed = [result.model(row.model).label.lower() for row in kept]
+    listed = [in_sentence(result.model(row.model).label) for row in kept]
     return f"; resampling inside the training folds helped only the {join_words(listed)}"
 
 
@@ -291,8 +293,8 @@ def improvement_actions(result: ReportResult) -> list[str]:
                        f"the cut-off that pays and shows the profit.")
     lever = first_lever(result)
     if lever:
-        actions.append(f"Test {lever.label.lower()} with an experiment: change it for a random half of the {d.unit} "
-                       f"the model flags and compare how many of each half {d.predicate}. The models show "
+        actions.append(f"Test {in_sentence(lever.label)} with an experiment: change it for a random half of the "
+                       f"{d.unit} the model flags and compare how many of each half {d.predicate}. The models show "
                        f"association, not cause.")
     elif result.listed_drivers:
         actions.append(f"Name the behaviours the business can change (levers in a config): today "
@@ -315,13 +317,13 @@ def answer_rely(result: ReportResult) -> Answer:
     d = result.dataset
     metric = metric_name(best.cv.metric)
     top = result.listed_drivers[:3]
-    short = f"Rely on the {best.label.lower()}{drivers_clause(top)}"
+    short = f"Rely on the {in_sentence(best.label)}{drivers_clause(top)}"
     ranked = sorted(result.models, key=lambda m: -m.cv.mean)
     runner = ranked[1] if len(ranked) > 1 else None
     first = (f"It has the best cross-validated {metric} on the training {d.unit} ({best.cv.mean:.3f} ± "
              f"{best.cv.std:.3f})")
     if runner:
-        first += f", ahead of the {runner.label.lower()} ({runner.cv.mean:.3f})"
+        first += f", ahead of the {in_sentence(runner.label)} ({runner.cv.mean:.3f})"
     points = [first + (f". On the untouched test set it scores F1 {best.test.f1:.3f}, precision "
                        f"{best.test.precision:.3f}, recall {best.test.recall:.3f} and PR AUC {best.test.pr_auc:.3f}.")]
     ensemble_note = ensemble_comparison(result)
@@ -329,7 +331,7 @@ def answer_rely(result: ReportResult) -> Answer:
         points.append(ensemble_note)
     test_best = max(result.models, key=lambda m: m.test.pr_auc)
     if test_best.name != best.name:
-        points.append(f"The {test_best.label.lower()} happens to score a higher test PR AUC "
+        points.append(f"The {in_sentence(test_best.label)} happens to score a higher test PR AUC "
                       f"({test_best.test.pr_auc:.3f}); picking it for that reason would tune on the test set.")
     for x in top:
         interval = importance_interval(x)
@@ -342,7 +344,7 @@ def answer_rely(result: ReportResult) -> Answer:
 
 def ensemble_members(result: ReportResult, model: ModelResult) -> list[str]:
     names = str(model.params.get("members", "")).split(", ")
-    return [result.model(n).label.lower() for n in names if any(m.name == n for m in result.models)]
+    return [in_sentence(result.model(n).label) for n in names if any(m.name == n for m in result.models)]
 
 
 def ensemble_comparison(result: ReportResult) -> str:
@@ -356,10 +358,10 @@ def ensemble_comparison(result: ReportResult) -> str:
     gain = ensemble.cv.mean - best_single.cv.mean
     if result.best_model == "ensemble":
         return (f"It averages the probabilities of the {members}; in cross-validation it beats the best single "
-                f"model, the {best_single.label.lower()}, by {gain:+.3f} ({ensemble.cv.mean:.3f} vs "
+                f"model, the {in_sentence(best_single.label)}, by {gain:+.3f} ({ensemble.cv.mean:.3f} vs "
                 f"{best_single.cv.mean:.3f}), so it is recommended.")
     return (f"A soft-voting ensemble of the {members} scored {ensemble.cv.mean:.3f} in cross-validation, "
-            f"{gain:+.3f} against the {best_single.label.lower()}: no gain, so the single model is recommended.")
+            f"{gain:+.3f} against the {in_sentence(best_single.label)}: no gain, so the single model is recommended.")
 
 
 ANSWERS = [answer_llr, answer_equation, answer_tree, answer_confusion, answer_use, answer_improve, answer_rely]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reportgen.narrative.words import capitalised, pct
+from reportgen.narrative.words import capitalised, in_sentence, pct
 from reportgen.result import DatasetSummary, ReportResult, SegmentProfile, Segments
 
 SILHOUETTE_WORDS = ((0.7, "strongly separated"), (0.5, "reasonably separated"),
@@ -97,7 +97,7 @@ def table_note(segments: Segments, d: DatasetSummary) -> str:
 def method_text(segments: Segments, d: DatasetSummary) -> str:
     """How the segments were formed, on which features and rows."""
     features = (f"{len(segments.features)} numeric features" if len(segments.features) > 8 else
-                ", ".join(d.feature_labels.get(f, f).lower() for f in segments.features))
+                ", ".join(in_sentence(d.feature_labels.get(f, f)) for f in segments.features))
     scaling = ("each replaced by normal scores of its ranks so a few heavy users do not decide the segments"
                if segments.scaling == "rank" else "each centred and scaled to unit variance")
     sample = ", a random sample" if segments.fit_rows < segments.rows else ""

@@ -9,6 +9,7 @@ from reportgen.narrative.logit import fit_trouble
 from reportgen.narrative.targeting import action_words, recommended_action, targeting_lead
 from reportgen.narrative.words import (
     capitalised,
+    in_sentence,
     metric_name,
     pct,
     possessive,
@@ -33,7 +34,7 @@ def headline_sentences(result: ReportResult) -> str:
     interval = best.test_ci.get("recall")
     if interval:
         found += f" (95% interval {pct(interval[0], 0)} to {pct(interval[1], 0)})"
-    return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. The {best.label.lower()} finds "
+    return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. The {in_sentence(best.label)} finds "
             f"{found} of them in held-out data, and {pct(best.test.precision, 0)} of the {d.unit} it flags "
             f"{d.predicate}.")
 
@@ -114,7 +115,7 @@ def twins_caveat(result: ReportResult) -> list[str]:
                  f"without the copies.")]
     best = result.best
     top = pct(twins.top_fraction, 0)
-    return [(f"{opening}; on the {twins.rows_without:,} without one, the {best.label.lower()} finds "
+    return [(f"{opening}; on the {twins.rows_without:,} without one, the {in_sentence(best.label)} finds "
              f"{pct(reading.test.recall, 0)} of {d.positive_noun} (PR AUC {reading.test.pr_auc:.3f}) and its top "
              f"{top} are {pct(reading.top_precision, 0)} right, against {pct(best.test.recall, 0)}, PR AUC "
              f"{best.test.pr_auc:.3f} and {pct(reading.top_precision_all, 0)} on all test {d.unit}.")]
@@ -156,7 +157,7 @@ def with_twin_notes(result: ReportResult) -> Twins | None:
 def scores_used(result: ReportResult) -> str:
     """Which probabilities the targeting table and the recommendation add up, and why."""
     c = result.calibration
-    label = result.model(c.model).label.lower() if any(m.name == c.model for m in result.models) else "model"
+    label = in_sentence(result.model(c.model).label) if any(m.name == c.model for m in result.models) else "model"
     if c.folds == 0:
         return f"Expected counts add up the {possessive(label)} scores calibrated by {c.method}."
     if c.brier_oof_raw is None:
@@ -241,7 +242,7 @@ def weak_model_lead(result: ReportResult) -> str:
     if strength is None:
         return ""
     d = result.dataset
-    return (f"The {result.best.label.lower()} ranks {d.positive_noun} only a little better than chance: its test "
+    return (f"The {in_sentence(result.best.label)} ranks {d.positive_noun} only a little better than chance: its test "
             f"PR AUC is {strength.pr_auc:.3f} (95% interval {strength.pr_auc_low:.3f} to {strength.pr_auc_high:.3f}) "
             f"against {strength.base_rate:.3f} for a random ranking, and its ROC AUC {strength.roc_auc:.2f}.")
 

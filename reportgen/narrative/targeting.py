@@ -79,5 +79,6 @@ def targeting_lead(result: ReportResult) -> str:
     rec, d = result.recommendation, result.dataset
     if rec is None:
         return ""
-    return (f"The summary's recommendation follows one rule: {rec.rule}. The table shows what other cut-offs "
-            f"would give on the {d.test_rows:,} test {d.unit}.")
+    what = "recommendation" if action_words(d).verb else "figures"
+    return (f"The summary's {what} follow{'s' if what == 'recommendation' else ''} one rule: {rec.rule}. The table "
+            f"shows what other cut-offs would give on the {d.test_rows:,} test {d.unit}.")

@@ -114,3 +114,8 @@ def readable_number(value: float | None) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:,.3g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.1e}"
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: lower case but for abbreviations ('Loyal CH' -> 'loyal CH', 'SMOTE' stays)."""
+    return " ".join(word if len(word) > 1 and word.isupper() else word.lower() for word in label.split(" "))
