@@ -658,13 +658,22 @@ def resolve_config(
         updates["seed"] = seed
     if exclude:
         updates["exclude"] = [*spec.exclude, *exclude]
+        if set(exclude) & set(spec.levers):  # left out of the features, so no longer a lever to act on
+            updates["levers"] = [c for c in spec.levers if c not in exclude]
     if theme is not None:
         updates["theme"] = load_theme(theme)
     if value_per_conversion is not None and cost_per_contact is not None:
         updates["value"] = ValueSpec(value_per_conversion=value_per_conversion, cost_per_contact=cost_per_contact)
     if backend is not None or scheduler is not None:
         updates["search"] = search_on(spec.search, backend, scheduler)
-    return spec.model_copy(update=updates) if updates else spec
+    if not updates:
+        return spec
+    try:
+        # Validated like a file's keys; only what the config set or the options give counts as declared.
+        return DatasetConfig.model_validate({**spec.model_dump(exclude_unset=True), **updates})
+    except ValidationError as exc:
+        raise ReportInputError(f"the command-line options do not fit the config: {_describe_validation_error(exc)}"
+                               ) from None
 
 
 def search_on(search: SearchSpec, backend: str | None, scheduler: str | None) -> SearchSpec:

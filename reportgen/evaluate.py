@@ -50,6 +50,8 @@ MEASURED_ROWS = 20_000
 rows: their figures settle long before that, and large tables stay affordable."""
 OVERFIT_GAP = 0.05
 """Train-minus-test F1 above which a model is called over-fitted."""
+DECIDING_SHARE = 0.05
+"""A tree feature 'decides' when it carries at least this share of the impurity reduction."""
 
 
 def at_most(x: pd.DataFrame, y: pd.Series, rows: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:

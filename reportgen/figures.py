@@ -28,7 +28,7 @@ from PIL import Image  # noqa: E402
 from sklearn.tree import plot_tree  # noqa: E402
 
 from reportgen.config import STRATEGY_LABELS  # noqa: E402
-from reportgen.narrative.questions import DECIDING_SHARE  # noqa: E402
+from reportgen.evaluate import DECIDING_SHARE  # noqa: E402
 from reportgen.narrative.words import metric_name, possessive, term_label  # noqa: E402
 from reportgen.result import BoxStats, ReportResult  # noqa: E402
 

@@ -8,6 +8,7 @@ import pytest
 
 from reportgen.config import DatasetConfig, load_config, preset_names, preset_path, resolve_config
 from reportgen.errors import ReportInputError
+from reportgen.infer import infer
 
 MINIMAL = {"name": "tiny", "data": "d.csv", "target": {"column": "y"}}
 
@@ -262,3 +263,16 @@ def test_backend_and_scheduler_from_the_command_line(write_yaml):
     assert "--backend/--scheduler" in one_line(error) and "backend: dask" in one_line(error)
     on_cluster = write_yaml({**MINIMAL, "search": {"backend": "dask", "scheduler": "tcp://10.0.0.5:8786"}})
     assert resolve_config(config=on_cluster, backend="loky").search.scheduler is None
+
+
+def test_command_line_overrides_are_validated_like_the_file(tmp_path):
+    with pytest.raises(ReportInputError, match="the command-line options do not fit the config: key 'seed'"):
+        resolve_config(preset="students", seed="not a number")
+    excluded = resolve_config(preset="students", exclude=["minutes_watched"])
+    assert "minutes_watched" in excluded.exclude and "minutes_watched" not in excluded.levers
+    data = tmp_path / "customers.csv"
+    data.write_text("CustomerId,tenure,churn\n" + "".join(f"{i},{i % 7},{'yes' if i % 3 else 'no'}\n"
+                                                           for i in range(40)))
+    seeded = resolve_config(data, target="churn", seed=7)
+    assert seeded.seed == 7 and not {"unit", "action", "title"} & seeded.model_fields_set
+    assert infer(seeded).config.unit == "customers"

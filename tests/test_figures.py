@@ -15,6 +15,7 @@ from PIL import Image
 from test_workers import children_left_when_killed
 
 from reportgen.engine import render_job
+from reportgen.evaluate import DECIDING_SHARE
 from reportgen.figures import (
     built_figures,
     decision_tree,
@@ -25,7 +26,6 @@ from reportgen.figures import (
     segment_overview,
     split_shares,
 )
-from reportgen.narrative.questions import DECIDING_SHARE
 from reportgen.render import render_html
 from reportgen.runtime.figure_workers import FigureWorkers
 

@@ -3,6 +3,7 @@ points that support it."""
 
 from __future__ import annotations
 
+from reportgen.evaluate import DECIDING_SHARE
 from reportgen.logit import significant_terms
 from reportgen.narrative.drivers import (
     driver_notes,
@@ -48,8 +49,6 @@ QUESTIONS = [
 ]
 
 
-DECIDING_SHARE = 0.05
-"""A tree feature 'decides' when it carries at least this share of the impurity reduction."""
 
 
 LOW_RECALL = 0.75
