@@ -87,7 +87,8 @@ def test_a_driver_marked_not_a_lever_carries_its_reason_in_the_table(result):
     drivers = [driver("days", 0.4, 0.3, 0.5, actionable=False), driver("minutes", 0.2, 0.1, 0.3)]
     read = checked(result, drivers, coefficients=[])
     days, minutes = read.summary.drivers
-    assert days.note == read.dataset.notes.get("days", "marked as not actionable in the configuration")
+    note = read.dataset.notes.get("days", "marked as not actionable in the configuration")
+    assert days.note == note[:1].upper() + note[1:]
     assert minutes.note == ""
     assert not any("not a lever" in c for c in read.summary.caveats)
 

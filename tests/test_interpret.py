@@ -143,6 +143,9 @@ def test_improvement_actions_come_from_the_diagnostics(result):
     rare = dataclasses.replace(fitting, dataset=dataclasses.replace(fitting.dataset, positive_rate=0.05))
     assert "Add more history" not in text(answer_improve(fitting))
     assert f"so the models see more {rare.dataset.positive_noun}: they are 5.0% of" in text(answer_improve(rare))
+    low, high = rare.best.test_ci["recall"]
+    assert f"known only to within {low:.0%} to {high:.0%} (95% interval)" in text(answer_improve(rare))
+    assert f"to the {len(rare.dataset.features)} features used here" in text(answer_improve(fitting))
     kept = [row for row in rare.imbalance if row.chosen and row.strategy != "none"]
     if len({row.strategy for row in rare.imbalance}) > 1:
         expected = "helped only" if kept else "no resampling tried inside the training folds beat the plain data"

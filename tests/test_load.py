@@ -10,6 +10,7 @@ from reportgen.clean import clean
 from reportgen.config import load_config, preset_path, resolve_config
 from reportgen.errors import ReportInputError
 from reportgen.load import load
+from reportgen.narrative.preparation import worded_decisions
 from reportgen.result import StepKind
 
 
@@ -236,8 +237,9 @@ def test_typed_parquet_columns_go_through_inference_as_their_csv_does(tmp_path):
     frame.to_parquet(tmp_path / "t.parquet")
     inferred = [infer(resolve_config(tmp_path / name, target="y")) for name in ("t.csv", "t.parquet")]
     (csv, parquet) = inferred
-    assert [(d.column, d.kind, d.use, d.reason) for d in parquet.decisions] == \
-        [(d.column, d.kind, d.use, d.reason) for d in csv.decisions]
+    assert [(d.column, d.kind, d.use, d.reason) for d in worded_decisions(parquet.decisions)] == \
+        [(d.column, d.kind, d.use, d.reason) for d in worded_decisions(csv.decisions)]
+    assert all(d.reason for d in worded_decisions(parquet.decisions))
     assert {d.column: d.kind for d in parquet.decisions} == {
         "account_id": "identifier", "visits": "numeric", "spend": "numeric", "plan": "categorical",
         "city": "categorical", "signup": "date", "trial": "numeric", "opted_in": "categorical", "score": "numeric",

@@ -259,6 +259,15 @@ def resampling_clause(result: ReportResult) -> str:
     return f"; resampling inside the training folds helped only the {join_words(listed)}"
 
 
+def recall_spread(model: ModelResult) -> str:
+    """How wide the share of positives found is known to be, as a clause; empty without an interval."""
+    interval = model.test_ci.get("recall")
+    if not interval:
+        return ""
+    return (f"; with so few, the share the model finds is known only to within {pct(interval[0], 0)} to "
+            f"{pct(interval[1], 0)} (95% interval)")
+
+
 def improvement_actions(result: ReportResult) -> list[str]:
     """What would improve the models, about the data and the business rather than the tool's own search, the
     most promising first, at most `MAX_ACTIONS`."""
@@ -281,8 +290,7 @@ def improvement_actions(result: ReportResult) -> list[str]:
         (tn, fp), (fn, tp) = best.test.confusion_matrix
         actions.append(f"Add more history (earlier periods, other markets) so the models see more {d.positive_noun}: "
                        f"they are {pct(d.positive_rate)} of {d.unit} (the test set holds {tp + fn:,})"
-                       f"{resampling_clause(result)}. More examples sharpen the model, and its test figures, more "
-                       f"than further tuning.")
+                       f"{resampling_clause(result)}{recall_spread(best)}.")
     if result.recommendation is not None and result.recommendation.profit is None:
         cut = ("the cut-off is the estimator's default" if uses_default_cut(result) else
                f"the cut-off balances precision and recall, and the model finds {pct(best.test.recall, 0)} of "
@@ -299,8 +307,9 @@ def improvement_actions(result: ReportResult) -> list[str]:
         actions.append(f"Name the behaviours the business can change (levers in a config): today "
                        f"{no_lever_reason(result)}, so the report cannot say which driver to act on. Then test the "
                        f"strongest with an experiment.")
-    actions.append("Add behaviour recorded before the outcome that the table lacks (recent activity, how often, "
-                   "through which channel): new signals raise what the models find more than tuning.")
+    actions.append(f"Add behaviour recorded before the outcome to the {plural(len(d.features), 'feature')} used here "
+                   f"(recent activity, how often, through which channel): each model family was already tuned on "
+                   f"these.")
     return actions[:MAX_ACTIONS]
 
 

@@ -60,8 +60,8 @@ def with_lever_note(driver: Driver, d: DatasetSummary) -> Driver:
     """A driver the config marks as not a lever carries the config's reason, shown beside it in the table."""
     if driver.actionable:
         return driver
-    return dataclasses.replace(driver, note=d.notes.get(driver.feature, "marked as not actionable in the "
-                                                                        "configuration"))
+    return dataclasses.replace(driver, note=capitalised(d.notes.get(driver.feature, "marked as not actionable in the "
+                                                                                    "configuration")))
 
 
 def majority_accuracy(result: ReportResult) -> float:
