@@ -1,13 +1,16 @@
-"""reportgen/result.py: results.json round-trips into an equal ReportResult."""
+"""reportgen/result/: results.json round-trips into an equal ReportResult, and the package exports every part."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+import reportgen.result
 from reportgen.result import ReportResult, load_result, to_json
 
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers", "driver_rows",
@@ -73,3 +76,20 @@ def test_segment_curve_keys_come_back_as_numbers_of_segments(report_result, tmp_
     loaded = load_result(path)
     assert loaded.segments == report_result.segments
     assert all(isinstance(k, int) for k in loaded.segments.curve)
+
+
+def defined_names(path: Path) -> set[str]:
+    """The public names a module defines at its top level (classes, functions, constants)."""
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.Assign):
+            found |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return {name for name in found if not name.startswith("_")}
+
+
+def test_the_package_exports_every_public_name_of_its_modules():
+    package = Path(reportgen.result.__file__).parent
+    defined = set().union(*(defined_names(path) for path in package.glob("*.py") if path.name != "__init__.py"))
+    assert defined == set(reportgen.result.__all__)
