@@ -190,12 +190,12 @@ def test_neighbours_are_searched_from_one_query_per_fold_as_grid_search_would_ch
 
 
 def test_the_tuned_neighbours_use_the_one_query_search_only_with_shortcuts(prepared, monkeypatch):
-    from reportgen import model
+    from reportgen.model import search
 
     config, data = prepared
     calls = []
-    real = model.search_along
-    monkeypatch.setattr(model, "search_along", lambda *args: calls.append(args[2]) or real(*args))
+    real = search.search_along
+    monkeypatch.setattr(search, "search_along", lambda *args: calls.append(args[2]) or real(*args))
     spec = ModelSpec(name="knn", grid={"n_neighbors": [5, 15]})
     tune(spec, data, config)
     assert calls == ["model__n_neighbors"]
