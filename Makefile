@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup report test test-fast course benchmark clean lock
+.PHONY: setup report test test-fast stored-results course benchmark clean lock
 
 setup: $(STAMP)
 
@@ -39,6 +39,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# The results the fast tests read instead of fitting models (tests/data/results/), rebuilt from the current
+# engine: after a change to the result's fields or to numbers the tests assert (tests/data/refresh_results.py).
+stored-results: $(STAMP)
+	$(BIN)/python tests/data/refresh_results.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py

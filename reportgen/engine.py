@@ -162,7 +162,7 @@ def targeting(best: FittedModel, scores: np.ndarray, threshold: ThresholdResult,
     calibrated = calibration.calibrator.predict(scores)
     probabilities = calibration.probabilities(scores)
     y = data.y_test.to_numpy()
-    summary = calibration_summary(best.name, y, scores, calibrated, best.default_threshold == 0.5)
+    summary = calibration_summary(best.name, y, scores, calibrated, best.gives_probabilities)
     return {
         "calibration": dataclasses.replace(summary, **calibration.facts()),
         "targeting": targeting_table(y, scores, probabilities, config),
@@ -277,7 +277,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
             )
             tree = tree_summary(by_name["decision_tree"], data, config) if "decision_tree" in by_name else None
             calibration = choose_calibration(by_name[best].oof_scores, by_name[best].oof_labels,
-                                             by_name[best].default_threshold == 0.5, config.search.cv, config.seed)
+                                             by_name[best].gives_probabilities, config.search.cv, config.seed)
             calibrator = calibration.calibrator
         with clock.stage("explore", "descriptive statistics, segments and trends"):
             described = describe(loaded, data, config)

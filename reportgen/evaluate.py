@@ -26,6 +26,7 @@ from reportgen.clean import CleanData
 from reportgen.config import DatasetConfig
 from reportgen.logit import readable_term
 from reportgen.model import FittedModel, stratified_positions
+from reportgen.model.search import TIE_DECIMALS
 from reportgen.result import (
     Baseline,
     Contrast,
@@ -223,7 +224,7 @@ def with_imbalance_cells(models: list[ModelResult], rows: list[ImbalanceRow]) ->
 
 def best_model_name(fitted: list[FittedModel]) -> str:
     """The highest cross-validated score on the training rows; ties go to the simpler, earlier model."""
-    return max(fitted, key=lambda m: round(m.cv_mean, 4)).name if fitted else ""
+    return max(fitted, key=lambda m: round(m.cv_mean, TIE_DECIMALS)).name if fitted else ""
 
 
 def tree_summary(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> TreeSummary:

@@ -65,7 +65,7 @@ class ModelFamily:
     relative_cost: int = 1
     """Rough cost of tuning, to start the costliest searches first when families run in parallel."""
     scored_along: str = ""
-    """A parameter whose values the search scores from one fit at the largest (`model.scores_along`):
+    """A parameter whose values the search scores from one fit at the largest (`model.shortcuts.scores_along`):
     one neighbour query answers for every smaller k, a tree grown deepest for every shallower one.
     (Boosting's staged predictions could answer for fewer iterations, but on the students' table
     they took longer than fitting the smaller model.)"""

@@ -1,7 +1,9 @@
-"""Shared fixtures: tiny seeded tables and configs written to tmp_path, and one cheap analysis.
+"""Shared fixtures: tiny seeded tables and configs written to tmp_path, one cheap analysis, and stored results.
 
 Nothing here reads the bundled 17k-row table except `bundled_csv`, which tests use only for
-read-level and cleaning checks (no models are fitted on it).
+read-level and cleaning checks (no models are fitted on it). Tests that need only a `ReportResult` (the
+narrative, the templates, the figures) read one stored in `tests/data/results/` instead of fitting models
+(`stored_synthetic_result`, `stored_students_result`); `tests/data/refresh_results.py` rebuilds those files.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ import yaml
 
 from reportgen.config import DatasetConfig, load_config, preset_path
 from reportgen.engine import Analysis, analyse
+from reportgen.narrative import interpret
 from reportgen.resources import bundled_path
-from reportgen.result import RunInfo
+from reportgen.result import ReportResult, RunInfo, load_result
 from reportgen.runtime.renderer import _sendable
 
 SYNTHETIC_ROWS = 400
@@ -179,12 +182,56 @@ def analysis(synthetic_config_path) -> Analysis:
     return analyse(load_config(synthetic_config_path))
 
 
+def fixed_run_info() -> RunInfo:
+    """The run block of the tests' results: a fixed version, start and timings."""
+    return RunInfo(version="0.0-test", started_at="2024-01-02T03:04:05+00:00", seconds=1.5,
+                   stage_seconds={"load": 0.1, "model": 1.0})
+
+
+def finished_as_run(result: ReportResult) -> ReportResult:
+    """The result as run_report would finish it: with a run block and figure paths."""
+    return dataclasses.replace(result, run=fixed_run_info(), figures={"vif": "figures/vif.png"})
+
+
 @pytest.fixture(scope="session")
 def report_result(analysis):
-    """The synthetic result as run_report would finish it: with a run block and figure paths."""
-    run = RunInfo(version="0.0-test", started_at="2024-01-02T03:04:05+00:00", seconds=1.5,
-                  stage_seconds={"load": 0.1, "model": 1.0})
-    return dataclasses.replace(analysis.result, run=run, figures={"vif": "figures/vif.png"})
+    """The synthetic result as run_report would finish it, from the session's analysis: for tests that also
+    need its fitted models or clean data. The others read `stored_synthetic_result`, the same result stored."""
+    return finished_as_run(analysis.result)
+
+
+STORED_RESULTS = Path(__file__).resolve().parent / "data" / "results"
+"""Results stored as `results.json` is written, one per input (`tests/data/refresh_results.py` says which)."""
+
+
+def stored_result_names() -> list[str]:
+    return sorted(path.stem for path in STORED_RESULTS.glob("*.json"))
+
+
+@functools.cache
+def stored_result(name: str) -> ReportResult:
+    """A stored result, its facts as stored and its words as the narrative writes them now: a change of
+    wording needs no refresh of the stored files, a change of their fields or numbers does."""
+    return interpret(load_result(STORED_RESULTS / f"{name}.json"))
+
+
+@pytest.fixture(scope="session")
+def stored_synthetic_result() -> ReportResult:
+    """`report_result` (the 400-row synthetic table's result with a run block), read instead of fitted."""
+    return stored_result("synthetic")
+
+
+@pytest.fixture(params=stored_result_names())
+def each_stored_result(request) -> ReportResult:
+    """Each stored result in turn: for what every result must satisfy. (Read once: `stored_result` caches.)"""
+    return stored_result(request.param)
+
+
+@pytest.fixture(scope="session")
+def stored_students_result() -> ReportResult:
+    """The bundled students table's result as `reportgen run` reports it: every model family, the segments,
+    twins, the refit without the feature leaned on, every figure and a fixed run block."""
+    return stored_result("students")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -387,8 +434,9 @@ def reads_in_its_own_words(pdf: str, results: dict) -> list[str]:
 
 
 SLOW_FIXTURES = {"built_report", "default_run", "preset_runs", "unseen_runs", "course_run", "report_pages",
-                 "messy_runs"}
-"""Fixtures that build whole reports through the command line: a test that uses one is in the slow tier."""
+                 "messy_runs", "refreshed_results"}
+"""Fixtures that build whole reports through the command line (`refreshed_results`: the stored results anew,
+through `tests/data/refresh_results.py`): a test that uses one is in the slow tier."""
 
 
 SLOW_MODULES = {"test_robustness", "test_backends", "test_packaging", "test_browser", "test_renderer", "test_workers",

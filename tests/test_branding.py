@@ -89,24 +89,24 @@ def test_html_is_one_self_contained_file_with_alt_text(branded):
     assert copy.stat().st_size == (out / "report.html").stat().st_size
 
 
-def test_one_partial_overrides_and_the_rest_stay_default(synthetic_config_path, tmp_path, report_result):
+def test_one_partial_overrides_and_the_rest_stay_default(tmp_path, stored_synthetic_result):
     from reportgen.render import render_html
 
     folder = tmp_path / "mine"
     (folder / "partials").mkdir(parents=True)
     (folder / "partials" / "cover.html").write_text('<section class="cover"><h1>OUR OWN COVER</h1></section>')
-    html = render_html(report_result, folder)
+    html = render_html(stored_synthetic_result, folder)
     assert "OUR OWN COVER" in html and "Executive summary" in html and "Seven questions, answered" in html
 
 
-def test_templates_export_then_render_with_them(tmp_path, report_result):
+def test_templates_export_then_render_with_them(tmp_path, stored_synthetic_result):
     from reportgen.render import export_defaults, render_html
 
     written = export_defaults(tmp_path / "export")
     assert (tmp_path / "export" / "report.html") in written and (tmp_path / "export" / "report.css") in written
     assert (tmp_path / "export" / "partials" / "cover.html").is_file()
     (tmp_path / "export" / "report.css").write_text("h2 { color: #123456; }")
-    assert "#123456" in render_html(report_result, tmp_path / "export")
+    assert "#123456" in render_html(stored_synthetic_result, tmp_path / "export")
     with pytest.raises(ReportInputError, match="--force"):
         export_defaults(tmp_path / "export")
 
@@ -129,12 +129,12 @@ def test_bad_theme_values_are_one_clear_error(tmp_path):
         load_theme(tmp_path / "theme.yaml")
 
 
-def test_markup_in_theme_text_is_escaped(tmp_path, report_result):
+def test_markup_in_theme_text_is_escaped(tmp_path, stored_synthetic_result):
     from reportgen.render import render_html
 
-    theme = dataclasses.replace(report_result.theme, company_name="<script>alert(1)</script>",
+    theme = dataclasses.replace(stored_synthetic_result.theme, company_name="<script>alert(1)</script>",
                                 footer="<b>x</b>")
-    html = render_html(dataclasses.replace(report_result, theme=theme))
+    html = render_html(dataclasses.replace(stored_synthetic_result, theme=theme))
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html and "<b>x</b>" not in html
 
 

@@ -1,4 +1,4 @@
-"""reportgen/clean.py: outlier rules, VIF, constant columns, the split and the step log.
+"""reportgen/clean/: outlier rules, VIF, constant columns, the split and the step log.
 
 The bundled-data checks clean once per module (no models are fitted) and compare with
 numbers computed here independently from the raw CSV.

@@ -56,6 +56,11 @@ TREE_ONLY = {"target": {"column": "subscribed"}, "search": {"cv": 3, "tuning_cv"
 
 
 @pytest.fixture
+def result(stored_synthetic_result):
+    return stored_synthetic_result
+
+
+@pytest.fixture
 def prepared(make_config):
     config = infer(make_config(calls_frame(), name="calls", **TREE_ONLY)).config
     return config, clean(load(config), config)
@@ -142,8 +147,7 @@ def a_dependence(**changes) -> Dependence:
     return Dependence(**{**base, **changes})
 
 
-def test_read_with_care_sets_the_model_without_the_feature_beside_it(analysis):
-    result = analysis.result
+def test_read_with_care_sets_the_model_without_the_feature_beside_it(result):
     d = result.dataset
     leaning_on = caveat_of(result, a_dependence())
     assert leaning_on == (f"The recommended model leans on days on platform: its weight is 79% of the summed "
@@ -172,12 +176,12 @@ def caveat_of(result, fact: Dependence) -> str:
     return text
 
 
-def test_without_a_dependence_read_with_care_says_nothing_of_it(analysis):
-    caveats = interpret(dataclasses.replace(analysis.result, dependence=None)).summary.caveats
+def test_without_a_dependence_read_with_care_says_nothing_of_it(result):
+    caveats = interpret(dataclasses.replace(result, dependence=None)).summary.caveats
     assert not any("leans on" in c or "weighs" in c for c in caveats)
 
 
-def test_a_refit_that_fails_is_said_to_have_failed_and_the_run_goes_on(prepared, monkeypatch, analysis):
+def test_a_refit_that_fails_is_said_to_have_failed_and_the_run_goes_on(prepared, monkeypatch, result):
     config, data = prepared
     fitted = tune(ModelSpec(name="decision_tree", grid={"max_depth": [3]}), data, config)
 
@@ -189,13 +193,13 @@ def test_a_refit_that_fails_is_said_to_have_failed_and_the_run_goes_on(prepared,
     assert found and refit is not None and refit.scores is None and refit.failure == "no numeric feature left"
     fact = dependence(refit, data.y_test, fitted.scores(data.x_test), 10, config)
     assert (fact.pr_auc_without, fact.found_without, fact.refit_failure) == (None, None, "no numeric feature left")
-    failed = caveat_of(analysis.result, a_dependence(pr_auc_without=None, found_without=None,
-                                                     refit_failure="no numeric feature left"))
+    failed = caveat_of(result, a_dependence(pr_auc_without=None, found_without=None,
+                                            refit_failure="no numeric feature left"))
     assert failed == ("The recommended model leans on days on platform: its weight is 79% of the summed weights "
                       "of all behaviours. Refitting it without days on platform failed (no numeric feature left), "
                       "so the report cannot say what it finds without it: if days on platform is only known after "
                       "the outcome, the figures above overstate what the model can do.")
-    assert failed != caveat_of(analysis.result, a_dependence())
+    assert failed != caveat_of(result, a_dependence())
     assert isinstance(refit, Refit)
 
 
@@ -262,13 +266,13 @@ def test_the_report_sets_the_model_without_the_feature_beside_it(tmp_path):
     assert f"finds {fact['found_without']:.0%}" in html
 
 
-def test_the_headline_gives_the_figure_without_the_feature_only_when_the_model_does_not_hold_up(analysis):
-    result = dataclasses.replace(analysis.result, strength=None)
-    leaning = interpret(dataclasses.replace(result, dependence=a_dependence())).summary.headline
+def test_the_headline_gives_the_figure_without_the_feature_only_when_the_model_does_not_hold_up(result):
+    unrated = dataclasses.replace(result, strength=None)
+    leaning = interpret(dataclasses.replace(unrated, dependence=a_dependence())).summary.headline
     assert leaning.endswith("It leans on days on platform: if that is only known after the outcome, it finds 43%.")
-    holding = interpret(dataclasses.replace(result, dependence=a_dependence(
+    holding = interpret(dataclasses.replace(unrated, dependence=a_dependence(
         share=0.3, lift_share=0.55, carries_most=False, pr_auc_without=0.84, found_without=0.78))).summary.headline
     assert "It leans on" not in holding
-    weak = dataclasses.replace(analysis.result, dependence=a_dependence(), strength=dataclasses.replace(
-        analysis.result.strength, kind=StrengthKind.WEAK))
+    weak = dataclasses.replace(result, dependence=a_dependence(), strength=dataclasses.replace(
+        result.strength, kind=StrengthKind.WEAK))
     assert "It leans on" not in interpret(weak).summary.headline

@@ -12,16 +12,16 @@ def driver(contrast: Contrast) -> Driver:
     return Driver(feature="minutes", label="Minutes watched", importance=0.1, direction="", contrast=contrast)
 
 
-def test_a_numeric_driver_reads_its_medians_or_its_means(report_result):
-    d = report_result.dataset
+def test_a_numeric_driver_reads_its_medians_or_its_means(stored_synthetic_result):
+    d = stored_synthetic_result.dataset
     higher = direction_text(driver(Contrast(ContrastKind.MEDIAN, positive=44.5, negative=5.7)), d)
     lower = direction_text(driver(Contrast(ContrastKind.MEAN, positive=0.148, negative=1510.4)), d)
     assert higher == f"higher among {d.positive_noun}: median 44.5 vs 5.7 for {d.negative_noun}"
     assert lower == f"lower among {d.positive_noun}: mean 0.148 vs 1,510 for {d.negative_noun}"
 
 
-def test_a_categorical_driver_reads_its_highest_and_lowest_category(report_result):
-    d = report_result.dataset
+def test_a_categorical_driver_reads_its_highest_and_lowest_category(stored_synthetic_result):
+    d = stored_synthetic_result.dataset
     rates = driver(Contrast(ContrastKind.RATES, top="US", top_rate=0.226, bottom="EG", bottom_rate=0.017))
     assert direction_text(rates, d) == (f"22.6% of {d.unit} with minutes watched US {d.predicate} vs 1.7% with "
                                         f"minutes watched EG")
@@ -32,6 +32,7 @@ def test_a_categorical_driver_reads_its_highest_and_lowest_category(report_resul
         "varies little between the categories the model distinguishes")
 
 
-def test_the_run_words_every_driver_from_its_contrast(report_result):
-    assert all(x.direction == direction_text(x, report_result.dataset) for x in report_result.drivers)
-    assert all(x.contrast is not None for x in report_result.drivers)
+def test_the_run_words_every_driver_from_its_contrast(each_stored_result):
+    drivers, dataset = each_stored_result.drivers, each_stored_result.dataset
+    assert all(x.direction == direction_text(x, dataset) for x in drivers)
+    assert all(x.contrast is not None for x in drivers)

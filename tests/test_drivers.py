@@ -60,8 +60,8 @@ def checked(result, drivers=None, coefficients=None, segments=None, levers=None,
 
 
 @pytest.fixture
-def result(analysis):
-    return analysis.result
+def result(stored_synthetic_result):
+    return stored_synthetic_result
 
 
 def test_a_driver_is_called_a_lever_only_when_the_config_declares_it(result):
@@ -190,11 +190,11 @@ def test_unknown_or_contradictory_levers_are_one_line_input_errors(make_config):
     assert "\n" not in str(error.value)
 
 
-def test_the_drivers_table_tags_levers_and_shows_the_notes(report_result):
+def test_the_drivers_table_tags_levers_and_shows_the_notes(result):
     from reportgen.render import render_html
 
     drivers = [driver("minutes", 0.2, 0.1, 0.3, lever=True), driver("noise", 0.01, -0.005, 0.02)]
-    read = checked(report_result, drivers, [coefficient("minutes", -0.05)], levers=["minutes"])
+    read = checked(result, drivers, [coefficient("minutes", -0.05)], levers=["minutes"])
     html = render_html(read)
     table = html.split('<table class="drivers">')[1].split("</table>")[0]
     assert 'Minutes <span class="tag">lever</span>' in table and "Noise" not in table
@@ -202,12 +202,12 @@ def test_the_drivers_table_tags_levers_and_shows_the_notes(report_result):
     assert read.summary.driver_notes[1] in html.replace("&#39;", "'")
 
 
-def test_a_results_file_without_intervals_or_checks_still_loads(report_result, tmp_path):
+def test_a_results_file_without_intervals_or_checks_still_loads(result, tmp_path):
     import json
 
     from reportgen.result import load_result, to_json
 
-    data = json.loads(to_json(report_result))
+    data = json.loads(to_json(result))
     del data["driver_checks"]
     for x in data["drivers"]:
         for key in ("lever", "importance_low", "importance_high", "above_zero", "sign"):

@@ -1,4 +1,4 @@
-"""reportgen/evaluate.py (metrics, curves, choice of model) and reportgen/model.py's grid_edges."""
+"""reportgen/evaluate.py (metrics, curves, choice of model) and reportgen/model/search.py's grid_edges."""
 
 from __future__ import annotations
 

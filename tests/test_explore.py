@@ -23,6 +23,11 @@ from reportgen.narrative.explore import (
 from reportgen.result import BoxStats, FeatureByGroup, GroupRow, MissingRow
 
 
+@pytest.fixture
+def result(stored_synthetic_result):
+    return stored_synthetic_result
+
+
 def test_box_statistics_match_numpy():
     values = pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 100, np.nan])
     found = box(values, "all")
@@ -89,8 +94,7 @@ def with_explore(result, **changes):
     return dataclasses.replace(result, explore=dataclasses.replace(result.explore, **changes))
 
 
-def test_correlation_sentence_names_the_strongest_pair(analysis):
-    result = analysis.result
+def test_correlation_sentence_names_the_strongest_pair(result):
     strong = {"minutes": {"minutes": 1, "days": -0.8}, "days": {"minutes": -0.8, "days": 1}}
     weak = {"minutes": {"minutes": 1, "days": 0.1}, "days": {"minutes": 0.1, "days": 1}}
     said = correlation_observations(dataclasses.replace(
@@ -102,8 +106,7 @@ def test_correlation_sentence_names_the_strongest_pair(analysis):
                        "between minutes and days.")
 
 
-def test_separation_sentence_follows_the_best_feature(analysis):
-    result = analysis.result
+def test_separation_sentence_follows_the_best_feature(result):
     rows = result.explore.by_class
     first = separation_observations(result)
     assert first[0].startswith(f"{rows[0].label} separates buyers from non-buyers best on its own (ROC AUC "
@@ -115,8 +118,7 @@ def test_separation_sentence_follows_the_best_feature(analysis):
                          "0.5 is no separation).")
 
 
-def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(analysis):
-    result = analysis.result
+def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(result):
     rows = result.explore.by_class
 
     def boxes(negative: tuple, positive: tuple) -> list[BoxStats]:
@@ -140,8 +142,7 @@ def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(analysis
     assert box_observations(flipped)[0].endswith("(dots): a minority with smaller values makes the difference.")
 
 
-def test_group_sentence_names_the_extremes(analysis):
-    result = analysis.result
+def test_group_sentence_names_the_extremes(result):
     groups = [GroupRow("US", 50, 0.5, 0.3), GroupRow("IN", 30, 0.3, 0.05), GroupRow("Other", 20, 0.2, 0.1, pooled=True)]
     said = group_observations(with_explore(result, groups=groups, by_group=[]))
     assert said[0] == (f"Across the 2 largest country groups, the share of buyers ranges from 5.0% (IN) to 30.0% (US); "
@@ -153,8 +154,7 @@ def test_group_sentence_names_the_extremes(analysis):
          f"the overall share is {result.dataset.positive_rate:.1%}.")]
 
 
-def test_group_medians_name_every_group_that_ties(analysis):
-    result = analysis.result
+def test_group_medians_name_every_group_that_ties(result):
     groups = [GroupRow("IN", 30, 0.3, 0.1), GroupRow("NG", 20, 0.2, 0.1), GroupRow("GB", 20, 0.2, 0.1),
               GroupRow("Other", 30, 0.3, 0.1, pooled=True)]
     days = FeatureByGroup("days", "Days", [BoxStats(g, 10, 0, 1, median, 3, 4, 2.0)
@@ -163,8 +163,7 @@ def test_group_medians_name_every_group_that_ties(analysis):
     assert said[-1] == "Median days is highest in IN and NG (124) and lowest in GB (70)."
 
 
-def test_the_note_on_clipped_bars_follows_the_sentences_on_each_metric(analysis):
-    result = analysis.result
+def test_the_note_on_clipped_bars_follows_the_sentences_on_each_metric(result):
     rows = [dataclasses.replace(row, clipped=True) for row in result.explore.by_class]
     said = explore_observations(with_explore(result, by_class=rows))["by_class"]
     assert said[-1] == "Bars stop at the 99th percentile; larger values are counted in the last bar."
@@ -172,8 +171,7 @@ def test_the_note_on_clipped_bars_follows_the_sentences_on_each_metric(analysis)
                                                                            for r in rows]))["by_class"]
 
 
-def test_missing_sentence_follows_the_counts(analysis):
-    result = analysis.result
+def test_missing_sentence_follows_the_counts(result):
     assert missing_observations(result) == ["No column has a missing value in the 400 rows read."]
     some = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075), MissingRow("city", "City", 2, 0.005)])
     assert missing_observations(some)[0].startswith("2 columns of the table have missing values, most of all age "

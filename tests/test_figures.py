@@ -52,8 +52,8 @@ def test_figures_saved_by_forked_workers_are_those_make_figures_draws(analysis, 
 
 
 @run_forked
-def test_a_blank_has_its_figures_size_until_the_figure_replaces_it(report_result, tmp_path):
-    built = built_figures(report_result)
+def test_a_blank_has_its_figures_size_until_the_figure_replaces_it(stored_synthetic_result, tmp_path):
+    built = built_figures(stored_synthetic_result)
     reserve_print_files(built, tmp_path)
     for name, fig in built.items():
         with Image.open(tmp_path / f"{name}.jpg") as blank:
@@ -65,9 +65,9 @@ def test_a_blank_has_its_figures_size_until_the_figure_replaces_it(report_result
 
 
 @run_forked
-def test_a_figure_that_no_longer_fits_its_blank_is_not_saved_over_it(report_result, tmp_path):
+def test_a_figure_that_no_longer_fits_its_blank_is_not_saved_over_it(stored_synthetic_result, tmp_path):
     """The PDF was laid out around the blank: a figure of another size would be shown distorted."""
-    built = built_figures(report_result)
+    built = built_figures(stored_synthetic_result)
     name, fig = next(iter(built.items()))
     reserve_print_files({name: fig}, tmp_path)
     fig.set_size_inches(fig.get_figwidth(), fig.get_figheight() + 1)
@@ -146,28 +146,28 @@ def test_the_tree_highlights_its_deciding_splits_and_nothing_else(analysis, repo
     assert "orange: a deciding split" in fig.axes[0].get_title()
 
 
-def test_the_odds_ratio_chart_plots_the_tables_odds_ratios_per_the_unit_its_header_names(report_result):
-    html = render_html(report_result)
+def test_the_odds_ratio_chart_plots_the_tables_odds_ratios_per_the_unit_its_header_names(stored_synthetic_result):
+    html = render_html(stored_synthetic_result)
     header = re.search(r'<th class="num">(Odds ratio[^<]*)</th>', html).group(1)
     assert header == "Odds ratio per unit"
-    fig = logit_coefficients(report_result)
+    fig = logit_coefficients(stored_synthetic_result)
     ax = fig.axes[0]
     assert ax.get_xlabel().startswith(header + ",")
-    terms = sorted(report_result.logit.coefficients, key=lambda c: c.coef)
+    terms = sorted(stored_synthetic_result.logit.coefficients, key=lambda c: c.coef)
     plotted = np.asarray(ax.collections[-1].get_offsets())[:, 0].tolist()
     assert plotted == pytest.approx([c.odds_ratio for c in terms])
     assert [label.get_text() for label in ax.get_yticklabels()] == [c.label for c in terms]
 
 
 @pytest.mark.parametrize("trouble", [{"failure": "Singular matrix", "coefficients": []}, {"equation": ""}])
-def test_no_odds_ratio_chart_when_the_logit_failed_or_did_not_converge(report_result, trouble):
-    logit = dataclasses.replace(report_result.logit, converged=False, **trouble)
-    assert logit_coefficients(dataclasses.replace(report_result, logit=logit)) is None
+def test_no_odds_ratio_chart_when_the_logit_failed_or_did_not_converge(stored_synthetic_result, trouble):
+    logit = dataclasses.replace(stored_synthetic_result.logit, converged=False, **trouble)
+    assert logit_coefficients(dataclasses.replace(stored_synthetic_result, logit=logit)) is None
 
 
-def test_the_chosen_k_is_a_labelled_line_not_a_point_on_the_curve(report_result):
-    found = report_result.segments
-    curve = segment_overview(report_result).axes[0]
+def test_the_chosen_k_is_a_labelled_line_not_a_point_on_the_curve(each_stored_result):
+    found = each_stored_result.segments
+    curve = segment_overview(each_stored_result).axes[0]
     with_points = [line for line in curve.get_lines() if line.get_marker() not in ("None", None, "")]
     assert [list(line.get_xdata()) for line in with_points] == [sorted(found.curve)]
     chosen = [line for line in curve.get_lines() if line.get_label() == f"chosen: k = {found.k}"]

@@ -24,8 +24,8 @@ from reportgen.twins import top_precision, twins_reading
 
 
 @pytest.fixture
-def result(analysis):
-    return analysis.result
+def result(stored_synthetic_result):
+    return stored_synthetic_result
 
 
 def test_twin_mask_marks_the_test_rows_whose_features_a_training_row_repeats():
@@ -206,8 +206,8 @@ def test_the_report_says_which_probabilities_the_targeting_adds_up(result):
         assert "None" not in text and "nan" not in text
 
 
-def test_results_from_before_these_checks_still_load_and_read(report_result, tmp_path):
-    data = json.loads(to_json(report_result))
+def test_results_from_before_these_checks_still_load_and_read(result, tmp_path):
+    data = json.loads(to_json(result))
     del data["twins"]
     for key in ("used", "brier_oof_raw", "brier_oof_calibrated", "folds", "text"):
         del data["calibration"][key]

@@ -1,5 +1,5 @@
 """Each question's answer is computed from the result: two different results give two different,
-true answers. Variants are made from one real (synthetic) analysis with dataclasses.replace."""
+true answers. Variants are made from one real (synthetic) result, stored, with dataclasses.replace."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ from reportgen.result import (
 
 
 @pytest.fixture
-def result(analysis):
-    return analysis.result
+def result(stored_synthetic_result):
+    return stored_synthetic_result
 
 
 def with_metrics(result, name: str, split: str = "test", **changes):
@@ -65,7 +65,8 @@ def text(answer) -> str:
     return " ".join([answer.short, *answer.points])
 
 
-def test_every_question_is_answered_in_order(result):
+def test_every_question_is_answered_in_order(each_stored_result):
+    result = each_stored_result
     assert [q.question for q in result.questions] == QUESTIONS
     for q in result.questions:
         assert q.answer.startswith(q.short) and q.points
@@ -128,7 +129,8 @@ def test_confusion_answer_counts_and_compares_with_the_majority_rule(result):
     assert answer != text(answer_confusion(result))
 
 
-def test_use_answer_reports_lift_over_the_base_rate(result):
+def test_use_answer_reports_lift_over_the_base_rate(each_stored_result):
+    result = each_stored_result
     best = result.best
     answer = text(answer_use(result))
     lift = best.test.precision / result.dataset.positive_rate
@@ -166,7 +168,8 @@ def test_question_six_gives_at_most_five_actions_about_the_data_and_the_business
     assert 1 <= len(few.points) < 5 and few.points[-1].startswith("Add behaviour recorded before the outcome")
 
 
-def test_rely_answer_follows_the_cross_validated_choice(result):
+def test_rely_answer_follows_the_cross_validated_choice(each_stored_result):
+    result = each_stored_result
     answer = answer_rely(result)
     assert answer.short.startswith(f"Rely on the {result.best.label.lower()}")
     other = next(m for m in result.models if m.name != result.best_model)
@@ -177,7 +180,8 @@ def test_rely_answer_follows_the_cross_validated_choice(result):
         assert driver.label.lower() in answer.short
 
 
-def test_summary_headline_numbers_are_the_best_models(result):
+def test_summary_headline_numbers_are_the_best_models(each_stored_result):
+    result = each_stored_result
     best = result.best
     headline = result.summary.headline
     assert f"{result.dataset.positive_rate:.1%}" in headline
@@ -186,12 +190,14 @@ def test_summary_headline_numbers_are_the_best_models(result):
     assert result.summary.baseline_accuracy == pytest.approx(max(tn + fp, fn + tp) / (tn + fp + fn + tp))
 
 
-def test_interpret_is_a_pure_function_of_the_result(result):
+def test_interpret_is_a_pure_function_of_the_result(each_stored_result):
+    result = each_stored_result
     again = interpret(dataclasses.replace(result, summary=None, questions=[]))
     assert again.questions == result.questions and again.summary == result.summary
 
 
-def test_answers_carry_no_placeholder_or_nan(result):
+def test_answers_carry_no_placeholder_or_nan(each_stored_result):
+    result = each_stored_result
     for q in result.questions:
         assert not re.search(r"\bnan\b|\{|\}|None", q.answer), q.answer
 

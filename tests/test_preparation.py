@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from reportgen.narrative import interpret
 from reportgen.narrative.preparation import (
     encoding_notes,
@@ -25,6 +27,11 @@ from reportgen.result import (
     RedundantTerm,
     StepKind,
 )
+
+
+@pytest.fixture
+def result(stored_synthetic_result):
+    return stored_synthetic_result
 
 
 def decided(reading: ColumnReading, column: str = "plan", kind: str = "numeric", use: str = "feature"):
@@ -64,65 +71,65 @@ def test_declared_columns_say_what_the_config_declared():
     assert reading_text(outcome) == "the target: 'yes' counts as Left"
 
 
-def test_steps_say_what_they_did_with_their_own_figures(report_result):
+def test_steps_say_what_they_did_with_their_own_figures(result):
     rule = PreprocessingStep(StepKind.OUTLIER_RULE, 1000, 990, ["minutes"], limit_high=600.0)
     both = PreprocessingStep(StepKind.OUTLIER_RULE, 990, 950, ["exams"], limit_low=0.0, limit_high=10.0)
-    assert step_description(rule, report_result, []) == "Kept rows with minutes <= 600: 10 removed."
-    assert step_description(both, report_result, []) == "Kept rows with exams >= 0 and exams <= 10: 40 removed."
+    assert step_description(rule, result, []) == "Kept rows with minutes <= 600: 10 removed."
+    assert step_description(both, result, []) == "Kept rows with exams >= 0 and exams <= 10: 40 removed."
     none = PreprocessingStep(StepKind.MISSING_VALUES, 50, 50)
     some = PreprocessingStep(StepKind.MISSING_VALUES, 50, 50, ["a", "b"], missing={"a": 3, "b": 12})
-    assert step_description(none, report_result, []) == "No missing values among the features."
-    assert step_description(some, report_result, []) == ("Missing values imputed inside the model pipeline: a (3), "
-                                                          "b (12).")
+    assert step_description(none, result, []) == "No missing values among the features."
+    assert step_description(some, result, []) == ("Missing values imputed inside the model pipeline: a (3), "
+                                                   "b (12).")
 
 
-def test_the_duplicates_step_reads_the_duplicate_counts(report_result):
+def test_the_duplicates_step_reads_the_duplicate_counts(result):
     step = PreprocessingStep(StepKind.DUPLICATES, 60, 60)
-    none = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
-        report_result.preprocessing, duplicates=Duplicates(rows=0, conflicting=0, test_rows_in_training=0,
-                                                           test_rows=12)))
-    half = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
-        report_result.preprocessing, duplicates=Duplicates(rows=30, conflicting=4, test_rows_in_training=9,
-                                                           test_rows=12)))
+    none = dataclasses.replace(result, preprocessing=dataclasses.replace(
+        result.preprocessing, duplicates=Duplicates(rows=0, conflicting=0, test_rows_in_training=0,
+                                                    test_rows=12)))
+    half = dataclasses.replace(result, preprocessing=dataclasses.replace(
+        result.preprocessing, duplicates=Duplicates(rows=30, conflicting=4, test_rows_in_training=9,
+                                                    test_rows=12)))
     assert step_description(step, none, []) == "No row repeats another row's features."
     assert step_description(step, half, []).startswith(
         "30 rows (50.0%) repeat another row's features exactly; 4 rows sit in groups of identical features with both "
-        f"outcomes. They are kept (distinct {report_result.dataset.unit} can look alike). 9 of the 12 test rows")
+        f"outcomes. They are kept (distinct {result.dataset.unit} can look alike). 9 of the 12 test rows")
 
 
-def test_encoding_notes_follow_the_encoding_settings(report_result):
-    settings = report_result.settings
-    capped = dataclasses.replace(report_result, settings={
+def test_encoding_notes_follow_the_encoding_settings(result):
+    settings = result.settings
+    capped = dataclasses.replace(result, settings={
         **settings, "encoding": {**settings["encoding"], "categorical": "onehot", "max_categories": 4}})
-    ordinal = dataclasses.replace(report_result, settings={
+    ordinal = dataclasses.replace(result, settings={
         **settings, "encoding": {**settings["encoding"], "categorical": "ordinal", "unknown_code": -1}})
-    column = next(s for s in report_result.preprocessing.steps if s.kind == StepKind.ENCODING).columns[0]
+    column = next(s for s in result.preprocessing.steps if s.kind == StepKind.ENCODING).columns[0]
     assert f"{column}: one-hot encoded" in encoding_notes(capped)[-1]
     assert "at most 4 categories kept" in encoding_notes(capped)[-1]
     assert encoding_notes(ordinal)[-1] == (f"{column}: ordinal codes in alphabetical order; categories unseen in "
                                            f"training get code -1.")
 
 
-def test_warnings_are_worded_from_their_facts(report_result):
-    assert notice_text(Notice(NoticeKind.EMPTY, columns=["a", "b"]), report_result) == (
+def test_warnings_are_worded_from_their_facts(result):
+    assert notice_text(Notice(NoticeKind.EMPTY, columns=["a", "b"]), result) == (
         "Dropped empty column(s): a, b.")
-    assert notice_text(Notice(NoticeKind.CONSTANT, columns=["c"]), report_result) == "Dropped constant column(s): c."
-    assert notice_text(Notice(NoticeKind.NOT_NUMBERS, columns=["n"], values=["lots"]), report_result) == (
+    assert notice_text(Notice(NoticeKind.CONSTANT, columns=["c"]), result) == "Dropped constant column(s): c."
+    assert notice_text(Notice(NoticeKind.NOT_NUMBERS, columns=["n"], values=["lots"]), result) == (
         "n is numeric but holds 'lots': treated as missing; declare them under 'read.missing_markers' to say so "
         "explicitly.")
-    assert notice_text(Notice(NoticeKind.DELIMITER, file="eu.csv", values=[";"]), report_result) == (
+    assert notice_text(Notice(NoticeKind.DELIMITER, file="eu.csv", values=[";"]), result) == (
         "eu.csv: columns separated by ';', read as such.")
     spelled = Notice(NoticeKind.POSITIVE_SPELLED, columns=["Exited"], values=["yes", "Yes"])
     chosen = Notice(NoticeKind.POSITIVE_CHOSEN, columns=["Exited"], values=["1", "True"])
-    assert notice_text(spelled, report_result) == (
+    assert notice_text(spelled, result) == (
         "'Exited': the label 'yes' is spelled 'Yes' in the data; read as such.")
-    assert notice_text(chosen, report_result) == ("'Exited' holds yes/no labels: 'True' counts as the outcome (give "
-                                                  "--positive to count the other).")
+    assert notice_text(chosen, result) == ("'Exited' holds yes/no labels: 'True' counts as the outcome (give "
+                                           "--positive to count the other).")
 
 
-def test_twins_and_leakage_warnings_read_the_findings(report_result):
-    pre = report_result.preprocessing
-    found = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
+def test_twins_and_leakage_warnings_read_the_findings(result):
+    pre = result.preprocessing
+    found = dataclasses.replace(result, preprocessing=dataclasses.replace(
         pre, duplicates=Duplicates(rows=40, conflicting=0, test_rows_in_training=25, test_rows=100),
         leakage=[Leakage(feature="refund", label="Refund", auc=0.991)]))
     assert notice_text(Notice(NoticeKind.TWINS), found).startswith("25% of the test rows have an identical row")
@@ -131,31 +138,30 @@ def test_twins_and_leakage_warnings_read_the_findings(report_result):
         "Check that it is known before the outcome; if not, list refund under 'exclude'.")
 
 
-def test_a_columns_warning_cites_its_reading(report_result):
+def test_a_columns_warning_cites_its_reading(result):
     region = decided(ColumnReading(ReadingKind.CONSTANT, value="EU"), column="region", kind="constant",
                      use="left out")
     user = decided(ColumnReading(ReadingKind.ROW_TEXT), column="user", kind="identifier", use="left out")
-    result = dataclasses.replace(report_result, preprocessing=dataclasses.replace(
-        report_result.preprocessing, columns=[region, user]))
-    assert notice_text(Notice(NoticeKind.DROPPED, columns=["region"]), result) == (
+    listed = dataclasses.replace(result, preprocessing=dataclasses.replace(
+        result.preprocessing, columns=[region, user]))
+    assert notice_text(Notice(NoticeKind.DROPPED, columns=["region"]), listed) == (
         "Dropped region: the same value (EU) in every row.")
-    assert notice_text(Notice(NoticeKind.IDENTIFIER, columns=["user"]), result) == (
+    assert notice_text(Notice(NoticeKind.IDENTIFIER, columns=["user"]), listed) == (
         "Left out user as a row identifier (a distinct text in every row: it names rows, it does not describe them); "
         "list it under 'id_columns' in a config to say so explicitly.")
 
 
-def test_a_feature_dropped_later_speaks_through_the_step_that_dropped_it(report_result):
-    pre = report_result.preprocessing
+def test_a_feature_dropped_later_speaks_through_the_step_that_dropped_it(result):
+    pre = result.preprocessing
     kept = next(d for d in pre.columns if d.use == "feature" and d.reading.kind == ReadingKind.DECLARED)
     collinear = dataclasses.replace(kept, dropped_by=StepKind.MULTICOLLINEARITY, vif=12.34, inferred=False)
     exact = dataclasses.replace(collinear, vif=1e6)
-    repeated = dataclasses.replace(report_result.logit, redundant=[
+    repeated = dataclasses.replace(result.logit, redundant=[
         RedundantTerm(feature=kept.column, label="Minutes", repeats=["Hours", "the intercept"])])
 
-    def worded(decision, logit=report_result.logit):
-        result = dataclasses.replace(report_result, logit=logit,
-                                     preprocessing=dataclasses.replace(pre, columns=[decision]))
-        return with_preparation(result).preprocessing.columns[0]
+    def worded(decision, logit=result.logit):
+        changed = dataclasses.replace(result, logit=logit, preprocessing=dataclasses.replace(pre, columns=[decision]))
+        return with_preparation(changed).preprocessing.columns[0]
 
     assert worded(collinear).use == "dropped (multicollinearity)"
     assert worded(collinear).reason == (f"VIF 12.3, above {pre.vif_threshold:g}: it repeats what other numeric "
@@ -165,16 +171,16 @@ def test_a_feature_dropped_later_speaks_through_the_step_that_dropped_it(report_
                                              f"Minutes repeats Hours, the intercept")
 
 
-def test_the_run_names_and_describes_every_step_and_words_every_warning_once(report_result):
-    pre = report_result.preprocessing
+def test_the_run_names_and_describes_every_step_and_words_every_warning_once(result):
+    pre = result.preprocessing
     assert all(s.name and s.description for s in pre.steps)
-    assert pre.warnings == [notice_text(n, report_result) for n in pre.notices]
-    assert report_result.warnings == pre.warnings + report_result.logit.warnings
-    again = interpret(dataclasses.replace(report_result, warnings=[], preprocessing=dataclasses.replace(
+    assert pre.warnings == [notice_text(n, result) for n in pre.notices]
+    assert result.warnings == pre.warnings + result.logit.warnings
+    again = interpret(dataclasses.replace(result, warnings=[], preprocessing=dataclasses.replace(
         pre, notices=[*pre.notices, Notice(NoticeKind.INFINITE, columns=["x"], count=1200)])))
     assert again.warnings[len(pre.warnings)] == ("x holds 1,200 infinite values (inf or -inf): treated as missing; "
                                                  "check how the export computed them.")
-    assert len(again.warnings) == len(report_result.warnings) + 1
+    assert len(again.warnings) == len(result.warnings) + 1
 
 
 def test_a_column_above_the_vif_threshold_until_others_were_dropped_says_so():

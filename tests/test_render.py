@@ -19,28 +19,38 @@ def test_environment_autoescapes_strings_and_files():
     assert env.autoescape("report.html") is True
 
 
-def test_values_from_the_result_are_escaped_in_the_report(report_result):
-    feature = report_result.preprocessing.vif[0].feature  # shown in the VIF table
+def test_values_from_the_result_are_escaped_in_the_report(stored_synthetic_result):
+    result = stored_synthetic_result
+    feature = result.preprocessing.vif[0].feature  # shown in the VIF table
     dataset = dataclasses.replace(
-        report_result.dataset, title=f"Title {SCRIPT}",
-        feature_labels={**report_result.dataset.feature_labels, feature: f"Label {SCRIPT}"})
-    drivers = [dataclasses.replace(d, label=f"Driver {SCRIPT}") for d in report_result.drivers]
-    theme = dataclasses.replace(report_result.theme, title=f"Title {SCRIPT}")
-    html = render_html(dataclasses.replace(report_result, dataset=dataset, drivers=drivers, theme=theme,
-                                           summary=dataclasses.replace(report_result.summary, drivers=drivers)))
+        result.dataset, title=f"Title {SCRIPT}",
+        feature_labels={**result.dataset.feature_labels, feature: f"Label {SCRIPT}"})
+    drivers = [dataclasses.replace(d, label=f"Driver {SCRIPT}") for d in result.drivers]
+    theme = dataclasses.replace(result.theme, title=f"Title {SCRIPT}")
+    html = render_html(dataclasses.replace(result, dataset=dataset, drivers=drivers, theme=theme,
+                                           summary=dataclasses.replace(result.summary, drivers=drivers)))
     assert "<script>" not in html
     assert "Title &lt;script&gt;" in html
     assert "Label &lt;script&gt;" in html
     assert "Driver &lt;script&gt;" in html
 
 
-def test_default_report_has_every_part(report_result):
-    html = render_html(report_result)
+def test_default_report_has_every_part(stored_synthetic_result):
+    html = render_html(stored_synthetic_result)
     assert DEFAULT_COVER_MARK in html
     for section in ["summary", "questions", "models", "logit", "tree", "appendix"]:
         assert f'id="{section}"' in html
     assert html.count('class="question"') == 7
     assert 'src="figures/vif.png"' in html
+
+
+def test_a_full_run_shows_every_section_and_every_figure_it_drew(stored_students_result):
+    html = render_html(stored_students_result)
+    for section in ["summary", "targeting", "segments", "questions", "models", "method", "logit", "tree", "explore",
+                    "appendix"]:
+        assert f'id="{section}"' in html
+    assert html.count('class="question"') == 7
+    assert {name: path for name, path in stored_students_result.figures.items() if f'src="{path}"' not in html} == {}
 
 
 @pytest.fixture
@@ -50,32 +60,32 @@ def template_dir(tmp_path) -> Path:
     return folder
 
 
-def test_user_partial_overrides_the_default_one_only(report_result, template_dir):
+def test_user_partial_overrides_the_default_one_only(stored_synthetic_result, template_dir):
     (template_dir / "partials" / "cover.html").write_text(
         '<section class="cover">MY COVER for {{ result.dataset.unit }}</section>', encoding="utf-8")
-    html = render_html(report_result, template_dir)
+    html = render_html(stored_synthetic_result, template_dir)
     assert "MY COVER for users" in html
     assert DEFAULT_COVER_MARK not in html
     assert 'id="summary"' in html
     assert 'id="appendix"' in html
-    assert DEFAULT_COVER_MARK in render_html(report_result)
+    assert DEFAULT_COVER_MARK in render_html(stored_synthetic_result)
 
 
-def test_user_report_can_extend_the_default_with_the_documented_prefix(report_result, template_dir):
+def test_user_report_can_extend_the_default_with_the_documented_prefix(stored_synthetic_result, template_dir):
     (template_dir / "report.html").write_text(
         '{% extends "default:report.html" %}{% block extra %}<p id="extra">EXTRA {{ result.dataset.unit }}</p>'
         '{% endblock %}', encoding="utf-8")
-    html = render_html(report_result, template_dir)
+    html = render_html(stored_synthetic_result, template_dir)
     assert '<p id="extra">EXTRA users</p>' in html
     assert DEFAULT_COVER_MARK in html
     assert 'id="appendix"' in html
 
 
-def test_user_stylesheet_replaces_the_default(report_result, template_dir):
+def test_user_stylesheet_replaces_the_default(stored_synthetic_result, template_dir):
     assert stylesheet(template_dir) == stylesheet(None)
     (template_dir / "report.css").write_text("body { color: rebeccapurple; }", encoding="utf-8")
     assert stylesheet(template_dir) == "body { color: rebeccapurple; }"
-    assert "body { color: rebeccapurple; }" in render_html(report_result, template_dir)
+    assert "body { color: rebeccapurple; }" in render_html(stored_synthetic_result, template_dir)
 
 
 def test_images_are_linked_for_the_pdf_only_inside_the_output_folder(allowed, tmp_path):
@@ -141,11 +151,11 @@ def test_fetcher_allows_every_listed_folder(allowed, tmp_path):
     assert fetcher.fetch((other / "b.css").as_uri()).read() == b"p{}"
 
 
-def test_the_shortcut_sentences_follow_what_the_searches_did(report_result):
+def test_the_shortcut_sentences_follow_what_the_searches_did(stored_synthetic_result):
     """The sentences on sampled searches and one-fit scoring appear only when a model's search took them."""
-    full = report_result.dataset.train_rows
-    exact = dataclasses.replace(report_result, models=[
-        dataclasses.replace(m, tuning_rows=full, fit_rows=full, scored_along="") for m in report_result.models])
+    full = stored_synthetic_result.dataset.train_rows
+    exact = dataclasses.replace(stored_synthetic_result, models=[dataclasses.replace(
+        m, tuning_rows=full, fit_rows=full, scored_along="") for m in stored_synthetic_result.models])
     shortcut = dataclasses.replace(exact, models=[
         dataclasses.replace(m, tuning_rows=full // 2, scored_along="n_neighbors") if i == 0 else m
         for i, m in enumerate(exact.models)])

@@ -144,8 +144,8 @@ def test_the_run_segments_its_rows_and_the_rates_match_its_labels(analysis):
     assert segments.observations == segment_observations(analysis.result)
 
 
-def test_segment_sentences_follow_the_numbers(analysis):
-    result = analysis.result
+def test_segment_sentences_follow_the_numbers(stored_synthetic_result):
+    result = stored_synthetic_result
     segments = result.segments
     first = segment_observations(result)
     assert f"{segments.k} segments fit best (silhouette {segments.silhouette:.2f}" in first[0]
@@ -184,8 +184,8 @@ def test_the_profile_table_shows_the_six_features_that_set_the_segments_apart():
     assert shown == [c for c in frame.columns if c in shown]
 
 
-def test_the_table_note_and_the_method_follow_the_segments(analysis):
-    result = analysis.result
+def test_the_table_note_and_the_method_follow_the_segments(stored_synthetic_result):
+    result = stored_synthetic_result
     segments, d = result.segments, result.dataset
     everything = dataclasses.replace(segments, shown=segments.features)
     fewer = dataclasses.replace(segments, shown=segments.features[:2])

@@ -14,6 +14,11 @@ from reportgen.result import Strength, StrengthKind
 from reportgen.strength import closeness_margin, model_strength
 
 
+@pytest.fixture
+def result(stored_synthetic_result):
+    return stored_synthetic_result
+
+
 def with_interval(model, low: float, high: float, pr_auc: float):
     return dataclasses.replace(model, test=dataclasses.replace(model.test, pr_auc=pr_auc),
                                test_ci={**model.test_ci, "pr_auc": [low, high]})
@@ -30,8 +35,7 @@ def test_close_means_within_the_base_rate_or_a_tenth_of_the_way_to_one():
     assert closeness_margin(0.5) == pytest.approx(0.05)
 
 
-def test_weak_when_the_interval_starts_close_to_the_base_rate(analysis):
-    result = analysis.result
+def test_weak_when_the_interval_starts_close_to_the_base_rate(result):
     tiktok_like = model_strength(with_interval(result.best, 0.0864, 0.1226, 0.1012), 0.0629,
                                  with_top_precisions(result.targeting, 0.089, 0.115))
     assert (tiktok_like.kind, tiktok_like.pr_auc_low, tiktok_like.top_inverted) == (StrengthKind.WEAK, 0.0864, True)
@@ -42,9 +46,9 @@ def test_weak_when_the_interval_starts_close_to_the_base_rate(analysis):
     assert common.kind == StrengthKind.WEAK and common.margin == pytest.approx(0.05)
 
 
-def test_without_an_interval_the_point_figure_decides(analysis):
-    best = dataclasses.replace(analysis.result.best, test_ci={})
-    found = model_strength(best, 0.05, analysis.result.targeting)
+def test_without_an_interval_the_point_figure_decides(result):
+    best = dataclasses.replace(result.best, test_ci={})
+    found = model_strength(best, 0.05, result.targeting)
     assert found.pr_auc_low == found.pr_auc_high == best.test.pr_auc
 
 
@@ -53,9 +57,8 @@ def a_strength(kind: StrengthKind, top_inverted: bool = False) -> Strength:
                     roc_auc=0.676, top_inverted=top_inverted)
 
 
-def test_a_weak_model_leads_the_headline_and_the_action_says_how_little_it_buys(analysis):
-    result = dataclasses.replace(analysis.result, targeting=with_top_precisions(analysis.result.targeting, 0.089,
-                                                                                0.115))
+def test_a_weak_model_leads_the_headline_and_the_action_says_how_little_it_buys(result):
+    result = dataclasses.replace(result, targeting=with_top_precisions(result.targeting, 0.089, 0.115))
     d = result.dataset
     top10 = next(r for r in result.targeting if r.top_fraction == 0.1)
     weak = interpret(dataclasses.replace(result, strength=a_strength(StrengthKind.WEAK, top_inverted=True)))
@@ -77,19 +80,19 @@ def test_a_weak_model_leads_the_headline_and_the_action_says_how_little_it_buys(
         assert "None" not in summary.headline + summary.action and "nan" not in summary.headline + summary.action
 
 
-def test_the_facts_round_trip_through_results_json_and_older_files_still_load(report_result, tmp_path):
+def test_the_facts_round_trip_through_results_json_and_older_files_still_load(result, tmp_path):
     import json
 
     from reportgen.result import Dependence, load_result, to_json
 
     fact = Dependence(feature="minutes", label="Minutes", share=0.8, lift_share=0.9, carries_most=True, pr_auc=0.5,
                       pr_auc_without=0.3, found=0.4, found_without=0.2, contacted=10, fraction=0.1, base_rate=0.25)
-    result = dataclasses.replace(report_result, dependence=fact, strength=a_strength(StrengthKind.WEAK))
+    with_facts = dataclasses.replace(result, dependence=fact, strength=a_strength(StrengthKind.WEAK))
     path = tmp_path / "results.json"
-    path.write_text(to_json(result), encoding="utf-8")
+    path.write_text(to_json(with_facts), encoding="utf-8")
     assert json.loads(path.read_text())["strength"]["kind"] == "weak"
-    assert load_result(path) == result
-    data = json.loads(to_json(report_result))
+    assert load_result(path) == with_facts
+    data = json.loads(to_json(result))
     del data["dependence"], data["strength"]
     path.write_text(json.dumps(data), encoding="utf-8")
     loaded = load_result(path)

@@ -19,6 +19,11 @@ from reportgen.targeting import (
 
 
 @pytest.fixture
+def result(stored_synthetic_result):
+    return stored_synthetic_result
+
+
+@pytest.fixture
 def sample():
     rng = np.random.default_rng(8)
     y = (rng.random(1000) < 0.1).astype(int)
@@ -62,12 +67,12 @@ def test_money_turns_into_profit_and_the_break_even_rule(sample, make_config):
     assert (found.kind, found.cut, found.calibrated) == (RuleKind.PROFIT, 0.2, True)
 
 
-def test_the_rule_says_how_the_recommendation_picks_rows(report_result):
-    rec, d = report_result.recommendation, report_result.dataset
+def test_the_rule_says_how_the_recommendation_picks_rows(result):
+    rec, d = result.recommendation, result.dataset
 
     def acting(action: str, unit: str, **value):
-        return dataclasses.replace(report_result, dataset=dataclasses.replace(d, action=action, unit=unit), settings={
-            **report_result.settings, "value": {**report_result.settings["value"], **value}})
+        return dataclasses.replace(result, dataset=dataclasses.replace(d, action=action, unit=unit), settings={
+            **result.settings, "value": {**result.settings["value"], **value}})
 
     flagged = dataclasses.replace(rec, kind=RuleKind.THRESHOLD, cut=0.4132)
     assert recommendation_rule(flagged, acting("contact", "students")) == (
@@ -79,7 +84,7 @@ def test_the_rule_says_how_the_recommendation_picks_rows(report_result):
     paying = dataclasses.replace(rec, kind=RuleKind.PROFIT, cut=0.2, calibrated=False)
     assert recommendation_rule(paying, acting("contact", "users", value_per_conversion=100, cost_per_contact=20)) == (
         "contact the users whose model's probability exceeds cost / value = 0.200 (20 / 100)")
-    assert rec.rule == recommendation_rule(rec, report_result)
+    assert rec.rule == recommendation_rule(rec, result)
 
 
 def test_calibrator_is_monotone_and_brier_is_sklearns(sample):

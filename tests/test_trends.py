@@ -16,6 +16,11 @@ from reportgen.result import ForecastModel, NoForecast
 from reportgen.trends import find_trends
 
 
+@pytest.fixture
+def result(stored_synthetic_result):
+    return stored_synthetic_result
+
+
 def dated_frame(start: str = "2022-01-01", end: str = "2023-06-30", rows: int = 1500, seed: int = 5) -> pd.DataFrame:
     """Sign-ups spread over the dates, converting more often later (from about 10% to 30%)."""
     rng = np.random.default_rng(seed)
@@ -32,7 +37,7 @@ def monthly(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby(month)["y"].agg(["size", "sum", "mean"])
 
 
-def test_monthly_rates_and_volumes_match_pandas_and_the_forecast_has_an_interval(make_config, analysis):
+def test_monthly_rates_and_volumes_match_pandas_and_the_forecast_has_an_interval(make_config, result):
     frame = dated_frame()
     config = make_config(frame, types={"signup": "date"})
     trends = find_trends(frame, frame["y"], config)
@@ -49,7 +54,7 @@ def test_monthly_rates_and_volumes_match_pandas_and_the_forecast_has_an_interval
     assert trends.forecast_model == ForecastModel.DAMPED_TREND and trends.level == 0.95
     assert trends.forecast[0].rate > expected["mean"].iloc[:3].mean()
     assert (trends.undated, trends.partial_first, trends.partial_last, trends.no_forecast_kind) == (0, "", "", None)
-    words = worded(analysis.result, trends)
+    words = worded(result, trends)
     assert "damped trend" in words.method and words.left_out == [] and words.no_forecast == ""
     assert words.caption == ("Share of buyers (top) and number of users (bottom) per month; the forecast with its 95% "
                              "prediction interval in orange.")
@@ -64,28 +69,28 @@ def observations(result, trends) -> list[str]:
     return worded(result, trends).observations
 
 
-def test_a_short_series_gets_a_reason_instead_of_a_forecast(make_config, analysis):
+def test_a_short_series_gets_a_reason_instead_of_a_forecast(make_config, result):
     frame = dated_frame(end="2022-05-31", rows=400)
     config = make_config(frame, types={"signup": "date"}, trends={"frequency": "month"})
     trends = find_trends(frame, frame["y"], config)
     assert len(trends.points) == 5 and trends.forecast == [] and trends.forecast_model is None
     assert (trends.no_forecast_kind, trends.min_periods) == (NoForecast.TOO_FEW_PERIODS, 8)
-    words = worded(analysis.result, trends)
+    words = worded(result, trends)
     assert words.method == "" and words.caption.endswith("per month.")
     assert words.no_forecast.startswith("only 5 complete months of data: too few for a forecast (at least 8")
     assert f"No forecast: {words.no_forecast}." in words.observations
-    unfitted = worded(analysis.result, dataclasses.replace(trends, no_forecast_kind=NoForecast.NOT_FITTED))
+    unfitted = worded(result, dataclasses.replace(trends, no_forecast_kind=NoForecast.NOT_FITTED))
     assert "No forecast: the forecasting model could not be fitted to this series." in unfitted.observations
 
 
-def test_incomplete_edge_periods_and_undated_rows_are_left_out_and_said(make_config, analysis):
+def test_incomplete_edge_periods_and_undated_rows_are_left_out_and_said(make_config, result):
     frame = dated_frame(start="2022-01-20", end="2023-06-10")
     frame.loc[:9, "signup"] = "not a date"
     config = make_config(frame, types={"signup": "date"}, trends={"frequency": "month", "horizon": 2})
     trends = find_trends(frame, frame["y"], config)
     assert trends.points[0].period == "2022-02-01" and trends.points[-1].period == "2023-05-01"
     assert (trends.undated, trends.partial_first, trends.partial_last) == (10, "2022-01-01", "2023-06-01")
-    assert worded(analysis.result, trends).left_out == [
+    assert worded(result, trends).left_out == [
         "10 rows without a readable date", "the first month (2022-01-01 on), as the data start on 2022-01-20",
         "the last month (2023-06-01 on), as the data end on 2023-06-10"]
     assert len(trends.forecast) == 2
@@ -114,19 +119,19 @@ def test_trend_settings_are_checked(make_config):
     assert make_config(frame, types={"signup": "date"}).trend_column() == "signup"
 
 
-def test_trend_sentences_follow_the_series(make_config, analysis):
+def test_trend_sentences_follow_the_series(make_config, result):
     frame = dated_frame()
     config = make_config(frame, types={"signup": "date"})
     rising = find_trends(frame, frame["y"], config)
     falling = dataclasses.replace(rising, points=list(reversed(
         [dataclasses.replace(p, period=q.period) for p, q in zip(rising.points, reversed(rising.points))])))
-    up, down = observations(analysis.result, rising), observations(analysis.result, falling)
+    up, down = observations(result, rising), observations(result, falling)
     first = np.mean([p.rate for p in rising.points[:3]])
     last = np.mean([p.rate for p in rising.points[-3:]])
     assert up[0].startswith(f"The share of buyers rose from {first:.1%} in the first 3 months to {last:.1%}")
     assert down[0].startswith(f"The share of buyers fell from {last:.1%} in the first 3 months to {first:.1%}")
     f = rising.forecast[-1]
-    assert (f"Forecast for the month from {f.period}, by {worded(analysis.result, rising).method}: {f.rate:.1%} "
+    assert (f"Forecast for the month from {f.period}, by {worded(result, rising).method}: {f.rate:.1%} "
             f"buyers (95% interval "
             f"{f.rate_low:.1%} to {f.rate_high:.1%})") in up[2]
 

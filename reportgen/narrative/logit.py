@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportgen.config import STRATEGY_LABELS
+from reportgen.model.pipeline import RESAMPLING_STRATEGIES
 from reportgen.narrative.words import (
     Answer,
     capitalised,
@@ -124,7 +125,7 @@ def rows_note(result: ReportResult) -> str:
     """When the logistic regression compared with the other models was fitted on resampled rows: that its
     coefficients and tests come from a fit on the training rows as they are, and why."""
     model = next((m for m in result.models if m.name == "logistic_regression"), None)
-    if model is None or model.strategy not in ("random_over", "random_under", "smote"):
+    if model is None or model.strategy not in RESAMPLING_STRATEGIES:
         return ""
     d = result.dataset
     return (f"The coefficients and tests come from the logit fitted on the {result.logit.n_observations:,} training "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportgen.evaluate import DECIDING_SHARE
 from reportgen.logit import significant_terms
+from reportgen.model.ensemble import ENSEMBLE_NAME
 from reportgen.narrative.drivers import (
     driver_notes,
     driver_tag,
@@ -357,14 +358,14 @@ def ensemble_members(result: ReportResult, model: ModelResult) -> list[str]:
 
 def ensemble_comparison(result: ReportResult) -> str:
     """Whether averaging the best models beat the best single one in cross-validation, and by how much."""
-    ensemble = next((m for m in result.models if m.name == "ensemble"), None)
+    ensemble = next((m for m in result.models if m.name == ENSEMBLE_NAME), None)
     if ensemble is None:
         return ""
-    singles = [m for m in result.models if m.name != "ensemble"]
+    singles = [m for m in result.models if m.name != ENSEMBLE_NAME]
     best_single = max(singles, key=lambda m: m.cv.mean)
     members = join_words(ensemble_members(result, ensemble))
     gain = ensemble.cv.mean - best_single.cv.mean
-    if result.best_model == "ensemble":
+    if result.best_model == ENSEMBLE_NAME:
         return (f"It averages the probabilities of the {members}; in cross-validation it beats the best single "
                 f"model, the {in_sentence(best_single.label)}, by {gain:+.3f} ({ensemble.cv.mean:.3f} vs "
                 f"{best_single.cv.mean:.3f}), so it is recommended.")
