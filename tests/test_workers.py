@@ -156,17 +156,27 @@ def test_workers_end_with_the_main_process():
     assert children_left_when_killed(program, 2) == 0  # not left waiting, orphaned, for a task that never comes
 
 
-def test_what_is_imported_is_frozen_out_of_the_collectors_reach():
+def test_imports_happen_out_of_the_collectors_reach_and_are_frozen():
     program = ("import gc\nfrom reportgen.runtime.workers import imported_out_of_collection\n"
                "before = gc.get_freeze_count()\n"
                "with imported_out_of_collection():\n"
+               "    print(gc.isenabled())\n"
                "    import email.mime.text\n"
                "print(gc.isenabled(), gc.get_freeze_count() > before)")
-    assert printed_by(program) == ["True", "True"]
+    assert printed_by(program) == ["False", "True", "True"]
+
+
+def test_workers_forked_while_garbage_is_kept_keep_it_and_this_process_collects_again():
+    program = ("import gc\nfrom joblib import Parallel, delayed\n"
+               "from reportgen.runtime.workers import garbage_kept, local_workers\n"
+               "with garbage_kept(), local_workers(2):\n"
+               "    inside = Parallel(n_jobs=2)(delayed(gc.isenabled)() for _ in range(4))\n"
+               "print(*inside, gc.isenabled())")
+    assert printed_by(program) == ["False"] * 4 + ["True"]
 
 
 def test_a_process_that_had_paused_collection_keeps_it_paused():
-    program = ("import gc\nfrom reportgen.runtime.workers import imported_out_of_collection\n"
-               "gc.disable()\nwith imported_out_of_collection():\n    pass\n"
+    program = ("import gc\nfrom reportgen.runtime.workers import garbage_kept, imported_out_of_collection\n"
+               "gc.disable()\nwith garbage_kept():\n    pass\nwith imported_out_of_collection():\n    pass\n"
                "print(gc.isenabled())")
     assert printed_by(program) == ["False"]

@@ -30,7 +30,7 @@ from pathlib import Path
 import cloudpickle
 
 from reportgen.runtime.clock import StageClock
-from reportgen.runtime.workers import can_fork, imported_out_of_collection, local_workers, tie_to_parent
+from reportgen.runtime.workers import can_fork, garbage_kept, imported_out_of_collection, local_workers, tie_to_parent
 
 
 def rendering_modules(pdf: bool) -> tuple[str, ...]:
@@ -82,7 +82,7 @@ def draw_figures(job: RenderJob, clock: StageClock) -> dict[str, str]:
     `PRINT_FIGURES`); their paths as `ReportResult.figures` holds them."""
     from reportgen.figures import make_figures
 
-    with clock.stage("figures", "drawing"), local_workers(job.workers, fork=job.fork):
+    with clock.stage("figures", "drawing"), garbage_kept(), local_workers(job.workers, fork=job.fork):
         return make_figures(job.result, job.folder / "figures", workers=job.workers, tree=job.tree,
                             tree_names=job.tree_names, print_folder=job.folder / PRINT_FIGURES if job.pdf else None)
 
@@ -107,7 +107,8 @@ def write_pdf(job: RenderJob, figures: dict[str, str], clock: StageClock) -> Non
         try:
             html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
                                base_dir=job.folder, embed=False)
-            render_pdf(html, job.folder / "report.pdf", base_dir=job.folder, template_dir=job.template_dir)
+            with garbage_kept():
+                render_pdf(html, job.folder / "report.pdf", base_dir=job.folder, template_dir=job.template_dir)
         finally:
             if (job.folder / PRINT_FIGURES).exists():
                 shutil.rmtree(job.folder / PRINT_FIGURES)
@@ -132,27 +133,28 @@ def figures_and_pdf(job: RenderJob, clock: StageClock, on_drawn: Callable[[dict[
     started = time.perf_counter()
     clock.say("figures: drawing, while report.pdf is laid out")
     try:
-        built = built_figures(job.result, job.tree, job.tree_names)
-        blanks = reserve_print_files(built, print_folder)
-        printed = printed_figures(built)
-        workers = FigureWorkers(built, job.folder / "figures", print_folder, job.workers)
-        with ThreadPoolExecutor(1, thread_name_prefix="reportgen-figures") as waiter:
-            try:
-                saved = waiter.submit(_when_saved, workers, clock, started, on_drawn)
-                clock.say("pdf: typesetting report.pdf")
-                typesetting = time.perf_counter()
-                html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
-                                   base_dir=job.folder, embed=False)
-                document = laid_out_pdf(html, base_dir=job.folder, template_dir=job.template_dir)
-                clock.since("pdf", typesetting)
-                figures = saved.result()
-                writing = time.perf_counter()
-                write_laid_out(document, pdf)
-                if holds_any(pdf, blanks):
-                    render_pdf(html, pdf, base_dir=job.folder, template_dir=job.template_dir)
-                clock.since("pdf", writing)
-            finally:
-                workers.stop()
+        with garbage_kept():
+            built = built_figures(job.result, job.tree, job.tree_names)
+            blanks = reserve_print_files(built, print_folder)
+            printed = printed_figures(built)
+            workers = FigureWorkers(built, job.folder / "figures", print_folder, job.workers)
+            with ThreadPoolExecutor(1, thread_name_prefix="reportgen-figures") as waiter:
+                try:
+                    saved = waiter.submit(_when_saved, workers, clock, started, on_drawn)
+                    clock.say("pdf: typesetting report.pdf")
+                    typesetting = time.perf_counter()
+                    html = render_html(dataclasses.replace(job.result, figures=printed), job.template_dir,
+                                       base_dir=job.folder, embed=False)
+                    document = laid_out_pdf(html, base_dir=job.folder, template_dir=job.template_dir)
+                    clock.since("pdf", typesetting)
+                    figures = saved.result()
+                    writing = time.perf_counter()
+                    write_laid_out(document, pdf)
+                    if holds_any(pdf, blanks):
+                        render_pdf(html, pdf, base_dir=job.folder, template_dir=job.template_dir)
+                    clock.since("pdf", writing)
+                finally:
+                    workers.stop()
     finally:
         if print_folder.exists():
             shutil.rmtree(print_folder)
