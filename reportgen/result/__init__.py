@@ -58,16 +58,27 @@ from reportgen.result.run import RunInfo, Theme
 from reportgen.result.segments import SegmentProfile, Segments
 from reportgen.result.summary import Question, Summary
 from reportgen.result.targeting import Outreach, Recommendation, RuleKind, TargetingRow
-from reportgen.result.trends import ForecastModel, ForecastPoint, NoForecast, TrendPoint, Trends
+from reportgen.result.training import TrainingEnd, TrainingHistory
+from reportgen.result.trends import (
+           BacktestRow,
+           ForecastMethod,
+           ForecastModel,
+           ForecastPoint,
+           MethodStatus,
+           NoForecast,
+           TrendPoint,
+           Trends,
+)
 
-__all__ = ["DRIVERS_SHOWN", "Baseline", "BoxStats", "Calibration", "Coefficient", "ColumnDecision", "ColumnReading",
-           "Comparison", "Contrast", "ContrastKind", "Curve", "CvScore", "DatasetSummary", "Dependence",
-           "DerivedColumn", "Distribution", "Driver", "DriverChange", "DriverChecks", "Duplicates", "Exploration",
-           "FeatureByClass", "FeatureByGroup", "FitNote", "FitNoteKind", "ForecastModel", "ForecastPoint", "GridEdge",
-           "GroupRow", "ImbalanceCell", "ImbalanceRow", "Importance", "Leakage", "LogitResult", "Metrics", "MissingRow",
-           "ModelChange", "ModelResult", "NoForecast", "Notice", "NoticeKind", "Outreach", "Preprocessing",
-           "PreprocessingStep", "Published", "PublishedRow", "Question", "RateChange", "ReadingKind", "Recommendation",
-           "RedundantTerm", "ReportResult", "RuleKind", "RunInfo", "ScoresSource", "SegmentProfile", "Segments",
-           "SegmentShift", "SignDisagreement", "StepKind", "Strength", "StrengthKind", "Summary", "TargetingRow",
-           "Theme", "ThresholdKind", "ThresholdResult", "TreeSummary", "TrendPoint", "Trends", "Twins",
+__all__ = ["DRIVERS_SHOWN", "BacktestRow", "Baseline", "BoxStats", "Calibration", "Coefficient", "ColumnDecision",
+           "ColumnReading", "Comparison", "Contrast", "ContrastKind", "Curve", "CvScore", "DatasetSummary",
+           "Dependence", "DerivedColumn", "Distribution", "Driver", "DriverChange", "DriverChecks", "Duplicates",
+           "Exploration", "FeatureByClass", "FeatureByGroup", "FitNote", "FitNoteKind", "ForecastMethod",
+           "ForecastModel", "ForecastPoint", "GridEdge", "GroupRow", "ImbalanceCell", "ImbalanceRow", "Importance",
+           "Leakage", "LogitResult", "MethodStatus", "Metrics", "MissingRow", "ModelChange", "ModelResult",
+           "NoForecast", "Notice", "NoticeKind", "Outreach", "Preprocessing", "PreprocessingStep", "Published",
+           "PublishedRow", "Question", "RateChange", "ReadingKind", "Recommendation", "RedundantTerm", "ReportResult",
+           "RuleKind", "RunInfo", "ScoresSource", "SegmentProfile", "Segments", "SegmentShift", "SignDisagreement",
+           "StepKind", "Strength", "StrengthKind", "Summary", "TargetingRow", "Theme", "ThresholdKind",
+           "ThresholdResult", "TrainingEnd", "TrainingHistory", "TreeSummary", "TrendPoint", "Trends", "Twins",
            "UnlistedSignal", "VifRow", "WithoutTwins", "listed_drivers", "load_result", "to_dict", "to_json"]

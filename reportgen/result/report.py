@@ -30,6 +30,7 @@ from reportgen.result.run import RunInfo, Theme
 from reportgen.result.segments import Segments
 from reportgen.result.summary import Question, Summary
 from reportgen.result.targeting import Recommendation, TargetingRow
+from reportgen.result.training import TrainingHistory
 from reportgen.result.trends import Trends
 
 
@@ -70,6 +71,8 @@ class ReportResult:
     explore: Exploration | None = None
     segments: Segments | None = None
     trends: Trends | None = None
+    training_histories: list[TrainingHistory] = field(default_factory=list)
+    """The neural-network classifier's training, when it is among the models (the LSTM's are in `trends`)."""
     dependence: Dependence | None = None
     """The recommended model refitted without the one feature it leans on; None when it leans on none."""
     strength: Strength | None = None

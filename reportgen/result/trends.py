@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from reportgen.result.training import TrainingHistory
+
 
 @dataclass
 class TrendPoint:
@@ -28,10 +30,56 @@ class ForecastPoint:
 
 
 class ForecastModel(str, Enum):
+    """The form of exponential smoothing fitted to a series."""
+
     SIMPLE = "simple"
     """Simple exponential smoothing, ETS(A,N,N)."""
     DAMPED_TREND = "damped_trend"
     """Exponential smoothing with a damped trend, ETS(A,Ad,N)."""
+    SEASONAL = "seasonal"
+    """Exponential smoothing with a seasonal component, ETS(A,N,A)."""
+    DAMPED_SEASONAL = "damped_seasonal"
+    """Exponential smoothing with a damped trend and a seasonal component, ETS(A,Ad,A)."""
+
+
+class ForecastMethod(str, Enum):
+    """The forecasters that compete in the backtest."""
+
+    EXPONENTIAL_SMOOTHING = "exponential_smoothing"
+    SEASONAL_NAIVE = "seasonal_naive"
+    """Each period forecast by the same period one season earlier (the last value, without a season)."""
+    LSTM = "lstm"
+    """A small recurrent network (PyTorch) on windows of the past periods."""
+
+
+class MethodStatus(str, Enum):
+    SCORED = "scored"
+    NOT_INSTALLED = "not_installed"
+    """The LSTM needs PyTorch: `pip install 'reportgen[deep]'`."""
+    TOO_SHORT = "too_short"
+    """The series is too short for this method at the backtest's first origin."""
+    FAILED = "failed"
+    """The method could not be fitted at some origin."""
+
+
+@dataclass
+class BacktestRow:
+    """One forecaster's errors in the rolling-origin backtest: at each of the last periods (the origins), refitted
+    on the periods before it and scored on the periods it forecast."""
+
+    method: ForecastMethod
+    status: MethodStatus
+    rate_mae: float | None = None
+    """Mean absolute error of the share of positives (a share: 0.01 is one percentage point)."""
+    rate_mase: float | None = None
+    """The same, scaled by the in-sample error of the seasonal naive forecast (below 1: better than it)."""
+    volume_mae: float | None = None
+    """Mean absolute error of the rows per period."""
+    volume_mase: float | None = None
+    forecasts: int = 0
+    """Forecast values each series' errors average over."""
+    label: str = ""
+    """The method in words; written by the narrative."""
 
 
 class NoForecast(str, Enum):
@@ -71,3 +119,20 @@ class Trends:
     partial_last: str = ""
     caption: str = ""
     """The trends figure's caption; written by the narrative."""
+    season: int = 0
+    """Periods in a season (7 days, 52 weeks, 12 months, 4 quarters); 0 when the series is too short to use one."""
+    origins: int = 0
+    """Forecast origins of the backtest (the last periods, each forecast from those before it)."""
+    backtest: list[BacktestRow] = field(default_factory=list)
+    rate_method: ForecastMethod | None = None
+    """The forecaster of the share of positives: the backtest's best, or the one `trends.method` forces."""
+    volume_method: ForecastMethod | None = None
+    forced: bool = False
+    """Whether `trends.method` chose the forecaster rather than the backtest."""
+    volume_model: ForecastModel | None = None
+    """The exponential smoothing form of the volume's forecast, when that is its method (`forecast_model`: the
+    share's)."""
+    histories: list[TrainingHistory] = field(default_factory=list)
+    """The LSTM's training on each series, when it ran (the final fits)."""
+    choice: str = ""
+    """Which forecaster was chosen for each series and why; written by the narrative."""
