@@ -18,7 +18,7 @@ DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", 
                    "families_left_out",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
                    "threshold", "calibration", "twins", "targeting", "gains", "recommendation", "theme", "published",
-                   "comparison", "explore", "segments", "trends", "dependence", "strength"}
+                   "comparison", "explore", "segments", "trends", "dependence", "strength", "training_histories"}
 
 
 def test_to_json_loads_back_into_an_equal_result(report_result, tmp_path):
