@@ -340,6 +340,24 @@ class SegmentSpec(Spec):
 
 
 TrendFrequency = Literal["auto", "day", "week", "month", "quarter"]
+ForecastMethodName = Literal["exponential_smoothing", "seasonal_naive", "lstm"]
+FORECAST_METHODS: list[str] = list(get_args(ForecastMethodName))
+
+
+class LstmSpec(Spec):
+    """The LSTM forecaster: a small recurrent network on windows of the past periods (`pip install
+    'reportgen[deep]'`)."""
+
+    window: int = Field(0, ge=0, le=366, description="Past periods each window holds; 0: two seasons, or 6 "
+                        "periods without a season.")
+    hidden_size: int = Field(16, ge=1, le=256, description="Units of the LSTM layer.")
+    max_epochs: int = Field(200, ge=1, le=5000, description="Epochs at most (full-batch).")
+    patience: int = Field(20, ge=1, le=1000, description="Epochs without a lower validation loss before training "
+                          "stops.")
+    learning_rate: float = Field(0.01, gt=0, le=1, description="Adam's learning rate.")
+    validation_share: float = Field(0.2, gt=0, lt=0.5, description="Share of the last windows held back for "
+                                    "early stopping and the interval.")
+
 
 
 class TrendSpec(Spec):
@@ -355,6 +373,23 @@ class TrendSpec(Spec):
     horizon: int = Field(3, ge=1, le=24, description="Periods to forecast.")
     min_periods: int = Field(8, ge=4, le=1000, description="Complete periods needed before a forecast is made.")
     level: float = Field(0.95, gt=0.5, lt=1, description="Coverage of the forecast interval.")
+    methods: list[ForecastMethodName] = Field(
+        default_factory=lambda: list(FORECAST_METHODS),
+        description="Forecasters that compete in the backtest: exponential_smoothing, seasonal_naive, lstm.")
+    method: ForecastMethodName | None = Field(
+        None, description="Forecast with this one whatever the backtest says (it is still backtested and shown).")
+    backtest: int = Field(6, ge=1, le=104, description="Origins of the rolling-origin backtest: the last periods, "
+                          "each forecast from the periods before it.")
+    lstm: LstmSpec = Field(default_factory=LstmSpec)
+
+    @model_validator(mode="after")
+    def forced_method_competes(self):
+        if not self.methods:
+            raise ValueError("trends.methods lists no forecaster; name at least one of "
+                             + ", ".join(FORECAST_METHODS))
+        if self.method is not None and self.method not in self.methods:
+            self.methods = [*self.methods, self.method]
+        return self
 
 
 HEX_COLOR = r"^#[0-9a-fA-F]{6}$"

@@ -66,6 +66,7 @@ from reportgen.runtime.workers import import_in_background, local_workers
 from reportgen.segments import Segmentation, find_segments
 from reportgen.strength import model_strength
 from reportgen.targeting import calibration_summary, gains_curve, recommendation, targeting_table
+from reportgen.training import classifier_histories
 from reportgen.trends import find_trends
 from reportgen.twins import twins_reading
 from reportgen.vocabulary import predicate_of
@@ -331,6 +332,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         segments=named_segments(described.segmentation.segments if described.segmentation else None,
                                 dataset.feature_labels),
         trends=described.trends,
+        training_histories=classifier_histories(fitted),
         twins=twins,
         dependence=leaned_on,
         strength=model_strength(measured[best].result, float(data.y_test.mean()), decision["targeting"]),

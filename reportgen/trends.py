@@ -1,25 +1,34 @@
 """Stage 3e, trends: conversion rate and volume per period of a date column, with a short forecast.
 
 Runs only when the config declares (or inference finds) a date column. The rows are the kept rows,
-training and test together; the forecast is a statsmodels exponential-smoothing model of each
-series, with its prediction interval, and is left out with a reason when the series is too short.
+training and test together. The forecasters of `trends.methods` (exponential smoothing, a seasonal naive
+benchmark, an LSTM) compete in a rolling-origin backtest on each series (`reportgen.forecast`); the best, or
+the one `trends.method` forces, forecasts it with its prediction interval. There is no forecast, with a
+reason, when the series is too short.
 """
 
 from __future__ import annotations
 
-import warnings
+import dataclasses
 
 import numpy as np
 import pandas as pd
 
-from reportgen.config import DatasetConfig
+from reportgen.config import DatasetConfig, TrendSpec
 from reportgen.errors import ReportInputError
+from reportgen.forecast import (
+    Forecast,
+    NotAvailable,
+    SeriesScores,
+    backtest_origins,
+    chosen_method,
+    forecaster,
+    scored_methods,
+)
 from reportgen.load import parse_dates
-from reportgen.result import ForecastModel, ForecastPoint, NoForecast, TrendPoint, Trends
+from reportgen.result import BacktestRow, ForecastMethod, ForecastPoint, MethodStatus, NoForecast, TrendPoint, Trends
 
 PERIOD_CODES = {"quarter": "Q", "month": "M", "week": "W", "day": "D"}
-TREND_PERIODS = 12
-"""From this many periods on, the forecast models a (damped) trend; below, only a level."""
 COVERED_SHARE = 0.9
 """A first or last period the data cover less than this share of is left out as incomplete."""
 AUTO_PERIODS = 2
@@ -64,38 +73,101 @@ def chosen_frequency(dates: pd.Series, config: DatasetConfig) -> str:
     return enough[0] if enough else max(counts, key=counts.get)
 
 
-def forecast_series(values: pd.Series, horizon: int, level: float) -> pd.DataFrame:
-    """Mean and prediction interval of the next `horizon` values (columns mean, pi_lower, pi_upper)."""
-    # Imported here: only a dated table needs it, and loading it costs every run a tenth of a second.
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    trend = "add" if len(values) >= TREND_PERIODS else None
-    model = ETSModel(values.reset_index(drop=True).astype(float), error="add", trend=trend,
-                     damped_trend=trend is not None)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted = model.fit(disp=False)
-        frame = fitted.get_prediction(start=len(values), end=len(values) + horizon - 1).summary_frame(alpha=1 - level)
-    return frame
+SEASONS = {"day": 7, "week": 52, "month": 12, "quarter": 4}
+"""Periods in a season: a week of days, a year of weeks, months or quarters."""
 
 
-def forecast_model(periods: int) -> ForecastModel:
-    return ForecastModel.DAMPED_TREND if periods >= TREND_PERIODS else ForecastModel.SIMPLE
+def season_length(frequency: str, before_first_origin: int) -> int:
+    """The season, when the periods before the backtest's first origin hold two of them; else 0."""
+    season = SEASONS[frequency]
+    return season if before_first_origin >= 2 * season else 0
 
 
-def forecast_points(span: pd.PeriodIndex, rates: pd.Series, counts: pd.Series, spec) -> list[ForecastPoint]:
-    rate = forecast_series(rates.interpolate(limit_direction="both"), spec.horizon, spec.level)
-    volume = forecast_series(counts, spec.horizon, spec.level)
-    if not (np.isfinite(rate.to_numpy()).all() and np.isfinite(volume.to_numpy()).all()):
+def backtest_row(method: ForecastMethod, rate: SeriesScores, volume: SeriesScores) -> BacktestRow:
+    status = rate.status if rate.status != MethodStatus.SCORED else volume.status
+
+    def rounded(value):
+        return None if value is None else round(float(value), 6)
+
+    return BacktestRow(method=method, status=status, rate_mae=rounded(rate.mae), rate_mase=rounded(rate.mase),
+                       volume_mae=rounded(volume.mae), volume_mase=rounded(volume.mase),
+                       forecasts=len(rate.errors) if status == MethodStatus.SCORED else 0)
+
+
+def final_forecast(method: ForecastMethod, values: np.ndarray, season: int, spec: TrendSpec, seed: int,
+                   label: str, forced: bool) -> Forecast:
+    """The chosen forecaster fitted on the whole series; a forced one that cannot run is the user's to change."""
+    try:
+        found = forecaster(method)(values, spec.horizon, season, spec.level, seed, spec.lstm, label)
+    except NotAvailable as missing:
+        if forced:
+            raise ReportInputError(f"trends.method '{method.value}' cannot forecast this table's {label}: {missing}; "
+                                   f"choose another method or remove trends.method.") from None
+        raise ValueError(str(missing)) from None
+    if not (np.isfinite(found.mean).all() and np.isfinite(found.low).all() and np.isfinite(found.high).all()):
         raise ValueError("the forecast is not finite")
-    future = [span[-1] + step for step in range(1, spec.horizon + 1)]
+    return found
+
+
+def forecast_points(span: pd.PeriodIndex, rate: Forecast, volume: Forecast) -> list[ForecastPoint]:
+    future = [span[-1] + step for step in range(1, len(rate.mean) + 1)]
     return [ForecastPoint(period=str(p.start_time.date()),
-                          rate=round(float(np.clip(r["mean"], 0, 1)), 6),
-                          rate_low=round(float(np.clip(r["pi_lower"], 0, 1)), 6),
-                          rate_high=round(float(np.clip(r["pi_upper"], 0, 1)), 6),
-                          rows=round(max(float(v["mean"]), 0.0), 2), rows_low=round(max(float(v["pi_lower"]), 0.0), 2),
-                          rows_high=round(max(float(v["pi_upper"]), 0.0), 2))
-            for p, (_, r), (_, v) in zip(future, rate.iterrows(), volume.iterrows())]
+                          rate=round(float(np.clip(rate.mean[i], 0, 1)), 6),
+                          rate_low=round(float(np.clip(rate.low[i], 0, 1)), 6),
+                          rate_high=round(float(np.clip(rate.high[i], 0, 1)), 6),
+                          rows=round(max(float(volume.mean[i]), 0.0), 2),
+                          rows_low=round(max(float(volume.low[i]), 0.0), 2),
+                          rows_high=round(max(float(volume.high[i]), 0.0), 2))
+            for i, p in enumerate(future)]
+
+
+def with_forecast(trends: Trends, span: pd.PeriodIndex, rates: pd.Series, counts: pd.Series,
+                  config: DatasetConfig) -> Trends:
+    """The backtest of each forecaster on both series, the chosen (or forced) forecaster's forecast, and the
+    LSTM's training on the whole series when it ran."""
+    spec = config.trends
+    series = {"share": rates.interpolate(limit_direction="both").to_numpy(float),
+              "volume": counts.to_numpy(float)}
+    methods = [ForecastMethod(m) for m in spec.methods]
+    origins = backtest_origins(len(span), spec.backtest)
+    season = season_length(trends.frequency, len(span) - len(origins))
+    scores = {label: scored_methods(methods, values, origins, spec.horizon, season, spec.level, config.seed,
+                                    spec.lstm, label)
+              for label, values in series.items()}
+    forced = ForecastMethod(spec.method) if spec.method else None
+    chosen = {label: forced or chosen_method(found) for label, found in scores.items()}
+    trends = dataclasses.replace(
+        trends, season=season, origins=len(origins), forced=forced is not None,
+        backtest=[backtest_row(m, scores["share"][m], scores["volume"][m]) for m in methods],
+        rate_method=chosen["share"], volume_method=chosen["volume"])
+    if None in chosen.values():
+        trends.no_forecast_kind = NoForecast.NOT_FITTED
+        return trends
+    try:
+        final = {label: final_forecast(chosen[label], values, season, spec, config.seed, label, forced is not None)
+                 for label, values in series.items()}
+    except (ValueError, np.linalg.LinAlgError):
+        trends.no_forecast_kind = NoForecast.NOT_FITTED
+        return trends
+    trends.forecast = forecast_points(span, final["share"], final["volume"])
+    trends.forecast_model, trends.volume_model = final["share"].model, final["volume"].model
+    trends.histories = [lstm_history(label, final[label], chosen[label], values, season, spec, config.seed,
+                                     scores[label][ForecastMethod.LSTM].status)
+                        for label, values in series.items() if ForecastMethod.LSTM in scores[label]]
+    trends.histories = [h for h in trends.histories if h is not None]
+    return trends
+
+
+def lstm_history(label: str, final: Forecast, method: ForecastMethod, values: np.ndarray, season: int,
+                 spec: TrendSpec, seed: int, status: MethodStatus):
+    """The LSTM's training on the whole series: the final forecast's, or a fit of its own when another
+    forecaster was chosen (so that its training shows however the backtest went)."""
+    if method == ForecastMethod.LSTM:
+        return final.history
+    if status != MethodStatus.SCORED:
+        return None
+    return forecaster(ForecastMethod.LSTM)(values, spec.horizon, season, spec.level, seed, spec.lstm,
+                                           label).history
 
 
 def find_trends(table: pd.DataFrame, outcome: pd.Series, config: DatasetConfig) -> Trends | None:
@@ -129,10 +201,4 @@ def find_trends(table: pd.DataFrame, outcome: pd.Series, config: DatasetConfig) 
     if len(span) < config.trends.min_periods or rates.notna().sum() < config.trends.min_periods:
         trends.no_forecast_kind = NoForecast.TOO_FEW_PERIODS
         return trends
-    try:
-        trends.forecast = forecast_points(span, rates, counts, config.trends)
-    except (ValueError, np.linalg.LinAlgError):
-        trends.no_forecast_kind = NoForecast.NOT_FITTED
-        return trends
-    trends.forecast_model = forecast_model(len(span))
-    return trends
+    return with_forecast(trends, span, rates, counts, config)

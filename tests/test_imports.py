@@ -15,7 +15,8 @@ LAYERS = [
     ("load", {"load", "infer", "vocabulary"}),
     ("clean", {"clean"}),
     ("model", {"model", "logit", "evaluate", "threshold", "uncertainty", "calibration", "targeting", "dependence",
-               "strength", "twins", "driver_checks", "explore", "segments", "trends", "scoring", "compare"}),
+               "strength", "twins", "driver_checks", "explore", "segments", "trends", "forecast", "scoring", "compare",
+               "training"}),
     ("interpret", {"narrative"}),
     ("render", {"figures", "render"}),
 ]

@@ -41,6 +41,7 @@ from reportgen.figures.questions import drivers  # noqa: E402
 from reportgen.figures.segments import segment_overview  # noqa: E402
 from reportgen.figures.style import STYLE, Palette, palette  # noqa: E402
 from reportgen.figures.targeting import gains  # noqa: E402
+from reportgen.figures.training import training_curves, training_histories  # noqa: E402
 from reportgen.figures.tree import deciding_splits, decision_tree, split_shares  # noqa: E402
 from reportgen.figures.trends import trend_lines  # noqa: E402
 
@@ -51,5 +52,5 @@ __all__ = [
     "figure_drawers", "figure_paths", "gains", "imbalance", "importances", "logit_coefficients", "make_figures",
     "model_comparison", "outcome_balance", "palette", "pixel_size", "pr_curves", "print_file",
     "reserve_print_files", "roc_curves", "save_figure", "segment_overview", "split_shares", "threshold_curve",
-    "trend_lines", "vif",
+    "training_curves", "training_histories", "trend_lines", "vif",
 ]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -20,6 +21,7 @@ from reportgen.figures.questions import drivers
 from reportgen.figures.segments import segment_overview
 from reportgen.figures.style import STYLE
 from reportgen.figures.targeting import gains
+from reportgen.figures.training import training_curves, training_histories
 from reportgen.figures.tree import decision_tree
 from reportgen.figures.trends import trend_lines
 from reportgen.result import ReportResult
@@ -54,6 +56,8 @@ def figure_drawers(result: ReportResult, tree=None,
         "segments": lambda: segment_overview(result),
         "trends": lambda: trend_lines(result),
     }
+    for history in training_histories(result):
+        drawers[f"training_{history.name}"] = partial(training_curves, result, history)
     if tree is not None and result.tree is not None:
         drawers["decision_tree"] = lambda: decision_tree(result, tree, tree_names)
     return {name: drawers[name] for name in sorted(drawers, key=lambda name: name not in COSTLY_FIGURES)}

@@ -18,6 +18,7 @@ from reportgen.narrative.published import with_published
 from reportgen.narrative.questions import questions
 from reportgen.narrative.segments import with_segment_words
 from reportgen.narrative.summary import summary, with_scores_used, with_twin_notes
+from reportgen.narrative.training import with_training_words
 from reportgen.narrative.trends import with_trend_words
 from reportgen.result import ReportResult
 
@@ -37,10 +38,10 @@ def worded_facts(result: ReportResult) -> ReportResult:
 
 
 def interpret(result: ReportResult) -> ReportResult:
-    """The result with its summary, the seven answers, the descriptive sections' sentences and, when
-    compared, the changes filled in."""
+    """The result with its summary, the seven answers, the sentences of the descriptive sections and under the
+    networks' training figures and, when compared, the changes filled in."""
     result = worded_facts(result)
-    compared = dataclasses.replace(described(result), published=with_published(result),
+    compared = dataclasses.replace(with_training_words(described(result)), published=with_published(result),
                                    comparison=with_changes(result))
     compared = dataclasses.replace(compared, twins=with_twin_notes(compared), calibration=with_scores_used(compared))
     with_summary = dataclasses.replace(compared, summary=summary(compared))

@@ -5,7 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.narrative.words import join_words, pct, plural
-from reportgen.result import DatasetSummary, ForecastModel, NoForecast, ReportResult, Trends
+from reportgen.result import (
+    BacktestRow,
+    DatasetSummary,
+    ForecastMethod,
+    ForecastModel,
+    MethodStatus,
+    NoForecast,
+    ReportResult,
+    Trends,
+)
 
 TREND_EDGE = 3
 """Trend sentences compare the average of this many first periods with as many last ones."""
@@ -48,7 +57,97 @@ def trend_observations(result: ReportResult) -> list[str]:
 
 
 FORECAST_MODELS = {ForecastModel.DAMPED_TREND: "exponential smoothing with a damped trend, statsmodels ETS(A,Ad,N)",
-                   ForecastModel.SIMPLE: "simple exponential smoothing, statsmodels ETS(A,N,N)"}
+                   ForecastModel.SIMPLE: "simple exponential smoothing, statsmodels ETS(A,N,N)",
+                   ForecastModel.SEASONAL: "exponential smoothing with a season, statsmodels ETS(A,N,A)",
+                   ForecastModel.DAMPED_SEASONAL: "exponential smoothing with a damped trend and a season, statsmodels "
+                                                  "ETS(A,Ad,A)"}
+METHOD_NAMES = {ForecastMethod.EXPONENTIAL_SMOOTHING: "exponential smoothing",
+                ForecastMethod.SEASONAL_NAIVE: "the seasonal naive forecast",
+                ForecastMethod.LSTM: "the LSTM network"}
+SEASON_NAMES = {"day": "a week", "week": "a year", "month": "a year", "quarter": "a year"}
+STATUS_NOTES = {MethodStatus.NOT_INSTALLED: "not run: it needs PyTorch (pip install 'reportgen[deep]')",
+                MethodStatus.TOO_SHORT: "not run: the series is too short for it at the first origin",
+                MethodStatus.FAILED: "could not be fitted at every origin"}
+
+
+TABLE_NAMES = {ForecastMethod.EXPONENTIAL_SMOOTHING: "Exponential smoothing",
+               ForecastMethod.SEASONAL_NAIVE: "Seasonal naive: the same period a season earlier",
+               ForecastMethod.LSTM: "LSTM network"}
+
+
+def method_label(row: BacktestRow, season: int) -> str:
+    """The forecaster as the backtest table names it; the naive one says what it repeats."""
+    if row.method == ForecastMethod.SEASONAL_NAIVE and not season:
+        return "Naive: the last period repeated"
+    return TABLE_NAMES[row.method]
+
+
+def method_in_words(trends: Trends, method: ForecastMethod, model: ForecastModel | None) -> str:
+    if method == ForecastMethod.EXPONENTIAL_SMOOTHING:
+        return FORECAST_MODELS.get(model, METHOD_NAMES[method])
+    if method == ForecastMethod.SEASONAL_NAIVE and not trends.season:
+        return "the naive forecast (the last period repeated)"
+    return METHOD_NAMES[method]
+
+
+def backtest_sentence(trends: Trends) -> str:
+    """How the backtest was run, in one sentence."""
+    word = trends.frequency
+    season = (f"; a season is {SEASON_NAMES[word]} ({trends.season} {word}s)" if trends.season
+              else "; no season is modelled (too few periods before the first origin for two seasons)")
+    forecasts = next((r.forecasts for r in trends.backtest if r.forecasts), 0)
+    return (f"Each forecaster was refitted at each of the last {plural(trends.origins, word)} (the origins) on "
+            f"the {word}s before it, and forecast the {word}s from it up to the horizon: {forecasts} forecasts "
+            f"per series{season}. MASE divides the mean absolute error by that of the naive forecast inside the "
+            f"{word}s before the first origin: below 1, better than it.")
+
+
+def scored(trends: Trends) -> list[BacktestRow]:
+    return [r for r in trends.backtest if r.status == MethodStatus.SCORED]
+
+
+def series_choice(trends: Trends, series: str, method: ForecastMethod | None, attribute: str, unit: str) -> str:
+    """Why this series is forecast by its method: the lowest backtest error, against the others'; or forced."""
+    if method is None:
+        return ""
+    name = METHOD_NAMES[method]
+    if trends.forced:
+        return f"The {series} is forecast by {name}, as trends.method asks."
+    chosen = next(r for r in trends.backtest if r.method == method)
+    others = [r for r in scored(trends) if r.method != method]
+    against = join_words([f"{METHOD_NAMES[r.method]} by {error_text(getattr(r, attribute), series, unit)}"
+                          for r in others])
+    errors = f" (mean absolute error {error_text(getattr(chosen, attribute), series, unit)}" + (
+        f", MASE {chosen_mase(chosen, series)}" if chosen_mase(chosen, series) else "") + ")"
+    versus = f"; {against}" if others else ""
+    return f"The {series} is forecast by {name}, which erred least in the backtest{errors}{versus}."
+
+
+def error_text(value: float, series: str, unit: str) -> str:
+    """An error of the share in percentage points, of the volume in rows a period."""
+    return f"{value * 100:.2f} percentage points" if series == "share" else f"{value:,.1f} {unit}"
+
+
+def chosen_mase(row: BacktestRow, series: str) -> str:
+    value = row.rate_mase if series == "share" else row.volume_mase
+    return "" if value is None else f"{value:.2f}"
+
+
+def lstm_note(trends: Trends) -> str:
+    """Why the LSTM has no errors in the backtest, when it has none (its errors, when it has them, are in the
+    series' sentences)."""
+    row = next((r for r in trends.backtest if r.method == ForecastMethod.LSTM), None)
+    if row is None or row.status == MethodStatus.SCORED:
+        return ""
+    return f"The LSTM network was {STATUS_NOTES[row.status]}."
+
+
+def choice_text(trends: Trends, unit: str) -> str:
+    if not trends.backtest:
+        return ""
+    sentences = [series_choice(trends, "share", trends.rate_method, "rate_mae", unit),
+                 series_choice(trends, "volume", trends.volume_method, "volume_mae", unit), lstm_note(trends)]
+    return " ".join(s for s in sentences if s)
 
 
 def left_out_text(trends: Trends) -> list[str]:
@@ -78,13 +177,27 @@ def trends_caption(trends: Trends, d: DatasetSummary) -> str:
     return (f"Share of {d.positive_noun} (top) and number of {d.unit} (bottom) per {trends.frequency}{forecast}.")
 
 
+def forecast_method_text(trends: Trends) -> str:
+    """The forecasters in words: one when both series share it, else each series' own."""
+    if trends.rate_method is None or trends.volume_method is None:
+        return FORECAST_MODELS.get(trends.forecast_model, "")
+    share = method_in_words(trends, trends.rate_method, trends.forecast_model)
+    volume = method_in_words(trends, trends.volume_method, trends.volume_model)
+    return share if share == volume else f"{share} for the share and {volume} for the volume"
+
+
 def with_trend_words(result: ReportResult) -> Trends | None:
     """The trends with their words: the forecasting model, what was left out and why there is no forecast, the
     figure's caption, then the observations that cite them."""
     trends = result.trends
     if trends is None:
         return None
-    worded = dataclasses.replace(trends, method=FORECAST_MODELS.get(trends.forecast_model, ""),
+    backtest = [dataclasses.replace(row, label=method_label(row, trends.season), note=STATUS_NOTES.get(row.status, ""))
+                for row in trends.backtest]
+    trends = dataclasses.replace(trends, backtest=backtest)
+    unit = f"{result.dataset.unit} a {trends.frequency}"
+    worded = dataclasses.replace(trends, method=forecast_method_text(trends), choice=choice_text(trends, unit),
+                                 backtest_text=backtest_sentence(trends) if trends.backtest else "",
                                  left_out=left_out_text(trends), no_forecast=no_forecast_text(trends),
                                  caption=trends_caption(trends, result.dataset))
     return dataclasses.replace(worded, observations=trend_observations(dataclasses.replace(result, trends=worded)))

@@ -80,6 +80,8 @@ class BacktestRow:
     """Forecast values each series' errors average over."""
     label: str = ""
     """The method in words; written by the narrative."""
+    note: str = ""
+    """Why it has no scores, when it has none; written by the narrative."""
 
 
 class NoForecast(str, Enum):
@@ -136,3 +138,5 @@ class Trends:
     """The LSTM's training on each series, when it ran (the final fits)."""
     choice: str = ""
     """Which forecaster was chosen for each series and why; written by the narrative."""
+    backtest_text: str = ""
+    """How the backtest was run; written by the narrative."""
