@@ -17,12 +17,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
-# constraints.txt anew: the newest releases pyproject.toml allows, resolved in a fresh environment.
+# constraints.txt anew: the newest releases pyproject.toml allows, resolved in a fresh environment (a local
+# build tag such as PyTorch's +cpu is dropped, so that the pin matches the CPU and the PyPI build alike).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
 	.lock-venv/bin/python -m pip install --quiet -e '.[test]'
-	{ sed -n '1,2p' constraints.txt; .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^reportgen'; } > constraints.new
+	{ sed -n '1,2p' constraints.txt; .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^reportgen' | sed 's/+cpu$$//'; } > constraints.new
 	mv constraints.new constraints.txt && rm -rf .lock-venv
 
 report: $(STAMP)

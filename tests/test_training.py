@@ -182,7 +182,8 @@ def test_the_figure_draws_both_curves_and_marks_the_best_epoch(stored_synthetic_
     best = loss_axis.lines[1]
     assert best.get_linestyle() == "--" and list(best.get_xdata()) == [4, 4]
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert labels == ["Training log loss with weight penalty", "Validation accuracy", "Best epoch (4)"]
+    assert labels == ["Training", "Validation accuracy", "Best epoch (4)"]
+    assert loss_axis.get_ylabel().replace("\n", " ") == "Training log loss with weight penalty"
     assert words_outside(fig) == []
 
 

@@ -25,10 +25,10 @@ def training_curves(result: ReportResult, history: TrainingHistory) -> Figure:
     colors = palette(result)
     fig, ax = new_figure(2.4)
     lines = ax.plot(epochs_of(history.training_loss), history.training_loss, color=colors.primary, linewidth=1.6,
-                    label=f"Training {history.loss_name}")
+                    label="Training")
     if history.validation_loss:
         lines += ax.plot(epochs_of(history.validation_loss), history.validation_loss, color=colors.accent,
-                         linewidth=1.6, label=f"Validation {history.loss_name}")
+                         linewidth=1.6, label="Validation")
     elif history.validation_score:
         score = ax.twinx()
         score.spines["right"].set_visible(True)
@@ -44,7 +44,8 @@ def training_curves(result: ReportResult, history: TrainingHistory) -> Figure:
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_xlim(0.5, max(history.epochs, 1) + 0.5)
     ax.set_xlabel("Epoch")
-    ax.set_ylabel("Loss" if history.validation_loss else "Training loss")
+    ax.set_ylabel(short(history.loss_name.capitalize(), 28) if history.validation_loss
+                  else short(f"Training {history.loss_name}", 28))
     ax.set_title(f"{history.label}: training per epoch")
     fig.legend(handles=lines, loc="outside lower center", ncols=len(lines))
     return fig

@@ -17,7 +17,8 @@ from reportgen.result import (
 )
 
 TREND_EDGE = 3
-"""Trend sentences compare the average of this many first periods with as many last ones."""
+"""Trend sentences compare the average of this many first periods with as many last ones (a whole season, when
+the series has one: the first and last week of a daily series)."""
 
 
 def period_average(values: list[float]) -> float:
@@ -32,7 +33,7 @@ def trend_observations(result: ReportResult) -> list[str]:
     rated = [p for p in trends.points if p.rate is not None]
     found = []
     if len(rated) >= 2:
-        edge = min(TREND_EDGE, len(rated) // 2)
+        edge = min(max(TREND_EDGE, trends.season), len(rated) // 2)
         first = period_average([p.rate for p in rated[:edge]])
         last = period_average([p.rate for p in rated[-edge:]])
         span = f"the first {plural(edge, word)}" if edge > 1 else f"the first {word}"
