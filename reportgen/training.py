@@ -18,7 +18,7 @@ DIGITS = 6
 OVERFITTING_SHARE = 0.25
 """Over-fitting: after its best epoch, the validation measure gave back more than this share of what it had
 gained from the first epoch to the best ..."""
-OVERFITTING_FLOOR = 0.01
+OVERFITTING_FLOOR = 0.05
 """... and more than this share of its best value (so that noise on a flat curve does not count), while the
 training loss went on falling."""
 

@@ -41,8 +41,10 @@ def how_it_ended(history: TrainingHistory) -> str:
         opening = (f"Training converged at epoch {history.epochs} of at most {history.max_epochs}: the training "
                    f"{history.loss_name} had stopped improving.")
     else:
-        opening = (f"Training ran all {history.max_epochs} epochs it was allowed without its stopping rule ending it, "
-                   "so more epochs might have improved it further.")
+        still = (", so more epochs might have improved it further" if history.best_epoch >= history.epochs
+                 else "")
+        opening = (f"Training ran all {history.max_epochs} epochs it was allowed without its stopping rule ending "
+                   f"it{still}.")
     if not curve:
         return opening
     return (f"{opening} The {measure} on the held-back validation data was best at epoch {best} "

@@ -17,12 +17,18 @@ from reportgen.result import (
 )
 
 TREND_EDGE = 3
-"""Trend sentences compare the average of this many first periods with as many last ones (a whole season, when
-the series has one: the first and last week of a daily series)."""
+"""Trend sentences compare this many first periods with as many last ones (a whole season, when the series has
+one: the first and last week of a daily series)."""
 
 
 def period_average(values: list[float]) -> float:
     return sum(values) / len(values)
+
+
+def pooled_share(points) -> float:
+    """The share of positives among all the periods' rows together (not an average of the periods' shares, which
+    would weigh a quiet day as much as a busy one)."""
+    return sum(p.conversions for p in points) / sum(p.rows for p in points)
 
 
 def trend_observations(result: ReportResult) -> list[str]:
@@ -34,8 +40,7 @@ def trend_observations(result: ReportResult) -> list[str]:
     found = []
     if len(rated) >= 2:
         edge = min(max(TREND_EDGE, trends.season), len(rated) // 2)
-        first = period_average([p.rate for p in rated[:edge]])
-        last = period_average([p.rate for p in rated[-edge:]])
+        first, last = pooled_share(rated[:edge]), pooled_share(rated[-edge:])
         span = f"the first {plural(edge, word)}" if edge > 1 else f"the first {word}"
         end = f"the last {plural(edge, word)}" if edge > 1 else f"the last {word}"
         direction = "rose" if last > first else "fell" if last < first else "held"
@@ -99,8 +104,8 @@ def backtest_sentence(trends: Trends) -> str:
     forecasts = next((r.forecasts for r in trends.backtest if r.forecasts), 0)
     return (f"Each forecaster was refitted at each of the last {plural(trends.origins, word)} (the origins) on "
             f"the {word}s before it, and forecast the {word}s from it up to the horizon: {forecasts} forecasts "
-            f"per series{season}. MASE divides the mean absolute error by that of the naive forecast inside the "
-            f"{word}s before the first origin: below 1, better than it.")
+            f"per series{season}. MASE divides the mean absolute error by that of {naive_rule(trends)} on the "
+            f"{word}s before the first origin: below 1, better than that rule.")
 
 
 def scored(trends: Trends) -> list[BacktestRow]:
@@ -108,20 +113,26 @@ def scored(trends: Trends) -> list[BacktestRow]:
 
 
 def series_choice(trends: Trends, series: str, method: ForecastMethod | None, attribute: str, unit: str) -> str:
-    """Why this series is forecast by its method: the lowest backtest error, against the others'; or forced."""
+    """Why this series is forecast by its method: the lowest backtest error (the others' are in the table), and
+    whether that beats the naive forecast; or forced."""
     if method is None:
         return ""
     name = METHOD_NAMES[method]
     if trends.forced:
         return f"The {series} is forecast by {name}, as trends.method asks."
     chosen = next(r for r in trends.backtest if r.method == method)
-    others = [r for r in scored(trends) if r.method != method]
-    against = join_words([f"{METHOD_NAMES[r.method]} by {error_text(getattr(r, attribute), series, unit)}"
-                          for r in others])
-    errors = f" (mean absolute error {error_text(getattr(chosen, attribute), series, unit)}" + (
-        f", MASE {chosen_mase(chosen, series)}" if chosen_mase(chosen, series) else "") + ")"
-    versus = f"; {against}" if others else ""
-    return f"The {series} is forecast by {name}, which erred least in the backtest{errors}{versus}."
+    mase = chosen.rate_mase if series == "share" else chosen.volume_mase
+    caveat = (f"; its MASE of {mase:.2f} says it did no better than {naive_rule(trends)} did on the earlier "
+              f"{trends.frequency}s" if mase is not None and mase >= 1 else "")
+    return (f"The {series} is forecast by {name}, which erred least in the backtest: by "
+            f"{error_text(getattr(chosen, attribute), series, unit)} on average{caveat}.")
+
+
+def naive_rule(trends: Trends) -> str:
+    """The forecast MASE scales by, in words."""
+    if trends.season:
+        return f"taking the value {SEASON_NAMES[trends.frequency]} earlier"
+    return f"taking the previous {trends.frequency}'s value"
 
 
 def error_text(value: float, series: str, unit: str) -> str:
@@ -129,25 +140,22 @@ def error_text(value: float, series: str, unit: str) -> str:
     return f"{value * 100:.2f} percentage points" if series == "share" else f"{value:,.1f} {unit}"
 
 
-def chosen_mase(row: BacktestRow, series: str) -> str:
-    value = row.rate_mase if series == "share" else row.volume_mase
-    return "" if value is None else f"{value:.2f}"
-
-
-def lstm_note(trends: Trends) -> str:
-    """Why the LSTM has no errors in the backtest, when it has none (its errors, when it has them, are in the
-    series' sentences)."""
+def lstm_note(trends: Trends, unit: str) -> str:
+    """What became of the LSTM when it forecasts neither series: why it did not run, or that it lost, by how much."""
     row = next((r for r in trends.backtest if r.method == ForecastMethod.LSTM), None)
-    if row is None or row.status == MethodStatus.SCORED:
+    if row is None or ForecastMethod.LSTM in (trends.rate_method, trends.volume_method):
         return ""
-    return f"The LSTM network was {STATUS_NOTES[row.status]}."
+    if row.status != MethodStatus.SCORED:
+        return f"The LSTM network was {STATUS_NOTES[row.status]}."
+    return (f"The LSTM network lost on both series: it erred by {error_text(row.rate_mae, 'share', unit)} on the "
+            f"share and {error_text(row.volume_mae, 'volume', unit)} on the volume.")
 
 
 def choice_text(trends: Trends, unit: str) -> str:
     if not trends.backtest:
         return ""
     sentences = [series_choice(trends, "share", trends.rate_method, "rate_mae", unit),
-                 series_choice(trends, "volume", trends.volume_method, "volume_mae", unit), lstm_note(trends)]
+                 series_choice(trends, "volume", trends.volume_method, "volume_mae", unit), lstm_note(trends, unit)]
     return " ".join(s for s in sentences if s)
 
 
