@@ -126,8 +126,8 @@ def test_trend_sentences_follow_the_series(make_config, result):
     falling = dataclasses.replace(rising, points=list(reversed(
         [dataclasses.replace(p, period=q.period) for p, q in zip(rising.points, reversed(rising.points))])))
     up, down = observations(result, rising), observations(result, falling)
-    first = np.mean([p.rate for p in rising.points[:3]])
-    last = np.mean([p.rate for p in rising.points[-3:]])
+    first = sum(p.conversions for p in rising.points[:3]) / sum(p.rows for p in rising.points[:3])
+    last = sum(p.conversions for p in rising.points[-3:]) / sum(p.rows for p in rising.points[-3:])
     assert up[0].startswith(f"The share of buyers rose from {first:.1%} in the first 3 months to {last:.1%}")
     assert down[0].startswith(f"The share of buyers fell from {last:.1%} in the first 3 months to {first:.1%}")
     f = rising.forecast[-1]
