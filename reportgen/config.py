@@ -389,6 +389,7 @@ class TrendSpec(Spec):
                              + ", ".join(FORECAST_METHODS))
         if self.method is not None and self.method not in self.methods:
             self.methods = [*self.methods, self.method]
+        self.methods = list(dict.fromkeys(self.methods))
         return self
 
 

@@ -24,6 +24,7 @@ from reportgen.forecast import (
     chosen_method,
     forecaster,
     scored_methods,
+    seasonal_fits,
 )
 from reportgen.load import parse_dates
 from reportgen.result import BacktestRow, ForecastMethod, ForecastPoint, MethodStatus, NoForecast, TrendPoint, Trends
@@ -78,9 +79,10 @@ SEASONS = {"day": 7, "week": 52, "month": 12, "quarter": 4}
 
 
 def season_length(frequency: str, before_first_origin: int) -> int:
-    """The season, when the periods before the backtest's first origin hold two of them; else 0."""
+    """The season, when the periods before the backtest's first origin hold as many as exponential smoothing
+    needs to fit one (`seasonal_fits`), so that every origin models it alike; else 0."""
     season = SEASONS[frequency]
-    return season if before_first_origin >= 2 * season else 0
+    return season if seasonal_fits(before_first_origin, season) else 0
 
 
 def backtest_row(method: ForecastMethod, rate: SeriesScores, volume: SeriesScores) -> BacktestRow:
@@ -132,13 +134,13 @@ def with_forecast(trends: Trends, span: pd.PeriodIndex, rates: pd.Series, counts
     origins = backtest_origins(len(span), spec.backtest)
     season = season_length(trends.frequency, len(span) - len(origins))
     scores = {label: scored_methods(methods, values, origins, spec.horizon, season, spec.level, config.seed,
-                                    spec.lstm, label)
+                                    spec.lstm, label) if origins else {}
               for label, values in series.items()}
     forced = ForecastMethod(spec.method) if spec.method else None
-    chosen = {label: forced or chosen_method(found) for label, found in scores.items()}
+    chosen = {label: forced or (chosen_method(found) if origins else methods[0]) for label, found in scores.items()}
     trends = dataclasses.replace(
         trends, season=season, origins=len(origins), forced=forced is not None,
-        backtest=[backtest_row(m, scores["share"][m], scores["volume"][m]) for m in methods],
+        backtest=[backtest_row(m, scores["share"][m], scores["volume"][m]) for m in methods] if origins else [],
         rate_method=chosen["share"], volume_method=chosen["volume"])
     if None in chosen.values():
         trends.no_forecast_kind = NoForecast.NOT_FITTED

@@ -109,6 +109,33 @@ def messy_frame(rows: int = 600, seed: int = 11) -> pd.DataFrame:
     })
 
 
+def dated_signups_frame(days: int = 730, level: float = 10.0, seed: int = 3, start: str = "2024-01-01") -> pd.DataFrame:
+    """Daily sign-ups as a product sees them: a weekly season (weekends lower), a slow rise and a step up after
+    15 months, `level` sign-ups a day at the start (about 13 a day over two years at 10: some 10k rows). Each
+    row is a sign-up with its sessions and minutes and whether it converted (less often at weekends)."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, periods=days, freq="D")
+    t = np.arange(days)
+    weekly = np.array([1.15, 1.2, 1.1, 1.05, 1.0, 0.6, 0.55])[dates.day_of_week]
+    expected = level * (1 + 0.00075 * t + np.where(t >= 450, 0.375, 0)) * weekly
+    counts = rng.poisson(expected)
+    signup = np.repeat(dates.strftime("%Y-%m-%d").to_numpy(), counts)
+    rows = len(signup)
+    sessions, minutes = rng.poisson(4, rows), rng.gamma(2, 10, rows).round(1)
+    weekend = np.repeat(dates.day_of_week.to_numpy() >= 5, counts)
+    log_odds = -2.2 + 0.15 * sessions + 0.01 * minutes - 0.4 * weekend
+    converted = (rng.random(rows) < 1 / (1 + np.exp(-log_odds))).astype(int)
+    return pd.DataFrame({"signup_date": signup, "sessions": sessions, "minutes": minutes, "converted": converted})
+
+
+def dated_signups_spec(data: str = "signups.csv") -> dict:
+    """A config for `dated_signups_frame`: daily trends, and an LSTM and a backtest small enough for a test run."""
+    return {"name": "signups", "title": "Who converts?", "unit": "sign-ups", "data": data,
+            "target": {"column": "converted", "positive": 1}, "types": {"signup_date": "date"},
+            "trends": {"frequency": "day", "lstm": {"max_epochs": 60}, "backtest": 4},
+            "search": {"cv": 3, "n_jobs": 1}, "models": FAST_MODELS}
+
+
 def synthetic_spec(data: str = "data.csv") -> dict:
     return {
         "name": "synthetic",
@@ -451,7 +478,9 @@ SLOW_TESTS = {"test_registry::test_boosting_bins_at_unweighted_quantiles_and_sti
               "test_evaluate::test_permutation_drops_equal_scikit_learns_permutation_importance",
               "test_figures::test_figures_saved_by_forked_workers_are_those_make_figures_draws",
               "test_figures::test_figure_workers_end_with_the_process_that_forked_them",
-              "test_dependence::test_the_report_sets_the_model_without_the_feature_beside_it"}
+              "test_dependence::test_the_report_sets_the_model_without_the_feature_beside_it",
+              "test_forecast::test_a_daily_table_run_through_the_cli_backtests_three_forecasters",
+              "test_forecast::test_a_table_without_dates_never_imports_pytorch"}
 """Single tests of fast modules that fit on the bundled table or fork workers (several seconds each)."""
 
 

@@ -6,7 +6,7 @@ level and the seed, returning a `Forecast`; `backtest` scores them and `chosen_m
 """
 
 from reportgen.forecast.backtest import SeriesScores, backtest_origins, chosen_method, scored_methods
-from reportgen.forecast.forecasters import Forecast, NotAvailable, forecaster
+from reportgen.forecast.forecasters import Forecast, NotAvailable, forecaster, seasonal_fits
 
 __all__ = ["Forecast", "NotAvailable", "SeriesScores", "backtest_origins", "chosen_method", "forecaster",
-           "scored_methods"]
+           "scored_methods", "seasonal_fits"]

@@ -39,10 +39,16 @@ def z_of(level: float) -> float:
     return float(norm.ppf((1 + level) / 2))
 
 
+def seasonal_fits(length: int, season: int) -> bool:
+    """Whether a series this long gives exponential smoothing a seasonal component to fit: two seasons and two
+    periods more."""
+    return season > 1 and length >= 2 * season + 2
+
+
 def smoothing_model(length: int, season: int) -> ForecastModel:
-    """The form of exponential smoothing a series of this length supports: a seasonal component from two seasons
-    and a bit on, a damped trend from `TREND_PERIODS`."""
-    seasonal = season > 1 and length >= 2 * season + 2
+    """The form of exponential smoothing a series of this length supports: a seasonal component
+    (`seasonal_fits`), a damped trend from `TREND_PERIODS` periods."""
+    seasonal = seasonal_fits(length, season)
     trend = length >= TREND_PERIODS
     if seasonal:
         return ForecastModel.DAMPED_SEASONAL if trend else ForecastModel.SEASONAL

@@ -73,7 +73,7 @@ METHOD_NAMES = {ForecastMethod.EXPONENTIAL_SMOOTHING: "exponential smoothing",
 SEASON_NAMES = {"day": "a week", "week": "a year", "month": "a year", "quarter": "a year"}
 STATUS_NOTES = {MethodStatus.NOT_INSTALLED: "not run: it needs PyTorch (pip install 'reportgen[deep]')",
                 MethodStatus.TOO_SHORT: "not run: the series is too short for it at the first origin",
-                MethodStatus.FAILED: "could not be fitted at every origin"}
+                MethodStatus.FAILED: "not scored: it could not be fitted at some origin"}
 
 
 TABLE_NAMES = {ForecastMethod.EXPONENTIAL_SMOOTHING: "Exponential smoothing",
@@ -89,6 +89,8 @@ def method_label(row: BacktestRow, season: int) -> str:
 
 
 def method_in_words(trends: Trends, method: ForecastMethod, model: ForecastModel | None) -> str:
+    """The forecaster in a sentence: exponential smoothing in its form when `model` gives it, the naive one as what
+    it repeats."""
     if method == ForecastMethod.EXPONENTIAL_SMOOTHING:
         return FORECAST_MODELS.get(model, METHOD_NAMES[method])
     if method == ForecastMethod.SEASONAL_NAIVE and not trends.season:
@@ -117,7 +119,7 @@ def series_choice(trends: Trends, series: str, method: ForecastMethod | None, at
     whether that beats the naive forecast; or forced."""
     if method is None:
         return ""
-    name = METHOD_NAMES[method]
+    name = method_in_words(trends, method, None)
     if trends.forced:
         return f"The {series} is forecast by {name}, as trends.method asks."
     chosen = next(r for r in trends.backtest if r.method == method)
