@@ -66,12 +66,18 @@ def confusion_matrices(result: ReportResult) -> Figure:
     return fig
 
 
+def each_models_curve(ax, result: ReportResult, curve: str, area: str, area_name: str) -> None:
+    """Every model's test curve (`curve`, a `ModelResult` field) in its series colour, the recommended one thicker,
+    labelled with its area under the curve."""
+    for color, model in zip(palette(result).series, result.models):
+        points = getattr(model, curve)
+        ax.plot(points.x, points.y, color=color, linewidth=2.2 if model.name == result.best_model else 1.2,
+                label=f"{model.label} ({area_name} {getattr(model.test, area):.3f})")
+
+
 def roc_curves(result: ReportResult) -> Figure:
     fig, ax = new_figure(3.4)
-    for color, model in zip(palette(result).series, result.models):
-        ax.plot(model.roc_curve.x, model.roc_curve.y, color=color,
-                linewidth=2.2 if model.name == result.best_model else 1.2,
-                label=f"{model.label} (AUC {model.test.roc_auc:.3f})")
+    each_models_curve(ax, result, "roc_curve", "roc_auc", "AUC")
     ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=0.8, label="Chance")
     ax.set_xlabel("False positive rate")
     ax.set_ylabel("True positive rate (recall)")
@@ -82,10 +88,7 @@ def roc_curves(result: ReportResult) -> Figure:
 
 def pr_curves(result: ReportResult) -> Figure:
     fig, ax = new_figure(3.4)
-    for color, model in zip(palette(result).series, result.models):
-        ax.plot(model.pr_curve.x, model.pr_curve.y, color=color,
-                linewidth=2.2 if model.name == result.best_model else 1.2,
-                label=f"{model.label} (PR AUC {model.test.pr_auc:.3f})")
+    each_models_curve(ax, result, "pr_curve", "pr_auc", "PR AUC")
     ax.axhline(result.dataset.positive_rate, color=MUTED, linestyle="--", linewidth=0.8,
                label=f"Base rate ({result.dataset.positive_rate:.1%})")
     ax.set_xlabel("Recall")
