@@ -44,9 +44,9 @@ carries CUDA and NCCL (0.8 GiB more), so its parts are listed with `xgboost-cpu`
 
 Run by hand: `python benchmarks/bench_automl.py [--tables students mlc_churn orange_juice large] [--seeds 365 1 2 3 4]
 [--tools reportgen pycaret autogluon flaml]`. All of it takes hours: on `students`, one seed took reportgen 22 s,
-FLAML 62 s and AutoGluon 12 minutes (while a test suite shared the 2 cores). It prints each result as it comes,
-a table per table and seed, then the means over the seeds as a Markdown table for the README. It asserts nothing;
-it is not part of `make test`.
+FLAML 62 s and AutoGluon 12 minutes while a test suite shared the 2 cores, 55 s alone. It prints each result as
+it comes, a table per table and seed, then the means over the seeds as a Markdown table for the README. It
+asserts nothing; it is not part of `make test`.
 """
 
 from __future__ import annotations
