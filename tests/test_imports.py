@@ -68,3 +68,38 @@ def test_a_stage_imports_only_from_its_own_stage_and_those_before_it(name):
     against = [other for other in sorted(imported(MODULES[name]))
                if other and (stage_of(other) is None or order.index(stage_of(other)) > here)]
     assert against == [], f"reportgen.{name} imports against the flow or the runtime: {against}"
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each module's imports of the package's modules (a package stands for its `__init__`)."""
+    return {name: {other for other in imported(path) if other in MODULES and other != name}
+            for name, path in MODULES.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles of the graph, each as the modules it runs through (depth-first, each found once)."""
+    found, state = [], {}
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = "open"
+        for other in sorted(graph[name]):
+            if state.get(other) == "open":
+                found.append(path[path.index(other):] + [other])
+            elif other not in state:
+                visit(other, [*path, other])
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    return found
+
+
+def test_no_module_imports_itself_through_others():
+    """A package's modules may import each other one way only (a cycle breaks as soon as one of them is imported
+    first); imports inside functions count."""
+    assert cycles(import_graph()) == []
+
+
+def test_a_cycle_is_found():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]

@@ -6,7 +6,8 @@ level and the seed, returning a `Forecast`; `backtest` scores them and `chosen_m
 """
 
 from reportgen.forecast.backtest import SeriesScores, backtest_origins, chosen_method, scored_methods
-from reportgen.forecast.forecasters import Forecast, NotAvailable, forecaster, seasonal_fits
+from reportgen.forecast.forecasters import forecaster, seasonal_fits
+from reportgen.forecast.output import Forecast, NotAvailable
 
 __all__ = ["Forecast", "NotAvailable", "SeriesScores", "backtest_origins", "chosen_method", "forecaster",
            "scored_methods", "seasonal_fits"]

@@ -3,40 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from reportgen.config import LstmSpec
-from reportgen.result import ForecastMethod, ForecastModel, TrainingHistory
+from reportgen.forecast.lstm import lstm_forecast
+from reportgen.forecast.output import Forecast, NotAvailable, z_of
+from reportgen.result import ForecastMethod, ForecastModel
 
 TREND_PERIODS = 12
 """From this many periods on, exponential smoothing models a (damped) trend; below, only a level."""
-
-
-class NotAvailable(Exception):
-    """A forecaster that cannot forecast this series: too short for it, or its library is missing."""
-
-    def __init__(self, reason: str, installed: bool = True):
-        super().__init__(reason)
-        self.installed = installed
-
-
-@dataclass
-class Forecast:
-    mean: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    model: ForecastModel | None = None
-    """Exponential smoothing's form, for that method."""
-    history: TrainingHistory | None = None
-    """The LSTM's training, for that method."""
-
-
-def z_of(level: float) -> float:
-    return float(norm.ppf((1 + level) / 2))
 
 
 def seasonal_fits(length: int, season: int) -> bool:
@@ -89,16 +66,9 @@ def seasonal_naive(values: np.ndarray, horizon: int, season: int, level: float, 
     return Forecast(mean.astype(float), mean - width, mean + width)
 
 
-def lstm_network(values: np.ndarray, horizon: int, season: int, level: float, seed: int,
-                 lstm: LstmSpec, label: str) -> Forecast:
-    from reportgen.forecast.lstm import lstm_forecast
-
-    return lstm_forecast(values, horizon, season, level, seed, lstm, label)
-
-
 FORECASTERS = {ForecastMethod.EXPONENTIAL_SMOOTHING: exponential_smoothing,
                ForecastMethod.SEASONAL_NAIVE: seasonal_naive,
-               ForecastMethod.LSTM: lstm_network}
+               ForecastMethod.LSTM: lstm_forecast}
 
 
 def forecaster(method: ForecastMethod):

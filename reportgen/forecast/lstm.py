@@ -14,7 +14,7 @@ import contextlib
 import numpy as np
 
 from reportgen.config import LstmSpec
-from reportgen.forecast.forecasters import Forecast, NotAvailable, z_of
+from reportgen.forecast.output import Forecast, NotAvailable, z_of
 from reportgen.training import training_history
 
 MIN_WINDOWS = 12
