@@ -41,6 +41,11 @@ def fmt_percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}%}"
 
 
+def fmt_points(value: float | None, digits: int = 2) -> str:
+    """A difference of shares in percentage points: 0.0301 reads '3.01 pts'."""
+    return "–" if value is None else f"{value * 100:.{digits}f} pts"
+
+
 def fmt_pvalue(value: float | None) -> str:
     if value is None:
         return "–"
@@ -59,7 +64,8 @@ def environment(template_dir: str | Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=fmt_number, pct=fmt_percent, pvalue=fmt_pvalue, coef=fmt_coefficient, metric=metric_name)
+    env.filters.update(num=fmt_number, pct=fmt_percent, points=fmt_points, pvalue=fmt_pvalue, coef=fmt_coefficient,
+                       metric=metric_name)
     return env
 
 

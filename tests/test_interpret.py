@@ -4,6 +4,7 @@ true answers. Variants are made from one real (synthetic) result, stored, with d
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 import pytest
@@ -436,3 +437,15 @@ def test_terms_left_out_as_redundant_are_named_with_what_they_repeat(result):
     assert answer_equation(constant).points[-1] == ("Left out of the logit as redundant: Flag = yes (no variation of "
                                                     "its own).")
     assert "Left out of the logit because" not in text(answer_equation(result))
+
+
+def test_a_large_odds_ratio_multiplies_the_odds_and_a_small_one_is_a_percentage():
+    from reportgen.narrative.logit import odds_change
+    from reportgen.result import Coefficient
+
+    def term(odds_ratio: float) -> Coefficient:
+        return Coefficient("price", "Price", math.log(odds_ratio), 0.1, 1.0, 0.01, None, None, odds_ratio, True)
+
+    assert odds_change(term(154.1), 4) == "multiplies the odds by 154"
+    assert odds_change(term(1.25), 4) == "raises the odds by 25% (odds ratio 1.25)"
+    assert odds_change(term(0.951), 4) == "lowers the odds by 4.9% (odds ratio 0.951)"

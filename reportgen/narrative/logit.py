@@ -56,14 +56,25 @@ def approximate_llr(logit: LogitResult, d: DatasetSummary) -> str:
             f"not matter.")
 
 
-def odds_reading(term: Coefficient, result: ReportResult) -> str:
+MULTIPLIED_FROM = 2
+"""From this odds ratio on, the odds are said to be multiplied ('multiplies the odds by 154'), not raised by a
+percentage that no reader pictures ('by 15309%')."""
+
+
+def odds_change(term: Coefficient, digits: int) -> str:
     change = term.odds_ratio - 1
+    if term.odds_ratio >= MULTIPLIED_FROM:
+        return f"multiplies the odds by {term.odds_ratio:.3g}"
     verb = "raises" if change > 0 else "lowers"
+    return f"{verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.{digits}g})"
+
+
+def odds_reading(term: Coefficient, result: ReportResult) -> str:
     if " = " in term.feature:
-        return f"{term.label} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.3g})"
+        return f"{term.label} {odds_change(term, 3)}"
     unit = result.dataset.units.get(term.feature)
     subject = f"each extra {unit}" if unit else f"each extra unit of {in_sentence(label_of(result, term.feature))}"
-    return f"{subject} {verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.4g})"
+    return f"{subject} {odds_change(term, 4)}"
 
 
 def repeated_text(term: RedundantTerm) -> str:

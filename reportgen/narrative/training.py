@@ -86,8 +86,15 @@ def training_summary(history: TrainingHistory) -> str:
     return f"{how_it_ended(history)} {overfitting_text(history)}{diverged_text(history)}"
 
 
+def figure_alt(history: TrainingHistory) -> str:
+    """What the training figure draws, for readers who cannot see it."""
+    validation = history.loss_name if history.validation_loss else history.score_name
+    return (f"{history.label}: line chart of the training {history.loss_name} per epoch, the validation "
+            f"{validation} and the best epoch")
+
+
 def with_summaries(histories: list[TrainingHistory]) -> list[TrainingHistory]:
-    return [dataclasses.replace(h, summary=training_summary(h)) for h in histories]
+    return [dataclasses.replace(h, summary=training_summary(h), alt=figure_alt(h)) for h in histories]
 
 
 def with_training_words(result: ReportResult) -> ReportResult:

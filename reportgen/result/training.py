@@ -45,3 +45,5 @@ class TrainingHistory:
     """The validation measure worsened after the best epoch while the training loss went on falling."""
     summary: str = ""
     """The figure's sentence; written by the narrative."""
+    alt: str = ""
+    """The figure's text alternative; written by the narrative."""
