@@ -1,25 +1,31 @@
 r"""reportgen against PyCaret, AutoGluon and FLAML: quality and wall time on the same test rows, side by side.
 
-Tables (`--tables`):
-- `students`: the bundled table with the course's preparation (outlier rules, practice_exams_started dropped),
-  as `reportgen run` (the `students` preset) prepares it;
+Tables (`--tables`), each read and prepared by reportgen itself (`reportgen.load` and `reportgen.clean` with the
+arguments `reportgen run` gets), so every tool sees the rows reportgen keeps:
+- `students`, `audiobooks` and `tiktok`: the seed tables with their presets (outlier rules, incomplete rows
+  dropped, audiobooks' filled-in review score read as missing);
 - `mlc_churn` (target `churn`, positive `yes`) and `orange_juice` (`Purchase`, positive `MM`) from the nearest
-  `shared/datasets/` above this file (or `--datasets`), run bare (`reportgen run TABLE --target ... --positive
-  ...`) with every row kept; their first column, `rownames`, R's row number, is left out for every tool (the
-  files are sorted, so a row number would carry the outcome; reportgen leaves an identifier out by itself);
+  `shared/datasets/` above this file (or `--datasets`), run bare with every row kept;
+- `caravan`: an insurer's 5,822 customers, 85 coded columns (socio-demographic shares by postcode and product
+  counts) and whether they bought caravan insurance (`Purchase`, 6% `Yes`), run bare: a public table from the
+  CoIL 2000 challenge, shipped in the `ISLP` wheel (fetched once with the command below, never installed);
+  29 of its columns have a VIF above 5;
 - `large`: the bundled rows drawn with replacement to 100,000 rows, each number jittered by 5% (counts
   rounded; `bench_scale.jittered_table`, drawn with seed 365 whatever `--seeds` says), written to a temporary
-  folder and run with `--preset students`, so it is prepared as `students` is.
-Each split is `train_test_split(test_size=0.2, random_state=SEED, stratify=outcome)` over the prepared rows in
-file order, as reportgen splits them, for each of `--seeds` (default 365 1 2 3 4). reportgen runs its whole
-default report (PDF included) with `--seed SEED` on the whole table and splits it itself; the script checks that
-reportgen's test rows and positives number what the peers get. Each peer gets the training and test parts as
+  folder and run with `--preset students`.
+The peers get every column reportgen does not leave out as an identifier or row number (mlc_churn's and
+orange_juice's `rownames`, R's row number, would carry the outcome: the files are sorted), the raw source of a
+derived feature (tiktok's transcription text) and the columns reportgen's VIF step drops; the outcome as 1
+(positive) or 0. Each split is reportgen's own for `--seed SEED` (its training and test rows, taken from its
+cleaning stage), for each of `--seeds` (default 365 1 2 3 4). reportgen runs its whole default report (PDF
+included) with `--seed SEED` on the whole table and splits it itself; the script checks that reportgen's test
+rows and positives number what the peers get. Each peer gets the training and test parts as
 CSV files and runs in its own environment (their pins clash with reportgen's and each other's), through a
 runner in `benchmarks/peers/` (`python RUNNER TRAIN.csv TEST.csv SEED TARGET POSITIVE`, one JSON line out):
 - PyCaret 3.3.2: `compare_models` with its defaults (ranked by accuracy), its best model refit on the training
   part;
-- AutoGluon 1.6.3: `TabularPredictor(...).fit(train, presets="medium_quality")`, no time limit, its default
-  metric (accuracy); it takes no seed;
+- AutoGluon 1.6.3: `TabularPredictor(..., eval_metric="average_precision").fit(train, presets="medium_quality")`,
+  no time limit; it takes no seed;
 - FLAML 2.8.0: `AutoML().fit(..., task="classification", metric="ap", time_budget=60, seed=SEED)`.
 PR AUC is the test average precision of the positive class, F1 is at each tool's own predicted labels
 (reportgen's at its decision threshold), and wall seconds are each command's, imports included. The tools run
@@ -37,13 +43,19 @@ this 2-core machine):
     ../bench-envs/flaml/bin/pip install flaml==2.8.0 lightgbm==4.7.0 xgboost-cpu==2.1.4 \
         scikit-learn==1.9.1 pandas==3.1.1
 
+    pip download ISLP==0.6.0 --no-deps -d ../bench-envs/data/islp   # the caravan table, 16 MB
+    unzip -j -o ../bench-envs/data/islp/islp-0.6.0-py3-none-any.whl ISLP/data/Caravan.csv -d ../bench-envs/data
+
 AutoGluon's `[all]` brings the models its presets train (LightGBM, CatBoost, XGBoost, its PyTorch and fastai
 networks) and with them torch; installing torch's CPU build first keeps pip from taking PyPI's CUDA build and its
 nvidia packages (torch is 0.75 GiB of the 2.7). FLAML's `[automl]` extra would pull `xgboost`, whose Linux wheel
 carries CUDA and NCCL (0.8 GiB more), so its parts are listed with `xgboost-cpu` instead.
 
-Run by hand: `python benchmarks/bench_automl.py [--tables students mlc_churn orange_juice large] [--seeds 365 1 2 3 4]
-[--tools reportgen pycaret autogluon flaml]`. All of it takes hours: on `students`, one seed took reportgen 22 s,
+Run by hand: `python benchmarks/bench_automl.py [--tables students audiobooks tiktok mlc_churn orange_juice caravan
+large] [--seeds 365 1 2 3 4] [--tools reportgen pycaret autogluon flaml] [--previous FILE ...]`. `--previous` sets
+results printed by an earlier run (its JSON lines; other lines are skipped) beside this run's in the means, for the
+tables and seeds asked: measure the peers once, then reportgen after each change.
+All of it takes hours: on `students`, one seed took reportgen 22 s,
 FLAML 62 s and AutoGluon 12 minutes while a test suite shared the 2 cores, 55 s alone. It prints each result as
 it comes, a table per table and seed, then the means over the seeds as a Markdown table for the README. It
 asserts nothing; it is not part of `make test`.
@@ -65,18 +77,18 @@ from pathlib import Path
 
 import pandas as pd
 from bench_scale import jittered_table
-from sklearn.model_selection import train_test_split
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENTS = ROOT / "data" / "ml_datasource.csv"
 PEERS_DIR = Path(__file__).resolve().parent / "peers"
 DEFAULT_ENVS = ROOT.parent / "bench-envs"
 SHARED = next((folder / "shared" / "datasets" for folder in Path(__file__).resolve().parents
                if (folder / "shared" / "datasets" / "mlc_churn.csv").is_file()), Path("shared/datasets"))
 LARGE_ROWS = 100_000
 LARGE_SEED = 365
-ROW_NUMBER = "rownames"
 SHARED_TABLES = {"mlc_churn": ("churn", "yes"), "orange_juice": ("Purchase", "MM")}
+CARAVAN = ("ISLP==0.6.0", "ISLP/data/Caravan.csv")
+"""The insurance table's source: the wheel of the Python companion to 'An Introduction to Statistical Learning',
+which ships it, and the file's path inside the wheel."""
 TOOLS = ["reportgen", "pycaret", "autogluon", "flaml"]
 
 
@@ -103,58 +115,93 @@ PEERS = {
 @dataclass(frozen=True)
 class Table:
     name: str
-    target: str
-    positive: str
-    rows: pd.DataFrame
-    """The prepared rows in file order, which every tool's split is drawn from."""
     reportgen_args: list[str]
-    """What `reportgen run` needs before `--seed` and `--out` to read and prepare the same table."""
+    """What `reportgen run` needs before `--seed` and `--out` to read and prepare the table."""
+    rows: pd.DataFrame
+    """The rows reportgen keeps, in file order, with every column but the ones it leaves out as identifiers; the
+    outcome column holds 1 for the positive label and 0 for any other."""
+    target: str
+
+    def split_files(self, seed: int, folder: Path) -> tuple[Path, Path]:
+        """The training and test rows reportgen draws with this seed, as CSV files for the peers."""
+        train_index, test_index = reportgen_split(self.reportgen_args, seed)
+        paths = folder / f"{self.name}-train-{seed}.csv", folder / f"{self.name}-test-{seed}.csv"
+        self.rows.loc[train_index].to_csv(paths[0], index=False)
+        self.rows.loc[test_index].to_csv(paths[1], index=False)
+        return paths
 
 
-def course_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The students preset's outlier rules; practice_exams_started leaves, as reportgen's VIF step drops it."""
-    kept = frame[(frame.minutes_watched <= 1000) & (frame.courses_started <= 10)
-                 & (frame.practice_exams_started <= 10) & (frame.minutes_spent_on_exams <= 40)]
-    return kept.drop(columns="practice_exams_started")
+def reportgen_config(args: list[str], seed: int = 365):
+    """The config `reportgen run ARGS --seed SEED` works with (a table path first, then --preset, --target and
+    --positive, the only options this script passes), completed by the engine's column inference."""
+    from reportgen.config import resolve_config
+    from reportgen.infer import infer
+    options = dict(zip(args[1::2], args[2::2])) if args and not args[0].startswith("--") else dict(
+        zip(args[::2], args[1::2]))
+    data = Path(args[0]) if args and not args[0].startswith("--") else None
+    return infer(resolve_config(data, target=options.get("--target"), positive=options.get("--positive"),
+                                preset=options.get("--preset"), seed=seed)).config
 
 
-def read_students(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+def reportgen_split(args: list[str], seed: int) -> tuple[pd.Index, pd.Index]:
+    """The training and test rows' labels in the table as read, as reportgen's cleaning stage splits them."""
+    from reportgen.clean import clean
+    from reportgen.load import load
+    config = reportgen_config(args, seed)
+    cleaned = clean(load(config), config)
+    return cleaned.x_train.index, cleaned.x_test.index
 
 
-def students_table(folder: Path, datasets: Path) -> Table:
-    return Table("students", "purchased", "1", course_rows(read_students(STUDENTS)), [])
+def prepared_table(name: str, args: list[str]) -> Table:
+    """The table reportgen reads with ARGS, as the peers get it: the rows reportgen keeps (its outlier rules and
+    dropped incomplete rows) and the columns it does not leave out (identifiers, row numbers); a derived
+    feature's source column stays as it is, for each tool to make of it what it can."""
+    from reportgen.clean import clean
+    from reportgen.load import load
+    from reportgen.result import StepKind
+    config = reportgen_config(args)
+    data = load(config)
+    cleaned = clean(data, config)
+    left_out = {c for step in cleaned.steps if step.kind == StepKind.EXCLUDED for c in step.columns}
+    target = config.target.column
+    kept = data.frame.index.intersection(cleaned.x_train.index.union(cleaned.x_test.index), sort=False)
+    rows = data.frame.loc[kept, [c for c in data.frame.columns if c not in left_out or c == target]].copy()
+    rows[target] = data.outcome.loc[kept].astype(int)
+    return Table(name, args, rows, target)
+
+
+def preset_table(preset: str) -> Callable[[Path, Path], Table]:
+    return lambda folder, datasets: prepared_table(preset, ["--preset", preset])
+
+
+def shared_table(name: str) -> Callable[[Path, Path], Table]:
+    target, positive = SHARED_TABLES[name]
+    return lambda folder, datasets: prepared_table(
+        name, [str(datasets / f"{name}.csv"), "--target", target, "--positive", positive])
+
+
+def caravan_table(folder: Path, datasets: Path) -> Table:
+    path = DEFAULT_ENVS / "data" / Path(CARAVAN[1]).name
+    if not path.is_file():
+        raise SystemExit(f"no {path}: fetch it once with {caravan_setup(path)}")
+    return prepared_table("caravan", [str(path), "--target", "Purchase", "--positive", "Yes"])
+
+
+def caravan_setup(path: Path) -> str:
+    wheel = path.parent / "islp"
+    return (f"pip download {CARAVAN[0]} --no-deps -d {wheel} && unzip -j -o {wheel}/islp-0.6.0-py3-none-any.whl "
+            f"{CARAVAN[1]} -d {path.parent}")
 
 
 def large_table(folder: Path, datasets: Path) -> Table:
     path = folder / "large.csv"
     jittered_table(LARGE_ROWS, seed=LARGE_SEED).to_csv(path, index=False)
-    return Table("large", "purchased", "1", course_rows(read_students(path)), [str(path), "--preset", "students"])
+    return prepared_table("large", [str(path), "--preset", "students"])
 
 
-def shared_table(name: str) -> Callable[[Path, Path], Table]:
-    target, positive = SHARED_TABLES[name]
-
-    def build(folder: Path, datasets: Path) -> Table:
-        rows = pd.read_csv(datasets / f"{name}.csv").drop(columns=ROW_NUMBER)
-        path = folder / f"{name}.csv"
-        rows.to_csv(path, index=False)
-        return Table(name, target, positive, rows, [str(path), "--target", target, "--positive", positive])
-
-    return build
-
-
-TABLES = {"students": students_table, "mlc_churn": shared_table("mlc_churn"),
-          "orange_juice": shared_table("orange_juice"), "large": large_table}
-
-
-def split_files(table: Table, seed: int, folder: Path) -> tuple[Path, Path]:
-    outcome = (table.rows[table.target].astype(str) == table.positive).astype(int)
-    train, test = train_test_split(table.rows, test_size=0.2, random_state=seed, stratify=outcome)
-    paths = folder / f"{table.name}-train-{seed}.csv", folder / f"{table.name}-test-{seed}.csv"
-    train.to_csv(paths[0], index=False)
-    test.to_csv(paths[1], index=False)
-    return paths
+TABLES = {"students": preset_table("students"), "audiobooks": preset_table("audiobooks"),
+          "tiktok": preset_table("tiktok"), "mlc_churn": shared_table("mlc_churn"),
+          "orange_juice": shared_table("orange_juice"), "caravan": caravan_table, "large": large_table}
 
 
 def timed_run(command: list[str], cwd: Path, what: str) -> tuple[str, float]:
@@ -168,8 +215,7 @@ def timed_run(command: list[str], cwd: Path, what: str) -> tuple[str, float]:
 
 def run_peer(name: str, python: Path, table: Table, train: Path, test: Path, seed: int) -> dict:
     stdout, wall = timed_run(
-        [str(python), str(PEERS_DIR / PEERS[name].runner), str(train), str(test), str(seed), table.target,
-         table.positive],
+        [str(python), str(PEERS_DIR / PEERS[name].runner), str(train), str(test), str(seed), table.target, "1"],
         cwd=train.parent, what=f"{name} on {table.name}, seed {seed}")  # PyCaret writes logs.log where it runs
     found = json.loads(stdout.strip().splitlines()[-1])
     return {**found, "tool": name, "version": found["tool"], "wall_seconds": round(wall, 1)}
@@ -184,8 +230,8 @@ def run_reportgen(table: Table, seed: int, folder: Path, test: Path) -> dict:
     scores = best["test"]
     (tn, fp), (fn, tp) = scores["confusion_matrix"]
     ours = (results["dataset"]["rows_used"], tn + fp + fn + tp, tp + fn)
-    test_outcome = pd.read_csv(test, usecols=[table.target], keep_default_na=False)[table.target]
-    theirs = (len(table.rows), len(test_outcome), int((test_outcome.astype(str) == table.positive).sum()))
+    test_outcome = pd.read_csv(test, usecols=[table.target])[table.target]
+    theirs = (len(table.rows), len(test_outcome), int(test_outcome.sum()))
     if ours != theirs:
         raise RuntimeError(f"reportgen's rows, test rows and test positives on {table.name} are {ours}, the "
                            f"peers' {theirs}: the splits differ")
@@ -218,6 +264,11 @@ def print_seed_table(table: str, seed: int, rows: list[dict]) -> None:
               f"{row['wall_seconds']:>9.1f}  {row['model']}")
 
 
+def previous_results(paths: list[Path]) -> list[dict]:
+    """The result lines (JSON objects) in earlier runs' output."""
+    return [json.loads(line) for path in paths for line in path.read_text().splitlines() if line.startswith("{")]
+
+
 def means_markdown(results: list[dict]) -> str:
     """Per table and tool, the means over the seeds run: a Markdown table."""
     lines = ["| table | tool | seeds | PR AUC | F1 | ROC AUC | wall s |", "|---|---|---:|---:|---:|---:|---:|"]
@@ -233,12 +284,14 @@ def means_markdown(results: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tables", nargs="+", choices=list(TABLES), default=list(TABLES),
-                        help="The tables to run (default: all four).")
+                        help="The tables to run (default: all seven).")
     parser.add_argument("--seeds", type=int, nargs="+", default=[365, 1, 2, 3, 4],
                         help="The split seeds (default: 365 1 2 3 4).")
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=TOOLS, help="The tools to run (default: all).")
     parser.add_argument("--envs", type=Path, default=DEFAULT_ENVS,
                         help=f"The folder of the peers' environments, one per tool (default: {DEFAULT_ENVS}).")
+    parser.add_argument("--previous", type=Path, nargs="+", default=[],
+                        help="Output of earlier runs whose result lines join this run's means (same tables, seeds).")
     parser.add_argument("--datasets", type=Path, default=SHARED,
                         help=f"The folder holding mlc_churn.csv and orange_juice.csv (default: {SHARED}).")
     args = parser.parse_args()
@@ -251,7 +304,7 @@ def main() -> None:
         for name in args.tables:
             table = TABLES[name](folder, args.datasets)
             for seed in args.seeds:
-                train, test = split_files(table, seed, folder)
+                train, test = table.split_files(seed, folder)
                 rows = []
                 for tool, python in tools.items():
                     row = (run_reportgen(table, seed, folder, test) if python is None
@@ -260,6 +313,8 @@ def main() -> None:
                     print(json.dumps(rows[-1]), flush=True)
                 print_seed_table(name, seed, rows)
                 results.extend(rows)
+    results += [row for row in previous_results(args.previous)
+                if row["table"] in args.tables and row["seed"] in args.seeds]
     print(f"\nMeans over seeds {', '.join(map(str, args.seeds))}:\n")
     print(means_markdown(results))
 

@@ -140,6 +140,10 @@ class VifSpec(Spec):
     add_constant: bool = Field(
         True, description="Compute VIF with an intercept column, as the textbook definition does."
     )
+    applies_to: Literal["logit", "all"] = Field(
+        "logit", description="Which models leave out the columns above the threshold: 'logit', whose "
+        "coefficients are read one by one and blur when columns repeat each other (the other models use every "
+        "column, and lose what a dropped column adds), or 'all' (the course's method).")
 
 
 class EncodingSpec(Spec):

@@ -188,6 +188,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, 
         feature_importance=impurity_importance(fitted, clean) if importance == "impurity" else [],
         importance_kind="impurity (mean decrease in Gini)" if importance == "impurity" else "",
         search_edges=fitted.grid_edges,
+        columns_left_out=list(fitted.columns_left_out),
         strategy=fitted.strategy,
         threshold=threshold.value,  # exact: rounded, it could flag a score equal to it differently
         test_ci=intervals(clean.y_test, test_scores, test_flags, seed=config.seed),
@@ -306,7 +307,7 @@ def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> lis
     scores = permuted_scores(fitted.pipeline, x_test, PERMUTATION_REPEATS, config.seed)
     importance = drops_from(scores, y_test, PERMUTATION_REPEATS).mean(axis=1)
     interval = importance_intervals(y_test, scores, PERMUTATION_REPEATS, config.seed)
-    order = np.argsort(-importance)
+    order = [i for i in np.argsort(-importance) if clean.features[i] not in fitted.columns_left_out]
     return [
         Driver(
             feature=clean.features[i],

@@ -90,13 +90,23 @@ def test_outlier_steps_log_rows_before_and_after(students, raw):
     assert all(s.rows_before == s.rows_after == 17626 for s in later)
 
 
-def test_vif_drops_practice_exams_started_only(students):
+def test_vif_leaves_practice_exams_started_out_of_the_logit_only(students):
     dropped = [row.feature for row in students.vif if row.dropped]
     assert dropped == ["practice_exams_started"]
-    assert "practice_exams_started" not in students.features
+    assert "practice_exams_started" in students.features and "practice_exams_started" in students.numeric
+    assert students.logit_left_out == ["practice_exams_started"]
     vif = {row.feature: row.vif for row in students.vif}
     assert vif["practice_exams_started"] == pytest.approx(9.7, abs=0.05)
-    step = next(s for s in students.steps if s.kind == StepKind.MULTICOLLINEARITY)
+    step = next(s for s in students.steps if s.kind == StepKind.LOGIT_MULTICOLLINEARITY)
+    assert step.columns == ["practice_exams_started"]
+    assert not any(s.kind == StepKind.MULTICOLLINEARITY for s in students.steps)
+
+
+def test_the_course_drops_the_collinear_column_before_every_model():
+    config = load_config(preset_path("students-course"))
+    course = clean(load(config), config)
+    assert "practice_exams_started" not in course.features and course.logit_left_out == []
+    step = next(s for s in course.steps if s.kind == StepKind.MULTICOLLINEARITY)
     assert step.columns == ["practice_exams_started"]
 
 
@@ -122,7 +132,7 @@ def test_split_is_sklearns_stratified_split_of_the_kept_rows(students, kept):
 
 def test_features_and_encoding_plan(students):
     assert students.categorical == ["student_country"]
-    assert students.numeric == [c for c in NUMERIC if c != "practice_exams_started"]
+    assert students.numeric == NUMERIC
     most_common = students.x_train["student_country"].value_counts().idxmax()
     assert students.reference_categories == {"student_country": most_common}
     assert students.notices == []
@@ -239,13 +249,24 @@ def test_vif_table_without_a_constant_regresses_through_the_origin():
     assert list(vif_table(frame, add_constant=False).values()) == pytest.approx(expected, rel=1e-6)
 
 
-def test_collinear_feature_is_dropped_and_the_rest_kept(make_config):
+def test_a_collinear_feature_leaves_the_logit_only_by_default_and_every_model_when_asked(make_config):
+    from reportgen.model.pipeline import encoder_for
+    from reportgen.registry import FAMILIES
+
     frame = collinear_frame()
     frame["y"] = (frame["a"] > 10).astype(int)
     config = make_config(frame, vif={"threshold": 5})
     cleaned = clean(load(config), config)
     assert [row.feature for row in cleaned.vif if row.dropped] == ["c"]
-    assert cleaned.numeric == ["a", "b", "d"]
+    assert cleaned.numeric == ["a", "b", "c", "d"] and cleaned.logit_left_out == ["c"]
+    seen = {name: list(encoder_for(FAMILIES[name], cleaned, config).fit(cleaned.x_train).get_feature_names_out())
+            for name in ("logistic_regression", "random_forest", "gradient_boosting", "knn")}
+    assert seen == {"logistic_regression": ["a", "b", "d"], "random_forest": ["a", "b", "c", "d"],
+                    "gradient_boosting": ["a", "b", "c", "d"], "knn": ["a", "b", "c", "d"]}
+
+    everyone = make_config(frame, vif={"threshold": 5, "applies_to": "all"})
+    dropped = clean(load(everyone), everyone)
+    assert dropped.numeric == ["a", "b", "d"] and dropped.logit_left_out == []
 
 
 # Types, derived features, the feature list, incomplete rows, duplicates and leakage

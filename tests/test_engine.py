@@ -147,7 +147,7 @@ def test_namibia_is_a_country_not_a_missing_value(default_run):
     assert "student_country" not in missing["columns"]
 
 
-def test_course_outlier_rules_and_vif_drop_are_applied(default_run):
+def test_course_outlier_rules_apply_and_the_vif_screen_leaves_the_logit_only(default_run):
     pre = default_run["results"]["preprocessing"]
     rules = [s for s in pre["steps"] if s["name"] == "Outlier rule"]
     assert [s["columns"][0] for s in rules] == ["minutes_watched", "courses_started", "practice_exams_started",
@@ -155,7 +155,14 @@ def test_course_outlier_rules_and_vif_drop_are_applied(default_run):
     assert rules[-1]["rows_after"] == 17626
     dropped = [v["feature"] for v in pre["vif"] if v["dropped"]]
     assert dropped == ["practice_exams_started"]
-    assert "practice_exams_started" not in default_run["results"]["dataset"]["features"]
+    results = default_run["results"]
+    assert "practice_exams_started" in results["dataset"]["features"]
+    left_out = {m["name"]: m["columns_left_out"] for m in results["models"]}
+    assert left_out.pop("logistic_regression") == ["practice_exams_started"]
+    assert all(v == [] for v in left_out.values())
+    logit_terms = {c["feature"] for c in results["logit"]["coefficients"]}
+    assert not any(t.startswith("practice_exams_started") for t in logit_terms)
+    assert "Practice exams started" in results["columns_seen"] and "VIF 9.7" in results["columns_seen"]
 
 
 def test_sound_preset_keeps_the_intercept_and_no_ordinal_country_term(default_run):

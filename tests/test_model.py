@@ -213,8 +213,9 @@ def test_a_tree_grown_deepest_answers_for_the_shallower_ones_as_grid_search_woul
     direct = GridSearchCV(pipeline, grid, scoring=config.search.scoring,
                           cv=cv_splitter(config, config.search.tuning_cv)).fit(rows.x, rows.y)
     assert along.best_params == direct.best_params_ and along.candidates == 8
-    # Not to the digit: splits of equal gain (the one-hot country columns tie) may go either way.
-    assert along.mean == pytest.approx(direct.best_score_, abs=0.005)
+    # Not to the digit: splits of equal gain (the one-hot country columns, practice exams started and passed)
+    # may go either way.
+    assert along.mean == pytest.approx(direct.best_score_, abs=0.01)
 
 
 def test_one_fit_answers_only_where_the_smaller_fits_would_be_the_same(prepared):

@@ -187,7 +187,41 @@ def test_a_column_above_the_vif_threshold_until_others_were_dropped_says_so():
     from reportgen.narrative.preparation import vif_decision
     from reportgen.result import VifRow
 
-    assert vif_decision(VifRow("a", 1_000_000.0, dropped=True), 5) == "dropped (above 5)"
-    assert vif_decision(VifRow("b", 1_000_000.0, dropped=False, vif_kept=1.8), 5) == \
+    assert vif_decision(VifRow("a", 1_000_000.0, dropped=True), 5, logit_only=False) == "dropped (above 5)"
+    assert vif_decision(VifRow("a", 1_000_000.0, dropped=True), 5, logit_only=True) == \
+        "left out of the logistic regression (above 5)"
+    assert vif_decision(VifRow("b", 1_000_000.0, dropped=False, vif_kept=1.8), 5, logit_only=False) == \
         "kept: 1.80 once the dropped columns were left out"
-    assert vif_decision(VifRow("c", 2.0, dropped=False, vif_kept=1.9), 5) == "kept"
+    assert vif_decision(VifRow("b", 1_000_000.0, dropped=False, vif_kept=1.8), 5, logit_only=True) == \
+        "kept: 1.80 without the columns the logistic regression leaves out"
+    assert vif_decision(VifRow("c", 2.0, dropped=False, vif_kept=1.9), 5, logit_only=False) == "kept"
+
+
+def test_a_column_left_out_of_the_logit_only_says_so_where_it_is_described(stored_students_result):
+    from reportgen.narrative.models import columns_seen
+
+    result = stored_students_result
+    pre = result.preprocessing
+    decision = next(d for d in pre.columns if d.column == "practice_exams_started")
+    assert decision.use == "feature"
+    assert decision.reason.endswith("; left out of the logistic regression only (VIF 9.7, above 5: it repeats what "
+                                    "other numeric columns say)")
+    step = next(s for s in pre.steps if s.kind == StepKind.LOGIT_MULTICOLLINEARITY)
+    assert step.name == "Multicollinearity (logistic regression)"
+    assert step.description == ("Left out of the logistic regression only: practice_exams_started (VIF 9.7), VIF "
+                                "above 5; it repeats what other numeric columns say and would blur its coefficients. "
+                                "The other models use it.")
+    assert result.columns_seen == ("The logistic regression left out Practice exams started (VIF 9.7), as columns "
+                                   "that repeat what other numeric columns say (VIF above 5) blur its coefficients; "
+                                   "the other models used all 7 features.")
+    logit = next(m for m in result.models if m.name == "logistic_regression")
+    exact = [dataclasses.replace(v, vif=1e6) if v.feature == "practice_exams_started" else v for v in pre.vif]
+    two = dataclasses.replace(result, preprocessing=dataclasses.replace(pre, vif=exact), models=[
+        dataclasses.replace(logit, columns_left_out=["practice_exams_started", "courses_started"])])
+    two.preprocessing.vif.append(dataclasses.replace(exact[0], feature="courses_started", vif=250.4))
+    assert columns_seen(two) == ("The logistic regression left out Practice exams started (other columns reproduce "
+                                 "it exactly) and Courses started (VIF 250), as columns that repeat what other "
+                                 "numeric columns say (VIF above 5) blur its coefficients.")
+    none_left_out = dataclasses.replace(result, models=[dataclasses.replace(m, columns_left_out=[])
+                                                        for m in result.models])
+    assert columns_seen(none_left_out) == ""

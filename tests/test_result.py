@@ -15,7 +15,7 @@ from reportgen.result import ReportResult, load_result, to_json
 
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers", "driver_rows",
                    "driver_checks",
-                   "families_left_out",
+                   "families_left_out", "columns_seen",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
                    "threshold", "calibration", "twins", "targeting", "gains", "recommendation", "theme", "published",
                    "comparison", "explore", "segments", "trends", "dependence", "strength", "training_histories"}

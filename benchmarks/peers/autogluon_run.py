@@ -3,7 +3,8 @@ JSON line of results.
 
 Runs inside AutoGluon's own environment (see bench_automl.py), never imported by reportgen. AutoGluon takes no
 seed (its holdout split and its models' seeds are fixed), so SEED changes only the split it is given. Its
-eval_metric is its default for a binary outcome (accuracy), as PyCaret's ranking is.
+eval_metric is average precision, the PR AUC this benchmark compares (FLAML gets the same, `ap`): AutoGluon's
+default for a binary outcome, accuracy, would rank and weight its models for another goal than the one scored.
 Usage: python autogluon_run.py TRAIN.csv TEST.csv SEED TARGET POSITIVE
 """
 
@@ -22,7 +23,8 @@ features = split.test.drop(columns=split.target)
 with tempfile.TemporaryDirectory(prefix="autogluon-") as models:
     fit_started = time.perf_counter()
     predictor = TabularPredictor(label=split.target, problem_type="binary", positive_class=1, path=models,
-                                 verbosity=0).fit(split.train, presets="medium_quality")
+                                 eval_metric="average_precision", verbosity=0)
+    predictor.fit(split.train, presets="medium_quality")
     fit_seconds = time.perf_counter() - fit_started
     probabilities = predictor.predict_proba(features)[1].to_numpy()
     labels = predictor.predict(features).to_numpy()

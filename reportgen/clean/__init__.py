@@ -99,6 +99,8 @@ class CleanData:
     leakage: list[Leakage] = field(default_factory=list)
     test_twins: np.ndarray | None = None
     """For each test row, in `x_test`'s order, whether a training row has the same features."""
+    logit_left_out: list[str] = field(default_factory=list)
+    """Numeric features above the VIF threshold that only the logistic regression leaves out."""
 
     @property
     def features(self) -> list[str]:
@@ -159,7 +161,10 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
                                          config.vif.add_constant)
     correlation = correlation_matrix(features[numeric])
     candidates = [c for c in features.columns if c in numeric or c in categorical]
-    if collinear:
+    logit_left_out = collinear if config.vif.applies_to == "logit" else []
+    if logit_left_out:
+        steps.append(PreprocessingStep(StepKind.LOGIT_MULTICOLLINEARITY, len(features), len(features), collinear))
+    elif collinear:
         steps.append(PreprocessingStep(StepKind.MULTICOLLINEARITY, len(features), len(features), collinear))
         numeric = [c for c in numeric if c not in collinear]
 
@@ -189,5 +194,5 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         numeric=numeric, categorical=categorical, columns=ordered, steps=steps, vif=vif_rows,
         distributions=distributions, correlation=correlation,
         rows_used=len(features), reference_categories=reference, notices=notices,
-        derived=derived, duplicates=duplicates, leakage=leakage, test_twins=twins,
+        derived=derived, duplicates=duplicates, leakage=leakage, test_twins=twins, logit_left_out=logit_left_out,
     )

@@ -62,4 +62,5 @@ def soft_voting(fitted: list[FittedModel], clean: CleanData, config: DatasetConf
         fit_rows=everyone,
         scored_by=ScoresSource.MEMBERS,
         members=[m.name for m in members],
+        columns_left_out=[c for c in members[0].columns_left_out if all(c in m.columns_left_out for m in members)],
     )

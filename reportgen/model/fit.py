@@ -17,6 +17,7 @@ from reportgen.model.fitted import FittedModel
 from reportgen.model.pipeline import (
     PROBABILITY_CUT,
     RESAMPLING_STRATEGIES,
+    columns_left_out,
     default_cut,
     encoder_variant,
     estimator_params,
@@ -109,6 +110,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         search_settings=dict(family.search_params) if shortcuts else {},
         scored_along=family.scored_along if along else "",
         scored_along_from=plain_number(max(grid[family.scored_along])) if along else None,
+        columns_left_out=columns_left_out(family, clean),
     )
 
 

@@ -79,8 +79,15 @@ def encoder_for(family: ModelFamily, clean: CleanData, config: DatasetConfig) ->
     its intercept is identifiable; a model that splits on categories gets their codes; the
     others share one encoder."""
     variant, categorical, reference = encoder_variant(family, clean, config)
-    return feature_encoder(clean.numeric, categorical, config, reference, order=clean.features,
-                           native=variant == "native")
+    left_out = columns_left_out(family, clean)
+    return feature_encoder([c for c in clean.numeric if c not in left_out], categorical, config, reference,
+                           order=clean.features, native=variant == "native")
+
+
+def columns_left_out(family: ModelFamily, clean: CleanData) -> list[str]:
+    """The features a family does not see: for the logistic regression, the columns the VIF screen left out
+    of it (`vif.applies_to: logit`); every other family sees every feature."""
+    return list(clean.logit_left_out) if family.name == "logistic_regression" else []
 
 
 def encoder_variant(family: ModelFamily, clean: CleanData,

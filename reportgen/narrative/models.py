@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.narrative.targeting import action_words
+from reportgen.narrative.words import join_words, labelled_vif
 from reportgen.result import (
     GridEdge,
     ModelResult,
@@ -64,6 +65,20 @@ def searched_on(model: ModelResult) -> str:
     return ", ".join([f"{model.tuning_rows:,} rows", *settings])
 
 
+def columns_seen(result: ReportResult) -> str:
+    """Which features each model saw, in a sentence, when the logit's VIF screen left some out of it (no other
+    model leaves columns out)."""
+    screened = next((m for m in result.models if m.columns_left_out), None)
+    if screened is None:
+        return ""
+    labels, vif = result.dataset.feature_labels, {row.feature: row.vif for row in result.preprocessing.vif}
+    left_out = join_words([labelled_vif(labels.get(c, c), vif[c]) for c in screened.columns_left_out])
+    others = (f"; the other models used all {len(result.dataset.features)} features"
+              if len(result.models) > 1 else "")
+    return (f"The {screened.label.lower()} left out {left_out}, as columns that repeat what other numeric columns say "
+            f"(VIF above {result.preprocessing.vif_threshold:g}) blur its coefficients{others}.")
+
+
 def worded_model(model: ModelResult, folds: int) -> ModelResult:
     return dataclasses.replace(model, scored_by=scores_text(model.scores_from, folds),
                                grid_edges=[edge_text(e) for e in model.search_edges], searched_on=searched_on(model))
@@ -73,6 +88,6 @@ def with_model_words(result: ReportResult) -> ReportResult:
     folds = result.settings["search"]["cv"]
     threshold, rec = result.threshold, result.recommendation
     return dataclasses.replace(
-        result, models=[worded_model(m, folds) for m in result.models],
+        result, models=[worded_model(m, folds) for m in result.models], columns_seen=columns_seen(result),
         threshold=dataclasses.replace(threshold, method=threshold_method(threshold)) if threshold else None,
         recommendation=dataclasses.replace(rec, rule=recommendation_rule(rec, result)) if rec else None)

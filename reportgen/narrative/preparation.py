@@ -7,6 +7,7 @@ import dataclasses
 
 from reportgen.clean import VIF_EXACT
 from reportgen.narrative.logit import fit_warnings, rows_note
+from reportgen.narrative.words import labelled_vif, vif_figure
 from reportgen.result import (
     ColumnDecision,
     ColumnReading,
@@ -33,6 +34,7 @@ STEP_NAMES = {
     StepKind.INCOMPLETE_ROWS: "Incomplete rows",
     StepKind.OUTLIER_RULE: "Outlier rule",
     StepKind.MULTICOLLINEARITY: "Multicollinearity",
+    StepKind.LOGIT_MULTICOLLINEARITY: "Multicollinearity (logistic regression)",
     StepKind.MISSING_VALUES: "Missing values",
     StepKind.SPLIT: "Train/test split",
     StepKind.DUPLICATES: "Duplicate rows",
@@ -150,29 +152,42 @@ def worded_decisions(decisions: list[ColumnDecision]) -> list[ColumnDecision]:
     return [dataclasses.replace(d, reason=reading_text(d)) for d in decisions]
 
 
-def vif_decision(row: VifRow, threshold: float) -> str:
-    """'dropped (above 5)'; 'kept'; or, for a column above the threshold until others were dropped, its VIF then."""
+def vif_decision(row: VifRow, threshold: float, logit_only: bool) -> str:
+    """'dropped (above 5)' (from the logistic regression only, with `logit_only`); 'kept'; or, for a column above
+    the threshold until others were dropped, its VIF then."""
     if row.dropped:
-        return f"dropped (above {threshold:g})"
+        return f"{'left out of the logistic regression' if logit_only else 'dropped'} (above {threshold:g})"
     if row.vif > threshold and row.vif_kept is not None:
-        return f"kept: {row.vif_kept:,.2f} once the dropped columns were left out"
+        return f"kept: {row.vif_kept:,.2f} " + ("without the columns the logistic regression leaves out" if logit_only
+                                                else "once the dropped columns were left out")
     return "kept"
 
 
 def vif_reason(vif: float, threshold: float) -> str:
     if vif >= VIF_EXACT:
         return "other numeric columns reproduce it (almost) exactly: VIF over 1,000,000"
-    return f"VIF {vif:,.{0 if vif >= 100 else 1}f}, above {threshold:g}: it repeats what other numeric columns say"
+    return f"{vif_figure(vif)}, above {threshold:g}: it repeats what other numeric columns say"
 
 
 def logit_repeats(result: ReportResult) -> dict[str, str]:
-    """Per column, which of its logit terms were left out of the logit as repeating others, in words."""
+    """Per column, why it or some of its logit terms were left out of the logit, in words: the VIF screen for the
+    logit alone, or terms repeating others."""
+    pre = result.preprocessing
+    screened = {c for s in pre.steps if s.kind == StepKind.LOGIT_MULTICOLLINEARITY for c in s.columns}
+    reasons = {row.feature: f"left out of the logistic regression only ({vif_reason(row.vif, pre.vif_threshold)})"
+               for row in pre.vif if row.feature in screened}
     terms: dict[str, list] = {}
     for term in result.logit.redundant:
         terms.setdefault(term.feature.partition(" = ")[0], []).append(term)
-    return {column: "left out of the logistic regression, where " + "; ".join(
+    reasons.update({column: "left out of the logistic regression, where " + "; ".join(
         f"{t.label} repeats {', '.join(t.repeats)}" if t.repeats else f"{t.label} does not vary" for t in found)
-        for column, found in terms.items()}
+        for column, found in terms.items()})
+    return reasons
+
+
+def logit_only(result: ReportResult) -> bool:
+    """Whether the VIF screen left columns out of the logistic regression alone (`vif.applies_to: logit`)."""
+    return any(s.kind == StepKind.LOGIT_MULTICOLLINEARITY for s in result.preprocessing.steps)
 
 
 def column_as_used(decision: ColumnDecision, result: ReportResult, in_logit: dict[str, str]) -> ColumnDecision:
@@ -288,9 +303,16 @@ def step_description(step: PreprocessingStep, result: ReportResult, encoding: li
                 f"(missing.drop_rows).")
     if kind == StepKind.OUTLIER_RULE:
         return f"Kept rows with {rule_text(step)}: {step.rows_before - step.rows_after:,} removed."
-    if kind == StepKind.MULTICOLLINEARITY:
-        listed = ", ".join(f"{r.feature} (VIF {r.vif:.1f})" for r in result.preprocessing.vif if r.dropped)
-        return f"Dropped {listed}: VIF above {result.preprocessing.vif_threshold:g}."
+    if kind in (StepKind.MULTICOLLINEARITY, StepKind.LOGIT_MULTICOLLINEARITY):
+        listed = ", ".join(labelled_vif(r.feature, r.vif) for r in result.preprocessing.vif if r.dropped)
+        if kind == StepKind.MULTICOLLINEARITY:
+            return f"Dropped {listed}: VIF above {result.preprocessing.vif_threshold:g}."
+        one = len(step.columns) == 1
+        others = (f" The other models use {'it' if one else 'them'}."
+                  if any(m.name != "logistic_regression" for m in result.models) else "")
+        return (f"Left out of the logistic regression only: {listed}, VIF above "
+                f"{result.preprocessing.vif_threshold:g}; {'it repeats' if one else 'they repeat'} what other numeric "
+                f"columns say and would blur its coefficients.{others}")
     if kind == StepKind.MISSING_VALUES:
         if not step.missing:
             return "No missing values among the features."
@@ -367,7 +389,7 @@ def with_preparation(result: ReportResult) -> ReportResult:
              for s in pre.steps]
     warnings = [notice_text(n, worded) for n in pre.notices]
     logit = dataclasses.replace(result.logit, warnings=fit_warnings(result.logit), rows_note=rows_note(result))
-    vif = [dataclasses.replace(v, decision=vif_decision(v, pre.vif_threshold)) for v in pre.vif]
+    vif = [dataclasses.replace(v, decision=vif_decision(v, pre.vif_threshold, logit_only(result))) for v in pre.vif]
     return dataclasses.replace(
         worded, logit=logit, warnings=warnings + logit.warnings,
         preprocessing=dataclasses.replace(worded.preprocessing, steps=steps, encoding=encoding, warnings=warnings,

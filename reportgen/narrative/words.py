@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from reportgen.clean import VIF_EXACT
 from reportgen.result import ModelResult, ReportResult
 
 
@@ -27,6 +28,19 @@ def pvalue_text(p: float) -> str:
     if p < 0.001:
         return f"{p:.1e}, below 0.001 (printed 0.000)"
     return f"{p:.3f}"
+
+
+def vif_figure(vif: float) -> str:
+    """'VIF 9.7'; 'VIF 715' from 100 up, where a decimal adds nothing."""
+    return f"VIF {vif:,.{0 if vif >= 100 else 1}f}"
+
+
+def labelled_vif(label: str, vif: float) -> str:
+    """'Price diff (VIF 12.3)'; for a column other columns reproduce exactly, 'Sale price MM (other columns
+    reproduce it exactly)' rather than a VIF that only says how close to exact the arithmetic came."""
+    if vif >= VIF_EXACT:
+        return f"{label} (other columns reproduce it exactly)"
+    return f"{label} ({vif_figure(vif)})"
 
 
 def join_words(items: list[str]) -> str:

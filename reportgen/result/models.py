@@ -145,6 +145,8 @@ class ModelResult:
     strategies: list[ImbalanceCell] = field(default_factory=list)
     """Its score with each imbalance strategy the run compared, one per column of the imbalance table (the
     strategies of `ReportResult.imbalance` in order); empty for a model not compared (the ensemble)."""
+    columns_left_out: list[str] = field(default_factory=list)
+    """Features this model did not see: the columns the VIF screen left out of the logistic regression."""
     searched_on: str = ""
     """The rows and settings its search used, in words; written by the narrative."""
 

@@ -22,6 +22,8 @@ class StepKind(str, Enum):
     INCOMPLETE_ROWS = "incomplete_rows"
     OUTLIER_RULE = "outlier_rule"
     MULTICOLLINEARITY = "multicollinearity"
+    LOGIT_MULTICOLLINEARITY = "logit_multicollinearity"
+    """Columns above the VIF threshold, left out of the logistic regression only (`vif.applies_to: logit`)."""
     MISSING_VALUES = "missing_values"
     SPLIT = "split"
     DUPLICATES = "duplicates"

@@ -52,6 +52,8 @@ class ReportResult:
     """Where the logit and the segments read the drivers differently."""
     families_left_out: list[str] = field(default_factory=list)
     """Labels of the default model families the configuration did not list (its `models_note` says why)."""
+    columns_seen: str = ""
+    """Which features each model saw, when they differ (the logit's VIF screen); written by the narrative."""
     baseline: Baseline | None = None
     imbalance: list[ImbalanceRow] = field(default_factory=list)
     threshold: ThresholdResult | None = None
