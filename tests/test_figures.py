@@ -173,3 +173,21 @@ def test_the_chosen_k_is_a_labelled_line_not_a_point_on_the_curve(each_stored_re
     chosen = [line for line in curve.get_lines() if line.get_label() == f"chosen: k = {found.k}"]
     assert len(chosen) == 1 and list(chosen[0].get_xdata()) == [found.k, found.k]
     assert chosen[0].get_marker() in ("None", None, "")
+
+
+def test_the_vif_chart_says_whom_the_columns_above_the_threshold_were_left_out_of(stored_students_result):
+    from reportgen.figures import vif
+    from reportgen.result import StepKind
+
+    def label(result) -> str:
+        figure = vif(result)
+        text = figure.axes[0].get_xlabel()
+        plt.close(figure)
+        return text
+
+    assert label(stored_students_result).startswith("Variance inflation factor (orange = left out of the logit;")
+    pre = stored_students_result.preprocessing
+    everyone = dataclasses.replace(stored_students_result, preprocessing=dataclasses.replace(pre, steps=[
+        dataclasses.replace(s, kind=StepKind.MULTICOLLINEARITY) if s.kind == StepKind.LOGIT_MULTICOLLINEARITY else s
+        for s in pre.steps]))
+    assert label(everyone).startswith("Variance inflation factor (orange = dropped;")

@@ -49,9 +49,9 @@ class FittedModel:
     measured: object = None
     """What `tune_all`'s `measure` returned for this model, computed in the worker that tuned it."""
     members: list[str] = field(default_factory=list)
+    """The models an ensemble averages, by name; empty for the others."""
     columns_left_out: list[str] = field(default_factory=list)
     """Features this model does not see (the logit's VIF screen); an ensemble's, those none of its members sees."""
-    """The models an ensemble averages, by name; empty for the others."""
 
     @property
     def estimator(self):
