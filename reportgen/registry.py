@@ -137,12 +137,13 @@ FAMILIES: dict[str, ModelFamily] = {
             label="Gradient boosting model",
             make=lambda seed: HistBoostingUnweightedBins(max_iter=200, learning_rate=0.1, early_stopping=False,
                                                          random_state=seed),
-            # Depth 1 is additive, depth 2 adds pairwise interactions, depth 6 (at most 31 leaves, as
-            # LightGBM's default) the higher-order ones a table may hold. On the seed cases and orange
-            # juice, cross-validation prefers the shallow trees (to early stopping too, which holds back
-            # a tenth of the rows); on the telecom churn table, whose churners combine plan, minutes and
-            # service calls, it chose depth 6 on every split tried, test PR AUC 0.85-0.88 against 0.81-0.83.
-            grid={"max_depth": [1, 2, 6], "max_iter": [100, 400]},
+            # Depth 1 is additive, depth 2 adds pairwise interactions, depth 4 the higher-order ones a
+            # table may hold. On the seed cases, orange juice and caravan, cross-validation prefers the
+            # shallow trees (to early stopping too, which holds back a tenth of the rows); on the telecom
+            # churn table, whose churners combine plan, minutes and service calls, depth 2 trailed: cross-
+            # validated PR AUC 0.83 against 0.86 at depth 4 and 0.87 at depth 6. Depth 6 cost the bundled
+            # report 11% more time, depth 4 6%.
+            grid={"max_depth": [1, 2, 4], "max_iter": [100, 400]},
             supports_class_weight=True,
             native_categorical=True,
             tuning_rows=6000,
