@@ -91,12 +91,15 @@ def test_tiktok_drops_incomplete_rows_and_keeps_the_true_share_in_the_test_set(p
     assert all(positives_in(m) == round(verified * 0.2) for m in results["models"])
 
 
-def test_tiktok_uses_the_courses_features_and_drops_likes_for_multicollinearity(preset_runs, tiktok_raw):
+def test_tiktok_uses_the_courses_features_and_leaves_likes_out_of_the_logit(preset_runs, tiktok_raw):
     results = preset_runs["tiktok"]["results"]
     assert [v["feature"] for v in results["preprocessing"]["vif"] if v["dropped"]] == ["video_like_count"]
     assert results["dataset"]["features"] == ["claim_status", "video_duration_sec", "transcription_length",
-                                              "author_ban_status", "video_view_count", "video_share_count",
-                                              "video_download_count", "video_comment_count"]
+                                              "author_ban_status", "video_view_count", "video_like_count",
+                                              "video_share_count", "video_download_count", "video_comment_count"]
+    left_out = {m["name"]: m["columns_left_out"] for m in results["models"]}
+    assert left_out.pop("logistic_regression") == ["video_like_count"]
+    assert all(columns == [] for columns in left_out.values())
     complete = tiktok_raw.dropna()
     expected = complete["video_like_count"].corr(complete["video_view_count"])
     correlation = results["preprocessing"]["correlation"]

@@ -252,7 +252,10 @@ def test_three_hundred_columns(workdir):
     found = run_ok(workdir, csv_text(frame))
     vif = found["preprocessing"]["vif"]
     assert len(vif) == 300
-    assert len(found["dataset"]["features"]) + sum(r["dropped"] for r in vif) == 300
+    assert len(found["dataset"]["features"]) == 300
+    left_out = {m["name"]: m["columns_left_out"] for m in found["models"]}
+    assert sorted(left_out.pop("logistic_regression")) == sorted(r["feature"] for r in vif if r["dropped"])
+    assert all(columns == [] for columns in left_out.values())
 
 
 # ---- property-based: random small tables never give an unexpected exception ------------------------

@@ -40,10 +40,11 @@ def test_telecom_churn_columns_read_for_what_they_are(unseen_runs):
     assert (columns["state"]["kind"], columns["area_code"]["kind"]) == ("categorical", "categorical")
     assert unseen_runs["mlc_churn"]["results"]["dataset"]["positive_label"] == "yes"  # no --positive needed
     for period in ("day", "eve", "night", "intl"):
-        pair = [columns[f"total_{period}_{what}"]["use"] for what in ("minutes", "charge")]
-        assert sorted(use.startswith("dropped") for use in pair) == [False, True], period
-    dropped = [c for c in columns.values() if c["use"].startswith("dropped")]
-    assert all("reproduce it (almost) exactly" in c["reason"] or "VIF" in c["reason"] for c in dropped)
+        pair = [columns[f"total_{period}_{what}"] for what in ("minutes", "charge")]
+        assert all(c["use"] == "feature" for c in pair), period
+        assert sorted("left out of the logistic regression only" in c["reason"] for c in pair) == [False, True], period
+    screened = [c for c in columns.values() if "left out of the logistic regression only" in c["reason"]]
+    assert all("reproduce it (almost) exactly" in c["reason"] or "VIF" in c["reason"] for c in screened)
 
 
 def test_orange_juice_store_codes_are_categories(unseen_runs):

@@ -83,6 +83,7 @@ def explore_groups(result: ReportResult) -> Figure | None:
             patch.set_facecolor(colors.primary)
             patch.set_alpha(0.75)
         ax.set_title(short(row.label, 24), fontsize=7.5, fontweight="normal")
+        ax.xaxis.set_major_formatter(compact_number)
     for ax in axes:
         few_ticks(ax)
         ax.grid(axis="y", visible=False)
