@@ -10,7 +10,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from reportgen.figures.style import MUTED, new_figure, palette, short
-from reportgen.result import ReportResult, StepKind
+from reportgen.narrative.preparation import logit_only
+from reportgen.result import ReportResult
 
 
 def outcome_balance(result: ReportResult) -> Figure:
@@ -92,9 +93,8 @@ def vif(result: ReportResult) -> Figure | None:
     ax.barh([result.dataset.feature_labels.get(r.feature, r.feature) for r in rows],
             [min(r.vif, 100) for r in rows], color=colors)
     ax.axvline(result.preprocessing.vif_threshold, color="black", linestyle="--", linewidth=1)
-    logit_only = any(s.kind == StepKind.LOGIT_MULTICOLLINEARITY for s in result.preprocessing.steps)
-    ax.set_xlabel(f"Variance inflation factor (orange = {'left out of the logit' if logit_only else 'dropped'}; "
-                  f"dashed = threshold)")
+    marked = "left out of the logit" if logit_only(result) else "dropped"
+    ax.set_xlabel(f"Variance inflation factor (orange = {marked}; dashed = threshold)")
     ax.set_title("Multicollinearity check")
     ax.grid(axis="y", visible=False)
     return fig
