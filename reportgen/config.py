@@ -155,6 +155,9 @@ class EncodingSpec(Spec):
     native_min_frequency: float = Field(
         0.005, ge=0, lt=1, description="For models that split on categories themselves (gradient boosting): "
         "categories rarer than this share are grouped; finer than min_frequency, as they add no columns.")
+    native_enough_rows: int = Field(
+        100, ge=1, description="For the same models: a category held by at least this many training rows keeps "
+        "its own code whatever its share, so that a large table does not group categories hundreds of rows hold.")
     max_categories: int | None = Field(
         None, ge=2, description="One-hot: keep at most this many categories per column (the most frequent, "
         "'other' counting as one); for high-cardinality columns.")

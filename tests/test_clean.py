@@ -13,7 +13,16 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
-from reportgen.clean import LEAKAGE_AUC, add_derived, clean, duplicate_summary, feature_encoder, rows_within, vif_table
+from reportgen.clean import (
+    LEAKAGE_AUC,
+    add_derived,
+    clean,
+    duplicate_summary,
+    feature_encoder,
+    native_min_rows,
+    rows_within,
+    vif_table,
+)
 from reportgen.config import OutlierRule, load_config, preset_path
 from reportgen.errors import ReportInputError
 from reportgen.load import load
@@ -390,6 +399,22 @@ def test_many_categories_are_capped_in_the_encoder(make_config):
     assert len([n for n in encoder.get_feature_names_out() if n.startswith("city_")]) == 4
     step = next(s for s in cleaned.steps if s.kind == StepKind.ENCODING)
     assert (step.count, step.columns) == (2, ["city"])
+
+
+def test_native_codes_group_categories_by_share_up_to_enough_rows(make_config):
+    """A category held by 1% of rows keeps its code on a small table; on a large one it keeps it once it holds
+    `native_enough_rows` rows, though that is under the share."""
+    frame = frame_with_outcome(city=[f"c{i % 12}" for i in range(60)])
+    config = make_config(frame, encoding={"native_min_frequency": 0.01, "native_enough_rows": 150})
+    cleaned = clean(load(config), config)
+    assert native_min_rows(config, 1_000) == 10 and native_min_rows(config, 100_000) == 150
+    assert native_min_rows(config, None) == 0.01
+    rare = ["c0"] * 200 + ["c1"] * 250 + ["c2"] * 39_550
+    table = pd.DataFrame({"city": rare, **{c: 0.0 for c in cleaned.numeric}})
+    for rows, codes in ((40_000, 3), (None, 2)):
+        encoder = feature_encoder(cleaned.numeric, cleaned.categorical, config, native=True, rows=rows)
+        assert len(np.unique(encoder.fit_transform(table[cleaned.features])[:, cleaned.features.index("city")])) \
+            == codes, "200 and 250 of 40,000 rows are under the share, above enough rows"
 
 
 def test_declared_categories_that_are_all_rare_are_left_out_not_a_crash(make_config):

@@ -104,7 +104,13 @@ def test_grid_edges_ignore_text_single_values_and_untried_values():
     grid = {"weights": ["uniform", "distance"], "gamma": ["scale", 0.1], "k": [5], "depth": [None, 3, 8]}
     best = {"weights": "distance", "gamma": 0.1, "k": 5, "depth": None}
     assert grid_edges(grid, best) == []
-    assert grid_edges({"depth": [None, 3, 8]}, {"depth": 8}) == [GridEdge("depth", 8, largest=True)]
+
+
+def test_grid_edges_read_none_as_no_limit_above_every_number():
+    assert grid_edges({"depth": [None, 3, 8]}, {"depth": 8}) == []
+    assert grid_edges({"depth": [None, 3, 8]}, {"depth": 3}) == [GridEdge("depth", 3, largest=False)]
+    assert grid_edges({"depth": [1, None]}, {"depth": 1}) == [GridEdge("depth", 1, largest=False)]
+    assert grid_edges({"depth": [3, 8]}, {"depth": 8}) == [GridEdge("depth", 8, largest=True)]
 
 
 def test_best_model_is_the_highest_cv_score_and_ties_go_to_the_earlier():

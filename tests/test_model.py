@@ -20,6 +20,7 @@ from reportgen.model import (
     sampler,
     strategies_for,
     tune,
+    tuning_size,
 )
 from reportgen.registry import FAMILIES
 from reportgen.result import ScoresSource
@@ -45,6 +46,16 @@ def test_encoding_once_chooses_and_scores_as_encoding_in_every_fold(prepared):
     direct.fit(data.x_train, data.y_train)
     assert found.params == {k.removeprefix("model__"): v for k, v in direct.best_params_.items()}
     assert found.cv_mean == pytest.approx(direct.best_score_, abs=1e-9)
+
+
+def test_searches_compare_on_a_sample_that_grows_with_the_table():
+    boosting, forest, logit = FAMILIES["gradient_boosting"], FAMILIES["random_forest"], FAMILIES["logistic_regression"]
+    assert (boosting.tuning_rows, boosting.tuning_share) == (6000, 0.25)
+    assert tuning_size(ModelSpec(name=boosting.name), boosting, 14_100) == 6000
+    assert tuning_size(ModelSpec(name=boosting.name), boosting, 79_368) == 19_842
+    assert tuning_size(ModelSpec(name=boosting.name, tuning_rows=5000), boosting, 79_368) == 5000
+    assert tuning_size(ModelSpec(name=forest.name), forest, 79_368) == 4000
+    assert tuning_size(ModelSpec(name=logit.name), logit, 79_368) is None
 
 
 def test_strategies_are_compared_on_as_many_folds_as_the_search_shuffled_anew(prepared):

@@ -31,7 +31,7 @@ from reportgen.clean.columns import (
     uninformative,
 )
 from reportgen.clean.derived import add_derived, derived_columns, with_references
-from reportgen.clean.encoders import feature_encoder, most_frequent
+from reportgen.clean.encoders import feature_encoder, most_frequent, native_min_rows
 from reportgen.clean.leakage import (
     LEAKAGE_AUC,
     TWIN_SHARE_WARNING,
@@ -68,6 +68,7 @@ __all__ = [
     "clean",
     "duplicate_summary",
     "feature_encoder",
+    "native_min_rows",
     "rows_within",
     "single_feature_auc",
     "training_twins",

@@ -3,6 +3,8 @@ the raw feature frame, built here but never fitted here, so no test row leaks in
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
@@ -20,6 +22,20 @@ def most_frequent(values: pd.Series) -> str:
     return str(counts.index[0])
 
 
+def native_min_rows(config: DatasetConfig, rows: int | None) -> float | int | None:
+    """How many training rows a category needs for its own code where a model splits on categories itself: its
+    share of the rows (`native_min_frequency`, as a count once the rows are known) up to `native_enough_rows`.
+    A share suits small tables, where a rare category's few rows would be learned by heart; on a large table
+    the same share would group categories whose hundreds of rows show their own rate (on 100,000 jittered
+    student rows, grouping the countries under 0.5% cost boosting 0.006 of test PR AUC)."""
+    encoding = config.encoding
+    if not encoding.native_min_frequency:
+        return None
+    if rows is None:
+        return encoding.native_min_frequency
+    return min(math.ceil(encoding.native_min_frequency * rows), encoding.native_enough_rows)
+
+
 def feature_encoder(
     numeric: list[str],
     categorical: list[str],
@@ -27,6 +43,7 @@ def feature_encoder(
     reference: dict[str, str] | None = None,
     order: list[str] | None = None,
     native: bool = False,
+    rows: int | None = None,
 ) -> ColumnTransformer:
     """Impute and encode the raw feature frame in the table's order.
 
@@ -36,14 +53,15 @@ def feature_encoder(
     With `reference`, one-hot encoding drops that category per column, so a model with an
     intercept (the logit) is identifiable and its terms read "compared with <reference>".
     With `native`, each categorical becomes one column of codes for a model that splits on
-    categories itself; rarer categories share a code and unseen ones get -1 (read as missing).
+    categories itself; rarer categories share a code and unseen ones get -1 (read as missing). `rows`, the
+    training rows it will be fitted on, sets how many rows a category needs (`native_min_rows`).
     """
     missing = config.missing
 
     def encoder(column: str):
         if native:
             return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1,
-                                  min_frequency=config.encoding.native_min_frequency or None,
+                                  min_frequency=native_min_rows(config, rows),
                                   max_categories=NATIVE_MAX_CATEGORIES)
         if config.encoding.categorical == "ordinal":
             return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=config.encoding.unknown_code)

@@ -2,8 +2,8 @@
 
 For every configured family:
 1. search its grid with `search.tuning_cv` folds (on a stratified subsample when the family declares
-   `tuning_rows`; k-nearest neighbours score every k from one neighbour query per fold, and a tree
-   every depth from one grown to the largest);
+   `tuning_rows`, raised to its `tuning_share` of a large table's rows; k-nearest neighbours score every
+   k from one neighbour query per fold, and a tree every depth from one grown to the largest);
 2. compare the imbalance strategies at the tuned settings on the same rows, on as many folds shuffled
    anew (the search's own folds would favour the plain strategy, whose settings were chosen on
    them), each applied inside the folds only (imbalanced-learn pipelines); keep the best;
@@ -22,7 +22,7 @@ from reportgen.model.ensemble import soft_voting
 from reportgen.model.fit import Measure, fit_models, tune, tune_all
 from reportgen.model.fitted import FittedModel
 from reportgen.model.pipeline import estimator_pipeline, model_pipeline, positive_scores, sampler
-from reportgen.model.rows import EncodedRows, encoded_rows, stratified_positions
+from reportgen.model.rows import EncodedRows, encoded_rows, stratified_positions, tuning_size
 from reportgen.model.search import (
     SearchOutcome,
     StrategyScore,
@@ -54,4 +54,5 @@ __all__ = [
     "stratified_positions",
     "tune",
     "tune_all",
+    "tuning_size",
 ]

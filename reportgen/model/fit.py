@@ -26,7 +26,7 @@ from reportgen.model.pipeline import (
     model_step_param,
     model_step_params,
 )
-from reportgen.model.rows import EncodedRows, encoded_rows, sample_rows
+from reportgen.model.rows import EncodedRows, encoded_rows, sample_rows, tuning_size
 from reportgen.model.search import (
     best_strategy,
     compared_strategies,
@@ -50,16 +50,15 @@ Measure = Callable[[FittedModel, CleanData, DatasetConfig], object]
 def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: EncodedRows | None = None) -> FittedModel:
     family = FAMILIES[spec.name]
     grid = family.grid if spec.grid is None else spec.grid
-    tuning_size = spec.tuning_rows if spec.tuning_rows is not None else family.tuning_rows
     fit_size = spec.fit_rows if spec.fit_rows is not None else family.fit_rows
     shortcuts = config.search.subsample
     if not shortcuts:
-        tuning_size = fit_size = None
+        fit_size = None
     search_params = model_step_params(family.search_params) if shortcuts else {}
     started = time.perf_counter()
     fit_on = sample_rows(encoded if encoded is not None else encoded_rows(family, clean, config),
                          fit_size, config.seed)
-    rows = sample_rows(fit_on, tuning_size, config.seed)
+    rows = sample_rows(fit_on, tuning_size(spec, family, len(fit_on.y)) if shortcuts else None, config.seed)
     grid = within_rows(grid, family.at_most_rows, min(fold_training_rows(len(rows.y), config.search.tuning_cv),
                                                       fold_training_rows(len(fit_on.y), config.search.cv)))
     pipeline = estimator_pipeline(spec, family, clean, config).set_params(**search_params)

@@ -81,7 +81,7 @@ def encoder_for(family: ModelFamily, clean: CleanData, config: DatasetConfig) ->
     variant, categorical, reference = encoder_variant(family, clean, config)
     left_out = columns_left_out(family, clean)
     return feature_encoder([c for c in clean.numeric if c not in left_out], categorical, config, reference,
-                           order=clean.features, native=variant == "native")
+                           order=clean.features, native=variant == "native", rows=len(clean.x_train))
 
 
 def columns_left_out(family: ModelFamily, clean: CleanData) -> list[str]:

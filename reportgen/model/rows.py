@@ -3,13 +3,14 @@ sample of them when the family caps its cost."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
 from reportgen.clean import CleanData
-from reportgen.config import DatasetConfig
+from reportgen.config import DatasetConfig, ModelSpec
 from reportgen.model.pipeline import encoder_for
 from reportgen.registry import ModelFamily
 
@@ -32,6 +33,18 @@ def encoded_rows(family: ModelFamily, clean: CleanData, config: DatasetConfig) -
     encoder = encoder_for(family, clean, config)
     return EncodedRows(np.asarray(encoder.fit_transform(clean.x_train), dtype=float),
                        clean.y_train.to_numpy(), np.arange(len(clean.y_train)))
+
+
+def tuning_size(spec: ModelSpec, family: ModelFamily, rows: int) -> int | None:
+    """How many of `rows` training rows the family's search compares candidates on: the spec's number if it
+    gives one, else the family's, raised to its share of the rows. A fixed sample keeps the search's cost flat
+    as tables grow, but a large table's patterns (rarer combinations, finer splits) only show in a search on
+    rows in proportion to it."""
+    if spec.tuning_rows is not None:
+        return spec.tuning_rows
+    if family.tuning_rows is None:
+        return None
+    return max(family.tuning_rows, math.ceil(family.tuning_share * rows))
 
 
 def stratified_positions(y, size: int | None, seed: int) -> np.ndarray | None:

@@ -132,15 +132,17 @@ def within_rows(grid: dict[str, list], bounded: tuple[str, ...], rows: int) -> d
 
 
 def grid_edges(grid: dict[str, list], best: dict[str, object]) -> list[GridEdge]:
-    """Numeric parameters tuned to the smallest or largest value tried: the search may be too narrow."""
+    """Numeric parameters tuned to the smallest or largest value tried: the search may be too narrow. None
+    beside numbers is scikit-learn's "no limit" (a tree's max_depth), above every number and never an edge."""
     edges = []
     for key, values in grid.items():
         numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
         value = best.get(key)
-        if len(numbers) < 2 or value not in numbers:
+        if len(numbers) + (None in values) < 2 or value not in numbers:
             continue
-        if value in (max(numbers), min(numbers)):
-            edges.append(GridEdge(parameter=key, value=plain_number(value), largest=value == max(numbers)))
+        largest = value == max(numbers) and None not in values
+        if largest or value == min(numbers):
+            edges.append(GridEdge(parameter=key, value=plain_number(value), largest=largest))
     return edges
 
 
