@@ -176,6 +176,14 @@ def test_missing_sentence_follows_the_counts(result):
     some = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075), MissingRow("city", "City", 2, 0.005)])
     assert missing_observations(some)[0].startswith("2 columns of the table have missing values, most of all age "
                                                     "(30 rows, 7.5%)")
+    filled = dataclasses.replace(some, models=[dataclasses.replace(m, missing_as_is=False) for m in some.models])
+    boosted = dataclasses.replace(some, models=[dataclasses.replace(m, missing_as_is=m.name == "decision_tree")
+                                                for m in some.models])
+    assert missing_observations(filled)[0].endswith(
+        "Missing feature values are imputed inside the model pipeline (see the preprocessing log).")
+    assert missing_observations(boosted)[0].endswith(
+        "imputed inside the model pipeline, except in the decision tree, which takes them as they are "
+        "(see the preprocessing log).")
 
 
 def test_group_by_must_be_categorical_in_the_config(make_config):

@@ -1,6 +1,8 @@
 """The searches' shortcuts (encode once, fit on a sample, out-of-bag scores, native categories)
 against what scikit-learn computes without them."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from conftest import synthetic_frame, synthetic_spec, write_dataset
@@ -13,8 +15,10 @@ from reportgen.load import load
 from reportgen.model import (
     cv_splitter,
     encoded_rows,
+    encoder_for,
     estimator_pipeline,
     grid_search,
+    keeps_missing,
     model_pipeline,
     one_fit_answers,
     sampler,
@@ -56,6 +60,26 @@ def test_searches_compare_on_a_sample_that_grows_with_the_table():
     assert tuning_size(ModelSpec(name=boosting.name, tuning_rows=5000), boosting, 79_368) == 5000
     assert tuning_size(ModelSpec(name=forest.name), forest, 79_368) == 4000
     assert tuning_size(ModelSpec(name=logit.name), logit, 79_368) is None
+
+
+def test_boosting_gets_missing_values_as_they_are_unless_smote_may_interpolate_them(prepared):
+    config, data = prepared
+    blanks = data.x_train.copy()
+    blanks.loc[blanks.index[::5], "minutes"] = np.nan
+    holed = dataclasses.replace(data, x_train=blanks)
+    boosting, neighbours = FAMILIES["gradient_boosting"], FAMILIES["knn"]
+    minutes = data.features.index("minutes")
+
+    def encoded_minutes(family, run_config):
+        return encoder_for(family, holed, run_config).fit_transform(blanks)[:, minutes]
+
+    assert keeps_missing(boosting, config) and not keeps_missing(neighbours, config)
+    assert np.isnan(encoded_minutes(boosting, config)).sum() == len(blanks.index[::5])
+    assert not np.isnan(encoded_minutes(neighbours, config)).any()
+    with_smote = config.model_copy(update={"imbalance": ImbalanceSpec(strategies=["none", "smote"])})
+    assert not keeps_missing(boosting, with_smote) and not np.isnan(encoded_minutes(boosting, with_smote)).any()
+    found = tune(ModelSpec(name="gradient_boosting", grid={"max_depth": [2], "max_iter": [50]}), holed, config)
+    assert found.missing_as_is and np.isfinite(found.scores(blanks)).all()
 
 
 def test_strategies_are_compared_on_as_many_folds_as_the_search_shuffled_anew(prepared):

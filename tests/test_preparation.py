@@ -110,6 +110,28 @@ def test_encoding_notes_follow_the_encoding_settings(result):
                                            f"training get code -1.")
 
 
+def test_missing_values_are_said_filled_in_except_where_a_model_took_them_as_they_are(result):
+    steps = [s for s in result.preprocessing.steps if s.kind != StepKind.MISSING_VALUES]
+    missing = PreprocessingStep(StepKind.MISSING_VALUES, 400, 400, missing={"age": 30})
+    with_blanks = dataclasses.replace(result, preprocessing=dataclasses.replace(
+        result.preprocessing, steps=[*steps, missing]))
+    filled = dataclasses.replace(with_blanks, models=[dataclasses.replace(m, missing_as_is=False)
+                                                      for m in result.models])
+    boosted = dataclasses.replace(with_blanks, models=[dataclasses.replace(m, missing_as_is=m.name == "decision_tree")
+                                                       for m in result.models])
+    assert step_description(missing, filled, []) == "Missing values imputed inside the model pipeline: age (30)."
+    assert step_description(missing, boosted, []) == (
+        "Missing values imputed inside the model pipeline (except in the decision tree, which takes them "
+        "as they are): age (30).")
+    assert encoding_notes(filled)[0].endswith("missing values replaced by the training median.")
+    assert encoding_notes(boosted)[0].endswith(
+        "missing values replaced by the training median, except in the decision tree, which takes them "
+        "as missing and learns at each split which side they go.")
+    no_blanks = dataclasses.replace(boosted, preprocessing=dataclasses.replace(result.preprocessing, steps=steps))
+    assert encoding_notes(no_blanks)[0].endswith(
+        "new data with blanks gets the training median (the decision tree takes them as missing).")
+
+
 def test_warnings_are_worded_from_their_facts(result):
     assert notice_text(Notice(NoticeKind.EMPTY, columns=["a", "b"]), result) == (
         "Dropped empty column(s): a, b.")

@@ -44,6 +44,7 @@ def feature_encoder(
     order: list[str] | None = None,
     native: bool = False,
     rows: int | None = None,
+    impute_numeric: bool = True,
 ) -> ColumnTransformer:
     """Impute and encode the raw feature frame in the table's order.
 
@@ -55,6 +56,7 @@ def feature_encoder(
     With `native`, each categorical becomes one column of codes for a model that splits on
     categories itself; rarer categories share a code and unseen ones get -1 (read as missing). `rows`, the
     training rows it will be fitted on, sets how many rows a category needs (`native_min_rows`).
+    Without `impute_numeric`, numeric columns keep their missing values, for a model that handles them.
     """
     missing = config.missing
 
@@ -79,7 +81,8 @@ def feature_encoder(
             if transformers and transformers[-1][0].startswith("numeric"):
                 transformers[-1][2].append(column)
             else:
-                transformers.append((f"numeric{position}", SimpleImputer(strategy=missing.numeric), [column]))
+                numeric_step = SimpleImputer(strategy=missing.numeric) if impute_numeric else "passthrough"
+                transformers.append((f"numeric{position}", numeric_step, [column]))
         elif column in categorical:
             steps = make_pipeline(SimpleImputer(strategy="constant", fill_value=missing.categorical_fill),
                                   encoder(column))

@@ -21,7 +21,14 @@ family tuned side by side, then the ensemble). The names below are the stage's i
 from reportgen.model.ensemble import soft_voting
 from reportgen.model.fit import Measure, fit_models, tune, tune_all
 from reportgen.model.fitted import FittedModel
-from reportgen.model.pipeline import estimator_pipeline, model_pipeline, positive_scores, sampler
+from reportgen.model.pipeline import (
+    encoder_for,
+    estimator_pipeline,
+    keeps_missing,
+    model_pipeline,
+    positive_scores,
+    sampler,
+)
 from reportgen.model.rows import EncodedRows, encoded_rows, stratified_positions, tuning_size
 from reportgen.model.search import (
     SearchOutcome,
@@ -41,10 +48,12 @@ __all__ = [
     "StrategyScore",
     "cv_splitter",
     "encoded_rows",
+    "encoder_for",
     "estimator_pipeline",
     "fit_models",
     "grid_edges",
     "grid_search",
+    "keeps_missing",
     "model_pipeline",
     "one_fit_answers",
     "positive_scores",

@@ -22,6 +22,7 @@ from reportgen.model.pipeline import (
     encoder_variant,
     estimator_params,
     estimator_pipeline,
+    keeps_missing,
     model_pipeline,
     model_step_param,
     model_step_params,
@@ -110,6 +111,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         scored_along=family.scored_along if along else "",
         scored_along_from=plain_number(max(grid[family.scored_along])) if along else None,
         columns_left_out=columns_left_out(family, clean),
+        missing_as_is=keeps_missing(family, config),
     )
 
 
@@ -132,12 +134,12 @@ def tune_all(clean: CleanData, config: DatasetConfig,
 
     The workers are joblib's active backend: n_jobs processes of this machine (`reportgen.runtime.workers`),
     or a Dask cluster's (`reportgen.runtime.backends.search_backend`), which takes every family at once."""
-    by_variant: dict[str, EncodedRows] = {}
+    by_variant: dict[tuple[str, bool], EncodedRows] = {}
 
     def encoded_for(family: ModelFamily) -> EncodedRows:
         """Each encoding made once, as the first family that needs it is sent: the first families
         start tuning while the rows of the others are encoded."""
-        variant = encoder_variant(family, clean, config)[0]
+        variant = encoder_variant(family, clean, config)[0], keeps_missing(family, config)
         if variant not in by_variant:
             by_variant[variant] = encoded_rows(family, clean, config)
         return by_variant[variant]

@@ -52,6 +52,8 @@ class FittedModel:
     """The models an ensemble averages, by name; empty for the others."""
     columns_left_out: list[str] = field(default_factory=list)
     """Features this model does not see (the logit's VIF screen); an ensemble's, those none of its members sees."""
+    missing_as_is: bool = False
+    """It gets missing numeric values as they are, not filled in (`model.pipeline.keeps_missing`)."""
 
     @property
     def estimator(self):

@@ -81,7 +81,14 @@ def encoder_for(family: ModelFamily, clean: CleanData, config: DatasetConfig) ->
     variant, categorical, reference = encoder_variant(family, clean, config)
     left_out = columns_left_out(family, clean)
     return feature_encoder([c for c in clean.numeric if c not in left_out], categorical, config, reference,
-                           order=clean.features, native=variant == "native", rows=len(clean.x_train))
+                           order=clean.features, native=variant == "native", rows=len(clean.x_train),
+                           impute_numeric=not keeps_missing(family, config))
+
+
+def keeps_missing(family: ModelFamily, config: DatasetConfig) -> bool:
+    """Whether the family gets missing numeric values as they are: when it handles them itself, unless SMOTE,
+    which interpolates between rows and cannot between blanks, is among the strategies it may be fitted with."""
+    return family.native_missing and "smote" not in config.imbalance.strategies
 
 
 def columns_left_out(family: ModelFamily, clean: CleanData) -> list[str]:

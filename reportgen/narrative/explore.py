@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportgen.narrative.preparation import missing_kept_by
 from reportgen.narrative.words import (
     in_sentence,
     join_words,
@@ -131,9 +132,11 @@ def missing_observations(result: ReportResult) -> list[str]:
         return [f"No column has a missing value in the {explore.rows_read:,} rows read."]
     worst = explore.missing[0]
     verb = "has" if len(explore.missing) == 1 else "have"
+    kept = missing_kept_by(result)
+    except_in = f", except in {kept}, which takes them as they are" if kept else ""
     return [(f"{plural(len(explore.missing), 'column')} of the table {verb} missing values, most of all "
              f"{in_sentence(worst.label)} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
-             f"imputed inside the model pipeline (see the preprocessing log).")]
+             f"imputed inside the model pipeline{except_in} (see the preprocessing log).")]
 
 
 def explore_observations(result: ReportResult) -> dict[str, list[str]]:

@@ -7,7 +7,7 @@ import dataclasses
 
 from reportgen.clean import VIF_EXACT
 from reportgen.narrative.logit import fit_warnings, rows_note
-from reportgen.narrative.words import labelled_vif, vif_figure
+from reportgen.narrative.words import join_words, labelled_vif, vif_figure
 from reportgen.result import (
     ColumnDecision,
     ColumnReading,
@@ -250,6 +250,13 @@ def split_text(step: PreprocessingStep, result: ReportResult) -> str:
             f"{d.test_rows:,} test rows ({step.test_positive_rate:.1%} positive).")
 
 
+def missing_kept_by(result: ReportResult) -> str:
+    """'the gradient boosting model': the models that took missing numeric values as they are, in words; empty
+    when every model had them filled in."""
+    labels = [m.label[0].lower() + m.label[1:] for m in result.models if m.missing_as_is]
+    return f"the {join_words(labels)}" if labels else ""
+
+
 def encoding_notes(result: ReportResult) -> list[str]:
     """How the features are encoded: the numeric ones together, then each categorical column."""
     step = next((s for s in result.preprocessing.steps if s.kind == StepKind.ENCODING), None)
@@ -258,10 +265,13 @@ def encoding_notes(result: ReportResult) -> list[str]:
     settings, encoding = result.settings, result.settings["encoding"]
     statistic = settings["missing"]["numeric"]
     has_missing = any(s.missing for s in result.preprocessing.steps if s.kind == StepKind.MISSING_VALUES)
-    notes = []
+    notes, kept = [], missing_kept_by(result)
     if step.count:
         fill = (f"missing values replaced by the training {statistic}" if has_missing
                 else f"none missing here; new data with blanks gets the training {statistic}")
+        if kept:
+            fill += (f", except in {kept}, which takes them as missing and learns at each split which side they go"
+                     if has_missing else f" ({kept} takes them as missing)")
         notes.append(f"Numeric features ({step.count}) used as they are; {fill}.")
     for column in step.columns:
         if encoding["categorical"] == "ordinal":
@@ -317,7 +327,9 @@ def step_description(step: PreprocessingStep, result: ReportResult, encoding: li
         if not step.missing:
             return "No missing values among the features."
         listed = ", ".join(f"{c} ({n})" for c, n in step.missing.items())
-        return f"Missing values imputed inside the model pipeline: {listed}."
+        kept = missing_kept_by(result)
+        except_in = f" (except in {kept}, which takes them as they are)" if kept else ""
+        return f"Missing values imputed inside the model pipeline{except_in}: {listed}."
     if kind == StepKind.SPLIT:
         return split_text(step, result)
     if kind == StepKind.DUPLICATES:

@@ -147,6 +147,8 @@ class ModelResult:
     strategies of `ReportResult.imbalance` in order); empty for a model not compared (the ensemble)."""
     columns_left_out: list[str] = field(default_factory=list)
     """Features this model did not see: the columns the VIF screen left out of the logistic regression."""
+    missing_as_is: bool = False
+    """It took missing numeric values as they are (learning at each split which side they go), not filled in."""
     searched_on: str = ""
     """The rows and settings its search used, in words; written by the narrative."""
 
