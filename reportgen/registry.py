@@ -62,6 +62,9 @@ class ModelFamily:
     resampled: one fit instead of one per fold."""
     native_categorical: bool = False
     """The estimator splits on categories itself: it gets one column of codes per categorical."""
+    category_codes: bool = False
+    """It gets one column of codes per categorical too, and splits them as numbers: a tree ensemble that draws
+    a few columns per split would otherwise draw among dozens of one-hot columns of one categorical."""
     native_missing: bool = False
     """The estimator learns at each split which side missing values go: it gets numeric columns with their
     blanks, which filling in with the median would mix with the rows that hold the median."""
@@ -136,6 +139,9 @@ FAMILIES: dict[str, ModelFamily] = {
             fit_rows=100_000,
             search_params={"n_estimators": 40},
             out_of_bag=True,
+            # Telecom churn's 51 states as one column of codes, not 20 one-hot columns and 'other': test PR AUC
+            # 0.874 against 0.854 (seed 1); the bundled students' countries: 0.854 against 0.841.
+            category_codes=True,
             relative_cost=4,
         ),
         ModelFamily(

@@ -103,14 +103,19 @@ def encoder_variant(family: ModelFamily, clean: CleanData,
     if family.name == "logistic_regression":
         categorical = clean.categorical if config.logit.categoricals else []
         return "logit", categorical, clean.reference_categories if config.logit.intercept else None
-    if family.native_categorical and clean.categorical:
+    if gets_codes(family) and clean.categorical:
         return "native", clean.categorical, None
     return "shared", clean.categorical, None
 
 
+def gets_codes(family: ModelFamily) -> bool:
+    """Whether the family gets one column of codes per categorical, not one-hot columns."""
+    return family.native_categorical or family.category_codes
+
+
 def native_mask(family: ModelFamily, clean: CleanData) -> list[bool] | None:
-    """Which encoded columns hold category codes, for a family that splits on categories itself."""
-    if not (family.native_categorical and clean.categorical):
+    """Which encoded columns hold category codes, for a family that gets codes (`gets_codes`)."""
+    if not (gets_codes(family) and clean.categorical):
         return None
     return [column in clean.categorical for column in clean.features]
 
@@ -126,7 +131,7 @@ def estimator_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, c
     if family.name == "logistic_regression":
         estimator.set_params(fit_intercept=config.logit.intercept)
     mask = native_mask(family, clean)
-    if mask is not None:
+    if mask is not None and family.native_categorical:
         estimator.set_params(categorical_features=mask)
     return Pipeline([
         ("scale", scaler(spec.scaler or family.scaler)),
