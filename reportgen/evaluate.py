@@ -290,7 +290,10 @@ def contrast(column: str, clean: CleanData, config: DatasetConfig) -> Contrast:
     x, y = described_rows(column, clean)
     if column in clean.numeric:
         statistic, pos, neg = class_centres(column, clean)
-        return Contrast(ContrastKind(statistic), positive=finite(pos), negative=finite(neg))
+        blank = x.isna().groupby(y).mean()
+        return Contrast(ContrastKind(statistic), positive=finite(pos), negative=finite(neg),
+                        missing_positive=round(float(blank.get(1, 0.0)), 6),
+                        missing_negative=round(float(blank.get(0, 0.0)), 6))
     rates = y.groupby(x.astype(str)).agg(["mean", "size"])
     rates = rates[rates["size"] >= max(20, config.encoding.min_frequency * len(x))]
     if len(rates) < 2:

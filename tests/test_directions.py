@@ -20,6 +20,16 @@ def test_a_numeric_driver_reads_its_medians_or_its_means(stored_synthetic_result
     assert lower == f"lower among {d.positive_noun}: mean 0.148 vs 1,510 for {d.negative_noun}"
 
 
+def test_a_numeric_driver_names_its_blanks_when_either_outcome_has_some(stored_synthetic_result):
+    d = stored_synthetic_result.dataset
+    blanks = Contrast(ContrastKind.MEAN, positive=8.98, negative=8.89, missing_positive=0.738, missing_negative=0.841)
+    assert direction_text(driver(blanks), d) == (
+        f"higher among {d.positive_noun}: mean 8.98 vs 8.89 for {d.negative_noun}; no value for 74% of "
+        f"{d.positive_noun} vs 84%")
+    few = dataclasses.replace(blanks, missing_positive=0.004, missing_negative=0.009)
+    assert direction_text(driver(few), d).endswith(f"vs 8.89 for {d.negative_noun}")
+
+
 def test_a_categorical_driver_reads_its_highest_and_lowest_category(stored_synthetic_result):
     d = stored_synthetic_result.dataset
     rates = driver(Contrast(ContrastKind.RATES, top="US", top_rate=0.226, bottom="EG", bottom_rate=0.017))

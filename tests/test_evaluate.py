@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, roc_auc_score
 
-from reportgen.evaluate import best_model_name, metrics_for, original_column
+from reportgen.evaluate import best_model_name, contrast, metrics_for, original_column
 from reportgen.model import grid_edges
 from reportgen.narrative.models import edge_text, worded_model
-from reportgen.result import Curve, GridEdge
+from reportgen.result import ContrastKind, Curve, GridEdge
 
 CURVE_POINTS = 200
 
@@ -33,6 +33,20 @@ def test_metrics_for_a_hand_made_example():
     assert metrics.roc_auc == pytest.approx(20 / 24, abs=1e-6)
     # precision at each positive's rank: 1/1, 2/2, 3/4, 4/7
     assert metrics.pr_auc == pytest.approx((1 + 1 + 3 / 4 + 4 / 7) / 4, abs=1e-6)
+
+
+def test_a_numeric_contrast_counts_each_outcomes_blanks_on_every_kept_row():
+    rng = np.random.default_rng(0)
+    score = pd.Series(rng.normal(8, 1, 400)).where(rng.random(400) > 0.3)
+    bought = pd.Series((rng.random(400) < 0.4).astype(int))
+    clean = SimpleNamespace(x_train=pd.DataFrame({"score": score[:300]}), x_test=pd.DataFrame({"score": score[300:]}),
+                            y_train=bought[:300], y_test=bought[300:], numeric=["score"])
+    found = contrast("score", clean, config=None)
+    assert found.kind == ContrastKind.MEDIAN
+    assert found.positive == pytest.approx(score[bought == 1].median())
+    assert found.missing_positive == pytest.approx(score[bought == 1].isna().mean(), abs=1e-6)
+    assert found.missing_negative == pytest.approx(score[bought == 0].isna().mean(), abs=1e-6)
+    assert 0.2 < found.missing_positive < 0.4
 
 
 def test_metrics_for_matches_sklearn_on_random_data():

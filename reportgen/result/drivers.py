@@ -32,6 +32,10 @@ class Contrast:
     top_rate: float | None = None
     bottom: str = ""
     bottom_rate: float | None = None
+    missing_positive: float = 0.0
+    """The share of positives and of negatives without a value (numeric): a model that reads blanks as such
+    (gradient boosting) can lean on the difference."""
+    missing_negative: float = 0.0
 
 
 @dataclass
