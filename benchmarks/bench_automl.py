@@ -54,7 +54,8 @@ carries CUDA and NCCL (0.8 GiB more), so its parts are listed with `xgboost-cpu`
 Run by hand: `python benchmarks/bench_automl.py [--tables students audiobooks tiktok mlc_churn orange_juice caravan
 large] [--seeds 365 1 2 3 4] [--tools reportgen pycaret autogluon flaml] [--previous FILE ...]`. `--previous` sets
 results printed by an earlier run (its JSON lines; other lines are skipped) beside this run's in the means, for the
-tables and seeds asked: measure the peers once, then reportgen after each change.
+tables and seeds asked: measure the peers once, then reportgen after each change. The README's table came from
+`benchmarks/results/automl-2026-12-06.jsonl`, which `--previous` reads.
 All of it takes hours: on `students`, one seed took reportgen 22 s,
 FLAML 62 s and AutoGluon 12 minutes while a test suite shared the 2 cores, 55 s alone. It prints each result as
 it comes, a table per table and seed, then the means over the seeds as a Markdown table for the README. It

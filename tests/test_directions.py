@@ -25,7 +25,7 @@ def test_a_numeric_driver_names_its_blanks_when_either_outcome_has_some(stored_s
     blanks = Contrast(ContrastKind.MEAN, positive=8.98, negative=8.89, missing_positive=0.738, missing_negative=0.841)
     assert direction_text(driver(blanks), d) == (
         f"higher among {d.positive_noun}: mean 8.98 vs 8.89 for {d.negative_noun}; no value for 74% of "
-        f"{d.positive_noun} vs 84%")
+        f"{d.positive_noun} vs 84% of {d.negative_noun}")
     few = dataclasses.replace(blanks, missing_positive=0.004, missing_negative=0.009)
     assert direction_text(driver(few), d).endswith(f"vs 8.89 for {d.negative_noun}")
 

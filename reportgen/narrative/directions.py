@@ -30,10 +30,12 @@ def direction_text(driver: Driver, d: DatasetSummary) -> str:
 
 
 def missing_clause(c: Contrast, d: DatasetSummary) -> str:
-    """'; no value for 74% of repeat buyers vs 84%' when the blanks are worth a mention: a model may read them too."""
+    """'; no value for 74% of repeat buyers vs 84% of other customers' when the blanks are worth a mention: a model
+    may read them too."""
     if max(c.missing_positive, c.missing_negative) < MISSING_WORTH_SAYING:
         return ""
-    return f"; no value for {c.missing_positive:.0%} of {d.positive_noun} vs {c.missing_negative:.0%}"
+    return (f"; no value for {c.missing_positive:.0%} of {d.positive_noun} vs {c.missing_negative:.0%} of "
+            f"{d.negative_noun}")
 
 
 def with_directions(result: ReportResult) -> ReportResult:
