@@ -17,9 +17,11 @@ from reportgen.model import (
     encoded_rows,
     encoder_for,
     estimator_pipeline,
+    gets_codes,
     grid_search,
     keeps_missing,
     model_pipeline,
+    native_mask,
     one_fit_answers,
     sampler,
     strategies_for,
@@ -80,6 +82,23 @@ def test_boosting_gets_missing_values_as_they_are_unless_smote_may_interpolate_t
     assert not keeps_missing(boosting, with_smote) and not np.isnan(encoded_minutes(boosting, with_smote)).any()
     found = tune(ModelSpec(name="gradient_boosting", grid={"max_depth": [2], "max_iter": [50]}), holed, config)
     assert found.missing_as_is and np.isfinite(found.scores(blanks)).all()
+
+
+def test_the_forest_gets_a_column_of_codes_per_category_where_others_get_one_hot_columns(prepared):
+    config, data = prepared
+    forest, neighbours = FAMILIES["random_forest"], FAMILIES["knn"]
+
+    def encoded_width(family, run_config):
+        return encoder_for(family, data, run_config).fit_transform(data.x_train).shape[1]
+
+    countries = data.x_train["country"].nunique()
+    assert encoded_width(forest, config) == len(data.features)
+    assert encoded_width(neighbours, config) == len(data.features) - 1 + countries
+    codes = encoder_for(forest, data, config).fit_transform(data.x_train)[:, data.features.index("country")]
+    assert sorted(np.unique(codes)) == list(range(countries))
+    ordinal = config.model_copy(update={"encoding": config.encoding.model_copy(update={"categorical": "ordinal"})})
+    assert not gets_codes(forest, ordinal) and encoded_width(forest, ordinal) == len(data.features)
+    assert native_mask(forest, data, config) == [c == "country" for c in data.features]
 
 
 def test_strategies_are_compared_on_as_many_folds_as_the_search_shuffled_anew(prepared):

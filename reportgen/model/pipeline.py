@@ -103,19 +103,21 @@ def encoder_variant(family: ModelFamily, clean: CleanData,
     if family.name == "logistic_regression":
         categorical = clean.categorical if config.logit.categoricals else []
         return "logit", categorical, clean.reference_categories if config.logit.intercept else None
-    if gets_codes(family) and clean.categorical:
+    if gets_codes(family, config) and clean.categorical:
         return "native", clean.categorical, None
     return "shared", clean.categorical, None
 
 
-def gets_codes(family: ModelFamily) -> bool:
-    """Whether the family gets one column of codes per categorical, not one-hot columns."""
-    return family.native_categorical or family.category_codes
+def gets_codes(family: ModelFamily, config: DatasetConfig) -> bool:
+    """Whether the family gets its own column of codes per categorical: where it splits on categories itself, or
+    where it would otherwise get one-hot columns (with `encoding.categorical: ordinal`, every family gets the
+    config's codes, as the `students-course` preset's forest replays the course's)."""
+    return family.native_categorical or (family.category_codes and config.encoding.categorical == "onehot")
 
 
-def native_mask(family: ModelFamily, clean: CleanData) -> list[bool] | None:
-    """Which encoded columns hold category codes, for a family that gets codes (`gets_codes`)."""
-    if not (gets_codes(family) and clean.categorical):
+def native_mask(family: ModelFamily, clean: CleanData, config: DatasetConfig) -> list[bool] | None:
+    """Which encoded columns hold category codes, for a family that gets its own (`gets_codes`)."""
+    if not (gets_codes(family, config) and clean.categorical):
         return None
     return [column in clean.categorical for column in clean.features]
 
@@ -130,7 +132,7 @@ def estimator_pipeline(spec: ModelSpec, family: ModelFamily, clean: CleanData, c
         estimator.set_params(class_weight=family.balanced_weights)
     if family.name == "logistic_regression":
         estimator.set_params(fit_intercept=config.logit.intercept)
-    mask = native_mask(family, clean)
+    mask = native_mask(family, clean, config)
     if mask is not None and family.native_categorical:
         estimator.set_params(categorical_features=mask)
     return Pipeline([
