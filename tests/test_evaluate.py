@@ -11,7 +11,7 @@ from sklearn.metrics import average_precision_score, confusion_matrix, f1_score,
 
 from reportgen.evaluate import best_model_name, contrast, metrics_for, original_column
 from reportgen.model import grid_edges
-from reportgen.narrative.models import edge_text, worded_model
+from reportgen.narrative.models import edge_text, tuned_settings, worded_model
 from reportgen.result import ContrastKind, Curve, GridEdge
 
 CURVE_POINTS = 200
@@ -118,6 +118,12 @@ def test_grid_edges_ignore_text_single_values_and_untried_values():
     grid = {"weights": ["uniform", "distance"], "gamma": ["scale", 0.1], "k": [5], "depth": [None, 3, 8]}
     best = {"weights": "distance", "gamma": 0.1, "k": 5, "depth": None}
     assert grid_edges(grid, best) == []
+
+
+def test_tuned_settings_read_none_as_no_limit():
+    assert tuned_settings({"max_depth": None, "max_iter": 400}) == "max_depth=no limit, max_iter=400"
+    assert tuned_settings({"C": 3, "kernel": "rbf"}) == "C=3, kernel=rbf"
+    assert tuned_settings({}) == "none"
 
 
 def test_grid_edges_read_none_as_no_limit_above_every_number():

@@ -79,9 +79,17 @@ def columns_seen(result: ReportResult) -> str:
             f"(VIF above {result.preprocessing.vif_threshold:g}) blur its coefficients{others}.")
 
 
+def tuned_settings(params: dict[str, object]) -> str:
+    """'max_depth=no limit, max_iter=400' ('none' without settings): scikit-learn's names, and its None, which
+    lifts a limit (a tree's depth, a forest's rows per tree), in words."""
+    shown = [f"{key}={'no limit' if value is None else value}" for key, value in params.items()]
+    return ", ".join(shown) or "none"
+
+
 def worded_model(model: ModelResult, folds: int) -> ModelResult:
     return dataclasses.replace(model, scored_by=scores_text(model.scores_from, folds),
-                               grid_edges=[edge_text(e) for e in model.search_edges], searched_on=searched_on(model))
+                               grid_edges=[edge_text(e) for e in model.search_edges], searched_on=searched_on(model),
+                               tuned_settings=tuned_settings(model.params))
 
 
 def with_model_words(result: ReportResult) -> ReportResult:

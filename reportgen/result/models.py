@@ -151,6 +151,9 @@ class ModelResult:
     """It took missing numeric values as they are (learning at each split which side they go), not filled in."""
     searched_on: str = ""
     """The rows and settings its search used, in words; written by the narrative."""
+    tuned_settings: str = ""
+    """Its settings as the models table shows them ('max_depth=no limit, max_iter=400'); written by the narrative
+    from `params`."""
 
 
 @dataclass
