@@ -7,7 +7,7 @@ import dataclasses
 
 from reportgen.clean import VIF_EXACT
 from reportgen.narrative.logit import fit_warnings, rows_note
-from reportgen.narrative.words import join_words, labelled_vif, vif_figure
+from reportgen.narrative.words import in_sentence, join_words, labelled_vif, vif_figure
 from reportgen.result import (
     ColumnDecision,
     ColumnReading,
@@ -253,7 +253,7 @@ def split_text(step: PreprocessingStep, result: ReportResult) -> str:
 def missing_kept_by(result: ReportResult) -> str:
     """'the gradient boosting model': the models that took missing numeric values as they are, in words; empty
     when every model had them filled in."""
-    labels = [m.label[0].lower() + m.label[1:] for m in result.models if m.missing_as_is]
+    labels = [in_sentence(m.label) for m in result.models if m.missing_as_is]
     return f"the {join_words(labels)}" if labels else ""
 
 
