@@ -190,6 +190,7 @@ def _model_result(fitted: FittedModel, clean: CleanData, config: DatasetConfig, 
         search_edges=fitted.grid_edges,
         columns_left_out=list(fitted.columns_left_out),
         missing_as_is=fitted.missing_as_is,
+        categories_as_codes=fitted.categories_as_codes,
         strategy=fitted.strategy,
         threshold=threshold.value,  # exact: rounded, it could flag a score equal to it differently
         test_ci=intervals(clean.y_test, test_scores, test_flags, seed=config.seed),

@@ -132,6 +132,19 @@ def test_missing_values_are_said_filled_in_except_where_a_model_took_them_as_the
         "new data with blanks gets the training median (the decision tree takes them as missing).")
 
 
+def test_the_encoding_notes_name_the_models_that_got_category_codes(result):
+    shared = dataclasses.replace(result, models=[dataclasses.replace(m, categories_as_codes=False)
+                                                 for m in result.models])
+    coded = dataclasses.replace(result, models=[dataclasses.replace(m, categories_as_codes=m.name == "decision_tree")
+                                                for m in result.models])
+    assert not any("codes per categorical" in note for note in encoding_notes(shared))
+    encoding = result.settings["encoding"]
+    share, enough = encoding["native_min_frequency"], encoding["native_enough_rows"]
+    assert encoding_notes(coded)[-1] == (
+        f"The decision tree gets one column of codes per categorical feature instead; a category keeps its own code "
+        f"once it holds {share:.1%} of the training rows or {enough:,} of them, and rarer ones share one.")
+
+
 def test_warnings_are_worded_from_their_facts(result):
     assert notice_text(Notice(NoticeKind.EMPTY, columns=["a", "b"]), result) == (
         "Dropped empty column(s): a, b.")

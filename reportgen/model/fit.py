@@ -22,6 +22,7 @@ from reportgen.model.pipeline import (
     encoder_variant,
     estimator_params,
     estimator_pipeline,
+    gets_codes,
     keeps_missing,
     model_pipeline,
     model_step_param,
@@ -112,6 +113,7 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         scored_along_from=plain_number(max(grid[family.scored_along])) if along else None,
         columns_left_out=columns_left_out(family, clean),
         missing_as_is=keeps_missing(family, config),
+        categories_as_codes=gets_codes(family, config) and bool(clean.categorical),
     )
 
 

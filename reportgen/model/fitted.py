@@ -54,6 +54,8 @@ class FittedModel:
     """Features this model does not see (the logit's VIF screen); an ensemble's, those none of its members sees."""
     missing_as_is: bool = False
     """It gets missing numeric values as they are, not filled in (`model.pipeline.keeps_missing`)."""
+    categories_as_codes: bool = False
+    """It gets its own column of codes per categorical, not the shared encoding (`model.pipeline.gets_codes`)."""
 
     @property
     def estimator(self):

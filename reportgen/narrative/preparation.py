@@ -250,11 +250,16 @@ def split_text(step: PreprocessingStep, result: ReportResult) -> str:
             f"{d.test_rows:,} test rows ({step.test_positive_rate:.1%} positive).")
 
 
+def models_named(result: ReportResult, chosen) -> str:
+    """'the random forest and gradient boosting model': the models `chosen(model)` picks, in words; empty if none."""
+    labels = [in_sentence(m.label) for m in result.models if chosen(m)]
+    return f"the {join_words(labels)}" if labels else ""
+
+
 def missing_kept_by(result: ReportResult) -> str:
     """'the gradient boosting model': the models that took missing numeric values as they are, in words; empty
     when every model had them filled in."""
-    labels = [in_sentence(m.label) for m in result.models if m.missing_as_is]
-    return f"the {join_words(labels)}" if labels else ""
+    return models_named(result, lambda m: m.missing_as_is)
 
 
 def encoding_notes(result: ReportResult) -> list[str]:
@@ -282,6 +287,12 @@ def encoding_notes(result: ReportResult) -> list[str]:
             rare = f"; categories under {share:.0%} of training rows grouped as 'other'" if share else ""
             capped = f"; at most {cap} categories kept (the most frequent, 'other' included)" if cap else ""
             notes.append(f"{column}: one-hot encoded{rare}{capped}; categories unseen in training join 'other'.")
+    coded = models_named(result, lambda m: m.categories_as_codes)
+    if coded and step.columns:
+        verb = "gets" if sum(m.categories_as_codes for m in result.models) == 1 else "get"
+        notes.append(f"{coded[0].upper() + coded[1:]} {verb} one column of codes per categorical feature instead; a "
+                     f"category keeps its own code once it holds {encoding['native_min_frequency']:.1%} of the "
+                     f"training rows or {encoding['native_enough_rows']:,} of them, and rarer ones share one.")
     return notes
 
 

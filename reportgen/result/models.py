@@ -149,6 +149,8 @@ class ModelResult:
     """Features this model did not see: the columns the VIF screen left out of the logistic regression."""
     missing_as_is: bool = False
     """It took missing numeric values as they are (learning at each split which side they go), not filled in."""
+    categories_as_codes: bool = False
+    """It got one column of codes per categorical (rarer categories sharing one), not the one-hot columns."""
     searched_on: str = ""
     """The rows and settings its search used, in words; written by the narrative."""
     tuned_settings: str = ""
