@@ -83,6 +83,16 @@ def test_llr_answer_follows_the_p_value(result):
     assert f"{result.logit.llr:,.1f}" in text(yes)
 
 
+def test_pseudo_r2_is_placed_below_within_or_above_mcfaddens_range(result):
+    def reading(value):
+        fitted = dataclasses.replace(result, logit=dataclasses.replace(result.logit, pseudo_r2=value, converged=True))
+        return text(answer_llr(fitted))
+
+    assert "0.444, above the 0.2 to 0.4" in reading(0.444)
+    assert "0.300, within the 0.2 to 0.4" in reading(0.3)
+    assert "0.150, below the 0.2 to 0.4" in reading(0.15)
+
+
 def test_equation_answer_lists_exactly_the_dropped_terms(result):
     answer = answer_equation(result)
     dropped = [c for c in result.logit.coefficients if not c.significant]

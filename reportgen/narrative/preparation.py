@@ -4,14 +4,16 @@ encoding notes and the warnings, from the facts the infer and clean stages retur
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from reportgen.clean import VIF_EXACT
 from reportgen.narrative.logit import fit_warnings, rows_note
-from reportgen.narrative.words import in_sentence, join_words, labelled_vif, vif_figure
+from reportgen.narrative.words import capitalised, in_sentence, join_words, labelled_vif, vif_figure
 from reportgen.result import (
     ColumnDecision,
     ColumnReading,
     DerivedColumn,
+    ModelResult,
     Notice,
     NoticeKind,
     PreprocessingStep,
@@ -250,7 +252,7 @@ def split_text(step: PreprocessingStep, result: ReportResult) -> str:
             f"{d.test_rows:,} test rows ({step.test_positive_rate:.1%} positive).")
 
 
-def models_named(result: ReportResult, chosen) -> str:
+def models_named(result: ReportResult, chosen: Callable[[ModelResult], bool]) -> str:
     """'the random forest and gradient boosting model': the models `chosen(model)` picks, in words; empty if none."""
     labels = [in_sentence(m.label) for m in result.models if chosen(m)]
     return f"the {join_words(labels)}" if labels else ""
@@ -290,7 +292,7 @@ def encoding_notes(result: ReportResult) -> list[str]:
     coded = models_named(result, lambda m: m.categories_as_codes)
     if coded and step.columns:
         verb = "gets" if sum(m.categories_as_codes for m in result.models) == 1 else "get"
-        notes.append(f"{coded[0].upper() + coded[1:]} {verb} one column of codes per categorical feature instead; a "
+        notes.append(f"{capitalised(coded)} {verb} one column of codes per categorical feature instead; a "
                      f"category keeps its own code once it holds {encoding['native_min_frequency']:.1%} of the "
                      f"training rows or {encoding['native_enough_rows']:,} of them, and rarer ones share one.")
     return notes

@@ -86,8 +86,8 @@ def answer_llr(result: ReportResult) -> Answer:
          f"Because the p-value is not below {logit.alpha:g}, we cannot reject that every coefficient is zero."),
     ]
     if logit.pseudo_r2 is not None and logit.converged:
-        strength = ("within the 0.2 to 0.4 that McFadden read as an excellent fit" if logit.pseudo_r2 >= 0.2 else
-                    "below the 0.2 to 0.4 that McFadden read as an excellent fit")
+        where = ("above" if logit.pseudo_r2 > 0.4 else "within" if logit.pseudo_r2 >= 0.2 else "below")
+        strength = f"{where} the 0.2 to 0.4 that McFadden read as an excellent fit"
         points.append(f"McFadden's pseudo R² is {logit.pseudo_r2:.3f}, {strength}; it measures how well the logit "
                       f"fits the training {d.unit}, not how well it predicts new ones.")
     elif logit.pseudo_r2 is not None:

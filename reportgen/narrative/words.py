@@ -83,9 +83,14 @@ def capitalised(text: str) -> str:
 
 
 def change_text(change: float) -> str:
-    """+512%, +1.2%, -6.1%: enough digits to be read, no more."""
+    """+512%, +1.2%, -6.1%: enough digits to be read, no more; a fall short of 100% keeps the digits that show it
+    (99.8%, not 100%: the odds never fall to zero)."""
     magnitude = abs(change)
     digits = 0 if magnitude >= 0.1 else 1 if magnitude >= 0.01 else 2
+    while magnitude < 1 and round(magnitude * 100, digits) >= 100 and digits < 2:
+        digits += 1
+    if magnitude < 1 and round(magnitude * 100, digits) >= 100:
+        return "more than 99.99%"
     return pct(magnitude, digits)
 
 
