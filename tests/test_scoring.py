@@ -202,3 +202,20 @@ def test_scoring_reads_does_not_apply_values_as_the_run_did(tmp_path):
     model = load_model(tmp_path / "out")
     features = pd.DataFrame({"pdays": [np.nan], "pdays_not_applicable": [1.0], "age": [40]})
     assert model.probabilities(features[meta["numeric"] + meta["categorical"]])[0][0] == pytest.approx(never, abs=1e-6)
+
+
+def test_skops_is_imported_without_pytorch_and_trusts_the_same_types():
+    """Keeping PyTorch out of skops' import saves a second of one core, and must not change which
+    scikit-learn types a saved model may hold, nor stop PyTorch from importing afterwards."""
+    pytest.importorskip("torch")
+    listed = ("import hashlib; from skops.io._trusted_types import SKLEARN_ESTIMATOR_TYPE_NAMES as names; "
+              "print(len(names), hashlib.sha1(' '.join(sorted(names)).encode()).hexdigest())")
+    kept_out = subprocess.run(
+        [sys.executable, "-c", "import sys, reportgen.scoring; print('torch' in sys.modules); " + listed
+         + "; import torch; print(torch.tensor([1]).sum().item())"],
+        capture_output=True, text=True, check=True).stdout.split("\n")
+    plain = subprocess.run([sys.executable, "-c", "import skops.io; " + listed],
+                           capture_output=True, text=True, check=True).stdout.split("\n")
+    assert kept_out[0] == "False"
+    assert kept_out[1] == plain[0] and int(plain[0].split()[0]) > 100
+    assert kept_out[2] == "1"
