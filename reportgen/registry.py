@@ -166,6 +166,7 @@ FAMILIES: dict[str, ModelFamily] = {
             tuning_rows=6000,
             tuning_share=0.25,
             relative_cost=6,
+            scored_along="max_iter",
         ),
         ModelFamily(
             name="neural_network",

@@ -289,3 +289,21 @@ def test_one_fit_answers_only_where_the_smaller_fits_would_be_the_same(prepared)
                                "model__n_neighbors")
     resampled = estimator_pipeline(ModelSpec(name="knn"), FAMILIES["knn"], data, config, "random_over")
     assert not one_fit_answers(resampled, {"model__n_neighbors": [3, 9]}, "model__n_neighbors")
+
+
+def test_boosting_run_longest_answers_for_fewer_iterations_as_grid_search_would_choose(prepared):
+    config, data = prepared
+    family = FAMILIES["gradient_boosting"]
+    rows = encoded_rows(family, data, config)
+    grid = {"model__max_depth": [1, None], "model__max_iter": [10, 30, 60]}
+    pipeline = estimator_pipeline(ModelSpec(name="gradient_boosting"), family, data, config)
+    assert one_fit_answers(pipeline, grid, "model__max_iter")
+    along = grid_search(pipeline, grid, rows, config, along="model__max_iter")
+    direct = GridSearchCV(pipeline, grid, scoring=config.search.scoring,
+                          cv=cv_splitter(config, config.search.tuning_cv)).fit(rows.x, rows.y)
+    assert along.best_params == direct.best_params_ and along.candidates == 6
+    assert along.mean == pytest.approx(direct.best_score_, abs=1e-9)
+    stopping = pipeline.set_params(model__early_stopping=True)
+    assert not one_fit_answers(stopping, grid, "model__max_iter")
+    depths = {"model__max_depth": [1, 3], "model__max_iter": [30]}
+    assert not one_fit_answers(pipeline.set_params(model__early_stopping=False), depths, "model__max_depth")

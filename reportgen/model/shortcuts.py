@@ -1,6 +1,6 @@
 """One fit answering for several: k-nearest neighbours score every k from one neighbour query, a
-tree every depth from one tree grown to the largest, and a bagged forest's out-of-bag trees stand in
-for cross-validation."""
+tree every depth from one tree grown to the largest, boosting every number of iterations from the
+longest run's first ones, and a bagged forest's out-of-bag trees stand in for cross-validation."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import ParameterGrid
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
@@ -23,8 +24,8 @@ OUT_OF_BAG_INCOMPLETE = "do not have OOB scores"
 def one_fit_answers(pipeline: Pipeline, grid: dict[str, list], along: str) -> bool:
     """Whether one fit at the largest value of `along` answers for its other values in every
     candidate: several whole positive values, no resampling, and neither neighbours weighted by a
-    function of their own nor a tree that draws features, splits at random, grows best-first or is
-    pruned (each of which makes the smaller fits differ)."""
+    function of their own, a tree that draws features, splits at random, grows best-first or is
+    pruned, nor boosting that stops early (each of which makes the smaller fits differ)."""
     values = grid.get(along, [])
     if len(values) < 2 or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
         return False
@@ -38,7 +39,10 @@ def one_fit_answers(pipeline: Pipeline, grid: dict[str, list], along: str) -> bo
                 model.splitter != "best" or model.max_features is not None or model.max_leaf_nodes is not None
                 or model.ccp_alpha != 0):
             return False
-        if not isinstance(model, (KNeighborsClassifier, DecisionTreeClassifier)):
+        if isinstance(model, HistGradientBoostingClassifier) and (
+                model.early_stopping is not False or not along.endswith("max_iter")):
+            return False
+        if not isinstance(model, (KNeighborsClassifier, DecisionTreeClassifier, HistGradientBoostingClassifier)):
             return False
     return True
 
@@ -51,14 +55,17 @@ def scores_along(pipeline: Pipeline, x: np.ndarray, y_fit: np.ndarray,
     k-nearest neighbours: each k votes over the first k of one neighbour query, weighted as
     scikit-learn's classifier weighs them. A decision tree grown to the largest depth answers for a
     shallower one with its nodes at that depth, as splits are chosen top-down, each from its node's
-    rows alone. Both match separate fits except where candidates tie (neighbours at the same
-    distance, splits of equal gain), which each may resolve its own way."""
+    rows alone. Boosting run for the most iterations answers for fewer with its first ones, as each
+    iteration fits the errors of those before it. These match separate fits except where candidates
+    tie (neighbours at the same distance, splits of equal gain), which each may resolve its own way."""
     model = pipeline.named_steps[MODEL_STEP]
     x = pipeline[:-1].transform(x)
     if isinstance(model, KNeighborsClassifier):
         yield from _neighbour_votes(model, x, y_fit, values)
     elif isinstance(model, DecisionTreeClassifier):
         yield from _shallower_trees(model, x, values)
+    elif isinstance(model, HistGradientBoostingClassifier):
+        yield from _fewer_iterations(model, x, values)
     else:
         raise TypeError(f"no scores along a parameter for {type(model).__name__}")
 
@@ -86,6 +93,13 @@ def _shallower_trees(model: DecisionTreeClassifier, x: np.ndarray, depths: list)
         nodes = path.indices[path.indptr[:-1] + np.minimum(depth, steps)]
         counts = model.tree_.value[nodes, 0, :]
         yield depth, counts[:, positive] / counts.sum(axis=1)
+
+
+def _fewer_iterations(model: HistGradientBoostingClassifier, x: np.ndarray, iterations: list):
+    wanted = set(iterations)
+    for done, probabilities in enumerate(model.staged_predict_proba(x), start=1):
+        if done in wanted:
+            yield done, probabilities[:, 1]
 
 
 def out_of_bag_scores(pipeline: Pipeline, x, y) -> np.ndarray | None:
