@@ -242,12 +242,14 @@ def test_each_model_says_which_rows_it_was_searched_and_fitted_on(default_run):
     assert forest["scored_by"] == ("out-of-bag trees" if weighted_or_not else "5-fold cross-validation")
     assert models["gradient_boosting"]["scored_by"] == "5-fold cross-validation"
     assert forest["search_settings"] == {"n_estimators": 40} and forest["params"].get("n_estimators") is None
-    assert (models["knn"]["scored_along_from"], models["decision_tree"]["scored_along_from"]) == (100, 10)
+    assert (models["knn"]["scored_along_from"], models["decision_tree"]["scored_along_from"],
+            models["gradient_boosting"]["scored_along_from"]) == (100, 10, 400)
     assert models["knn"]["searched_on"] == "4,000 rows, n neighbors all scored from one fit at 100"
+    assert models["gradient_boosting"]["searched_on"] == "6,000 rows, max iter all scored from one fit at 400"
     assert models["random_forest"]["searched_on"] == "4,000 rows, n estimators 40"
     assert all(not m["search_settings"] for name, m in models.items() if name != "random_forest")
     assert {name: m["scored_along"] for name, m in models.items() if m["scored_along"]} == {
-        "knn": "n_neighbors", "decision_tree": "max_depth"}
+        "knn": "n_neighbors", "decision_tree": "max_depth", "gradient_boosting": "max_iter"}
     html = (default_run["out"] / "report.html").read_text(encoding="utf-8")
     assert "4,000 rows, n estimators 40</td>" in html
 
