@@ -77,10 +77,10 @@ def test_steps_say_what_they_did_with_their_own_figures(result):
     assert step_description(rule, result, []) == "Kept rows with minutes <= 600: 10 removed."
     assert step_description(both, result, []) == "Kept rows with exams >= 0 and exams <= 10: 40 removed."
     none = PreprocessingStep(StepKind.MISSING_VALUES, 50, 50)
-    some = PreprocessingStep(StepKind.MISSING_VALUES, 50, 50, ["a", "b"], missing={"a": 3, "b": 12})
+    some = PreprocessingStep(StepKind.MISSING_VALUES, 50, 50, ["a", "b"], missing={"a": 3, "b": 11616})
     assert step_description(none, result, []) == "No missing values among the features."
     assert step_description(some, result, []) == ("Missing values imputed inside the model pipeline: a (3), "
-                                                   "b (12).")
+                                                   "b (11,616).")
 
 
 def test_the_duplicates_step_reads_the_duplicate_counts(result):

@@ -339,7 +339,7 @@ def step_description(step: PreprocessingStep, result: ReportResult, encoding: li
     if kind == StepKind.MISSING_VALUES:
         if not step.missing:
             return "No missing values among the features."
-        listed = ", ".join(f"{c} ({n})" for c, n in step.missing.items())
+        listed = ", ".join(f"{c} ({n:,})" for c, n in step.missing.items())
         kept = missing_kept_by(result)
         except_in = f" (except in {kept}, which takes them as they are)" if kept else ""
         return f"Missing values imputed inside the model pipeline{except_in}: {listed}."
