@@ -56,8 +56,10 @@ large] [--seeds 365 1 2 3 4] [--tools reportgen pycaret autogluon flaml] [--prev
 results printed by an earlier run (its JSON lines; other lines are skipped) beside this run's in the means, for the
 tables and seeds asked: measure the peers once, then reportgen after each change. The README's table came from
 `benchmarks/results/automl-2026-12-06.jsonl`, which `--previous` reads.
-All of it takes hours: on `students`, one seed took reportgen 22 s,
-FLAML 62 s and AutoGluon 12 minutes while a test suite shared the 2 cores, 55 s alone. It prints each result as
+The six tables up to caravan with all three tools and five seeds took 75 minutes alone on this 2-core machine
+(AutoGluon 43 to 136 s a seed on students and tiktok); beside other work it takes far longer: on `students`,
+AutoGluon took 12 minutes for one seed while a test suite shared the cores, 55 s alone. AutoGluon did not
+finish `large` in 33 minutes. It prints each result as
 it comes, a table per table and seed, then the means over the seeds as a Markdown table for the README. It
 asserts nothing; it is not part of `make test`.
 """
