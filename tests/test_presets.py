@@ -137,7 +137,7 @@ def test_audiobooks_reads_the_headerless_file_with_named_columns(preset_runs, au
     assert list(columns) == AUDIOBOOK_COLUMNS
     assert columns["customer_id"]["kind"] == "identifier"
     missing = next(s for s in results["preprocessing"]["steps"] if s["name"] == "Missing values")
-    assert f"review_score ({audiobooks_raw['review_score'].isna().sum()})" in missing["description"]
+    assert f"review_score ({audiobooks_raw['review_score'].isna().sum():,})" in missing["description"]
     assert audiobooks_raw["review_score"].isna().sum() == 11616
 
 
