@@ -30,6 +30,18 @@ def test_a_numeric_driver_names_its_blanks_when_either_outcome_has_some(stored_s
     assert direction_text(driver(few), d).endswith(f"vs 8.89 for {d.negative_noun}")
 
 
+def test_a_yes_no_driver_reads_with_and_without(stored_synthetic_result):
+    d = stored_synthetic_result.dataset
+    plan = Contrast(ContrastKind.RATES, top="yes", top_rate=0.421, bottom="no", bottom_rate=0.112)
+    with_plan = dataclasses.replace(driver(plan), label="International plan")
+    assert direction_text(with_plan, d) == (
+        f"42.1% of {d.unit} with international plan {d.predicate} vs 11.2% of those without")
+    mail = dataclasses.replace(with_plan, label="Voice mail plan", contrast=dataclasses.replace(
+        plan, top="False", top_rate=0.167, bottom="True", bottom_rate=0.087))
+    assert direction_text(mail, d) == (
+        f"16.7% of {d.unit} without voice mail plan {d.predicate} vs 8.7% of those with it")
+
+
 def test_a_categorical_driver_reads_its_highest_and_lowest_category(stored_synthetic_result):
     d = stored_synthetic_result.dataset
     rates = driver(Contrast(ContrastKind.RATES, top="US", top_rate=0.226, bottom="EG", bottom_rate=0.017))

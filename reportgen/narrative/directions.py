@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from reportgen.load import FALSE_WORDS, TRUE_WORDS
 from reportgen.narrative.words import in_sentence, readable_number
 from reportgen.result import Contrast, ContrastKind, DatasetSummary, Driver, ReportResult
 
@@ -21,12 +22,28 @@ def direction_text(driver: Driver, d: DatasetSummary) -> str:
         return "varies little between the categories the model distinguishes"
     if c.kind == ContrastKind.RATES:
         name = in_sentence(driver.label)
+        held = yes_first(c.top, c.bottom)
+        if held is not None:
+            first, second = ("with", "of those without") if held else ("without", "of those with it")
+            return f"{c.top_rate:.1%} of {d.unit} {first} {name} {d.predicate} vs {c.bottom_rate:.1%} {second}"
         return (f"{c.top_rate:.1%} of {d.unit} with {name} {c.top} {d.predicate} vs {c.bottom_rate:.1%} with {name} "
                 f"{c.bottom}")
     pos, neg = c.positive, c.negative
     relation = "the same" if pos is None or neg is None or pos == neg else "higher" if pos > neg else "lower"
     return (f"{relation} among {d.positive_noun}: {c.kind.value} {readable_number(pos)} vs {readable_number(neg)} "
             f"for {d.negative_noun}{missing_clause(c, d)}")
+
+
+def yes_no(value: str) -> bool | None:
+    text = str(value).strip().lower()
+    return True if text in TRUE_WORDS else False if text in FALSE_WORDS else None
+
+
+def yes_first(top: str, bottom: str) -> bool | None:
+    """For a yes/no column, whether its highest-rate category is the yes (so a driver reads 'with international plan'
+    rather than 'with international plan yes'); None for any other pair."""
+    first, second = yes_no(top), yes_no(bottom)
+    return first if first is not None and second is not None and first != second else None
 
 
 def missing_clause(c: Contrast, d: DatasetSummary) -> str:
