@@ -51,9 +51,9 @@ class ModelFamily:
     """With `tuning_rows`, tune on at least this share of the training rows: a sample sized for a small table
     hides what a large one holds (`tuning_size`)."""
     fit_rows: int | None = None
-    """Tune, score and fit on a stratified subsample of this many training rows: for methods whose
-    cost grows faster than the rows (a kernel SVM's fit, neighbour queries), so that large tables
-    stay affordable."""
+    """Tune and fit on a stratified subsample of this many training rows: for methods whose cost grows faster
+    than the rows (a kernel SVM's fit, neighbour queries), so that large tables stay affordable. Their
+    cross-validated scores still cover every training row (`ScoresSource.SAMPLE_FITTED_FOLDS`)."""
     search_params: dict[str, object] = field(default_factory=dict)
     """Set during the search and the strategy comparison only, e.g. fewer trees: candidates rank
     the same long before their scores settle. The chosen model is scored and fitted without them."""

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from conftest import synthetic_frame, synthetic_spec, write_dataset
 from imblearn.over_sampling import SMOTENC
+from sklearn.base import clone
+from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from reportgen.clean import clean
@@ -118,15 +120,28 @@ def test_strategies_are_compared_on_as_many_folds_as_the_search_shuffled_anew(pr
     assert found.scored_by == ScoresSource.CROSS_VALIDATION
 
 
-def test_kernel_models_fit_on_a_stratified_sample_of_fit_rows(prepared):
+def test_kernel_models_fit_on_a_sample_and_are_scored_on_every_training_row(prepared):
     config, data = prepared
-    found = tune(ModelSpec(name="knn", grid={"n_neighbors": [5]}, fit_rows=200), data, config)
+    spec = ModelSpec(name="knn", grid={"n_neighbors": [5]}, fit_rows=200)
+    found = tune(spec, data, config)
     assert found.fit_rows == 200 and found.tuning_rows == 200
     assert found.estimator.n_samples_fit_ == 200
-    assert len(found.oof_scores) == len(found.oof_labels) == 200
-    assert abs(found.oof_labels.mean() - data.y_train.mean()) < 0.01
+    assert abs(data.y_train.iloc[found.fit_positions].mean() - data.y_train.mean()) < 0.01
+    assert found.scored_by == ScoresSource.SAMPLE_FITTED_FOLDS
+    assert np.array_equal(found.oof_labels, data.y_train.to_numpy())
+    sample = set(found.fit_positions)
+    pipeline = model_pipeline(spec, FAMILIES["knn"], data, config).set_params(model__n_neighbors=5)
+    expected, per_fold = np.empty(len(data.y_train)), []
+    for train, held_out in cv_splitter(config).split(data.x_train, data.y_train):
+        kept = [i for i in train if i in sample]
+        fold_model = clone(pipeline).fit(data.x_train.iloc[kept], data.y_train.iloc[kept])
+        expected[held_out] = fold_model.predict_proba(data.x_train.iloc[held_out])[:, 1]
+        per_fold.append(average_precision_score(data.y_train.iloc[held_out], expected[held_out]))
+    assert np.allclose(found.oof_scores, expected)
+    assert found.cv_mean == pytest.approx(np.mean(per_fold), abs=1e-9)
     everything = tune(ModelSpec(name="knn", grid={"n_neighbors": [5]}), data, config)
     assert everything.fit_rows == len(data.y_train) and everything.estimator.n_samples_fit_ == len(data.y_train)
+    assert everything.scored_by == ScoresSource.CROSS_VALIDATION
 
 
 def test_forest_out_of_fold_scores_are_its_out_of_bag_scores(prepared):

@@ -58,8 +58,8 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         fit_size = None
     search_params = model_step_params(family.search_params) if shortcuts else {}
     started = time.perf_counter()
-    fit_on = sample_rows(encoded if encoded is not None else encoded_rows(family, clean, config),
-                         fit_size, config.seed)
+    everyone = encoded if encoded is not None else encoded_rows(family, clean, config)
+    fit_on = sample_rows(everyone, fit_size, config.seed)
     rows = sample_rows(fit_on, tuning_size(spec, family, len(fit_on.y)) if shortcuts else None, config.seed)
     grid = within_rows(grid, family.at_most_rows, min(fold_training_rows(len(rows.y), config.search.tuning_cv),
                                                       fold_training_rows(len(fit_on.y), config.search.cv)))
@@ -82,11 +82,13 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
     resampled = chosen in RESAMPLING_STRATEGIES
     oof = out_of_bag_scores(final, x_fit, y_fit) if family.out_of_bag and shortcuts and not resampled else None
     bagged = oof is not None
+    sampled = len(fit_on.y) < len(everyone.y)
     if bagged:
         per_fold = fold_scores(oof, fit_on.x, fit_on.y, config, PROBABILITY_CUT)
         mean, std = float(np.mean(per_fold)), float(np.std(per_fold))
     else:
-        oof, mean, std = out_of_fold(configured(chosen), fit_on.x, fit_on.y, config)
+        oof, mean, std = out_of_fold(configured(chosen), everyone.x, everyone.y, config,
+                                     fitted_on=fit_on.positions if sampled else None)
         final.set_params(**model_step_params({"oob_score": False} if family.out_of_bag else {})).fit(x_fit, y_fit)
     return FittedModel(
         name=family.name,
@@ -100,14 +102,14 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         fit_seconds=round(time.perf_counter() - started, 3),
         grid_edges=grid_edges(grid, best_params),
         oof_scores=oof,
-        oof_labels=fit_on.y,
+        oof_labels=everyone.y if not bagged else fit_on.y,
         fit_positions=fit_on.positions,
         default_threshold=default_cut(final),
         strategies=compared,
         tuning_rows=len(rows.y),
         fit_rows=len(fit_on.y),
         importance=family.importance,
-        scored_by=ScoresSource.OUT_OF_BAG if bagged else ScoresSource.CROSS_VALIDATION,
+        scored_by=scores_source(bagged, sampled),
         search_settings=dict(family.search_params) if shortcuts else {},
         scored_along=family.scored_along if along else "",
         scored_along_from=plain_number(max(grid[family.scored_along])) if along else None,
@@ -115,6 +117,12 @@ def tune(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: Enco
         missing_as_is=keeps_missing(family, config),
         categories_as_codes=gets_codes(family, config) and bool(clean.categorical),
     )
+
+
+def scores_source(bagged: bool, sampled: bool) -> ScoresSource:
+    if bagged:
+        return ScoresSource.OUT_OF_BAG
+    return ScoresSource.SAMPLE_FITTED_FOLDS if sampled else ScoresSource.CROSS_VALIDATION
 
 
 def _tune_quietly(spec: ModelSpec, clean: CleanData, config: DatasetConfig, encoded: EncodedRows) -> FittedModel:

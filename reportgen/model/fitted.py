@@ -26,11 +26,12 @@ class FittedModel:
     fit_seconds: float
     grid_edges: list[GridEdge]
     oof_scores: np.ndarray
-    """Out-of-fold scores of the chosen configuration on the rows it was fitted on."""
+    """Out-of-fold scores of the chosen configuration on every training row (on the rows it was fitted on when
+    they come from out-of-bag trees)."""
     oof_labels: np.ndarray
-    """The outcome of those rows: all training rows, or the family's stratified sample of them."""
+    """The outcome of those rows."""
     fit_positions: np.ndarray
-    """Where those rows sit among the training rows."""
+    """Where the rows it was fitted on sit among the training rows: all of them, or the family's sample."""
     default_threshold: float
     """Where the estimator's own predict() cuts its scores: 0.5 for probabilities, 0 for margins."""
     strategies: list[StrategyScore] = field(default_factory=list)

@@ -72,12 +72,17 @@ def fold_scores(scores: np.ndarray, x: pd.DataFrame, y: pd.Series, config: Datas
             for _, test in cv_splitter(config, folds, fresh).split(x, y)]
 
 
-def out_of_fold(pipeline: Pipeline, x, y, config: DatasetConfig,
-                folds: int | None = None, fresh: bool = False) -> tuple[np.ndarray, float, float]:
-    """Out-of-fold scores and the mean and spread of the per-fold search metric."""
+def out_of_fold(pipeline: Pipeline, x, y, config: DatasetConfig, folds: int | None = None, fresh: bool = False,
+                fitted_on: np.ndarray | None = None) -> tuple[np.ndarray, float, float]:
+    """Out-of-fold scores and the mean and spread of the per-fold search metric. With `fitted_on` (positions of
+    a sample of the rows), each fold's model is fitted on the sample's rows in that fold's training part and
+    scores every row of its held-out part: a family that fits on a sample is scored on all rows, on the same
+    folds as the others, not on its sample's fewer and noisier ones."""
     method = "predict_proba" if hasattr(pipeline, "predict_proba") else "decision_function"
-    predicted = cross_val_predict(pipeline, x, y, cv=cv_splitter(config, folds, fresh), method=method,
-                                  n_jobs=config.search.n_jobs)
+    folds_of = cv_splitter(config, folds, fresh).split(x, y)
+    if fitted_on is not None:
+        folds_of = [(np.intersect1d(train, fitted_on, assume_unique=True), test) for train, test in folds_of]
+    predicted = cross_val_predict(pipeline, x, y, cv=folds_of, method=method, n_jobs=config.search.n_jobs)
     scores = predicted[:, 1] if predicted.ndim == 2 else predicted
     per_fold = fold_scores(scores, x, y, config, default_cut(pipeline), folds, fresh)
     return scores, float(np.mean(per_fold)), float(np.std(per_fold))

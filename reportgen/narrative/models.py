@@ -49,6 +49,8 @@ def scores_text(source: ScoresSource, folds: int) -> str:
         return "out-of-bag trees"
     if source == ScoresSource.MEMBERS:
         return "the average of its members' scores"
+    if source == ScoresSource.SAMPLE_FITTED_FOLDS:
+        return f"{folds}-fold cross-validation on all rows"
     return f"{folds}-fold cross-validation"
 
 

@@ -78,6 +78,9 @@ class ScoresSource(str, Enum):
     """Where a model's out-of-fold training scores came from."""
 
     CROSS_VALIDATION = "cross_validation"
+    SAMPLE_FITTED_FOLDS = "sample_fitted_folds"
+    """Cross-validation on all training rows, each fold's model fitted on the family's sample of its training
+    part: a family fitted on a sample is scored on as many rows as the others."""
     OUT_OF_BAG = "out_of_bag"
     MEMBERS = "members"
     """The average of an ensemble's members' scores."""
