@@ -75,9 +75,14 @@ class StatsmodelsLogit(ClassifierMixin, BaseEstimator):
     (see `independent_columns`), `coef_` (full length, 0 for left-out columns), `result_`
     (statsmodels' result, None when the fit failed) and `failed_` (statsmodels' error when it
     could not fit at all, else ''). A failed fit predicts the training share of positives for every
-    row, so cross-validation carries on."""
+    row, so cross-validation carries on.
 
-    def __init__(self, fit_intercept: bool = True, maxiter: int = 200):
+    `maxiter` is statsmodels' own default for Newton's method. Converging fits take 5 to 10 steps; where a
+    column separates the outcome (audiobooks' completion, caravan's coded columns) the coefficients drift
+    without converging, and 200 steps instead of 35 tripled the family's time for the same cross-validated
+    and test PR AUC to four decimals. The report reads such a fit as not converged either way."""
+
+    def __init__(self, fit_intercept: bool = True, maxiter: int = 35):
         self.fit_intercept = fit_intercept
         self.maxiter = maxiter
 
