@@ -10,7 +10,6 @@ from reportgen.narrative.words import (
     numbers,
     pct,
     plural,
-    possessive,
 )
 from reportgen.result import BoxStats, ReportResult
 
@@ -93,8 +92,8 @@ def box_observations(result: ReportResult) -> list[str]:
         elif positive.median != negative.median:
             higher = "higher" if positive.median > negative.median else "lower"
             high, low = numbers(positive.median, negative.median)
-            found.append(f"{row.label}: {possessive(d.positive_noun)} median {high} is {higher} than "
-                         f"{possessive(d.negative_noun)} {low}.")
+            found.append(f"{row.label}: median {high} for {d.positive_noun}, {higher} than {low} for "
+                         f"{d.negative_noun}.")
     return found
 
 
