@@ -53,6 +53,8 @@ OVERFIT_GAP = 0.05
 """Train-minus-test F1 above which a model is called over-fitted."""
 DECIDING_SHARE = 0.05
 """A tree feature 'decides' when it carries at least this share of the impurity reduction."""
+STEP_VALUES = (3, 12)
+"""A whole-number feature with this many distinct values, fewest to most, reads as a step (`step_cut`)."""
 
 
 def at_most(x: pd.DataFrame, y: pd.Series, rows: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -289,19 +291,55 @@ def contrast(column: str, clean: CleanData, config: DatasetConfig) -> Contrast:
     """How the feature differs between the two outcomes on all kept rows: its medians (or means) in each, or
     for a category, the positive share of its highest and lowest category large enough to count."""
     x, y = described_rows(column, clean)
+    smallest_group = max(20, config.encoding.min_frequency * len(x))
     if column in clean.numeric:
         statistic, pos, neg = class_centres(column, clean)
         blank = x.isna().groupby(y).mean()
-        return Contrast(ContrastKind(statistic), positive=finite(pos), negative=finite(neg),
-                        missing_positive=round(float(blank.get(1, 0.0)), 6),
-                        missing_negative=round(float(blank.get(0, 0.0)), 6))
+        missing = {"missing_positive": round(float(blank.get(1, 0.0)), 6),
+                   "missing_negative": round(float(blank.get(0, 0.0)), 6)}
+        cut = step_cut(x, y, smallest_group, any_count=statistic == "mean")
+        if cut is not None:
+            above = x >= cut
+            return Contrast(ContrastKind.STEP, cut=float(cut), lowest=float(x.min()), top_rate=float(y[above].mean()),
+                            bottom_rate=float(y[x < cut].mean()), **missing)
+        return Contrast(ContrastKind(statistic), positive=finite(pos), negative=finite(neg), **missing)
     rates = y.groupby(x.astype(str)).agg(["mean", "size"])
-    rates = rates[rates["size"] >= max(20, config.encoding.min_frequency * len(x))]
+    rates = rates[rates["size"] >= smallest_group]
     if len(rates) < 2:
         return Contrast(ContrastKind.FLAT)
     top, bottom = rates["mean"].idxmax(), rates["mean"].idxmin()
     return Contrast(ContrastKind.RATES, top=str(top), top_rate=float(rates.loc[top, "mean"]), bottom=str(bottom),
                     bottom_rate=float(rates.loc[bottom, "mean"]))
+
+
+def step_cut(x: pd.Series, y: pd.Series, smallest_group: float, any_count: bool = False) -> float | None:
+    """For a count with few values (whole numbers, `STEP_VALUES`; with `any_count`, as many as it has: where its
+    medians tie and its means would say little), the value at and above which the positive share differs most
+    from below it, by the chi-squared statistic of the two groups against the outcome (which weighs the gap by
+    how many rows it holds); None for any other feature, or when no cut leaves both groups large enough to
+    count."""
+    known = x.dropna()
+    values = np.unique(known.to_numpy(dtype=float))
+    most = len(values) if any_count else STEP_VALUES[1]
+    if not STEP_VALUES[0] <= len(values) <= most or not np.all(values == np.round(values)):
+        return None
+    outcome = y[known.index].to_numpy()
+    best, best_statistic = None, 0.0
+    for cut in values[1:]:
+        above = known.to_numpy(dtype=float) >= cut
+        if min(above.sum(), (~above).sum()) < smallest_group:
+            continue
+        statistic = chi_squared(above, outcome)
+        if statistic > best_statistic:
+            best, best_statistic = cut, statistic
+    return best
+
+
+def chi_squared(group: np.ndarray, outcome: np.ndarray) -> float:
+    table = np.array([[np.sum(group & (outcome == 1)), np.sum(group & (outcome == 0))],
+                      [np.sum(~group & (outcome == 1)), np.sum(~group & (outcome == 0))]], dtype=float)
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+    return float(np.sum((table - expected) ** 2 / np.where(expected > 0, expected, np.inf)))
 
 
 def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> list[Driver]:

@@ -58,3 +58,14 @@ def test_the_run_words_every_driver_from_its_contrast(each_stored_result):
     drivers, dataset = each_stored_result.drivers, each_stored_result.dataset
     assert all(x.direction == direction_text(x, dataset) for x in drivers)
     assert all(x.contrast is not None for x in drivers)
+
+
+def test_a_count_driver_reads_the_shares_on_either_side_of_its_step(stored_synthetic_result):
+    d = stored_synthetic_result.dataset
+    calls = driver(Contrast(ContrastKind.STEP, cut=4.0, lowest=0.0, top_rate=0.504, bottom_rate=0.11))
+    assert direction_text(calls, d) == f"50.4% of {d.unit} with 4 or more {d.predicate} vs 11.0% with up to 3"
+    requests = driver(Contrast(ContrastKind.STEP, cut=1.0, lowest=0.0, top_rate=0.087, bottom_rate=0.167,
+                               missing_positive=0.2, missing_negative=0.1))
+    assert direction_text(requests, d) == (
+        f"16.7% of {d.unit} with 0 {d.predicate} vs 8.7% with 1 or more; no value for 20% of {d.positive_noun} vs "
+        f"10% of {d.negative_noun}")

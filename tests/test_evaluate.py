@@ -7,14 +7,16 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import chi2_contingency
 from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, roc_auc_score
 
-from reportgen.evaluate import best_model_name, contrast, metrics_for, original_column
+from reportgen.evaluate import best_model_name, contrast, metrics_for, original_column, step_cut
 from reportgen.model import grid_edges
 from reportgen.narrative.models import edge_text, tuned_settings, worded_model
 from reportgen.result import ContrastKind, Curve, GridEdge
 
 CURVE_POINTS = 200
+CONFIG = SimpleNamespace(encoding=SimpleNamespace(min_frequency=0.01))
 
 # 10 rows: 4 positives; predictions at 0.5 give tp=3, fn=1, fp=2, tn=4.
 Y = pd.Series([1, 1, 1, 1, 0, 0, 0, 0, 0, 0])
@@ -41,12 +43,37 @@ def test_a_numeric_contrast_counts_each_outcomes_blanks_on_every_kept_row():
     bought = pd.Series((rng.random(400) < 0.4).astype(int))
     clean = SimpleNamespace(x_train=pd.DataFrame({"score": score[:300]}), x_test=pd.DataFrame({"score": score[300:]}),
                             y_train=bought[:300], y_test=bought[300:], numeric=["score"])
-    found = contrast("score", clean, config=None)
+    found = contrast("score", clean, CONFIG)
     assert found.kind == ContrastKind.MEDIAN
     assert found.positive == pytest.approx(score[bought == 1].median())
     assert found.missing_positive == pytest.approx(score[bought == 1].isna().mean(), abs=1e-6)
     assert found.missing_negative == pytest.approx(score[bought == 0].isna().mean(), abs=1e-6)
     assert 0.2 < found.missing_positive < 0.4
+
+
+def split_frame(column: str, values: pd.Series, outcome: pd.Series) -> SimpleNamespace:
+    cut = len(values) * 3 // 4
+    return SimpleNamespace(x_train=pd.DataFrame({column: values[:cut]}), x_test=pd.DataFrame({column: values[cut:]}),
+                           y_train=outcome[:cut], y_test=outcome[cut:], numeric=[column])
+
+
+def test_a_count_with_few_values_contrasts_the_shares_on_either_side_of_its_strongest_step():
+    rng = np.random.default_rng(1)
+    calls = pd.Series(rng.poisson(1.6, 3000)).clip(upper=9)
+    left = pd.Series((rng.random(3000) < np.where(calls >= 4, 0.5, 0.11)).astype(int))
+    found = contrast("calls", split_frame("calls", calls, left), CONFIG)
+    statistics = {cut: chi2_contingency(pd.crosstab(calls >= cut, left), correction=False).statistic
+                  for cut in range(1, 10) if min((calls >= cut).sum(), (calls < cut).sum()) >= 30}
+    assert found.kind == ContrastKind.STEP and found.cut == max(statistics, key=statistics.get) == 4
+    assert found.top_rate == pytest.approx(left[calls >= 4].mean())
+    assert found.bottom_rate == pytest.approx(left[calls < 4].mean())
+    assert found.lowest == 0
+    minutes = calls + rng.random(3000)
+    assert contrast("minutes", split_frame("minutes", minutes, left), CONFIG).kind == ContrastKind.MEDIAN
+    many = pd.Series(rng.integers(0, 40, 3000))
+    assert step_cut(many, left, 30) is None and step_cut(many, left, 30, any_count=True) is not None
+    flag = (calls > 2).astype(int)
+    assert contrast("flag", split_frame("flag", flag, left), CONFIG).kind != ContrastKind.STEP
 
 
 def test_metrics_for_matches_sklearn_on_random_data():

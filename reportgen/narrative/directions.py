@@ -14,7 +14,7 @@ MISSING_WORTH_SAYING = 0.01
 
 def direction_text(driver: Driver, d: DatasetSummary) -> str:
     """'higher among buyers: median 12 vs 3 for non-buyers', or for a category, the positive share of its
-    highest and lowest category."""
+    highest and lowest category, or for a count with few values, on either side of its step."""
     c = driver.contrast
     if c is None:
         return driver.direction
@@ -28,10 +28,23 @@ def direction_text(driver: Driver, d: DatasetSummary) -> str:
             return f"{c.top_rate:.1%} of {d.unit} {first} {name} {d.predicate} vs {c.bottom_rate:.1%} {second}"
         return (f"{c.top_rate:.1%} of {d.unit} with {name} {c.top} {d.predicate} vs {c.bottom_rate:.1%} with {name} "
                 f"{c.bottom}")
+    if c.kind == ContrastKind.STEP:
+        return step_text(c, d) + missing_clause(c, d)
     pos, neg = c.positive, c.negative
     relation = "the same" if pos is None or neg is None or pos == neg else "higher" if pos > neg else "lower"
     return (f"{relation} among {d.positive_noun}: {c.kind.value} {readable_number(pos)} vs {readable_number(neg)} "
             f"for {d.negative_noun}{missing_clause(c, d)}")
+
+
+def step_text(c: Contrast, d: DatasetSummary) -> str:
+    """'50.4% of customers with 4 or more left vs 11.0% with up to 3': the side with the higher share first. The
+    drivers' table and the questions put the behaviour's name just before it."""
+    above = f"with {readable_number(c.cut)} or more"
+    below = (f"with {readable_number(c.lowest)}" if c.lowest == c.cut - 1
+             else f"with up to {readable_number(c.cut - 1)}")
+    if c.top_rate >= c.bottom_rate:
+        return f"{c.top_rate:.1%} of {d.unit} {above} {d.predicate} vs {c.bottom_rate:.1%} {below}"
+    return f"{c.bottom_rate:.1%} of {d.unit} {below} {d.predicate} vs {c.top_rate:.1%} {above}"
 
 
 def yes_no(value: str) -> bool | None:

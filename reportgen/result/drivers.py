@@ -17,6 +17,9 @@ class ContrastKind(str, Enum):
     """A categorical feature: the positive share of its highest and lowest category."""
     FLAT = "flat"
     """A categorical feature whose categories hardly differ (fewer than two large enough to compare)."""
+    STEP = "step"
+    """A count with few values (customer-service calls): the positive share at or above the cut that best
+    separates the outcomes and below it, where medians of 2 and 1 would hide where the share jumps."""
 
 
 @dataclass
@@ -32,6 +35,10 @@ class Contrast:
     top_rate: float | None = None
     bottom: str = ""
     bottom_rate: float | None = None
+    cut: float | None = None
+    """A step's cut: `top_rate` is the positive share at or above it, `bottom_rate` below it."""
+    lowest: float | None = None
+    """A step's smallest value, all the group below the cut holds when the cut is one above it."""
     missing_positive: float = 0.0
     """The share of positives and of negatives without a value (numeric): a model that reads blanks as such
     (gradient boosting) can lean on the difference."""
