@@ -145,8 +145,8 @@ def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(result):
 def test_differing_medians_are_said_for_each_outcome_by_its_name(result):
     rows = result.explore.by_class
     d = result.dataset
-    charge = dataclasses.replace(rows[0], label="Total day charge", boxes=[BoxStats("no", 100, 20, 25, 30.3, 35, 40, 30),
-                                                                           BoxStats("yes", 10, 25, 30, 36.7, 42, 50, 36)])
+    boxes = [BoxStats("no", 100, 20, 25, 30.3, 35, 40, 30), BoxStats("yes", 10, 25, 30, 36.7, 42, 50, 36)]
+    charge = dataclasses.replace(rows[0], label="Total day charge", boxes=boxes)
     said = box_observations(with_explore(result, by_class=[rows[0], charge]))
     assert said == [f"Total day charge: median 36.7 for {d.positive_noun}, higher than 30.3 for {d.negative_noun}."]
 
