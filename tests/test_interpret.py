@@ -198,6 +198,8 @@ def test_summary_headline_numbers_are_the_best_models(each_stored_result):
     assert f"{result.dataset.positive_rate:.1%}" in headline
     assert f"{best.test.recall:.0%}" in headline and f"{best.test.precision:.0%}" in headline
     (tn, fp), (fn, tp) = best.test.confusion_matrix
+    assert f"Flagging {(fp + tp) / (tn + fp + fn + tp):.0%} of the held-out {result.dataset.unit}," in headline
+    (tn, fp), (fn, tp) = best.test.confusion_matrix
     assert result.summary.baseline_accuracy == pytest.approx(max(tn + fp, fn + tp) / (tn + fp + fn + tp))
 
 

@@ -28,15 +28,24 @@ from reportgen.result import (
 
 
 def headline_sentences(result: ReportResult) -> str:
-    """How common the outcome is, and how much of it the recommended model finds and how often it is right."""
+    """How common the outcome is, how many held-out rows the recommended model flags, how much of the outcome it
+    finds among them against a random pick of as many, and how often it is right. A share found means little
+    without the share flagged: flagging half the rows finds half the outcome at random."""
     best, d = result.best, result.dataset
     found = pct(best.test.recall, 0)
     interval = best.test_ci.get("recall")
     if interval:
         found += f" (95% interval {pct(interval[0], 0)} to {pct(interval[1], 0)})"
-    return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. The {in_sentence(best.label)} finds "
-            f"{found} of them in held-out data, and {pct(best.test.precision, 0)} of the {d.unit} it flags "
+    flagged = pct(flagged_share(best.test.confusion_matrix), 0)
+    return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. Flagging {flagged} of the held-out "
+            f"{d.unit}, the {in_sentence(best.label)} finds {found} of the {d.positive_noun} there (a random {flagged} "
+            f"would hold about {flagged} of them), and {pct(best.test.precision, 0)} of the {d.unit} it flags "
             f"{d.predicate}.")
+
+
+def flagged_share(confusion_matrix: list[list[int]]) -> float:
+    (tn, fp), (fn, tp) = confusion_matrix
+    return (fp + tp) / (tn + fp + fn + tp)
 
 
 def leaning_clause(result: ReportResult) -> str:
