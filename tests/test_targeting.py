@@ -103,3 +103,17 @@ def test_gains_curve_runs_from_nothing_to_everyone(sample):
     curve = gains_curve(y, scores)
     assert (curve.x[0], curve.y[0], curve.x[-1], curve.y[-1]) == (0.0, 0.0, 1.0, 1.0)
     assert curve.y == sorted(curve.y)
+
+
+def test_the_action_leaves_the_headlines_figures_to_the_headline_and_gives_a_different_cut_its_own(result):
+    from reportgen.narrative.targeting import recommended_action
+    from reportgen.narrative.words import flagged
+
+    best, d = result.best, result.dataset
+    same = dataclasses.replace(result.recommendation, contacted=flagged(best), precision=best.test.precision,
+                               share_of_conversions=best.test.recall)
+    action = recommended_action(dataclasses.replace(result, recommendation=same))
+    assert action.endswith(f"test {d.unit}).") and f"of all {d.positive_noun}" not in action
+    wider = dataclasses.replace(same, contacted=flagged(best) + 5, precision=0.31, share_of_conversions=0.64)
+    assert recommended_action(dataclasses.replace(result, recommendation=wider)).endswith(
+        f"31% of them {d.predicate}, 64% of all {d.positive_noun}.")

@@ -57,12 +57,13 @@ def recommended_action(result: ReportResult) -> str:
         best = result.best
         picked = (f"{capitalised(words.verb)} the {d.unit} the model flags first" if words.verb
                   else f"The model flags {pct(flagged(best) / d.test_rows, 0)} of {d.unit}")
-        return little_gained(result) + (f"{picked} ({flagged(best):,} of {d.test_rows:,} in the test set): "
-                                        f"{pct(best.test.precision, 0)} of them {d.predicate}.")
+        return little_gained(result) + f"{picked} ({flagged(best):,} of {d.test_rows:,} in the test set)."
     top = (f"the {pct(rec.fraction, 0)} of {d.unit} the model scores highest ({rec.contacted:,} of the "
            f"{d.test_rows:,} test {d.unit})")
     found = f"{pct(rec.share_of_conversions, 0)} of all {d.positive_noun}"
-    if words.verb:
+    if headline_rows(result):
+        sentence = f"{capitalised(words.verb)} {top}." if words.verb else ""
+    elif words.verb:
         sentence = f"{capitalised(words.verb)} {top}: {pct(rec.precision, 0)} of them {d.predicate}, {found}."
     else:
         sentence = f"Of {top}, {pct(rec.precision, 0)} {d.predicate}: {found}."
@@ -71,6 +72,15 @@ def recommended_action(result: ReportResult) -> str:
         text += (f" Expected profit on those {d.test_rows:,} {d.unit}: {rec.expected_profit:,.0f} (observed "
                  f"{rec.profit:,.0f}); it scales with the number of {d.unit} scored.")
     return text
+
+
+def headline_rows(result: ReportResult) -> bool:
+    """Whether the recommended rows are those the model flags, whose share found and precision the headline
+    already gives: the action then says whom to act on and does not repeat them."""
+    rec, best = result.recommendation, result.best
+    return (rec is not None and rec.contacted == flagged(best)
+            and pct(rec.precision, 0) == pct(best.test.precision, 0)
+            and pct(rec.share_of_conversions, 0) == pct(best.test.recall, 0))
 
 
 def targeting_lead(result: ReportResult) -> str:
