@@ -117,3 +117,19 @@ def test_the_action_leaves_the_headlines_figures_to_the_headline_and_gives_a_dif
     wider = dataclasses.replace(same, contacted=flagged(best) + 5, precision=0.31, share_of_conversions=0.64)
     assert recommended_action(dataclasses.replace(result, recommendation=wider)).endswith(
         f"31% of them {d.predicate}, 64% of all {d.positive_noun}.")
+
+
+def test_without_an_action_a_strong_models_summary_has_no_empty_action_box(result):
+    from reportgen.narrative import interpret
+    from reportgen.narrative.words import flagged
+    from reportgen.render import render_html
+
+    best = result.best
+    same = dataclasses.replace(result.recommendation, contacted=flagged(best), precision=best.test.precision,
+                               share_of_conversions=best.test.recall)
+    quiet = dataclasses.replace(result, recommendation=same, strength=None,
+                                dataset=dataclasses.replace(result.dataset, action="none"))
+    worded = interpret(quiet)
+    assert worded.summary.action == ""
+    assert '<p class="action">' not in render_html(worded)
+    assert '<p class="action">' in render_html(interpret(dataclasses.replace(quiet, dataset=result.dataset)))
