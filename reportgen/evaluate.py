@@ -10,6 +10,7 @@ from itertools import islice
 
 import numpy as np
 import pandas as pd
+from scipy.stats import chi2_contingency
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -324,22 +325,19 @@ def step_cut(x: pd.Series, y: pd.Series, smallest_group: float, any_count: bool 
     if not STEP_VALUES[0] <= len(values) <= most or not np.all(values == np.round(values)):
         return None
     outcome = y[known.index].to_numpy()
+    if len(np.unique(outcome)) < 2:
+        return None
     best, best_statistic = None, 0.0
     for cut in values[1:]:
         above = known.to_numpy(dtype=float) >= cut
         if min(above.sum(), (~above).sum()) < smallest_group:
             continue
-        statistic = chi_squared(above, outcome)
+        table = [[np.sum(above & (outcome == 1)), np.sum(above & (outcome == 0))],
+                 [np.sum(~above & (outcome == 1)), np.sum(~above & (outcome == 0))]]
+        statistic = chi2_contingency(table, correction=False).statistic
         if statistic > best_statistic:
             best, best_statistic = cut, statistic
     return best
-
-
-def chi_squared(group: np.ndarray, outcome: np.ndarray) -> float:
-    table = np.array([[np.sum(group & (outcome == 1)), np.sum(group & (outcome == 0))],
-                      [np.sum(~group & (outcome == 1)), np.sum(~group & (outcome == 0))]], dtype=float)
-    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
-    return float(np.sum((table - expected) ** 2 / np.where(expected > 0, expected, np.inf)))
 
 
 def drivers(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -> list[Driver]:
