@@ -9,6 +9,7 @@ from reportgen.narrative.logit import fit_trouble
 from reportgen.narrative.targeting import action_words, recommended_action, targeting_lead
 from reportgen.narrative.words import (
     capitalised,
+    flagged,
     in_sentence,
     metric_name,
     pct,
@@ -36,16 +37,11 @@ def headline_sentences(result: ReportResult) -> str:
     interval = best.test_ci.get("recall")
     if interval:
         found += f" (95% interval {pct(interval[0], 0)} to {pct(interval[1], 0)})"
-    flagged = pct(flagged_share(best.test.confusion_matrix), 0)
-    return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. Flagging {flagged} of the held-out "
-            f"{d.unit}, the {in_sentence(best.label)} finds {found} of the {d.positive_noun} there (a random {flagged} "
-            f"would hold about {flagged} of them), and {pct(best.test.precision, 0)} of the {d.unit} it flags "
+    share = pct(flagged(best) / d.test_rows, 0)
+    return (f"{pct(d.positive_rate)} of {d.rows_used:,} {d.unit} {d.predicate}. Flagging {share} of the held-out "
+            f"{d.unit}, the {in_sentence(best.label)} finds {found} of the {d.positive_noun} there (a random {share} "
+            f"would hold about {share} of them), and {pct(best.test.precision, 0)} of the {d.unit} it flags "
             f"{d.predicate}.")
-
-
-def flagged_share(confusion_matrix: list[list[int]]) -> float:
-    (tn, fp), (fn, tp) = confusion_matrix
-    return (fp + tp) / (tn + fp + fn + tp)
 
 
 def leaning_clause(result: ReportResult) -> str:
