@@ -242,6 +242,7 @@ def tree_summary(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
     importances = tree.feature_importances_
     split_features = sorted({names[i] for i in used}, key=lambda n: -importances[names.index(n)])
     root = int(tree.tree_.feature[0])
+    rows, rates = node_mix(fitted, clean)
     return TreeSummary(
         depth=int(tree.get_depth()),
         leaves=int(tree.get_n_leaves()),
@@ -255,7 +256,21 @@ def tree_summary(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
         rules=export_text(tree, feature_names=[readable_term(n, clean.categorical, clean.numeric) for n in names],
                           class_names=[config.target.negative_name, config.target.positive_name],
                           max_depth=3, decimals=2),
+        node_rows=rows,
+        node_rates=rates,
     )
+
+
+def node_mix(fitted: FittedModel, clean: CleanData) -> tuple[list[int], list[float]]:
+    """The training rows the tree was fitted on that reach each of its nodes, and their share of positives,
+    counted as they are: neither class weights nor a resampler change them."""
+    rows = fitted.fit_positions
+    encoded = fitted.pipeline[:-1].transform(clean.x_train.iloc[rows])
+    paths = fitted.estimator.decision_path(encoded)
+    reached = np.asarray(paths.sum(axis=0)).ravel()
+    positives = paths.T @ clean.y_train.to_numpy()[rows]
+    return ([int(n) for n in reached],
+            [round(float(p / n), 6) if n else 0.0 for p, n in zip(positives, reached)])
 
 
 def described_rows(column: str, clean: CleanData) -> tuple[pd.Series, pd.Series]:

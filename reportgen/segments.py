@@ -25,7 +25,9 @@ from reportgen.result import SegmentProfile, Segments
 
 DISTINCT_SHARE = 0.5
 """A feature is 'high' or 'low' in a segment when its scaled mean is this many standard deviations
-above or below the overall mean."""
+above or below the mean of the other segments' rows. Against the overall mean, which a large segment
+mostly makes, the larger of two segments would rarely stand out, and would be named 'close to typical'
+while it is the other's mirror image."""
 SHOWN_FEATURES = 6
 """The profile table shows at most this many features: those that set the segments apart most."""
 
@@ -60,7 +62,7 @@ def scaler(kind: str, rows: int, seed: int) -> Pipeline:
 
 
 def standing_out(deviation: dict[str, float]) -> tuple[list[str], list[str]]:
-    """The features at least `DISTINCT_SHARE` above the overall mean, and those as far below, the most distinct
+    """The features at least `DISTINCT_SHARE` above the other segments' mean, and those as far below, the most distinct
     first (of equals, in feature order)."""
     ranked = sorted(deviation, key=lambda f: -abs(deviation[f]))
     highs = [f for f in ranked if deviation[f] >= DISTINCT_SHARE]
@@ -122,7 +124,7 @@ def find_segments(features: pd.DataFrame, outcome: pd.Series, numeric: list[str]
     groups = []
     for segment in range(k):
         members = found == segment
-        deviation = (scaled[members].mean(axis=0) - scaled.mean(axis=0)) / spread
+        deviation = (scaled[members].mean(axis=0) - scaled[~members].mean(axis=0)) / spread
         groups.append((float(outcome.to_numpy()[members].mean()), int(members.sum()), segment,
                        {c: round(float(d), 4) for c, d in zip(columns, deviation)}))
     groups.sort(key=lambda g: (-g[0], -g[1], g[2]))

@@ -218,7 +218,7 @@ def test_a_column_known_only_after_the_outcome_is_left_out_and_said_so(make_conf
     assert column.use == "left out"
     assert column.reason == "declared known only after the outcome (known_before_outcome: false)"
     assert ("Left out call_duration: declared known only after the outcome (known_before_outcome: false)."
-            in result.warnings)
+            in result.preprocessing.notes)
     assert result.dependence is None or result.dependence.feature != "call_duration"
 
 

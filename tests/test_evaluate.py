@@ -233,3 +233,24 @@ def test_permutation_drops_equal_scikit_learns_permutation_importance(analysis, 
         expected = permutation_importance(fitted.pipeline, clean.x_test, clean.y_test, scoring="average_precision",
                                           n_repeats=3, random_state=7).importances
         np.testing.assert_allclose(drops, expected, rtol=0, atol=1e-12, err_msg=fitted.name)
+
+
+def test_the_tree_counts_its_nodes_training_rows_as_they_are_not_as_weighted(analysis):
+    """Each node's rows and share of positives are the training rows the tree was fitted on, unweighted:
+    the root holds them all at the training rate, children add up to their parent, and each leaf's share is
+    the outcome's mean over the rows `apply` sends there."""
+    fitted = next(f for f in analysis.fitted if f.name == "decision_tree")
+    summary = analysis.result.tree
+    nodes = fitted.estimator.tree_
+    x = analysis.clean.x_train.iloc[fitted.fit_positions]
+    y = analysis.clean.y_train.to_numpy()[fitted.fit_positions]
+    assert len(summary.node_rows) == len(summary.node_rates) == nodes.node_count
+    assert summary.node_rows[0] == len(y) and summary.node_rates[0] == pytest.approx(y.mean(), abs=1e-6)
+    positives = np.array(summary.node_rows) * np.array(summary.node_rates)
+    for node in np.flatnonzero(nodes.children_left >= 0):
+        left, right = nodes.children_left[node], nodes.children_right[node]
+        assert summary.node_rows[node] == summary.node_rows[left] + summary.node_rows[right]
+        assert positives[node] == pytest.approx(positives[left] + positives[right], abs=1e-3)
+    leaves = pd.Series(y).groupby(fitted.estimator.apply(fitted.pipeline[:-1].transform(x))).agg(["size", "mean"])
+    for leaf, (size, rate) in leaves.iterrows():
+        assert (summary.node_rows[leaf], summary.node_rates[leaf]) == (size, pytest.approx(rate, abs=1e-6))

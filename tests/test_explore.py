@@ -135,11 +135,12 @@ def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(result):
                                                 "classes, but the mean is 8.98 for buyers against 8.89 for "
                                                 "non-buyers.")
     said = box_observations(tied)
-    assert said[0] == ("Support requests: the median is 0 in both classes, but the mean is 0.30 for buyers "
-                       "against 0.10 (dots): a minority with larger values makes the difference.")
-    assert said[1].endswith("(dots): the values away from the median make the difference.")
+    assert said[0] == ("Support requests: the median is 0 in both classes, but the mean (the dot in each box) is "
+                       "0.30 for buyers against 0.10 for non-buyers: a minority with larger values makes the "
+                       "difference.")
+    assert said[1].endswith("for non-buyers: the values away from the median make the difference.")
     flipped = with_explore(result, by_class=[spread, at_the_top])
-    assert box_observations(flipped)[0].endswith("(dots): a minority with smaller values makes the difference.")
+    assert box_observations(flipped)[0].endswith("for non-buyers: a minority with smaller values makes the difference.")
 
 
 def test_differing_medians_are_said_for_each_outcome_by_its_name(result):
@@ -185,6 +186,8 @@ def test_missing_sentence_follows_the_counts(result):
     some = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075), MissingRow("city", "City", 2, 0.005)])
     assert missing_observations(some)[0].startswith("2 columns of the table have missing values, most of all age "
                                                     "(30 rows, 7.5%)")
+    one = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075)])
+    assert missing_observations(one)[0].startswith("Only age has missing values (30 rows, 7.5%). Missing feature")
     filled = dataclasses.replace(some, models=[dataclasses.replace(m, missing_as_is=False) for m in some.models])
     boosted = dataclasses.replace(some, models=[dataclasses.replace(m, missing_as_is=m.name == "decision_tree")
                                                 for m in some.models])

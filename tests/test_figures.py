@@ -191,3 +191,16 @@ def test_the_vif_chart_says_whom_the_columns_above_the_threshold_were_left_out_o
         dataclasses.replace(s, kind=StepKind.MULTICOLLINEARITY) if s.kind == StepKind.LOGIT_MULTICOLLINEARITY else s
         for s in pre.steps]))
     assert label(everyone).startswith("Variance inflation factor (orange = dropped;")
+
+
+def test_the_trees_boxes_give_the_share_of_rows_and_of_positives_the_result_counts(analysis, report_result, tmp_path):
+    job = render_job(analysis, report_result, tmp_path, None, pdf=False)
+    fig = decision_tree(job.result, job.tree, job.tree_names)
+    summary, d = report_result.tree, report_result.dataset
+    for box in fig.axes[0].texts:
+        if box.get_gid() is None or box.get_bbox_patch() is None:
+            continue
+        node = int(box.get_gid().removeprefix("tree-node-"))
+        reach = f"all {d.unit}" if node == 0 else f"{summary.node_rows[node] / summary.node_rows[0]:.0%} of all"
+        assert box.get_text().endswith(f"{reach}\n{d.positive_name}: {summary.node_rates[node]:.0%}")
+        assert "value" not in box.get_text() and "class" not in box.get_text()

@@ -109,7 +109,10 @@ def test_many_twins_lead_read_with_care_with_the_figures_without_them(result):
     assert first == twins_caveat(many)[0]
     assert first.startswith(f"40% of the test {d.unit} (400 of 1,000) have an identical {d.unit_singular}")
     assert f"on the 600 without one, the {best.label.lower()} finds 55% of {d.positive_noun} (PR AUC 0.610)" in first
-    assert f"its top 5% are 80% right, against {best.test.recall:.0%}, PR AUC {best.test.pr_auc:.3f} and 100%" in first
+    assert first.endswith(f"(PR AUC 0.610), against {best.test.recall:.0%} (PR AUC {best.test.pr_auc:.3f}) on all "
+                          f"test {d.unit}, and its top 5% are 80% right there against 100% on all.")
+    alike = with_twins(result, 400, recall=0.55, pr_auc=0.61, top=0.9996)
+    assert twins_caveat(alike)[0].endswith("and its top 5% are 100% right on both.")
     other = with_twins(result, 150, recall=0.7, pr_auc=0.75, top=0.95)
     assert twins_caveat(other)[0] != first and "15% of the test" in twins_caveat(other)[0]
     assert "finds 70% of" in twins_caveat(other)[0] and "are 95% right" in twins_caveat(other)[0]
@@ -117,7 +120,10 @@ def test_many_twins_lead_read_with_care_with_the_figures_without_them(result):
     assert twins_caveat(few) == [] and twins_table_note(few) == "" and twins_targeting_note(few) == ""
     assert not any("identical" in c for c in caveats(few))
     assert "600 test" in twins_table_note(many) and "90 " + d.positive_noun in twins_table_note(many)
-    assert f"80.0% of the top 5% by score {many.dataset.predicate}" in twins_targeting_note(many)
+    assert f"80.0% of the top 5% by score {many.dataset.predicate}, against 100.0% in the table's first row." in (
+        twins_targeting_note(many))
+    assert twins_targeting_note(alike).endswith(f"100.0% of the top 5% by score {d.predicate}, as in the table's "
+                                                "first row.")
 
 
 def test_twins_whose_others_hold_one_class_are_said_to_be_unmeasurable(result):

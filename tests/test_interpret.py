@@ -34,6 +34,7 @@ from reportgen.narrative.summary import caveats
 from reportgen.result import (
     Comparison,
     DriverChange,
+    ImbalanceRow,
     Importance,
     Leakage,
     Metrics,
@@ -160,9 +161,26 @@ def test_improvement_actions_come_from_the_diagnostics(result):
     assert f"known only to within {low:.0%} to {high:.0%} (95% interval)" in text(answer_improve(rare))
     assert f"to the {len(rare.dataset.features)} features used here" in text(answer_improve(fitting))
     kept = [row for row in rare.imbalance if row.chosen and row.strategy != "none"]
-    if len({row.strategy for row in rare.imbalance}) > 1:
-        expected = "helped only" if kept else "no resampling tried inside the training folds beat the plain data"
-        assert expected in text(answer_improve(rare))
+    if len({row.strategy for row in rare.imbalance}) > 1 and not kept:
+        assert "no weighting or resampling tried inside the training folds beat the plain data" in text(
+            answer_improve(rare))
+
+
+def test_question_six_names_the_imbalance_strategy_each_model_kept(result):
+    rare = dataclasses.replace(result, dependence=None,
+                               dataset=dataclasses.replace(result.dataset, positive_rate=0.05))
+    tree, forest, svm = [m for m in result.models if m.name != "ensemble"][:3]
+    rows = [ImbalanceRow(model=model.name, strategy=strategy, metric="average_precision", mean=0.1, std=0.01,
+                         chosen=strategy == kept)
+            for model, kept in ((tree, "class_weight"), (forest, "class_weight"), (svm, "random_over"))
+            for strategy in ("none", "class_weight", "random_over")]
+    answer = text(answer_improve(dataclasses.replace(rare, imbalance=rows)))
+    assert (f"; class weights inside the training folds scored above the plain data for the "
+            f"{tree.label.lower()} and {forest.label.lower()}, and random over-sampling for the "
+            f"{svm.label.lower()}") in answer
+    plain = [dataclasses.replace(row, chosen=row.strategy == "none") for row in rows]
+    assert ("no weighting or resampling tried inside the training folds beat the plain data"
+            in text(answer_improve(dataclasses.replace(rare, imbalance=plain))))
 
 
 def test_question_six_gives_at_most_five_actions_about_the_data_and_the_business(result):
@@ -232,12 +250,23 @@ def test_published_comparison_re_weights_to_equal_shares_only_when_their_test_se
     text_balanced = balanced.published.comparison
     assert "The course's logit reported accuracy 0.660 and recall 0.850 on a test set with as many" in text_balanced
     assert "re-weighted to equal class shares" in text_balanced and "accuracy +0.090" in text_balanced
-    assert text_balanced in balanced.questions[3].answer
+    assert text_balanced not in balanced.questions[3].answer
+    best = balanced.best
+    brief = ("The course's logit reported accuracy 0.660 and recall 0.850 on a test set with as many "
+             f"{result.dataset.positive_noun} as {result.dataset.negative_noun}; re-weighted to those shares, the "
+             f"{best.label.lower()} (recommended) scores accuracy ")
+    assert brief in balanced.questions[3].answer
+    at_equal = rows[(best.name, "accuracy")].here_balanced
+    assert f"{brief}{at_equal:.3f} and recall " in balanced.published.brief
+    assert balanced.published.brief.endswith("'Compared with the published analysis' says on which footing the two "
+                                             "compare.")
 
     plain = interpret(dataclasses.replace(result, published=published(balanced_test=False)))
     assert all(r.here_balanced is None for r in plain.published.rows)
     assert "re-weighted" not in plain.published.comparison and "accuracy +0.090" in plain.published.comparison
     assert {r.model for r in plain.published.rows} == {"logistic_regression", result.best_model}
+    assert (f"recall 0.850; the {plain.best.label.lower()} (recommended) scores accuracy "
+            f"{plain.best.test.accuracy:.3f}") in plain.published.brief
 
 
 def test_without_published_figures_nothing_is_compared(result):

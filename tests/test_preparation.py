@@ -209,13 +209,16 @@ def test_a_feature_dropped_later_speaks_through_the_step_that_dropped_it(result)
 def test_the_run_names_and_describes_every_step_and_words_every_warning_once(result):
     pre = result.preprocessing
     assert all(s.name and s.description for s in pre.steps)
-    assert pre.warnings == [notice_text(n, result) for n in pre.notices]
+    assert pre.warnings + pre.notes == ([notice_text(n, result) for n in pre.notices if not n.kind.is_reading_note]
+                                        + [notice_text(n, result) for n in pre.notices if n.kind.is_reading_note])
     assert result.warnings == pre.warnings + result.logit.warnings
     again = interpret(dataclasses.replace(result, warnings=[], preprocessing=dataclasses.replace(
-        pre, notices=[*pre.notices, Notice(NoticeKind.INFINITE, columns=["x"], count=1200)])))
+        pre, notices=[*pre.notices, Notice(NoticeKind.INFINITE, columns=["x"], count=1200),
+                      Notice(NoticeKind.DELIMITER, file="eu.csv", values=[";"])])))
     assert again.warnings[len(pre.warnings)] == ("x holds 1,200 infinite values (inf or -inf): treated as missing; "
                                                  "check how the export computed them.")
     assert len(again.warnings) == len(result.warnings) + 1
+    assert again.preprocessing.notes == [*pre.notes, "eu.csv: columns separated by ';', read as such."]
 
 
 def test_a_column_above_the_vif_threshold_until_others_were_dropped_says_so():

@@ -69,6 +69,9 @@ def test_each_preset_answers_the_seven_questions_in_its_report(preset_runs, name
     assert "How each column was used" in run["pdf"]
     assert "Compared with the published analysis" in run["pdf"]
     assert result.published.comparison[:60] in run["pdf"]
+    first_sentence = result.published.comparison[:result.published.comparison.index(". Here") + 1]
+    assert run["pdf"].count(first_sentence) == 1  # in its section; question 4 gives the brief
+    assert result.published.brief[:80] in run["pdf"]
 
 
 @pytest.mark.parametrize("name", ["tiktok", "audiobooks"])
@@ -124,7 +127,7 @@ def test_tiktok_sets_its_honest_figures_beside_the_published_leaky_ones(preset_r
     text = published["comparison"]
     assert "reported accuracy 0.659, precision 0.617, recall 0.850 and F1 0.715" in text
     assert "true 6.3% share" in text and f"F1 {logit['test']['f1']:.3f}" in text
-    assert text in results["questions"][3]["answer"]
+    assert text not in results["questions"][3]["answer"] and published["brief"] in results["questions"][3]["answer"]
 
 
 def test_audiobooks_reads_the_headerless_file_with_named_columns(preset_runs, audiobooks_raw):

@@ -210,8 +210,9 @@ AWKWARD_TABLES = {
                          [pytest.param(*case, id=name) for name, case in AWKWARD_TABLES.items()])
 def test_awkward_table_gives_a_report_that_names_the_oddity(workdir, content, expected_warnings, features):
     found = run_ok(workdir, content)
+    said = found["warnings"] + found["preprocessing"]["notes"]
     for expected in expected_warnings:
-        assert any(expected in w for w in found["warnings"]), found["warnings"]
+        assert any(expected in w for w in said), said
     assert features <= set(found["dataset"]["features"])
     html = (workdir / "out" / "report.html").read_text(encoding="utf-8")
     for expected in expected_warnings:

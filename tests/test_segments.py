@@ -66,6 +66,26 @@ def test_three_clear_groups_give_three_segments_whose_rates_match_the_labels():
     assert segments.shown == ["minutes", "exams", "days"]
 
 
+def test_a_large_segment_stands_out_against_the_rest_as_the_small_one_does():
+    """Two groups, 80% and 20% of the rows: measured against the overall mean, which the large group
+    mostly makes, it would sit within half a standard deviation on every feature and be called typical."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"minutes": np.r_[rng.normal(0, 1, 400), rng.normal(4, 1, 100)],
+                          "days": np.r_[rng.normal(10, 1, 400), rng.normal(6, 1, 100)]})
+    outcome = pd.Series(np.r_[rng.random(400) < 0.1, rng.random(100) < 0.4].astype(int))
+    found = find_segments(frame, outcome, list(frame.columns), config_for(k_max=2))
+    small, large = found.segments.profiles
+    assert (small.share, large.share) == pytest.approx((0.2, 0.8), abs=0.01)
+    scaled = (frame - frame.mean()) / frame.std(ddof=0)
+    members = found.labels == 1
+    expected = (scaled[members].mean() - scaled[~members].mean()) / scaled.std(ddof=0)
+    assert large.deviation == pytest.approx(expected.to_dict(), abs=1e-4)
+    assert large.deviation == pytest.approx({f: -v for f, v in small.deviation.items()}, abs=1e-4)
+    assert (large.highs, large.lows) == (["days"], ["minutes"])
+    names = [p.name for p in named_segments(found.segments, LABELS).profiles]
+    assert names == ["High minutes watched, low days on platform", "Low minutes watched, high days on platform"]
+
+
 def test_same_seed_same_segments_and_a_large_table_is_fitted_on_a_sample():
     frame, outcome = clustered_frame(rows_per_cluster=400)
     config = config_for(fit_rows=300, silhouette_rows=200, k_max=5)

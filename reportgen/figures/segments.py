@@ -18,7 +18,7 @@ def segment_overview(result: ReportResult) -> Figure | None:
     if found is None:
         return None
     colors = palette(result)
-    height = max(2.3, 0.4 * found.k + 0.9)
+    height = max(2.3, 0.36 * found.k + 0.8)
     fig, (curve, rates) = plain_figure(height, ncols=2, width_ratios=[1, 1.1])
     fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.5 / height, bottom=0.18, wspace=0.75)  # room for 2-line titles
     ks = sorted(found.curve)

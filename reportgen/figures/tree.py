@@ -9,7 +9,7 @@ from sklearn.tree import plot_tree
 
 from reportgen.evaluate import DECIDING_SHARE
 from reportgen.figures.style import LANDSCAPE_WIDTH, MUTED, palette, short
-from reportgen.narrative.words import term_label
+from reportgen.narrative.words import pct, term_label
 from reportgen.result import ReportResult
 
 TREE_DEPTH_SHOWN = 3
@@ -42,6 +42,18 @@ def node_and_text(text: str) -> tuple[int | None, str]:
     return (int(number[1:]), rest) if number.startswith("#") else (None, text)
 
 
+def node_text(result: ReportResult, tree, node: int, drawn: str) -> str:
+    """A box's text: its split on two lines (so that boxes stay apart), then the share of the training rows
+    that reach it and the share of those with the positive outcome, counted as they are
+    (`TreeSummary.node_rates`), not plot_tree's mix weighted by the class weights the tree was trained with."""
+    counts, rates, d = result.tree.node_rows, result.tree.node_rates, result.dataset
+    reach = f"all {d.unit}" if node == 0 else f"{pct(counts[node] / counts[0], 0)} of all"
+    mix = f"{reach}\n{d.positive_name}: {pct(rates[node], 0)}"
+    if tree.tree_.children_left[node] < 0:
+        return mix
+    return drawn.split("\n", 1)[0].replace(" <= ", "\n<= ", 1) + "\n" + mix
+
+
 def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
     """The tuned tree (its top levels when large) for a landscape page, its features by their labels;
     the deciding splits (`deciding_splits`) are highlighted, and only they."""
@@ -57,8 +69,8 @@ def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
         if patch is None:  # the True / False beside the root's arrows
             continue
         node, text = node_and_text(box.get_text())
-        if node is not None and tree.tree_.children_left[node] >= 0:  # the split on two lines: boxes stay apart
-            text = text.replace(" <= ", "\n<= ", 1)
+        if node is not None:
+            text = node_text(result, tree, node, text)
         box.set_text(text)
         box.set_gid(None if node is None else f"tree-node-{node}")
         highlighted = node in deciding

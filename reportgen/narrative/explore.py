@@ -87,8 +87,9 @@ def box_observations(result: ReportResult) -> list[str]:
         if positive.median == negative.median and positive.mean != negative.mean:
             median, = numbers(positive.median)
             high, low = numbers(positive.mean, negative.mean)
-            found.append(f"{row.label}: the median is {median} in both classes, but the mean is {high} for "
-                         f"{d.positive_noun} against {low} (dots): {tail_that_differs(positive, negative)}.")
+            found.append(f"{row.label}: the median is {median} in both classes, but the mean (the dot in each box) "
+                         f"is {high} for {d.positive_noun} against {low} for {d.negative_noun}: "
+                         f"{tail_that_differs(positive, negative)}.")
         elif positive.median != negative.median:
             higher = "higher" if positive.median > negative.median else "lower"
             high, low = numbers(positive.median, negative.median)
@@ -130,11 +131,12 @@ def missing_observations(result: ReportResult) -> list[str]:
     if not explore.missing:
         return [f"No column has a missing value in the {explore.rows_read:,} rows read."]
     worst = explore.missing[0]
-    verb = "has" if len(explore.missing) == 1 else "have"
     kept = missing_kept_by(result)
     except_in = f", except in {kept}, which takes them as they are" if kept else ""
-    return [(f"{plural(len(explore.missing), 'column')} of the table {verb} missing values, most of all "
-             f"{in_sentence(worst.label)} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
+    which = (f"Only {in_sentence(worst.label)} has missing values" if len(explore.missing) == 1 else
+             f"{len(explore.missing)} columns of the table have missing values, most of all "
+             f"{in_sentence(worst.label)}")
+    return [(f"{which} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
              f"imputed inside the model pipeline{except_in} (see the preprocessing log).")]
 
 

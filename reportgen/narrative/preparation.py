@@ -404,7 +404,7 @@ def notice_text(notice: Notice, result: ReportResult) -> str:
 
 def with_preparation(result: ReportResult) -> ReportResult:
     """The result with the appendix's words: column reasons, step names and descriptions, encoding notes, the
-    logit's fit notes and the warnings (the data's first, then the logit's)."""
+    logit's fit notes, the warnings (the data's first, then the logit's) and the notes on reading the data."""
     pre = result.preprocessing
     in_logit = logit_repeats(result)
     columns = [column_as_used(d, result, in_logit) for d in pre.columns]
@@ -412,10 +412,11 @@ def with_preparation(result: ReportResult) -> ReportResult:
     encoding = encoding_notes(worded)
     steps = [dataclasses.replace(s, name=STEP_NAMES[s.kind], description=step_description(s, worded, encoding))
              for s in pre.steps]
-    warnings = [notice_text(n, worded) for n in pre.notices]
+    warnings = [notice_text(n, worded) for n in pre.notices if not n.kind.is_reading_note]
+    notes = [notice_text(n, worded) for n in pre.notices if n.kind.is_reading_note]
     logit = dataclasses.replace(result.logit, warnings=fit_warnings(result.logit), rows_note=rows_note(result))
     vif = [dataclasses.replace(v, decision=vif_decision(v, pre.vif_threshold, logit_only(result))) for v in pre.vif]
     return dataclasses.replace(
         worded, logit=logit, warnings=warnings + logit.warnings,
         preprocessing=dataclasses.replace(worded.preprocessing, steps=steps, encoding=encoding, warnings=warnings,
-                                          vif=vif))
+                                          notes=notes, vif=vif))

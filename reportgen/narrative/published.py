@@ -96,6 +96,28 @@ def published_comparison(result: ReportResult, published: Published, rows: list[
     return text
 
 
+COMPARISON_HEADING = "Compared with the published analysis"
+"""The heading of the section that gives `Published.comparison` (templates/partials/models.html)."""
+
+
+def published_brief(result: ReportResult, published: Published, rows: list[PublishedRow]) -> str:
+    """The published figures and the recommended model's on the same footing, pointing to the section that
+    explains the footing; the whole comparison is said once, there."""
+    d = result.dataset
+    best = result.best
+    own = [r for r in rows if r.model == best.name]
+    comparable = [r for r in own if r.here_balanced is not None]
+    if published.balanced_test and comparable:
+        here = (f"re-weighted to those shares, the {in_sentence(best.label)} (recommended) scores "
+                f"{figures_text(comparable, 'here_balanced')}")
+        footing = f" on a test set with as many {d.positive_noun} as {d.negative_noun}"
+    else:
+        here = f"the {in_sentence(best.label)} (recommended) scores {figures_text(own, 'here')} on this run's test set"
+        footing = ""
+    return (f"{published.source[:1].upper()}{published.source[1:]} reported {figures_text(own, 'published')}"
+            f"{footing}; {here}. '{COMPARISON_HEADING}' says on which footing the two compare.")
+
+
 def with_published(result: ReportResult) -> Published | None:
     published = result.published
     if published is None:
@@ -103,4 +125,5 @@ def with_published(result: ReportResult) -> Published | None:
     rows = published_rows(result, published)
     if not rows:
         return published
-    return dataclasses.replace(published, rows=rows, comparison=published_comparison(result, published, rows))
+    return dataclasses.replace(published, rows=rows, comparison=published_comparison(result, published, rows),
+                               brief=published_brief(result, published, rows))

@@ -3,6 +3,7 @@ points that support it."""
 
 from __future__ import annotations
 
+from reportgen.config import STRATEGY_LABELS
 from reportgen.evaluate import DECIDING_SHARE
 from reportgen.logit import significant_terms
 from reportgen.model.ensemble import ENSEMBLE_NAME
@@ -198,8 +199,8 @@ def answer_confusion(result: ReportResult) -> Answer:
         listed = [f"the {in_sentence(m.label)} on {name} ({getattr(m.test, metric):.3f})"
                   for (metric, m), name in zip(leaders.items(), ("accuracy", "F1", "PR AUC"))]
         points.append(f"The leaders differ by metric ({join_words(listed)}): ranking by accuracy alone would mislead.")
-    if result.published is not None and result.published.comparison:
-        points.append(result.published.comparison)
+    if result.published is not None and result.published.brief:
+        points.append(result.published.brief)
     return Answer(short, points)
 
 
@@ -250,14 +251,21 @@ def uses_default_cut(result: ReportResult) -> bool:
 
 
 def resampling_clause(result: ReportResult) -> str:
-    """What resampling inside the folds did, as a clause; empty when only one strategy was compared."""
+    """Which imbalance strategy scored best inside the folds for which models, as a clause; empty when only
+    one strategy was compared."""
     if len({row.strategy for row in result.imbalance}) < 2:
         return ""
-    kept = [row for row in result.imbalance if row.chosen and row.strategy != "none"]
+    kept: dict[str, list[str]] = {}
+    for row in result.imbalance:
+        if row.chosen and row.strategy != "none":
+            kept.setdefault(row.strategy, []).append(in_sentence(result.model(row.model).label))
     if not kept:
-        return "; no resampling tried inside the training folds beat the plain data"
-    listed = [in_sentence(result.model(row.model).label) for row in kept]
-    return f"; resampling inside the training folds helped only the {join_words(listed)}"
+        return "; no weighting or resampling tried inside the training folds beat the plain data"
+    (first, first_models), *others = kept.items()
+    also = "".join(f", and {in_sentence(STRATEGY_LABELS[strategy])} for the {join_words(models)}"
+                   for strategy, models in others)
+    return (f"; {in_sentence(STRATEGY_LABELS[first])} inside the training folds scored above the plain data for "
+            f"the {join_words(first_models)}{also}")
 
 
 def recall_spread(model: ModelResult) -> str:

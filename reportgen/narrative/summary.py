@@ -119,11 +119,13 @@ def twins_caveat(result: ReportResult) -> list[str]:
         return [(f"{opening}; the {twins.rows_without:,} without one hold {held}, so the models cannot be measured "
                  f"without the copies.")]
     best = result.best
-    top = pct(twins.top_fraction, 0)
+    top, without, with_all = (pct(twins.top_fraction, 0), pct(reading.top_precision, 0),
+                              pct(reading.top_precision_all, 0))
+    precision = (f"its top {top} are {without} right on both" if without == with_all else
+                 f"its top {top} are {without} right there against {with_all} on all")
     return [(f"{opening}; on the {twins.rows_without:,} without one, the {in_sentence(best.label)} finds "
-             f"{pct(reading.test.recall, 0)} of {d.positive_noun} (PR AUC {reading.test.pr_auc:.3f}) and its top "
-             f"{top} are {pct(reading.top_precision, 0)} right, against {pct(best.test.recall, 0)}, PR AUC "
-             f"{best.test.pr_auc:.3f} and {pct(reading.top_precision_all, 0)} on all test {d.unit}.")]
+             f"{pct(reading.test.recall, 0)} of {d.positive_noun} (PR AUC {reading.test.pr_auc:.3f}), against "
+             f"{pct(best.test.recall, 0)} (PR AUC {best.test.pr_auc:.3f}) on all test {d.unit}, and {precision}.")]
 
 
 def twins_table_note(result: ReportResult) -> str:
@@ -146,10 +148,11 @@ def twins_targeting_note(result: ReportResult) -> str:
     if reading is None:
         return ""
     d = result.dataset
-    top = pct(twins.top_fraction, 0)
+    top, without, with_all = (pct(twins.top_fraction, 0), pct(reading.top_precision),
+                              pct(reading.top_precision_all))
+    beside = "as in" if without == with_all else f"against {with_all} in"
     return (f"Without the {twins.with_twin:,} test {d.unit} that have an identical {d.unit_singular} in training, "
-            f"{pct(reading.top_precision)} of the top {top} by score {d.predicate}, against "
-            f"{pct(reading.top_precision_all)} in the table's first row.")
+            f"{without} of the top {top} by score {d.predicate}, {beside} the table's first row.")
 
 
 def with_twin_notes(result: ReportResult) -> Twins | None:

@@ -37,6 +37,7 @@ from reportgen.result.models import (
            TreeSummary,
 )
 from reportgen.result.preparation import (
+           READING_NOTES,
            ColumnDecision,
            ColumnReading,
            DerivedColumn,
@@ -70,10 +71,10 @@ from reportgen.result.trends import (
            Trends,
 )
 
-__all__ = ["DRIVERS_SHOWN", "BacktestRow", "Baseline", "BoxStats", "Calibration", "Coefficient", "ColumnDecision",
-           "ColumnReading", "Comparison", "Contrast", "ContrastKind", "Curve", "CvScore", "DatasetSummary",
-           "Dependence", "DerivedColumn", "Distribution", "Driver", "DriverChange", "DriverChecks", "Duplicates",
-           "Exploration", "FeatureByClass", "FeatureByGroup", "FitNote", "FitNoteKind", "ForecastMethod",
+__all__ = ["DRIVERS_SHOWN", "READING_NOTES", "BacktestRow", "Baseline", "BoxStats", "Calibration", "Coefficient",
+           "ColumnDecision", "ColumnReading", "Comparison", "Contrast", "ContrastKind", "Curve", "CvScore",
+           "DatasetSummary", "Dependence", "DerivedColumn", "Distribution", "Driver", "DriverChange", "DriverChecks",
+           "Duplicates", "Exploration", "FeatureByClass", "FeatureByGroup", "FitNote", "FitNoteKind", "ForecastMethod",
            "ForecastModel", "ForecastPoint", "GridEdge", "GroupRow", "ImbalanceCell", "ImbalanceRow", "Importance",
            "Leakage", "LogitResult", "MethodStatus", "Metrics", "MissingRow", "ModelChange", "ModelResult",
            "NoForecast", "Notice", "NoticeKind", "Outreach", "Preprocessing", "PreprocessingStep", "Published",

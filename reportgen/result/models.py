@@ -215,3 +215,9 @@ class TreeSummary:
     root_threshold: float
     split_features: list[Importance]
     rules: str
+    node_rows: list[int] = field(default_factory=list)
+    """Training rows reaching each node, by node id, as they are (not weighted or resampled); empty in results
+    from before it was recorded."""
+    node_rates: list[float] = field(default_factory=list)
+    """The share of those rows with the positive outcome. The tree's own class mix is weighted when it was
+    trained with class weights or resampled rows, and would call the rarer class the majority."""

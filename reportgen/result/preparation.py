@@ -217,6 +217,17 @@ class NoticeKind(str, Enum):
     TWINS = "twins"
     LEAKAGE = "leakage"
 
+    @property
+    def is_reading_note(self) -> bool:
+        """A choice made in reading the data as expected (a row identifier left out, a delimiter found, a
+        constant column dropped): a note in the appendix, not a warning about the results."""
+        return self in READING_NOTES
+
+
+READING_NOTES = frozenset({NoticeKind.DELIMITER, NoticeKind.POSITIVE_SPELLED, NoticeKind.IDENTIFIER,
+                           NoticeKind.DROPPED, NoticeKind.NUMBERS_AS_TEXT, NoticeKind.KNOWN_AFTER, NoticeKind.EMPTY,
+                           NoticeKind.CONSTANT, NoticeKind.SCATTERED})
+
 
 @dataclass
 class Notice:
@@ -267,7 +278,9 @@ class Preprocessing:
     """How the features are encoded, a note per group; written by the narrative from the encoding step."""
     reference_categories: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    """Written by the narrative from `notices`."""
+    """Written by the narrative from `notices` that are not reading notes."""
+    notes: list[str] = field(default_factory=list)
+    """Written by the narrative from the reading notes among `notices` (`NoticeKind.is_reading_note`)."""
     columns: list[ColumnDecision] = field(default_factory=list)
     duplicates: Duplicates | None = None
     leakage: list[Leakage] = field(default_factory=list)

@@ -30,4 +30,7 @@ class Published:
     """This run's model that matches the published one, when the config names it."""
     rows: list[PublishedRow] = field(default_factory=list)
     comparison: str = ""
-    """Written by interpret from the rows."""
+    """Written by interpret from the rows; the section comparing the two gives it."""
+    brief: str = ""
+    """The published figures beside the recommended model's comparable ones, in a sentence for question 4;
+    written by interpret."""

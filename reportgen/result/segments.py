@@ -15,10 +15,11 @@ class SegmentProfile:
     typical: dict[str, float | None]
     """Median of each feature in the segment, in the feature's own units (None when missing in all its rows)."""
     deviation: dict[str, float] = field(default_factory=dict)
-    """Mean of each scaled feature in the segment minus its overall mean, in overall standard deviations."""
+    """Mean of each scaled feature in the segment minus its mean in the other segments' rows, in overall
+    standard deviations."""
     highs: list[str] = field(default_factory=list)
-    """Features whose deviation is at least `Segments.distinct_at` above (below) the overall mean, the most
-    distinct first."""
+    """Features whose deviation is at least `Segments.distinct_at` above (below) the other segments' mean,
+    the most distinct first."""
     lows: list[str] = field(default_factory=list)
 
 
