@@ -116,6 +116,26 @@ def test_drivers_whose_interval_includes_zero_are_not_listed(result):
     assert none_clear.summary.driver_notes[0].startswith("No behaviour measurably drives the model's ranking")
 
 
+def test_an_unlisted_feature_that_moves_with_a_listed_driver_is_said_apart(result):
+    """A charge that is minutes times a rate: shuffled alone, the minutes still tell the model the same."""
+    drivers = [driver("minutes", 0.2, 0.1, 0.3), driver("charge", 0.001, -0.002, 0.004),
+               driver("fees", 0.002, -0.001, 0.005), driver("noise", 0.01, -0.005, 0.02)]
+    pairs = {("charge", "minutes"): 1.0, ("fees", "minutes"): -0.96, ("minutes", "noise"): 0.94}
+    names = ["charge", "fees", "minutes", "noise"]
+    correlation = {a: {b: 1.0 if a == b else pairs.get(tuple(sorted((a, b))), 0.0) for b in names} for a in names}
+    near = dataclasses.replace(result, preprocessing=dataclasses.replace(result.preprocessing,
+                                                                         correlation=correlation))
+    point = answer_rely(checked(near, drivers, coefficients=[])).points[-1]
+    assert point == ("Not listed as drivers: noise. Shuffling it does not measurably lower the model's test PR AUC "
+                     "(the 95% interval of the drop includes zero, or the drop is not positive). Charge and fees are "
+                     "not listed either, but each moves with a listed driver (minutes, correlation 1.00; minutes, "
+                     "correlation -0.96): shuffled alone, each leaves the driver it moves with to tell the model the "
+                     "same, so its own drop cannot be told from zero.")
+    alone = answer_rely(checked(near, drivers[:2], coefficients=[])).points[-1]
+    assert alone == ("Charge is not listed, but it moves with a listed driver (minutes, correlation 1.00): shuffled "
+                     "alone, it leaves minutes to tell the model the same, so its own drop cannot be told from zero.")
+
+
 def test_a_pure_noise_column_is_measured_but_not_listed(result):
     noise = next(x for x in result.drivers if x.feature == "noise")
     assert noise.importance_low is not None and not noise.above_zero

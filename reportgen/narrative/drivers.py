@@ -75,15 +75,47 @@ def drivers_clause(top: list[Driver]) -> str:
     return f"; {named} {verb} its predictions most (predictive, not causal; {note})."
 
 
+NEAR_COPY = 0.95
+"""From this absolute Pearson correlation on, a feature the report does not list moves with a listed driver: shuffled
+alone, it leaves that driver to tell the model the same, so its own drop says little about what it carries."""
+
+
+def listed_twin(feature: str, listed: list[Driver], correlation: dict[str, dict[str, float]]
+                ) -> tuple[Driver, float] | None:
+    """The listed driver a feature moves with most closely (|r| at least `NEAR_COPY`), and their correlation."""
+    row = correlation.get(feature, {})
+    close = [(x, row[x.feature]) for x in listed if abs(row.get(x.feature, 0.0)) >= NEAR_COPY]
+    return max(close, key=lambda pair: abs(pair[1]), default=None)
+
+
 def unlisted_drivers_point(result: ReportResult) -> list[str]:
-    """The measured features the report does not list as drivers, as one point; none when all are listed."""
+    """The measured features the report does not list as drivers, as one point; none when all are listed. Those
+    that move with a listed driver are said apart: their small drop is the listed driver standing in for them."""
     listed = result.listed_drivers
-    left = [in_sentence(x.label) for x in result.drivers if x not in listed]
-    if not left:
+    unlisted = [x for x in result.drivers if x not in listed]
+    if not unlisted:
         return []
-    them = "it" if len(left) == 1 else "them"
-    return [f"Not listed as drivers: {join_words(left)}. Shuffling {them} does not measurably lower the model's test "
-            f"PR AUC (the 95% interval of the drop includes zero, or the drop is not positive)."]
+    twins = {x.feature: listed_twin(x.feature, listed, result.preprocessing.correlation) for x in unlisted}
+    plain = [in_sentence(x.label) for x in unlisted if twins[x.feature] is None]
+    copies = [(x, *twins[x.feature]) for x in unlisted if twins[x.feature] is not None]
+    said = []
+    if plain:
+        them = "it" if len(plain) == 1 else "them"
+        said.append(f"Not listed as drivers: {join_words(plain)}. Shuffling {them} does not measurably lower the "
+                    f"model's test PR AUC (the 95% interval of the drop includes zero, or the drop is not positive).")
+    if copies:
+        either = " either" if plain else ""
+        subject = capitalised(join_words([in_sentence(x.label) for x, _, _ in copies]))
+        pairs = "; ".join(f"{in_sentence(twin.label)}, correlation {r:.2f}" for _, twin, r in copies)
+        if len(copies) == 1:
+            said.append(f"{subject} is not listed{either}, but it moves with a listed driver ({pairs}): shuffled "
+                        f"alone, it leaves {in_sentence(copies[0][1].label)} to tell the model the same, so its own "
+                        f"drop cannot be told from zero.")
+        else:
+            said.append(f"{subject} are not listed{either}, but each moves with a listed driver ({pairs}): shuffled "
+                        f"alone, each leaves the driver it moves with to tell the model the same, so its own drop "
+                        f"cannot be told from zero.")
+    return [" ".join(said)]
 
 
 def disagreement_note(disagreement: SignDisagreement, result: ReportResult) -> str:
