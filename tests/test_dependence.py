@@ -150,12 +150,11 @@ def a_dependence(**changes) -> Dependence:
 def test_read_with_care_sets_the_model_without_the_feature_beside_it(result):
     d = result.dataset
     leaning_on = caveat_of(result, a_dependence())
-    assert leaning_on == (f"The recommended model leans on days on platform: its weight is 79% of the summed "
-                          f"weights of all behaviours. Refitted without it with the same settings, the model finds "
-                          f"43% of "
-                          f"{d.positive_noun} against 80% with it, picking as many {d.unit} (9%; PR AUC 0.400 "
-                          f"against 0.860): if days on platform is only known after the outcome, that is the figure "
-                          f"to plan on.")
+    assert leaning_on == (f"The recommended model leans on days on platform: it carries 79% of the summed weight "
+                          f"of the behaviours that weigh anything. Refitted without it with the same settings, the "
+                          f"model finds 43% of {d.positive_noun} instead of 80%, flagging as many {d.unit} (9% of "
+                          f"them; PR AUC 0.400 instead of 0.860): if days on platform is only known after the "
+                          f"outcome, that is the figure to plan on.")
     hinted = caveat_of(result, a_dependence(label="Call duration", hinted_after=True))
     assert "its name suggests it is measured after or up to the outcome" in hinted
     assert "unless call duration is known before the outcome, that is the figure to plan on" in hinted
@@ -163,8 +162,8 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(result):
                                            found_without=0.78))
     assert holds.startswith("The recommended model weighs days on platform most (shuffling it alone takes away 55% "
                             "of the model's gain in PR AUC over a random ranking), yet refitted without it")
-    assert holds.endswith("still finds 78% of " + d.positive_noun + " against 80% with it, picking as many "
-                          + d.unit + " (9%; PR AUC 0.840 against 0.860): "
+    assert holds.endswith("still finds 78% of " + d.positive_noun + " instead of 80%, flagging as many "
+                          + d.unit + " (9% of them; PR AUC 0.840 instead of 0.860): "
                           "the other features carry most of what it does.")
     assert len({leaning_on, hinted, holds}) == 3
 
@@ -195,10 +194,10 @@ def test_a_refit_that_fails_is_said_to_have_failed_and_the_run_goes_on(prepared,
     assert (fact.pr_auc_without, fact.found_without, fact.refit_failure) == (None, None, "no numeric feature left")
     failed = caveat_of(result, a_dependence(pr_auc_without=None, found_without=None,
                                             refit_failure="no numeric feature left"))
-    assert failed == ("The recommended model leans on days on platform: its weight is 79% of the summed weights "
-                      "of all behaviours. Refitting it without days on platform failed (no numeric feature left), "
-                      "so the report cannot say what it finds without it: if days on platform is only known after "
-                      "the outcome, the figures above overstate what the model can do.")
+    assert failed == ("The recommended model leans on days on platform: it carries 79% of the summed weight of "
+                      "the behaviours that weigh anything. Refitting it without days on platform failed (no numeric "
+                      "feature left), so the report cannot say what it finds without it: if days on platform is only "
+                      "known after the outcome, the figures above overstate what the model can do.")
     assert failed != caveat_of(result, a_dependence())
     assert isinstance(refit, Refit)
 

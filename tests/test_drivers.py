@@ -70,15 +70,20 @@ def test_a_driver_is_called_a_lever_only_when_the_config_declares_it(result):
     declared = checked(result, [dataclasses.replace(drivers[0], lever=True), drivers[1]], levers=["minutes"])
 
     assert bare.summary.driver_notes[0] == (
-        "The report was not told which behaviours the business can change (levers), so the behaviours above predict "
-        "the outcome without being shown to cause it: test a change with an experiment before rolling it out.")
+        "The behaviours above predict the outcome; none is shown to cause it, and the report was not told which of "
+        "them the business can change: test a change with an experiment before rolling it out.")
+    assert ("Say which of these behaviours the business can change (under 'levers' in a config), so that the report "
+            "can tell which driver to act on; then test the strongest with an experiment.") in bare.questions[5].points
+    quiet = checked(result, drivers, levers=["days_idle"])
+    assert ("None of the declared levers (days_idle) measurably drives the score, so the report cannot say which "
+            "driver to act on: declare others the business can change, then test the strongest with an "
+            "experiment.") in quiet.questions[5].points
     assert declared.summary.driver_notes[0].startswith("Behaviours tagged lever are ones the business can change")
     assert "lever" not in bare.summary.action and "lever" not in declared.summary.action
     assert "Test minutes with an experiment" in " ".join(declared.questions[5].points)
 
     assert "(predictive, not causal; none is a declared lever)." in answer_rely(bare).short
     assert "(predictive, not causal; of these, only minutes is a declared lever)." in answer_rely(declared).short
-    assert "Name the behaviours the business can change" in " ".join(bare.questions[5].points)
     assert "Design actions around the declared levers that drive the score, first minutes" in \
         " ".join(answer_use(declared).points)
 

@@ -138,6 +138,9 @@ def test_confusion_answer_counts_and_compares_with_the_majority_rule(result):
     low, high = min(accuracies), max(accuracies)
     assert f"({low:.3f} to {high:.3f})" in answer
     assert "80.0% accurate" in answer
+    assert answer_confusion(changed).short.endswith("how many false alarms it raises, each at its own decision "
+                                                    "threshold: one that flags more finds more and raises more false "
+                                                    "alarms.")
     assert answer != text(answer_confusion(result))
 
 

@@ -35,6 +35,9 @@ def levers_note(result: ReportResult) -> str:
     if first_lever(result):
         return (f"Behaviours tagged lever are ones the business can change; none here, lever or not, is shown to "
                 f"cause the outcome: {experiment}.")
+    if not result.settings.get("levers"):
+        return (f"The behaviours above predict the outcome; none is shown to cause it, and the report was not told "
+                f"which of them the business can change: {experiment}.")
     return (f"{capitalised(no_lever_reason(result))}, so the behaviours above predict the outcome without being "
             f"shown to cause it: {experiment}.")
 

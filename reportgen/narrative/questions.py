@@ -27,6 +27,7 @@ from reportgen.narrative.summary import weak_strength
 from reportgen.narrative.targeting import action_words
 from reportgen.narrative.words import (
     Answer,
+    capitalised,
     flagged,
     gap_range,
     in_sentence,
@@ -177,7 +178,8 @@ def answer_confusion(result: ReportResult) -> Answer:
     high = max(m.test.accuracy for m in result.models)
     short = (f"No: always predicting '{d.negative_name}' is already {pct(baseline)} accurate, so the models' "
              f"accuracies ({low:.3f} to {high:.3f}) mostly reflect the {d.negative_noun}; what differs is how many "
-             f"{d.positive_noun} each finds and how many false alarms it raises.")
+             f"{d.positive_noun} each finds and how many false alarms it raises, each at its own decision "
+             f"threshold: one that flags more finds more and raises more false alarms.")
     points = []
     for m in result.models:
         (tn, fp), (fn, tp) = m.test.confusion_matrix
@@ -312,10 +314,12 @@ def improvement_actions(result: ReportResult) -> list[str]:
         actions.append(f"Test {in_sentence(lever.label)} with an experiment: change it for a random half of the "
                        f"{d.unit} the model flags and compare how many of each half {d.predicate}. The models show "
                        f"association, not cause.")
+    elif result.listed_drivers and not result.settings.get("levers"):
+        actions.append("Say which of these behaviours the business can change (under 'levers' in a config), so that "
+                       "the report can tell which driver to act on; then test the strongest with an experiment.")
     elif result.listed_drivers:
-        actions.append(f"Name the behaviours the business can change (levers in a config): today "
-                       f"{no_lever_reason(result)}, so the report cannot say which driver to act on. Then test the "
-                       f"strongest with an experiment.")
+        actions.append(f"{capitalised(no_lever_reason(result))}, so the report cannot say which driver to act on: "
+                       f"declare others the business can change, then test the strongest with an experiment.")
     actions.append(f"Add behaviour recorded before the outcome to the {plural(len(d.features), 'feature')} used here "
                    f"(recent activity, how often, through which channel): each model family was already tuned on "
                    f"these.")

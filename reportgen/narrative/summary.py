@@ -217,15 +217,16 @@ def dependence_caveat(result: ReportResult) -> str:
     """The recommended model with and without the one feature it leans on, side by side."""
     x, d = result.dependence, result.dataset
     label = x.label[:1].lower() + x.label[1:]
-    weight = (f"its weight is {pct(x.share, 0)} of the summed weights of all behaviours" if x.carries_most else
+    weight = (f"it carries {pct(x.share, 0)} of the summed weight of the behaviours that weigh anything"
+              if x.carries_most else
               f"shuffling it alone takes away {pct(min(x.lift_share, 1.0), 0)} of the model's gain in PR AUC over a "
               f"random ranking")
     if x.refit_failure:
         return (f"The recommended model leans on {label}: {weight}. Refitting it without {label} failed "
                 f"({x.refit_failure}), so the report cannot say what it finds without it: if {label} is only known "
                 f"after the outcome, the figures above overstate what the model can do.")
-    side_by_side = (f"{pct(x.found_without, 0)} of {d.positive_noun} against {pct(x.found, 0)} with it, picking "
-                    f"as many {d.unit} ({pct(x.fraction, 0)}; PR AUC {x.pr_auc_without:.3f} against "
+    side_by_side = (f"{pct(x.found_without, 0)} of {d.positive_noun} instead of {pct(x.found, 0)}, flagging as "
+                    f"many {d.unit} ({pct(x.fraction, 0)} of them; PR AUC {x.pr_auc_without:.3f} instead of "
                     f"{x.pr_auc:.3f})")
     if holds_up(x):
         return (f"The recommended model weighs {label} most ({weight}), yet refitted without it with the same "
