@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 
+WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")
+"""Where a word starts inside a name: a capital after a small letter ('customerId'), a capitalised word after a
+digit or after capitals ('Top10Items', 'StoreID', 'XMLFile'); a code in capitals and digits stays one word
+('MINK123M')."""
+
 
 def name_words(name: str) -> list[str]:
     """The words of a column name in any naming style: 'CustomerId', 'customer_id', 'Customer ID' and
     'customerID' all give ['customer', 'id']."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", str(name))
+    spaced = WORD_BREAK.sub(" ", str(name))
     return [word.lower() for word in re.split(r"[\W_]+", spaced) if word]
 
 
@@ -16,14 +21,25 @@ COUNT_WORDS = {"number", "num", "nr"}
 """A leading word that counts what follows: 'number_vmail_messages' reads 'Number of vmail messages'."""
 
 
+SHORTENED = {"intl": "international", "eve": "evening", "vmail": "voicemail", "avg": "average", "qty": "quantity",
+             "amt": "amount", "cnt": "count", "pct": "percent", "acct": "account", "cust": "customer",
+             "txn": "transaction", "txns": "transactions", "msg": "message", "msgs": "messages", "yrs": "years",
+             "mins": "minutes", "hrs": "hours", "mths": "months", "prev": "previous", "freq": "frequency",
+             "dept": "department", "svc": "service", "num": "number", "diff": "difference", "disc": "discount"}
+"""Shortened words of column names that read one way only, written out in labels ('total_eve_minutes' ->
+'Total evening minutes'). Ambiguous ones ('min': minimum or minutes) and codes in capitals stay as they are."""
+
+
 def readable_name(name: str) -> str:
     """A column name as a label: words split in any naming style, the first capitalised, abbreviations in capitals
-    kept ('LoyalCH' -> 'Loyal CH', 'StoreID' -> 'Store ID'), a leading count word read as 'Number of'."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", str(name))
+    kept ('LoyalCH' -> 'Loyal CH', 'StoreID' -> 'Store ID'), shortened words written out (`SHORTENED`), a leading
+    count word read as 'Number of'."""
+    spaced = WORD_BREAK.sub(" ", str(name))
     words = ["ID" if word.lower() == "id" else word if word.isupper() and len(word) > 1 else word.lower()
              for word in re.split(r"[\W_]+", spaced) if word]
-    if not words:
-        return str(name)
     if len(words) > 1 and words[0] in COUNT_WORDS and words[1] != "of":
         words = ["number", "of", *words[1:]]
+    words = [SHORTENED.get(word, word) for word in words]
+    if not words:
+        return str(name)
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])

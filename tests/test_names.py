@@ -9,7 +9,9 @@ from reportgen.names import name_words, readable_name
 
 @pytest.mark.parametrize(("column", "label"), [
     ("LoyalCH", "Loyal CH"), ("StoreID", "Store ID"), ("CustomerId", "Customer ID"),
-    ("number_vmail_messages", "Number of vmail messages"), ("num_orders", "Number of orders"),
+    ("number_vmail_messages", "Number of voicemail messages"), ("num_orders", "Number of orders"),
+    ("total_intl_calls", "Total international calls"), ("TotalEveMinutes", "Total evening minutes"),
+    ("avg_order_num", "Average order number"), ("min_fee", "Min fee"), ("MINK123M", "MINK123M"),
     ("no_show", "No show"), ("days_on_platform", "Days on platform"), ("ID", "ID"), ("tenure", "Tenure"),
 ])
 def test_labels_split_names_and_keep_abbreviations(column, label):
@@ -18,3 +20,7 @@ def test_labels_split_names_and_keep_abbreviations(column, label):
 
 def test_name_words_read_every_naming_style_alike():
     assert name_words("CustomerId") == name_words("customer_id") == name_words("Customer ID") == ["customer", "id"]
+
+
+def test_a_code_in_capitals_and_digits_stays_one_word():
+    assert name_words("MINK123M") == ["mink123m"] and name_words("Top10Items") == ["top10", "items"]

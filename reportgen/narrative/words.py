@@ -36,7 +36,7 @@ def vif_figure(vif: float) -> str:
 
 
 def labelled_vif(label: str, vif: float) -> str:
-    """'Price diff (VIF 12.3)'; for a column other columns reproduce exactly, 'Sale price MM (other columns
+    """'Price difference (VIF 12.3)'; for a column other columns reproduce exactly, 'Sale price MM (other columns
     reproduce it exactly)' rather than a VIF that only says how close to exact the arithmetic came."""
     if vif >= VIF_EXACT:
         return f"{label} (other columns reproduce it exactly)"
