@@ -164,11 +164,12 @@ def targeting(best: FittedModel, scores: np.ndarray, threshold: ThresholdResult,
     probabilities = calibration.probabilities(scores)
     y = data.y_test.to_numpy()
     summary = calibration_summary(best.name, y, scores, calibrated, best.gives_probabilities)
+    recommended = recommendation(y, scores, probabilities, threshold.value, config, calibration.used)
     return {
         "calibration": dataclasses.replace(summary, **calibration.facts()),
-        "targeting": targeting_table(y, scores, probabilities, config),
+        "targeting": targeting_table(y, scores, probabilities, config, recommended.contacted),
         "gains": gains_curve(y, scores),
-        "recommendation": recommendation(y, scores, probabilities, threshold.value, config, calibration.used),
+        "recommendation": recommended,
     }
 
 

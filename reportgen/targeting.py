@@ -61,15 +61,21 @@ def with_profit(outreach: Outreach, config: DatasetConfig) -> Outreach:
     return outreach
 
 
-def targeting_table(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, config: DatasetConfig
-                    ) -> list[TargetingRow]:
+def targeting_table(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, config: DatasetConfig,
+                    recommended: int = 0) -> list[TargetingRow]:
+    """A row per share of `FRACTIONS` of the test rows scored highest. With `recommended`, how many rows the
+    recommendation acts on (the top ones: its rule keeps every row above a cut on the score or on a probability
+    that rises with it), that row is in the table too, in order of size and marked; a share of that size is
+    marked instead."""
     order = ranked(scores)
     y, calibrated = np.asarray(y)[order], np.asarray(calibrated)[order]
     base_rate = float(y.mean())
     positives = int(y.sum())
+    sizes = [(fraction, top_count(fraction, len(y))) for fraction in FRACTIONS]
+    if recommended and all(contacted != recommended for _, contacted in sizes):
+        sizes = sorted([*sizes, (round(recommended / len(y), 6), recommended)], key=lambda size: size[1])
     rows = []
-    for fraction in FRACTIONS:
-        contacted = top_count(fraction, len(y))
+    for fraction, contacted in sizes:
         observed = int(y[:contacted].sum())
         precision = observed / contacted
         row = TargetingRow(
@@ -80,6 +86,7 @@ def targeting_table(y: np.ndarray, scores: np.ndarray, calibrated: np.ndarray, c
             precision=round(precision, 6),
             lift=round(precision / base_rate, 4) if base_rate else 0.0,
             share_of_conversions=round(observed / positives, 6) if positives else 0.0,
+            recommended=contacted == recommended,
         )
         rows.append(with_profit(row, config))
     return rows

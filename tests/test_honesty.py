@@ -120,10 +120,10 @@ def test_many_twins_lead_read_with_care_with_the_figures_without_them(result):
     assert twins_caveat(few) == [] and twins_table_note(few) == "" and twins_targeting_note(few) == ""
     assert not any("identical" in c for c in caveats(few))
     assert "600 test" in twins_table_note(many) and "90 " + d.positive_noun in twins_table_note(many)
-    assert f"80.0% of the top 5% by score {many.dataset.predicate}, against 100.0% in the table's first row." in (
+    assert f"80.0% of the top 5% by score {many.dataset.predicate}, against 100.0% in the table's 5% row." in (
         twins_targeting_note(many))
     assert twins_targeting_note(alike).endswith(f"100.0% of the top 5% by score {d.predicate}, as in the table's "
-                                                "first row.")
+                                                "5% row.")
 
 
 def test_twins_whose_others_hold_one_class_are_said_to_be_unmeasurable(result):

@@ -53,6 +53,27 @@ def test_targeting_rows_count_what_the_top_scores_hold(sample, config):
         assert row.profit is None
 
 
+@pytest.mark.parametrize("value", [{}, {"value_per_conversion": 100, "cost_per_contact": 20}])
+def test_the_recommended_rows_are_a_marked_row_of_the_table_with_the_recommendations_figures(sample, make_config,
+                                                                                           value):
+    y, scores = sample
+    config = make_config(pd.DataFrame({"x": range(20), "y": [0, 1] * 10}), value=value)
+    calibrated = fit_calibrator(scores, y).predict(scores)
+    found = recommendation(y, scores, calibrated, threshold=1.2, config=config)
+    rows = targeting_table(y, scores, calibrated, config, found.contacted)
+    marked = [row for row in rows if row.recommended]
+    assert len(marked) == 1 and len(rows) == len(FRACTIONS) + 1
+    assert [row.contacted for row in rows] == sorted(row.contacted for row in rows)
+    row = marked[0]
+    assert row.top_fraction == pytest.approx(found.fraction)
+    for figure in ("contacted", "conversions", "expected_conversions", "precision", "share_of_conversions",
+                   "profit", "expected_profit"):
+        assert getattr(row, figure) == getattr(found, figure), figure
+    tenth = targeting_table(y, scores, calibrated, config, recommended=100)
+    assert [row.top_fraction for row in tenth] == FRACTIONS
+    assert [row.top_fraction for row in tenth if row.recommended] == [0.1]
+
+
 def test_money_turns_into_profit_and_the_break_even_rule(sample, make_config):
     y, scores = sample
     config = make_config(pd.DataFrame({"x": range(20), "y": [0, 1] * 10}),

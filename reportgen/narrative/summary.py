@@ -152,7 +152,7 @@ def twins_targeting_note(result: ReportResult) -> str:
                               pct(reading.top_precision_all))
     beside = "as in" if without == with_all else f"against {with_all} in"
     return (f"Without the {twins.with_twin:,} test {d.unit} that have an identical {d.unit_singular} in training, "
-            f"{without} of the top {top} by score {d.predicate}, {beside} the table's first row.")
+            f"{without} of the top {top} by score {d.predicate}, {beside} the table's {top} row.")
 
 
 def with_twin_notes(result: ReportResult) -> Twins | None:

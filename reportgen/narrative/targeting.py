@@ -90,5 +90,7 @@ def targeting_lead(result: ReportResult) -> str:
     if rec is None:
         return ""
     what = "recommendation" if action_words(d).verb else "figures"
-    return (f"The summary's {what} follow{'s' if what == 'recommendation' else ''} one rule: {rec.rule}. The table "
-            f"shows what other cut-offs would give on the {d.test_rows:,} test {d.unit}.")
+    marked = (f"; the row marked ★ gives what it does on the {d.test_rows:,} test {d.unit}, the others what other "
+              f"cut-offs would give" if any(row.recommended for row in result.targeting) else
+              f". The table shows what other cut-offs would give on the {d.test_rows:,} test {d.unit}")
+    return f"The summary's {what} follow{'s' if what == 'recommendation' else ''} one rule: {rec.rule}{marked}."

@@ -23,6 +23,8 @@ class Outreach:
 class TargetingRow(Outreach):
     top_fraction: float
     lift: float
+    recommended: bool = False
+    """The rows the recommendation acts on (`Recommendation.contacted` of them)."""
 
 
 class RuleKind(str, Enum):
