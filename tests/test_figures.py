@@ -201,6 +201,8 @@ def test_the_trees_boxes_give_the_share_of_rows_and_of_positives_the_result_coun
         if box.get_gid() is None or box.get_bbox_patch() is None:
             continue
         node = int(box.get_gid().removeprefix("tree-node-"))
-        reach = f"all {d.unit}" if node == 0 else f"{summary.node_rows[node] / summary.node_rows[0]:.0%} of all"
-        assert box.get_text().endswith(f"{reach}\n{d.positive_name}: {summary.node_rates[node]:.0%}")
+        share, rate = summary.node_rows[node] / summary.node_rows[0], summary.node_rates[node]
+        reach = f"all {d.unit}" if node == 0 else f"{share:.0%} of all" if share >= 0.005 else "<1% of all"
+        shown = "<1%" if 0 < rate < 0.005 else f"{rate:.0%}"
+        assert box.get_text().endswith(f"{reach}\n{d.positive_name}: {shown}")
         assert "value" not in box.get_text() and "class" not in box.get_text()

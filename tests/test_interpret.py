@@ -139,8 +139,7 @@ def test_confusion_answer_counts_and_compares_with_the_majority_rule(result):
     assert f"({low:.3f} to {high:.3f})" in answer
     assert "80.0% accurate" in answer
     assert answer_confusion(changed).short.endswith("how many false alarms it raises, each at its own decision "
-                                                    "threshold: one that flags more finds more and raises more false "
-                                                    "alarms.")
+                                                    "threshold.")
     assert answer != text(answer_confusion(result))
 
 
@@ -148,10 +147,12 @@ def test_use_answer_reports_lift_over_the_base_rate(each_stored_result):
     result = each_stored_result
     best = result.best
     answer = text(answer_use(result))
-    lift = best.test.precision / result.dataset.positive_rate
-    assert f"{lift:.1f}×" in answer
+    (tn, fp), (fn, tp) = best.test.confusion_matrix
+    test_rate = (fn + tp) / (tn + fp + fn + tp)
+    lift = best.test.precision / test_rate
+    assert f"{lift:.1f}× the {test_rate:.1%} of all test {result.dataset.unit}" in answer
     better = with_metrics(result, best.name, precision=0.9)
-    assert f"{0.9 / result.dataset.positive_rate:.1f}×" in text(answer_use(better))
+    assert f"{0.9 / test_rate:.1f}×" in text(answer_use(better))
 
 
 def test_improvement_actions_come_from_the_diagnostics(result):
@@ -443,10 +444,21 @@ def test_an_insignificant_llr_of_an_unconverged_fit_is_inconclusive(result):
 
 def test_read_with_care_says_once_that_the_logit_did_not_converge(result):
     d = result.dataset
-    found = caveats(unconverged(result))
+    other = next(m.name for m in result.models if m.name not in ("logistic_regression", "ensemble"))
+    found = caveats(unconverged(dataclasses.replace(result, best_model=other)))
     about_logit = [c for c in found if "logistic regression" in c]
     assert about_logit == [(f"The logistic regression's fit did not converge (its terms predict 46% of the training "
                             f"{d.unit} almost perfectly: quasi-separation), so its coefficients are not used.")]
+    averaged = dataclasses.replace(result, best_model=other, models=[
+        dataclasses.replace(m, params={**m.params, "members": "random_forest, logistic_regression"})
+        if m.name == other else m for m in result.models])
+    assert [c for c in caveats(unconverged(averaged)) if "logistic regression" in c][0].endswith(
+        f"so its coefficients are not used. Its scores still count in the recommended "
+        f"{averaged.best.label.lower()}, whose figures come from cross-validation and the test set like every model's.")
+    alone = dataclasses.replace(result, best_model="logistic_regression")
+    assert [c for c in caveats(unconverged(alone)) if "logistic regression" in c][0].endswith(
+        "It is still the recommended model: its figures come from its scores, which cross-validation and the test "
+        "set measure like every model's.")
     converged = caveats(with_logit(result, separated_share=0.46))
     assert [c for c in converged if "logistic regression" in c] == [
         (f"The logistic regression's terms predict 46% of the training {d.unit} almost perfectly, so its individual "

@@ -42,13 +42,18 @@ def node_and_text(text: str) -> tuple[int | None, str]:
     return (int(number[1:]), rest) if number.startswith("#") else (None, text)
 
 
+def whole_percent(share: float) -> str:
+    """'12%'; '<1%' for a share above zero that would round to 0%."""
+    return "<1%" if 0 < share < 0.005 else pct(share, 0)
+
+
 def node_text(result: ReportResult, tree, node: int, drawn: str) -> str:
     """A box's text: its split on two lines (so that boxes stay apart), then the share of the training rows
     that reach it and the share of those with the positive outcome, counted as they are
     (`TreeSummary.node_rates`), not plot_tree's mix weighted by the class weights the tree was trained with."""
     counts, rates, d = result.tree.node_rows, result.tree.node_rates, result.dataset
-    reach = f"all {d.unit}" if node == 0 else f"{pct(counts[node] / counts[0], 0)} of all"
-    mix = f"{reach}\n{d.positive_name}: {pct(rates[node], 0)}"
+    reach = f"all {d.unit}" if node == 0 else f"{whole_percent(counts[node] / counts[0])} of all"
+    mix = f"{reach}\n{d.positive_name}: {whole_percent(rates[node])}"
     if tree.tree_.children_left[node] < 0:
         return mix
     return drawn.split("\n", 1)[0].replace(" <= ", "\n<= ", 1) + "\n" + mix

@@ -179,7 +179,7 @@ def answer_confusion(result: ReportResult) -> Answer:
     short = (f"No: always predicting '{d.negative_name}' is already {pct(baseline)} accurate, so the models' "
              f"accuracies ({low:.3f} to {high:.3f}) mostly reflect the {d.negative_noun}; what differs is how many "
              f"{d.positive_noun} each finds and how many false alarms it raises, each at its own decision "
-             f"threshold: one that flags more finds more and raises more false alarms.")
+             f"threshold.")
     points = []
     for m in result.models:
         (tn, fp), (fn, tp) = m.test.confusion_matrix
@@ -210,16 +210,18 @@ def answer_use(result: ReportResult) -> Answer:
     best = result.best
     d = result.dataset
     words = action_words(d)
-    lift = best.test.precision / d.positive_rate
+    (tn, fp), (fn, tp) = best.test.confusion_matrix
+    base_rate = (fn + tp) / (tn + fp + fn + tp)
+    lift = best.test.precision / base_rate
     act = f"{words.verb} those it flags first" if words.verb else "look first at those it flags"
     short = (f"Score every new {d.unit_singular} with the {in_sentence(best.label)} and {act}: "
-             f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the base rate of "
-             f"{pct(d.positive_rate)}.")
+             f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the {pct(base_rate)} of all test "
+             f"{d.unit}.")
     if weak_strength(result) is not None:
         short = (f"With care: the {in_sentence(best.label)} ranks {d.positive_noun} only a little better than "
                  f"chance. If it is used, score every new {d.unit_singular} and {act}: "
-                 f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the base rate of "
-                 f"{pct(d.positive_rate)}.")
+                 f"{pct(best.test.precision, 0)} of them {d.predicate}, {lift:.1f}× the {pct(base_rate)} of all "
+                 f"test {d.unit}.")
     points = [f"On the {d.test_rows:,} test {d.unit} it flagged {flagged(best):,} and found "
               f"{pct(best.test.recall)} of all {d.positive_noun}."]
     for row in result.targeting:

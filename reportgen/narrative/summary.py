@@ -79,7 +79,7 @@ def summary(result: ReportResult) -> Summary:
     d = result.dataset
     headline = " ".join(filter(None, [weak_model_lead(result), headline_sentences(result), leaning_clause(result)]))
     why = (f"Best cross-validated {metric_name(best.cv.metric)} ({best.cv.mean:.3f}) among "
-           f"{len(result.models)} tuned models; on the test set, PR AUC {best.test.pr_auc:.3f} and ROC AUC "
+           f"the {len(result.models)} models compared; on the test set, PR AUC {best.test.pr_auc:.3f} and ROC AUC "
            f"{best.test.roc_auc:.3f}.")
     action = recommended_action(result)
     words = action_words(d)
@@ -190,6 +190,20 @@ def with_scores_used(result: ReportResult) -> Calibration | None:
     return dataclasses.replace(result.calibration, text=scores_used(result))
 
 
+def scores_still_used(result: ReportResult) -> str:
+    """When the logit's fit did not converge but the recommended model is the logit or averages it: that its
+    scores still count, measured as every model's are; empty otherwise."""
+    best = result.best
+    members = str(best.params.get("members", "")).split(", ")
+    if best.name == "logistic_regression":
+        return (" It is still the recommended model: its figures come from its scores, which cross-validation "
+                "and the test set measure like every model's.")
+    if "logistic_regression" in members:
+        return (f" Its scores still count in the recommended {in_sentence(best.label)}, whose figures come from "
+                f"cross-validation and the test set like every model's.")
+    return ""
+
+
 def caveats(result: ReportResult) -> list[str]:
     """What an executive should keep in mind when reading this run's numbers."""
     d = result.dataset
@@ -201,7 +215,8 @@ def caveats(result: ReportResult) -> list[str]:
     if result.logit.failure:
         found.append(f"{capitalised(fit_trouble(result.logit, d))}, so the report has no coefficients for it.")
     elif not result.logit.converged:
-        found.append(f"{capitalised(fit_trouble(result.logit, d))}, so its coefficients are not used.")
+        found.append(f"{capitalised(fit_trouble(result.logit, d))}, so its coefficients are not used."
+                     f"{scores_still_used(result)}")
     elif share is not None:
         found.append(f"The logistic regression's terms predict {pct(share, 0)} of the training {d.unit} almost "
                      f"perfectly, so its individual coefficients are less reliable than its overall test.")
