@@ -213,6 +213,23 @@ def test_rely_answer_follows_the_cross_validated_choice(each_stored_result):
         assert driver.label.lower() in answer.short
 
 
+def test_rely_answer_says_when_the_lead_is_within_the_folds_spread(result):
+    best = result.best
+    runner = next(m for m in result.models if m.name != best.name)
+
+    def with_cv(lead: float, std: float):
+        models = [dataclasses.replace(m, cv=dataclasses.replace(m.cv, mean=0.8, std=std)) if m.name == best.name else
+                  dataclasses.replace(m, cv=dataclasses.replace(m.cv, mean=0.8 - lead)) if m.name == runner.name else
+                  dataclasses.replace(m, cv=dataclasses.replace(m.cv, mean=0.5)) for m in result.models]
+        return answer_rely(dataclasses.replace(result, models=models)).points[0]
+
+    close = with_cv(0.004, 0.021)
+    assert (f"(0.800 ± 0.021), ahead of the {runner.label.lower()} (0.796): a lead smaller than its spread across "
+            f"the folds, so the {runner.label.lower()} would serve about as well. On the untouched test set") in close
+    clear = with_cv(0.05, 0.021)
+    assert f"ahead of the {runner.label.lower()} (0.750). On the untouched test set" in clear
+
+
 def test_summary_headline_numbers_are_the_best_models(each_stored_result):
     result = each_stored_result
     best = result.best

@@ -347,6 +347,9 @@ def answer_rely(result: ReportResult) -> Answer:
              f"{best.cv.std:.3f})")
     if runner:
         first += f", ahead of the {in_sentence(runner.label)} ({runner.cv.mean:.3f})"
+        if best.cv.mean - runner.cv.mean < best.cv.std:
+            first += (f": a lead smaller than its spread across the folds, so the {in_sentence(runner.label)} would "
+                      f"serve about as well")
     points = [first + (f". On the untouched test set it scores F1 {best.test.f1:.3f}, precision "
                        f"{best.test.precision:.3f}, recall {best.test.recall:.3f} and PR AUC {best.test.pr_auc:.3f}.")]
     ensemble_note = ensemble_comparison(result)
@@ -371,7 +374,8 @@ def ensemble_members(result: ReportResult, model: ModelResult) -> list[str]:
 
 
 def ensemble_comparison(result: ReportResult) -> str:
-    """Whether averaging the best models beat the best single one in cross-validation, and by how much."""
+    """What the recommended ensemble averages; or, when a single model is recommended, what averaging the best
+    models scored in cross-validation against it."""
     ensemble = next((m for m in result.models if m.name == ENSEMBLE_NAME), None)
     if ensemble is None:
         return ""
@@ -379,10 +383,8 @@ def ensemble_comparison(result: ReportResult) -> str:
     best_single = max(singles, key=lambda m: m.cv.mean)
     members = join_words(ensemble_members(result, ensemble))
     gain = ensemble.cv.mean - best_single.cv.mean
-    if result.best_model == ENSEMBLE_NAME:
-        return (f"It averages the probabilities of the {members}; in cross-validation it beats the best single "
-                f"model, the {in_sentence(best_single.label)}, by {gain:+.3f} ({ensemble.cv.mean:.3f} vs "
-                f"{best_single.cv.mean:.3f}), so it is recommended.")
+    if result.best_model == ENSEMBLE_NAME:  # the first point sets it beside the best single model, its runner-up
+        return f"It averages the probabilities of the {members}."
     return (f"A soft-voting ensemble of the {members} scored {ensemble.cv.mean:.3f} in cross-validation, "
             f"{gain:+.3f} against the {in_sentence(best_single.label)}: no gain, so the single model is recommended.")
 
