@@ -17,7 +17,14 @@ from reportgen.clean import TWIN_SHARE_WARNING, duplicate_summary, training_twin
 from reportgen.config import load_config
 from reportgen.engine import analyse
 from reportgen.explore import kept_rows
-from reportgen.narrative.summary import caveats, scores_used, twins_caveat, twins_table_note, twins_targeting_note
+from reportgen.narrative.summary import (
+    caveats,
+    scores_used,
+    scores_used_brief,
+    twins_caveat,
+    twins_table_note,
+    twins_targeting_note,
+)
 from reportgen.result import Twins, WithoutTwins, load_result, to_json
 from reportgen.scoring import load_model, save_model
 from reportgen.twins import top_precision, twins_reading
@@ -210,6 +217,16 @@ def test_the_report_says_which_probabilities_the_targeting_adds_up(result):
     assert "are not probabilities" in scores_used(margins)
     for text in (kept_text, dropped_text, scores_used(margins)):
         assert "None" not in text and "nan" not in text
+    d = result.dataset
+    assert scores_used_brief(kept) == (f"Expected counts add up the {label}'s probabilities, adjusted on the "
+                                       f"training rows so that a probability of 30% means that about 3 in 10 such "
+                                       f"{d.unit} {d.predicate}; Calibration, under 'Imbalance, threshold and "
+                                       f"calibration' gives the checks.")
+    assert scores_used_brief(dropped).startswith(f"Expected counts add up the {label}'s own probabilities "
+                                                 f"(adjusting them on the training rows did not make them more "
+                                                 f"accurate)")
+    assert "which are not probabilities themselves" in scores_used_brief(margins)
+    assert not any("Brier" in scores_used_brief(r) for r in (kept, dropped, margins))
 
 
 def test_results_from_before_these_checks_still_load_and_read(result, tmp_path):
@@ -224,6 +241,7 @@ def test_results_from_before_these_checks_still_load_and_read(result, tmp_path):
     assert twins_caveat(loaded) == []
     assert scores_used(loaded) == (f"Expected counts add up the {loaded.best.label.lower()}'s scores calibrated by "
                                    f"{loaded.calibration.method}.")
+    assert scores_used_brief(loaded) == ""
 
 
 def test_driver_sentences_describe_the_same_rows_as_the_exploratory_section(analysis):

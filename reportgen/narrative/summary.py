@@ -184,10 +184,32 @@ def scores_used(result: ReportResult) -> str:
             f"{oof}, so it is not used; {test}.")
 
 
+CALIBRATION_SECTION = "Calibration, under 'Imbalance, threshold and calibration'"
+"""Where the report gives `Calibration.text` (templates/partials/honesty.html)."""
+
+
+def scores_used_brief(result: ReportResult) -> str:
+    """Which probabilities the targeting table adds up, in words an executive reads, pointing to the section with
+    the Brier scores; empty in results from before the choice was made."""
+    c = result.calibration
+    if c.folds == 0:
+        return ""
+    label = in_sentence(result.model(c.model).label) if any(m.name == c.model for m in result.models) else "model"
+    if c.brier_oof_raw is None:
+        what = f"probabilities made from the {possessive(label)} scores, which are not probabilities themselves"
+    elif c.used:
+        what = (f"the {possessive(label)} probabilities, adjusted on the training rows so that a probability of 30% "
+                f"means that about 3 in 10 such {result.dataset.unit} {result.dataset.predicate}")
+    else:
+        what = (f"the {possessive(label)} own probabilities (adjusting them on the training rows did not make them "
+                f"more accurate)")
+    return f"Expected counts add up {what}; {CALIBRATION_SECTION} gives the checks."
+
+
 def with_scores_used(result: ReportResult) -> Calibration | None:
     if result.calibration is None:
         return None
-    return dataclasses.replace(result.calibration, text=scores_used(result))
+    return dataclasses.replace(result.calibration, text=scores_used(result), brief=scores_used_brief(result))
 
 
 def scores_still_used(result: ReportResult) -> str:

@@ -203,6 +203,8 @@ class Calibration:
     """Folds of that cross-validation; 0 in results from before the choice was made."""
     text: str = ""
     """Which probabilities the targeting uses, and why; written by interpret."""
+    brief: str = ""
+    """The same in a sentence without the Brier scores, for the targeting page, which points to `text`'s section."""
 
 
 @dataclass
