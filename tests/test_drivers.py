@@ -72,8 +72,9 @@ def test_a_driver_is_called_a_lever_only_when_the_config_declares_it(result):
     assert bare.summary.driver_notes[0] == (
         "The behaviours above predict the outcome; none is shown to cause it, and the report was not told which of "
         "them the business can change: test a change with an experiment before rolling it out.")
-    assert ("Say which of these behaviours the business can change (under 'levers' in a config), so that the report "
-            "can tell which driver to act on; then test the strongest with an experiment.") in bare.questions[5].points
+    assert ("Say which of these behaviours the business can change (the analyst lists them under 'levers' in the "
+            "configuration), so that the report can tell which driver to act on; then test the strongest with an "
+            "experiment.") in bare.questions[5].points
     quiet = checked(result, drivers, levers=["days_idle"])
     assert ("None of the declared levers (days_idle) measurably drives the score, so the report cannot say which "
             "driver to act on: declare others the business can change, then test the strongest with an "

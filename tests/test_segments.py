@@ -176,9 +176,13 @@ def test_segment_sentences_follow_the_numbers(stored_synthetic_result):
     second = segment_observations(dataclasses.replace(result, segments=weak))
     rate = result.dataset.positive_rate
     assert "not clearly separated" in second[0] and "2 segments fit best (silhouette 0.12" in second[0]
-    assert ("'Heavy watchers' (25.0% of users) has the highest share of buyers: 50.0%, "
+    assert ("'Heavy watchers' (25.0% of users) has the higher share of buyers: 50.0%, "
             f"{0.5 / rate:.1f}× the overall" in second[1])
-    assert "'Light watchers' (75.0%) has the lowest: 5.0%." == second[2]
+    assert "'Light watchers' (75.0%) has the lower: 5.0%." == second[2]
+    three = dataclasses.replace(weak, k=3, profiles=[weak.profiles[0], dataclasses.replace(
+        weak.profiles[0], name="Some watchers", share=0.1, conversion_rate=0.2), weak.profiles[1]])
+    said = segment_observations(dataclasses.replace(result, segments=three))
+    assert "has the highest share of buyers" in said[1] and said[2] == "'Light watchers' (75.0%) has the lowest: 5.0%."
     assert first != second
     edge = dataclasses.replace(weak, k=8, silhouette=0.69, curve={2: 0.4, 7: 0.67, 8: 0.69})
     assert segment_observations(dataclasses.replace(result, segments=edge))[0] == (

@@ -296,9 +296,10 @@ def improvement_actions(result: ReportResult) -> list[str]:
     x = result.dependence
     if x is not None and not x.refit_failure and not leaks:
         label = x.label[:1].lower() + x.label[1:]
-        actions.append(f"Find out whether {label} is known before the outcome. If it is not, leave it out "
-                       f"(known_before_outcome in a config) and plan on the model without it, which finds "
-                       f"{pct(x.found_without, 0)} of {d.positive_noun} rather than {pct(x.found, 0)}.")
+        actions.append(f"Find out whether {label} is known before the outcome. If it is not, leave it out (the "
+                       f"analyst marks it known_before_outcome: false in the configuration) and plan on the model "
+                       f"without it, which finds {pct(x.found_without, 0)} of {d.positive_noun} rather than "
+                       f"{pct(x.found, 0)}.")
     if d.positive_rate < IMBALANCED_RATE:
         (tn, fp), (fn, tp) = best.test.confusion_matrix
         actions.append(f"Add more history (earlier periods, other markets) so the models see more {d.positive_noun}: "
@@ -308,23 +309,24 @@ def improvement_actions(result: ReportResult) -> list[str]:
         cut = ("the cut-off is the estimator's default" if uses_default_cut(result) else
                f"the cut-off balances precision and recall, and the model finds {pct(best.test.recall, 0)} of "
                f"{d.positive_noun} at it")
-        actions.append(f"Say what the outcome is worth for one {d.unit_singular} and what acting on one costs "
-                       f"(--value-per-conversion, --cost-per-contact): today {cut}; with the money, the report picks "
-                       f"the cut-off that pays and shows the profit.")
+        actions.append(f"Say what the outcome is worth for one {d.unit_singular} and what acting on one costs (the "
+                       f"analyst passes them as --value-per-conversion and --cost-per-contact): today {cut}; with the "
+                       f"money, the report picks the cut-off that pays and shows the profit.")
     lever = first_lever(result)
     if lever:
         actions.append(f"Test {in_sentence(lever.label)} with an experiment: change it for a random half of the "
                        f"{d.unit} the model flags and compare how many of each half {d.predicate}. The models show "
                        f"association, not cause.")
     elif result.listed_drivers and not result.settings.get("levers"):
-        actions.append("Say which of these behaviours the business can change (under 'levers' in a config), so that "
-                       "the report can tell which driver to act on; then test the strongest with an experiment.")
+        actions.append("Say which of these behaviours the business can change (the analyst lists them under "
+                       "'levers' in the configuration), so that the report can tell which driver to act on; then test "
+                       "the strongest with an experiment.")
     elif result.listed_drivers:
         actions.append(f"{capitalised(no_lever_reason(result))}, so the report cannot say which driver to act on: "
                        f"declare others the business can change, then test the strongest with an experiment.")
     actions.append(f"Add behaviour recorded before the outcome to the {plural(len(d.features), 'feature')} used here "
                    f"(recent activity, how often, through which channel): each model family was already tuned on "
-                   f"these.")
+                   f"these, so new information, not more tuning, is what can help.")
     return actions[:MAX_ACTIONS]
 
 

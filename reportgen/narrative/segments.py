@@ -30,10 +30,11 @@ def segment_observations(result: ReportResult) -> list[str]:
                   f"{tried[0]} to {tried[-1]}); they are {quality}.")]
     best, worst = segments.profiles[0], segments.profiles[-1]
     ratio = best.conversion_rate / d.positive_rate if d.positive_rate else 0.0
-    found.append(f"'{best.name}' ({pct(best.share)} of {d.unit}) has the highest share of {d.positive_noun}: "
+    most, least = ("higher", "lower") if len(segments.profiles) == 2 else ("highest", "lowest")
+    found.append(f"'{best.name}' ({pct(best.share)} of {d.unit}) has the {most} share of {d.positive_noun}: "
                  f"{pct(best.conversion_rate)}, {ratio:.1f}× the overall {pct(d.positive_rate)}.")
     if worst is not best:
-        found.append(f"'{worst.name}' ({pct(worst.share)}) has the lowest: {pct(worst.conversion_rate)}.")
+        found.append(f"'{worst.name}' ({pct(worst.share)}) has the {least}: {pct(worst.conversion_rate)}.")
     largest = max(segments.profiles, key=lambda p: p.size)
     if largest is not best and largest is not worst:
         found.append(f"The largest segment, '{largest.name}', holds {pct(largest.share, 0)} of {d.unit}; "
