@@ -309,6 +309,9 @@ def contrast(column: str, clean: CleanData, config: DatasetConfig) -> Contrast:
     x, y = described_rows(column, clean)
     smallest_group = max(20, config.encoding.min_frequency * len(x))
     if column in clean.numeric:
+        flag = flag_rates(x, y, smallest_group)
+        if flag is not None:
+            return flag
         statistic, pos, neg = class_centres(column, clean)
         blank = x.isna().groupby(y).mean()
         missing = {"missing_positive": round(float(blank.get(1, 0.0)), 6),
@@ -326,6 +329,22 @@ def contrast(column: str, clean: CleanData, config: DatasetConfig) -> Contrast:
     top, bottom = rates["mean"].idxmax(), rates["mean"].idxmin()
     return Contrast(ContrastKind.RATES, top=str(top), top_rate=float(rates.loc[top, "mean"]), bottom=str(bottom),
                     bottom_rate=float(rates.loc[bottom, "mean"]))
+
+
+def flag_rates(x: pd.Series, y: pd.Series, smallest_group: float) -> Contrast | None:
+    """A numeric column holding only 0 and 1 read as a flag, as a yes/no category is: the positive share of the rows
+    with 1 and with 0, the higher first (its mean alone would be the share holding it, not what it does); None for
+    any other column, or when either side is too small to count."""
+    known = x.dropna()
+    if set(np.unique(known.to_numpy(dtype=float))) != {0.0, 1.0}:
+        return None
+    held = (known == 1).to_numpy()
+    if min(held.sum(), (~held).sum()) < smallest_group:
+        return None
+    outcome = y[known.index].to_numpy()
+    rates = {"1": float(outcome[held].mean()), "0": float(outcome[~held].mean())}
+    top, bottom = ("1", "0") if rates["1"] >= rates["0"] else ("0", "1")
+    return Contrast(ContrastKind.RATES, top=top, top_rate=rates[top], bottom=bottom, bottom_rate=rates[bottom])
 
 
 def step_cut(x: pd.Series, y: pd.Series, smallest_group: float, any_count: bool = False) -> float | None:

@@ -76,6 +76,20 @@ def test_a_count_with_few_values_contrasts_the_shares_on_either_side_of_its_stro
     assert contrast("flag", split_frame("flag", flag, left), CONFIG).kind != ContrastKind.STEP
 
 
+def test_a_zero_one_column_reads_as_a_flag_with_the_share_on_each_side():
+    rng = np.random.default_rng(2)
+    special = pd.Series((rng.random(2000) < 0.2).astype(float))
+    bought = pd.Series((rng.random(2000) < np.where(special == 1, 0.15, 0.45)).astype(int))
+    found = contrast("special", split_frame("special", special, bought), CONFIG)
+    assert (found.kind, found.top, found.bottom) == (ContrastKind.RATES, "0", "1")
+    assert found.top_rate == pytest.approx(bought[special == 0].mean())
+    assert found.bottom_rate == pytest.approx(bought[special == 1].mean())
+    few = pd.Series(np.r_[np.ones(10), np.zeros(1990)])
+    assert contrast("few", split_frame("few", few, bought), CONFIG).kind == ContrastKind.MEAN
+    two_values = special + 1
+    assert contrast("two", split_frame("two", two_values, bought), CONFIG).kind != ContrastKind.RATES
+
+
 def test_metrics_for_matches_sklearn_on_random_data():
     rng = np.random.default_rng(0)
     y = pd.Series(rng.integers(0, 2, 300))
