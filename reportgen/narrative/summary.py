@@ -111,8 +111,9 @@ def twins_caveat(result: ReportResult) -> list[str]:
     if twins is None or not twins.material:
         return []
     d = result.dataset
-    opening = (f"{pct(twins.share, 0)} of the test {d.unit} ({twins.with_twin:,} of {twins.test_rows:,}) have an "
-               f"identical {d.unit_singular} among the training {d.unit} (a model can score them from memory)")
+    opening = (f"{pct(twins.share, 0)} of the test {d.unit} ({twins.with_twin:,} of {twins.test_rows:,}) have the "
+               f"same values in every column as a training {d.unit_singular} (a model can score them from what it "
+               f"learnt of that {d.unit_singular})")
     reading = twins.model(result.best_model)
     if reading is None:
         held = f"no {d.positive_noun}" if twins.positives_without == 0 else f"only {d.positive_noun}"
