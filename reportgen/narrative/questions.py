@@ -36,6 +36,7 @@ from reportgen.narrative.words import (
     metric_name,
     pct,
     plural,
+    positives_in_test,
     pvalue_text,
     term_label,
 )
@@ -210,8 +211,7 @@ def answer_use(result: ReportResult) -> Answer:
     best = result.best
     d = result.dataset
     words = action_words(d)
-    (tn, fp), (fn, tp) = best.test.confusion_matrix
-    base_rate = (fn + tp) / (tn + fp + fn + tp)
+    base_rate = positives_in_test(best) / d.test_rows
     lift = best.test.precision / base_rate
     act = f"{words.verb} those it flags first" if words.verb else "look first at those it flags"
     short = (f"Score every new {d.unit_singular} with the {in_sentence(best.label)} and {act}: "
@@ -301,9 +301,8 @@ def improvement_actions(result: ReportResult) -> list[str]:
                        f"without it, which finds {pct(x.found_without, 0)} of {d.positive_noun} rather than "
                        f"{pct(x.found, 0)}.")
     if d.positive_rate < IMBALANCED_RATE:
-        (tn, fp), (fn, tp) = best.test.confusion_matrix
         actions.append(f"Add more history (earlier periods, other markets) so the models see more {d.positive_noun}: "
-                       f"they are {pct(d.positive_rate)} of {d.unit} (the test set holds {tp + fn:,})"
+                       f"they are {pct(d.positive_rate)} of {d.unit} (the test set holds {positives_in_test(best):,})"
                        f"{resampling_clause(result)}{recall_spread(best)}.")
     if result.recommendation is not None and result.recommendation.profit is None:
         cut = ("the cut-off is the estimator's default" if uses_default_cut(result) else

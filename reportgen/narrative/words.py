@@ -18,6 +18,12 @@ def flagged(model: ModelResult) -> int:
     return tp + fp
 
 
+def positives_in_test(model: ModelResult) -> int:
+    """The positives among the test rows the model was read on."""
+    (tn, fp), (fn, tp) = model.test.confusion_matrix
+    return tp + fn
+
+
 def pct(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}%}"
 
