@@ -265,7 +265,10 @@ def node_mix(fitted: FittedModel, clean: CleanData) -> tuple[list[int], list[flo
     """The training rows the tree was fitted on that reach each of its nodes, and their share of positives,
     counted as they are: neither class weights nor a resampler change them."""
     rows = fitted.fit_positions
-    encoded = fitted.pipeline[:-1].transform(clean.x_train.iloc[rows])
+    encoded = clean.x_train.iloc[rows]
+    for _, step in fitted.pipeline.steps[:-1]:
+        if hasattr(step, "transform"):  # not a resampler (fit_resample only) or 'passthrough': rows pass as scored
+            encoded = step.transform(encoded)
     paths = fitted.estimator.decision_path(encoded)
     reached = np.asarray(paths.sum(axis=0)).ravel()
     positives = paths.T @ clean.y_train.to_numpy()[rows]

@@ -10,6 +10,7 @@ import pytest
 from scipy.stats import chi2_contingency
 from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, roc_auc_score
 
+from reportgen.engine import analyse
 from reportgen.evaluate import best_model_name, contrast, metrics_for, original_column, step_cut
 from reportgen.model import grid_edges
 from reportgen.narrative.models import edge_text, tuned_settings, worded_model
@@ -268,3 +269,22 @@ def test_the_tree_counts_its_nodes_training_rows_as_they_are_not_as_weighted(ana
     leaves = pd.Series(y).groupby(fitted.estimator.apply(fitted.pipeline[:-1].transform(x))).agg(["size", "mean"])
     for leaf, (size, rate) in leaves.iterrows():
         assert (summary.node_rows[leaf], summary.node_rates[leaf]) == (size, pytest.approx(rate, abs=1e-6))
+
+
+@pytest.mark.parametrize("strategy", ["random_under", "smote"])
+def test_a_resampled_tree_counts_the_training_rows_it_was_fitted_on_not_the_resampled_ones(make_config, strategy):
+    """A resampler sits before the tree in its pipeline; it changes the rows the tree learns from, not the rows
+    the report counts in its boxes."""
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"minutes": rng.gamma(2.0, 30.0, 300).round(1), "age": rng.integers(18, 70, 300)})
+    frame["y"] = (rng.random(300) < np.where(frame.minutes > 80, 0.6, 0.1)).astype(int)
+    config = make_config(frame, search={"cv": 3, "tuning_cv": 2, "n_jobs": 1}, ensemble=False,
+                         imbalance={"strategies": [strategy]},
+                         models=[{"name": "logistic_regression"},
+                                 {"name": "decision_tree", "grid": {"max_depth": [3]}}])
+    found = analyse(config)
+    tree = next(f for f in found.fitted if f.name == "decision_tree")
+    assert tree.strategy == strategy
+    y = found.clean.y_train.to_numpy()[tree.fit_positions]
+    assert found.result.tree.node_rows[0] == len(y)
+    assert found.result.tree.node_rates[0] == pytest.approx(y.mean(), abs=1e-6)

@@ -197,9 +197,10 @@ def test_the_trees_boxes_give_the_share_of_rows_and_of_positives_the_result_coun
     job = render_job(analysis, report_result, tmp_path, None, pdf=False)
     fig = decision_tree(job.result, job.tree, job.tree_names)
     summary, d = report_result.tree, report_result.dataset
-    for box in fig.axes[0].texts:
-        if box.get_gid() is None or box.get_bbox_patch() is None:
-            continue
+    boxes = [box for box in fig.axes[0].texts if box.get_gid() is not None and box.get_bbox_patch() is not None]
+    assert len(boxes) >= 3 and boxes[0].get_text().endswith(f"all {d.unit}\n{d.positive_name}: "
+                                                             f"{summary.node_rates[0]:.0%}")
+    for box in boxes:
         node = int(box.get_gid().removeprefix("tree-node-"))
         share, rate = summary.node_rows[node] / summary.node_rows[0], summary.node_rates[node]
         reach = f"all {d.unit}" if node == 0 else f"{share:.0%} of all" if share >= 0.005 else "<1% of all"

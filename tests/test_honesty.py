@@ -220,10 +220,9 @@ def test_the_report_says_which_probabilities_the_targeting_adds_up(result):
     for text in (kept_text, dropped_text, scores_used(margins)):
         assert "None" not in text and "nan" not in text
     d = result.dataset
-    assert scores_used_brief(kept) == (f"Expected counts add up the {label}'s probabilities, adjusted on the "
-                                       f"training rows so that a probability of 30% means that about 3 in 10 such "
-                                       f"{d.unit} {d.predicate}; Calibration, under 'Imbalance, threshold and "
-                                       f"calibration' gives the checks.")
+    assert scores_used_brief(kept) == (f"Expected counts add up the {label}'s probabilities, adjusted to match how "
+                                       f"often the training {d.unit} given each probability {d.predicate}; "
+                                       f"Calibration, under 'Imbalance, threshold and calibration' gives the checks.")
     assert scores_used_brief(dropped).startswith(f"Expected counts add up the {label}'s own probabilities "
                                                  f"(adjusting them on the training rows did not make them more "
                                                  f"accurate)")

@@ -33,6 +33,7 @@ from reportgen.narrative.words import (
     in_sentence,
     join_words,
     label_of,
+    member_names,
     metric_name,
     pct,
     plural,
@@ -370,8 +371,7 @@ def answer_rely(result: ReportResult) -> Answer:
 
 
 def ensemble_members(result: ReportResult, model: ModelResult) -> list[str]:
-    names = str(model.params.get("members", "")).split(", ")
-    return [in_sentence(result.model(n).label) for n in names if any(m.name == n for m in result.models)]
+    return [in_sentence(result.model(n).label) for n in member_names(model) if any(m.name == n for m in result.models)]
 
 
 def ensemble_comparison(result: ReportResult) -> str:

@@ -11,6 +11,7 @@ from reportgen.narrative.words import (
     capitalised,
     flagged,
     in_sentence,
+    member_names,
     metric_name,
     pct,
     possessive,
@@ -199,8 +200,8 @@ def scores_used_brief(result: ReportResult) -> str:
     if c.brier_oof_raw is None:
         what = f"probabilities made from the {possessive(label)} scores, which are not probabilities themselves"
     elif c.used:
-        what = (f"the {possessive(label)} probabilities, adjusted on the training rows so that a probability of 30% "
-                f"means that about 3 in 10 such {result.dataset.unit} {result.dataset.predicate}")
+        what = (f"the {possessive(label)} probabilities, adjusted to match how often the training "
+                f"{result.dataset.unit} given each probability {result.dataset.predicate}")
     else:
         what = (f"the {possessive(label)} own probabilities (adjusting them on the training rows did not make them "
                 f"more accurate)")
@@ -217,11 +218,10 @@ def scores_still_used(result: ReportResult) -> str:
     """When the logit's fit did not converge but the recommended model is the logit or averages it: that its
     scores still count, measured as every model's are; empty otherwise."""
     best = result.best
-    members = str(best.params.get("members", "")).split(", ")
     if best.name == "logistic_regression":
         return (" It is still the recommended model: its figures come from its scores, which cross-validation "
                 "and the test set measure like every model's.")
-    if "logistic_regression" in members:
+    if "logistic_regression" in member_names(best):
         return (f" Its scores still count in the recommended {in_sentence(best.label)}, whose figures come from "
                 f"cross-validation and the test set like every model's.")
     return ""

@@ -18,6 +18,12 @@ def flagged(model: ModelResult) -> int:
     return tp + fp
 
 
+def member_names(model: ModelResult) -> list[str]:
+    """The models an ensemble averages, by name, as its params list them; empty for any other model."""
+    listed = str(model.params.get("members", ""))
+    return listed.split(", ") if listed else []
+
+
 def positives_in_test(model: ModelResult) -> int:
     """The positives among the test rows the model was read on."""
     (tn, fp), (fn, tp) = model.test.confusion_matrix
