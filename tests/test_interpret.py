@@ -522,3 +522,26 @@ def test_a_large_odds_ratio_multiplies_the_odds_and_a_small_one_is_a_percentage(
     assert odds_change(term(154.1), 4) == "multiplies the odds by 154"
     assert odds_change(term(1.25), 4) == "raises the odds by 25% (odds ratio 1.25)"
     assert odds_change(term(0.951), 4) == "lowers the odds by 4.9% (odds ratio 0.951)"
+
+
+def test_the_equation_names_the_reference_category_only_of_columns_the_logit_kept(result):
+    """A coding the logit left out as repeating another (orange juice's Store7 beside StoreID) has no term, so
+    no reference level the intercept stands for."""
+    references = {**result.preprocessing.reference_categories, "store7": "No"}
+    changed = dataclasses.replace(result, preprocessing=dataclasses.replace(result.preprocessing,
+                                                                            reference_categories=references))
+    point = next(p for p in answer_equation(changed).points if p.startswith("Category terms compare"))
+    assert "Country = US" in point and "store7" not in point.lower()
+
+
+def test_a_model_tied_for_the_lead_does_not_make_the_leaders_differ(result):
+    best = result.best
+    other = next(m for m in result.models if m.name != best.name)
+    top = {metric: max(getattr(m.test, metric) for m in result.models) + 0.01
+           for metric in ("accuracy", "f1", "pr_auc")}
+    leading = with_metrics(result, best.name, **top)
+    tied = with_metrics(leading, other.name, accuracy=top["accuracy"])
+    said = text(answer_confusion(tied))
+    assert f"Here one model, the {best.label.lower()}, leads or shares the lead on accuracy, F1 and PR AUC" in said
+    assert "The leaders differ by metric" not in said
+    assert "leads on accuracy, F1 and PR AUC alike" in text(answer_confusion(leading))

@@ -122,9 +122,10 @@ def answer_equation(result: ReportResult) -> Answer:
                       + "; ".join(odds_reading(c, result) for c in strongest) + ".")
     else:
         points.append("No term is significant, so the equation reduces to the intercept.")
-    references = result.preprocessing.reference_categories
-    if references and logit.intercept is not None:
-        listed = [f"{label_of(result, column)} = {level}" for column, level in references.items()]
+    in_logit = {c.feature.split(" = ", 1)[0] for c in logit.coefficients if " = " in c.feature}
+    listed = [f"{label_of(result, column)} = {level}"
+              for column, level in result.preprocessing.reference_categories.items() if column in in_logit]
+    if listed and logit.intercept is not None:
         points.append(f"Category terms compare with the most common category ({join_words(listed)}), which the "
                       f"intercept stands for.")
     if logit.separated_share is not None:
@@ -173,6 +174,18 @@ def answer_tree(result: ReportResult) -> Answer:
     return Answer(short, points)
 
 
+def tied_at_top(result: ReportResult, metric: str) -> list[ModelResult]:
+    """The models whose test figure on `metric` equals the best as the report prints it (three decimals)."""
+    top = max(round(getattr(m.test, metric), 3) for m in result.models)
+    return [m for m in result.models if round(getattr(m.test, metric), 3) == top]
+
+
+def metric_leader(result: ReportResult, metric: str) -> ModelResult:
+    """The model that leads on `metric`; of models tied there, the recommended one if it is among them."""
+    tied = tied_at_top(result, metric)
+    return next((m for m in tied if m.name == result.best_model), tied[0])
+
+
 def answer_confusion(result: ReportResult) -> Answer:
     d = result.dataset
     baseline = result.summary.baseline_accuracy
@@ -194,11 +207,11 @@ def answer_confusion(result: ReportResult) -> Answer:
     points.append(f"The {in_sentence(worst.label)} scores {worst.test.accuracy:.3f} accuracy while finding only "
                   f"{pct(worst.test.recall)} of {d.positive_noun}. Precision, recall, F1 and the area under the "
                   f"precision-recall curve judge the models on the {d.positive_noun} directly.")
-    leaders = {metric: max(result.models, key=lambda m: getattr(m.test, metric))
-               for metric in ("accuracy", "f1", "pr_auc")}
+    leaders = {metric: metric_leader(result, metric) for metric in ("accuracy", "f1", "pr_auc")}
     if len({m.name for m in leaders.values()}) == 1:
+        shared = any(len(tied_at_top(result, metric)) > 1 for metric in leaders)
         points.append(f"Here one model, the {in_sentence(leaders['accuracy'].label)}, "
-                      "leads on accuracy, F1 and PR AUC alike.")
+                      f"{'leads or shares the lead' if shared else 'leads'} on accuracy, F1 and PR AUC alike.")
     else:
         listed = [f"the {in_sentence(m.label)} on {name} ({getattr(m.test, metric):.3f})"
                   for (metric, m), name in zip(leaders.items(), ("accuracy", "F1", "PR AUC"))]
