@@ -190,3 +190,10 @@ def test_a_laid_out_pdf_embeds_the_jpeg_its_file_holds_when_written(tmp_path):
     write_laid_out(document, tmp_path / "report.pdf")
     assert holds_any(tmp_path / "report.pdf", {(tmp_path / "figure.jpg").read_bytes()})
     assert not holds_any(tmp_path / "report.pdf", {blank})
+
+
+def test_the_recommended_row_of_the_targeting_table_is_marked_and_kept_on_one_line(stored_students_result):
+    row = next(r for r in stored_students_result.targeting if r.recommended)
+    html = render_html(stored_students_result)
+    marked = f'<tr class="recommended"><td>{row.top_fraction:.0%}&nbsp;★</td><td class="num">{row.contacted:,}</td>'
+    assert html.count('<tr class="recommended">') == 1 and marked in html
