@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 
 from reportgen.errors import ReportInputError
-from reportgen.narrative.words import metric_name
+from reportgen.narrative.words import capitalised, metric_name
 from reportgen.resources import bundled_root
 from reportgen.result import ReportResult
 
@@ -65,7 +65,7 @@ def environment(template_dir: str | Path | None = None) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(num=fmt_number, pct=fmt_percent, points=fmt_points, pvalue=fmt_pvalue, coef=fmt_coefficient,
-                       metric=metric_name)
+                       metric=metric_name, capitalised=capitalised)
     return env
 
 

@@ -197,3 +197,12 @@ def test_the_recommended_row_of_the_targeting_table_is_marked_and_kept_on_one_li
     html = render_html(stored_students_result)
     marked = f'<tr class="recommended"><td>{row.top_fraction:.0%}&nbsp;★</td><td class="num">{row.contacted:,}</td>'
     assert html.count('<tr class="recommended">') == 1 and marked in html
+
+
+def test_headers_raise_the_first_letter_and_keep_the_outcomes_own_case(stored_synthetic_result):
+    """Jinja's `capitalize` lowers the rest: a header 'Rows with purchase = mm' for 'rows with Purchase = MM'."""
+    dataset = dataclasses.replace(stored_synthetic_result.dataset, positive_noun="rows with Purchase = MM",
+                                  unit="TikTok videos")
+    html = render_html(dataclasses.replace(stored_synthetic_result, dataset=dataset))
+    assert '<th class="num">Rows with Purchase = MM</th>' in html and '<th class="num">TikTok videos</th>' in html
+    assert "purchase = mm" not in html and "Tiktok" not in html

@@ -12,6 +12,7 @@ import pytest
 from reportgen.config import DatasetConfig
 from reportgen.errors import ReportInputError
 from reportgen.narrative.segments import (
+    column_decimals,
     method_text,
     name_candidates,
     named_segments,
@@ -221,3 +222,21 @@ def test_the_table_note_and_the_method_follow_the_segments(stored_synthetic_resu
     assert "normal scores of its ranks" in ranked and "fitted on 100 of the 400" in ranked
     assert "a random sample" in ranked
     assert "centred and scaled to unit variance" in scaled and "a random sample" not in scaled
+
+
+def test_the_profile_table_prints_enough_decimals_to_read_its_medians():
+    assert column_decimals([216.0, 178.5, 180.25]) == 0
+    assert column_decimals([17.5, 12.25]) == 0
+    assert column_decimals([0.0, 0.24, 0.3]) == 2
+    assert column_decimals([1.9, 1.79]) == 1
+    assert column_decimals([1.69, 1.74, 2.09]) == 2
+    assert column_decimals([0.0, 1.0, 3.0]) == 0
+    assert column_decimals([-0.2, 6.5]) == 1
+
+
+def test_the_run_chooses_each_shown_columns_decimals(stored_synthetic_result):
+    segments = stored_synthetic_result.segments
+    assert set(segments.decimals) == set(segments.shown)
+    for feature, decimals in segments.decimals.items():
+        medians = [p.typical[feature] for p in segments.profiles if p.typical[feature] is not None]
+        assert decimals == column_decimals(medians)

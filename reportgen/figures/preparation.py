@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from reportgen.figures.style import MUTED, new_figure, palette, short
 from reportgen.narrative.preparation import logit_only
+from reportgen.narrative.words import capitalised
 from reportgen.result import ReportResult
 
 
@@ -24,7 +25,7 @@ def outcome_balance(result: ReportResult) -> Figure:
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f"  {count:,} ({count / d.rows_used:.1%})",
                 va="center", fontsize=8)
     ax.set_xlim(0, max(counts) * 1.25)
-    ax.set_xlabel(d.unit.capitalize())
+    ax.set_xlabel(capitalised(d.unit))
     ax.set_title(f"Outcome after cleaning: {d.positive_rate:.1%} {d.positive_noun}")
     ax.grid(axis="y", visible=False)
     return fig

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from reportgen.figures.style import MUTED, new_figure, palette, short
 from reportgen.narrative.training import SHARE_SCORES
+from reportgen.narrative.words import capitalised
 from reportgen.result import ReportResult, TrainingHistory
 
 
@@ -44,7 +45,7 @@ def training_curves(result: ReportResult, history: TrainingHistory) -> Figure:
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_xlim(0.5, max(history.epochs, 1) + 0.5)
     ax.set_xlabel("Epoch")
-    ax.set_ylabel(short(history.loss_name.capitalize(), 28) if history.validation_loss
+    ax.set_ylabel(short(capitalised(history.loss_name), 28) if history.validation_loss
                   else short(f"Training {history.loss_name}", 28))
     ax.set_title(f"{history.label}: training per epoch")
     fig.legend(handles=lines, loc="outside lower center", ncols=len(lines))

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from reportgen.figures.style import MUTED, new_figure, palette
+from reportgen.narrative.words import capitalised
 from reportgen.result import ReportResult
 
 BARS_AT_MOST = 60
@@ -49,6 +50,6 @@ def trend_lines(result: ReportResult) -> Figure | None:
     rate.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     rate.set_ylabel(f"Share of {result.dataset.positive_noun}")
     rate.legend(loc="best", ncols=3)
-    volume.set_ylabel(result.dataset.unit.capitalize())
+    volume.set_ylabel(capitalised(result.dataset.unit))
     rate.set_title(f"{found.label} by {found.frequency}: share of {result.dataset.positive_noun} and volume")
     return fig

@@ -4,6 +4,7 @@ segments were made."""
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from reportgen.narrative.words import capitalised, in_sentence, pct
 from reportgen.result import DatasetSummary, ReportResult, SegmentProfile, Segments
@@ -88,7 +89,7 @@ def table_note(segments: Segments, d: DatasetSummary) -> str:
     """What the profile table shows."""
     fewer = (f" (the {len(segments.shown)} of {len(segments.features)} features that set the segments apart most)"
              if len(segments.shown) < len(segments.features) else "")
-    return (f"\"{d.positive_noun.capitalize()}\": the share of the segment's {d.unit} who "
+    return (f"\"{capitalised(d.positive_noun)}\": the share of the segment's {d.unit} who "
             f"{d.predicate}. "
             f"Feature columns{fewer}: the segment's median; bold where the segment sits well above the rest, italic "
             f"well below (half a standard deviation or more on the scale the segments were formed on). Names are "
@@ -108,10 +109,32 @@ def method_text(segments: Segments, d: DatasetSummary) -> str:
             f"describe the data: the outcome plays no part in forming them, and they play no part in the models.")
 
 
+def column_decimals(medians: list[float]) -> int:
+    """Decimals that give the largest median two significant digits (216, 17, 1.9, 0.24), one more where
+    that would print two different medians alike (prices of 1.69 and 1.74), and none for whole numbers."""
+    if all(float(m).is_integer() for m in medians):
+        return 0
+    largest = max(abs(m) for m in medians)
+    decimals = min(max(1 - math.floor(math.log10(largest)), 0), 4)
+    if len({round(m, decimals) for m in medians}) < len(set(medians)):
+        decimals += 1
+    return decimals
+
+
+def table_decimals(segments: Segments) -> dict[str, int]:
+    """For each feature of the profile table, the decimals its medians are printed with."""
+    decimals = {}
+    for feature in segments.shown:
+        medians = [p.typical[feature] for p in segments.profiles if p.typical.get(feature) is not None]
+        decimals[feature] = column_decimals(medians) if medians else 0
+    return decimals
+
+
 def with_segment_words(result: ReportResult) -> Segments | None:
     segments = result.segments
     if segments is None:
         return None
     return dataclasses.replace(segments, observations=segment_observations(result),
                                table_note=table_note(segments, result.dataset),
-                               method_text=method_text(segments, result.dataset))
+                               method_text=method_text(segments, result.dataset),
+                               decimals=table_decimals(segments))

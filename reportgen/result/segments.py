@@ -51,3 +51,5 @@ class Segments:
     """What the profile table shows; written by the narrative."""
     method_text: str = ""
     """How the segments were formed; written by the narrative."""
+    decimals: dict[str, int] = field(default_factory=dict)
+    """Decimals the profile table prints for each shown feature; chosen by the narrative."""
