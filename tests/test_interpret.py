@@ -31,6 +31,7 @@ from reportgen.narrative.questions import (
     answer_use,
 )
 from reportgen.narrative.summary import caveats
+from reportgen.narrative.words import change_text
 from reportgen.result import (
     Comparison,
     DriverChange,
@@ -519,9 +520,27 @@ def test_a_large_odds_ratio_multiplies_the_odds_and_a_small_one_is_a_percentage(
     def term(odds_ratio: float) -> Coefficient:
         return Coefficient("price", "Price", math.log(odds_ratio), 0.1, 1.0, 0.01, None, None, odds_ratio, True)
 
-    assert odds_change(term(154.1), 4) == "multiplies the odds by 154"
-    assert odds_change(term(1.25), 4) == "raises the odds by 25% (odds ratio 1.25)"
-    assert odds_change(term(0.951), 4) == "lowers the odds by 4.9% (odds ratio 0.951)"
+    assert odds_change(term(154.1).odds_ratio, 4) == "multiplies the odds by 154"
+    assert odds_change(term(1.25).odds_ratio, 4) == "raises the odds by 25% (odds ratio 1.25)"
+    assert odds_change(term(0.951).odds_ratio, 4) == "lowers the odds by 4.9% (odds ratio 0.951)"
+
+
+def test_odds_are_read_per_unit_where_a_unit_is_a_typical_change_else_per_a_round_step(result):
+    """Orange juice's 'each extra unit of loyal CH' was the whole 0-to-1 scale (odds lowered by 99.8%)."""
+    from reportgen.narrative.logit import odds_reading, reading_step
+    from reportgen.result import Coefficient
+
+    assert [reading_step(s) for s in (0.31, 0.12, 0.048, 1.3, 9.9, 54.5, 120.0, 0.0)] == \
+        [0.2, 0.1, 0.02, 1.0, 1.0, 50.0, 100.0, 1.0]
+    share = Coefficient("loyalty", "Loyalty", -6.2, 0.4, -15.0, 0.0, None, None, math.exp(-6.2), True, step=0.31)
+    calls = Coefficient("calls", "Calls", 0.5, 0.1, 5.0, 0.0, None, None, math.exp(0.5), True, step=1.3)
+    bare = dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, units={}))
+    assert odds_reading(share, bare) == (f"an increase of 0.2 in loyalty lowers the odds by "
+                                         f"{change_text(math.exp(-6.2 * 0.2) - 1)} (odds ratio "
+                                         f"{math.exp(-6.2 * 0.2):.4g})")
+    assert odds_reading(calls, bare) == "each extra unit of calls raises the odds by 65% (odds ratio 1.649)"
+    told = dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, units={"loyalty": "point"}))
+    assert odds_reading(share, told).startswith("each extra point lowers the odds by 99.8%")
 
 
 def test_the_equation_names_the_reference_category_only_of_columns_the_logit_kept(result):

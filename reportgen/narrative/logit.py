@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from reportgen.config import STRATEGY_LABELS
 from reportgen.model.pipeline import RESAMPLING_STRATEGIES
 from reportgen.narrative.words import (
@@ -61,20 +63,36 @@ MULTIPLIED_FROM = 2
 percentage that no reader pictures ('by 15309%')."""
 
 
-def odds_change(term: Coefficient, digits: int) -> str:
-    change = term.odds_ratio - 1
-    if term.odds_ratio >= MULTIPLIED_FROM:
-        return f"multiplies the odds by {term.odds_ratio:.3g}"
+def odds_change(odds_ratio: float, digits: int) -> str:
+    change = odds_ratio - 1
+    if odds_ratio >= MULTIPLIED_FROM:
+        return f"multiplies the odds by {odds_ratio:.3g}"
     verb = "raises" if change > 0 else "lowers"
-    return f"{verb} the odds by {change_text(change)} (odds ratio {term.odds_ratio:.{digits}g})"
+    return f"{verb} the odds by {change_text(change)} (odds ratio {odds_ratio:.{digits}g})"
+
+
+def reading_step(spread: float) -> float:
+    """The change of a numeric column an odds reading is given for: one unit on a scale where a unit is a
+    typical change (a standard deviation from 1 to 10: calls, courses), else the round number (1, 2 or 5
+    times a power of ten) nearest below its standard deviation. 'Each extra unit' of a share from 0 to 1 is
+    the whole scale, and of a count of minutes a step nobody weighs."""
+    if spread <= 0 or 1 <= spread < 10:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(spread))
+    return max(m * power for m in (1, 2, 5) if m * power <= spread)
 
 
 def odds_reading(term: Coefficient, result: ReportResult) -> str:
     if " = " in term.feature:
-        return f"{term.label} {odds_change(term, 3)}"
+        return f"{term.label} {odds_change(term.odds_ratio, 3)}"
     unit = result.dataset.units.get(term.feature)
-    subject = f"each extra {unit}" if unit else f"each extra unit of {in_sentence(label_of(result, term.feature))}"
-    return f"{subject} {odds_change(term, 4)}"
+    label = in_sentence(label_of(result, term.feature))
+    step = 1.0 if unit else reading_step(term.step)
+    if step == 1:
+        subject = f"each extra {unit}" if unit else f"each extra unit of {label}"
+        return f"{subject} {odds_change(term.odds_ratio, 4)}"
+    ratio = math.exp(min(term.coef * step, 700))
+    return f"an increase of {step:,g} in {label} {odds_change(ratio, 4)}"
 
 
 def repeated_text(term: RedundantTerm) -> str:
