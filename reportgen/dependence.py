@@ -18,11 +18,11 @@ from sklearn.metrics import average_precision_score
 
 from reportgen.clean import CleanData
 from reportgen.config import DatasetConfig
-from reportgen.evaluate import drivers
+from reportgen.evaluate import driver_groups, drivers
 from reportgen.model import FittedModel, model_pipeline, positive_scores
 from reportgen.names import name_words
 from reportgen.registry import FAMILIES
-from reportgen.result import Dependence, Driver
+from reportgen.result import Dependence, Driver, DriverGroup
 from reportgen.targeting import ranked
 
 LEANING_SHARE = 0.5
@@ -119,19 +119,21 @@ def scores_without(fitted: FittedModel, members: list[FittedModel], clean: Clean
 
 
 def drivers_and_refit(fitted: FittedModel, members: list[FittedModel], clean: CleanData,
-                      config: DatasetConfig) -> tuple[list[Driver], Refit | None]:
-    """The recommended model's drivers and, when it leans on one of them, its scores refitted without it:
-    one task, so that the refit runs where the drivers were measured."""
+                      config: DatasetConfig) -> tuple[list[Driver], list[DriverGroup], Refit | None]:
+    """The recommended model's drivers, the correlated groups of those it does not list shuffled together, and,
+    when it leans on one driver, its scores refitted without it: one task, so that the refit runs where the
+    drivers were measured."""
     found = drivers(fitted, clean, config)
+    groups = driver_groups(fitted, clean, config, found)
     y = clean.y_test.to_numpy()
     leaned = leaning(found, float(average_precision_score(y, fitted.scores(clean.x_test))), float(y.mean()),
                      known_before(config))
     if leaned is None:
-        return found, None
+        return found, groups, None
     try:
-        return found, Refit(leaned, scores_without(fitted, members, clean, config, leaned.driver.feature))
+        return found, groups, Refit(leaned, scores_without(fitted, members, clean, config, leaned.driver.feature))
     except REFIT_ERRORS as error:  # the run goes on; the report says the refit failed and why
-        return found, Refit(leaned, None, (str(error).strip().splitlines() or [type(error).__name__])[0])
+        return found, groups, Refit(leaned, None, (str(error).strip().splitlines() or [type(error).__name__])[0])
 
 
 REFIT_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)

@@ -284,7 +284,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         with clock.stage("explore", "descriptive statistics, segments and trends"):
             described = describe(loaded, data, config)
         with clock.stage("evaluate", "the drivers and intervals from the workers"):
-            (found_drivers, refit), *evaluated = in_workers
+            (found_drivers, found_groups, refit), *evaluated = in_workers
             measured = {f.name: f.measured for f in fitted if f.measured is not None}
             measured.update({f.name: found for f, found in zip(pending, evaluated)})
             models = [measured[f.name].result for f in fitted]
@@ -320,6 +320,7 @@ def _analyse(config: DatasetConfig, clock: StageClock, previous: ReportFacts | N
         best_model=best,
         tree=tree,
         drivers=found_drivers,
+        driver_groups=found_groups,
         driver_rows=min(len(data.y_test), MEASURED_ROWS),
         families_left_out=families_left_out(config),
         warnings=[],

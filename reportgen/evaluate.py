@@ -35,6 +35,7 @@ from reportgen.result import (
     Curve,
     CvScore,
     Driver,
+    DriverGroup,
     ImbalanceCell,
     ImbalanceRow,
     Importance,
@@ -419,10 +420,11 @@ def permutation_drops(pipeline, x: pd.DataFrame, y: pd.Series, repeats: int, see
     return drops_from(permuted_scores(pipeline, x, repeats, seed), y, repeats)
 
 
-def permuted_scores(pipeline, x: pd.DataFrame, repeats: int, seed: int) -> list[np.ndarray]:
+def permuted_scores(pipeline, x: pd.DataFrame, repeats: int, seed: int,
+                    groups: list[list[str]] | None = None) -> list[np.ndarray]:
     """The model's ranking scores of x, then of each of `shuffled_copies`, scored a batch at a time."""
     per_call = max(1, SCORED_CELLS_PER_CALL // max(1, x.size))
-    copies = shuffled_copies(x, repeats, seed)
+    copies = shuffled_copies(x, repeats, seed, groups)
     scores = []
     while batch := list(islice(copies, per_call)):
         scores.extend(np.split(ranking_scores(pipeline, pd.concat(batch, ignore_index=True)), len(batch)))
@@ -436,22 +438,70 @@ def drops_from(scores: list[np.ndarray], y: pd.Series, repeats: int) -> np.ndarr
     return (precision[0] - precision[1:]).reshape(-1, repeats)
 
 
-def shuffled_copies(x: pd.DataFrame, repeats: int, seed: int) -> Iterator[pd.DataFrame]:
-    """x itself, then for each column in turn `repeats` copies with that column shuffled, drawn as
-    scikit-learn's `permutation_importance` draws them (one seed for every column, each shuffle
-    applied to the last)."""
+def shuffled_copies(x: pd.DataFrame, repeats: int, seed: int,
+                    groups: list[list[str]] | None = None) -> Iterator[pd.DataFrame]:
+    """x itself, then for each column in turn (or each group of columns, shuffled by one order so that they keep
+    moving together) `repeats` copies with it shuffled, drawn as scikit-learn's `permutation_importance` draws
+    them (one seed for every column, each shuffle applied to the last)."""
     yield x
     seed_per_column = np.random.RandomState(seed).randint(np.iinfo(np.int32).max + 1)
-    for column in x.columns:
+    for group in groups if groups is not None else [[c] for c in x.columns]:
         shuffle = np.random.RandomState(seed_per_column)
         order = np.arange(len(x))
-        values = x[column]
+        values = x[group]
         for _ in range(repeats):
             shuffle.shuffle(order)
             values = values.iloc[order].set_axis(x.index)
             shuffled = x.copy()
-            shuffled[column] = values
+            for column in group:
+                shuffled[column] = values[column]
             yield shuffled
+
+
+GROUPED_AT = 0.7
+"""From this absolute correlation on, features not listed as drivers are also shuffled together: a strong
+correlation (Cohen's 'large' is 0.5; 0.7 leaves half of either's variance shared) lets each stand in for the
+other when one alone is shuffled (orange juice's price difference, sale price and discounts of one brand)."""
+
+
+def correlated_groups(features: list[str], correlation: dict[str, dict[str, float]],
+                      at: float = GROUPED_AT) -> list[list[str]]:
+    """The features linked, directly or through each other, by an absolute correlation of at least `at`: groups of
+    two or more, each in the order of `features`."""
+    group_of = {f: {f} for f in features}
+    for i, first in enumerate(features):
+        for second in features[i + 1:]:
+            if abs(correlation.get(first, {}).get(second, 0.0)) >= at and group_of[first] is not group_of[second]:
+                merged = group_of[first] | group_of[second]
+                for member in merged:
+                    group_of[member] = merged
+    groups = {id(g): g for g in group_of.values() if len(g) > 1}.values()
+    return sorted(([f for f in features if f in g] for g in groups), key=lambda g: features.index(g[0]))
+
+
+def driver_groups(fitted: FittedModel, clean: CleanData, config: DatasetConfig,
+                  found: list[Driver]) -> list[DriverGroup]:
+    """The correlated groups of features that `drivers` did not list, each shuffled together on the rows the drivers
+    were measured on: how much they carry between them."""
+    unlisted = [x.feature for x in found if not x.above_zero]
+    groups = correlated_groups(unlisted, clean.correlation)
+    if not groups:
+        return []
+    x_test, y_test = at_most(clean.x_test, clean.y_test, MEASURED_ROWS, config.seed)
+    scores = permuted_scores(fitted.pipeline, x_test, PERMUTATION_REPEATS, config.seed, groups)
+    importance = drops_from(scores, y_test, PERMUTATION_REPEATS).mean(axis=1)
+    interval = importance_intervals(y_test, scores, PERMUTATION_REPEATS, config.seed)
+    found_groups = []
+    for group, drop, (low, high) in zip(groups, importance, interval):
+        pairs = [abs(clean.correlation[a][b]) for i, a in enumerate(group) for b in group[i + 1:]
+                 if b in clean.correlation.get(a, {})]
+        linked = [p for p in pairs if p >= GROUPED_AT] or pairs
+        found_groups.append(DriverGroup(
+            features=group, labels=[config.label(f) for f in group], importance=round(float(drop), 6),
+            importance_low=round(float(low), 6), importance_high=round(float(high), 6),
+            correlation_low=round(min(linked), 4), correlation_high=round(max(linked), 4),
+            above_zero=bool(drop > 0 and low > 0)))
+    return found_groups
 
 
 def ranking_scores(pipeline, x: pd.DataFrame) -> np.ndarray:

@@ -188,7 +188,7 @@ def test_a_refit_that_fails_is_said_to_have_failed_and_the_run_goes_on(prepared,
         raise ValueError("no numeric feature left\nsecond line")
 
     monkeypatch.setattr("reportgen.dependence.scores_without", cannot_fit)
-    found, refit = drivers_and_refit(fitted, [], data, config)
+    found, _, refit = drivers_and_refit(fitted, [], data, config)
     assert found and refit is not None and refit.scores is None and refit.failure == "no numeric feature left"
     fact = dependence(refit, data.y_test, fitted.scores(data.x_test), 10, config)
     assert (fact.pr_auc_without, fact.found_without, fact.refit_failure) == (None, None, "no numeric feature left")

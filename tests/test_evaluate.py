@@ -288,3 +288,41 @@ def test_a_resampled_tree_counts_the_training_rows_it_was_fitted_on_not_the_resa
     y = found.clean.y_train.to_numpy()[tree.fit_positions]
     assert found.result.tree.node_rows[0] == len(y)
     assert found.result.tree.node_rates[0] == pytest.approx(y.mean(), abs=1e-6)
+
+
+def test_correlated_groups_link_features_directly_or_through_each_other():
+    from reportgen.evaluate import correlated_groups
+
+    correlation = {"a": {"b": 0.8, "c": 0.5}, "b": {"a": 0.8, "c": -0.75}, "c": {"a": 0.5, "b": -0.75},
+                   "d": {"e": 0.69}, "e": {"d": 0.69}}
+    assert correlated_groups(["c", "d", "a", "b", "e"], correlation) == [["c", "a", "b"]]
+    assert correlated_groups(["d", "e"], correlation, at=0.6) == [["d", "e"]]
+    assert correlated_groups(["a", "d"], correlation) == []
+
+
+class SumScorer:
+    """Scores rows by the sum of two columns, as a model leaning on both of two near-copies would."""
+
+    def predict_proba(self, x: pd.DataFrame) -> np.ndarray:
+        positive = 1 / (1 + np.exp(-(x["a"] + x["b"]).to_numpy()))
+        return np.column_stack([1 - positive, positive])
+
+
+def test_a_group_is_shuffled_as_one_and_loses_what_each_member_alone_keeps():
+    from reportgen.evaluate import drops_from, permuted_scores, shuffled_copies
+
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=600)
+    x = pd.DataFrame({"a": z + rng.normal(scale=0.2, size=600), "b": z + rng.normal(scale=0.2, size=600),
+                      "c": rng.normal(size=600)})
+    y = pd.Series((z + rng.normal(scale=0.5, size=600) > 1).astype(int))
+    pairs = sorted(zip(x["a"], x["b"]))
+    copies = list(shuffled_copies(x, repeats=3, seed=0, groups=[["a", "b"]]))[1:]
+    assert len(copies) == 3
+    for copy in copies:
+        assert sorted(zip(copy["a"], copy["b"])) == pairs and not copy["a"].equals(x["a"])
+        assert copy["c"].equals(x["c"])
+    alone = drops_from(permuted_scores(SumScorer(), x, 5, 0), y, 5).mean(axis=1)
+    together = drops_from(permuted_scores(SumScorer(), x, 5, 0, [["a", "b"]]), y, 5).mean(axis=1)
+    base = average_precision_score(y, SumScorer().predict_proba(x)[:, 1])
+    assert together[0] > 1.5 * max(alone[:2]) and together[0] > base - y.mean() - 0.1

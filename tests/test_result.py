@@ -14,7 +14,7 @@ import reportgen.result
 from reportgen.result import ReportResult, load_result, to_json
 
 DOCUMENTED_KEYS = {"dataset", "preprocessing", "logit", "models", "best_model", "tree", "drivers", "driver_rows",
-                   "driver_checks",
+                   "driver_checks", "driver_groups",
                    "families_left_out", "columns_seen",
                    "summary", "questions", "warnings", "settings", "figures", "run", "baseline", "imbalance",
                    "threshold", "calibration", "twins", "targeting", "gains", "recommendation", "theme", "published",

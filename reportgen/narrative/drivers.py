@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from reportgen.narrative.logit import odds_reading
 from reportgen.narrative.words import capitalised, in_sentence, join_words, label_of, ordinal
 from reportgen.result import (
     Driver,
+    DriverGroup,
     ReportResult,
     SignDisagreement,
     UnlistedSignal,
@@ -118,7 +121,50 @@ def unlisted_drivers_point(result: ReportResult) -> list[str]:
             said.append(f"{subject} are not listed{either}, but each moves with a listed driver ({pairs}): shuffled "
                         f"alone, each leaves the driver it moves with to tell the model the same, so its own drop "
                         f"cannot be told from zero.")
-    return [" ".join(said)]
+    return [" ".join(said + groups_texts(result.driver_groups))]
+
+
+def correlation_text(value: float) -> str:
+    """Two decimals, cut rather than rounded, so that 0.999 does not read as a perfect 1.00."""
+    return f"{math.floor(value * 100) / 100:.2f}"
+
+
+def group_parts(group: DriverGroup) -> tuple[str, str, str, str]:
+    """A group's members, how closely they move together, its drop and the drop's interval, in words."""
+    members = join_words([in_sentence(label) for label in group.labels])
+    low, high = correlation_text(group.correlation_low), correlation_text(group.correlation_high)
+    together = f"correlation {low}" if low == high else f"correlations {low} to {high}"
+    interval = f"95% interval {drop_text(group.importance_low)} to {drop_text(group.importance_high)}"
+    return members, together, f"{drop_text(group.importance)}", interval
+
+
+def groups_texts(groups: list[DriverGroup]) -> list[str]:
+    """What features that move together carry between them, measured shuffled together: a sentence for each group
+    that measurably does, one for those that do not."""
+    said = []
+    for group in (g for g in groups if g.above_zero):
+        members, together, drop, interval = group_parts(group)
+        said.append(f"{capitalised(members)} move together ({together}), so each shuffled alone leaves the others to "
+                    f"stand in for it; shuffled together, they lower the model's test PR AUC by {drop} ({interval}): "
+                    f"between them they carry what none measurably does alone.")
+    idle = [group_parts(g) for g in groups if not g.above_zero]
+    if idle:
+        listed = "; ".join(f"{members} ({together}; a drop of {drop}, {interval})"
+                           for members, together, drop, interval in idle)
+        said.append(f"Features that move together, shuffled together so that none stands in for another, do not "
+                    f"measurably lower it either: {listed}.")
+    return said
+
+
+def group_notes(result: ReportResult) -> list[str]:
+    """Under the summary's drivers table: the groups of features that predict together though none does alone."""
+    notes = []
+    for group in result.driver_groups:
+        if group.above_zero:
+            members, together, drop, interval = group_parts(group)
+            notes.append(f"Not in the table, as none counts alone: {members} move together ({together}), and "
+                         f"scrambled together they lower the model's ranking quality by {drop} ({interval}).")
+    return notes
 
 
 def disagreement_note(disagreement: SignDisagreement, result: ReportResult) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reportgen.narrative.drivers import levers_note, table_notes
+from reportgen.narrative.drivers import group_notes, levers_note, table_notes
 from reportgen.narrative.logit import fit_trouble
 from reportgen.narrative.targeting import action_words, recommended_action, targeting_lead
 from reportgen.narrative.words import (
@@ -93,7 +93,7 @@ def summary(result: ReportResult) -> Summary:
         action=action,
         baseline_accuracy=result.baseline.accuracy if result.baseline else round(majority_accuracy(result), 6),
         caveats=caveats(result),
-        driver_notes=[levers_note(result), *table_notes(result)],
+        driver_notes=[*group_notes(result), levers_note(result), *table_notes(result)],
         action_heading=words.heading,
         action_column=words.column,
         action_title="Recommended action" if words.verb else "What the model's ranking picks out",

@@ -74,6 +74,25 @@ class Driver:
 
 
 @dataclass
+class DriverGroup:
+    """Features not listed as drivers that move together, shuffled together: each shuffled alone leaves the others
+    to tell the model the same, so a group can carry what none of its members measurably does."""
+
+    features: list[str]
+    labels: list[str]
+    importance: float
+    """Drop in the recommended model's test PR AUC when the group's columns are shuffled together (one shuffle of
+    the rows for all of them, so they keep moving together)."""
+    importance_low: float
+    importance_high: float
+    correlation_low: float
+    """The smallest and largest absolute correlation between two of its features."""
+    correlation_high: float
+    above_zero: bool = False
+    """`importance` and its whole 95% interval are above zero."""
+
+
+@dataclass
 class SignDisagreement:
     """A driver whose raw difference between the outcomes points one way and its significant logit
     coefficient the other: the two answer different questions (as the outcomes differ, and with the

@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 
 from reportgen.result.comparison import Comparison
 from reportgen.result.dataset import DatasetSummary
-from reportgen.result.drivers import Driver, DriverChecks, listed_drivers
+from reportgen.result.drivers import Driver, DriverChecks, DriverGroup, listed_drivers
 from reportgen.result.exploration import Exploration
 from reportgen.result.logit import LogitResult
 from reportgen.result.models import (
@@ -50,6 +50,8 @@ class ReportResult:
     """Test rows the drivers were measured on: all of them, or a stratified sample of large tables."""
     driver_checks: DriverChecks = field(default_factory=DriverChecks)
     """Where the logit and the segments read the drivers differently."""
+    driver_groups: list[DriverGroup] = field(default_factory=list)
+    """Features not listed as drivers that move together, measured shuffled together."""
     families_left_out: list[str] = field(default_factory=list)
     """Labels of the default model families the configuration did not list (its `models_note` says why)."""
     columns_seen: str = ""
