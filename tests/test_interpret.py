@@ -564,3 +564,50 @@ def test_a_model_tied_for_the_lead_does_not_make_the_leaders_differ(result):
     assert f"Here one model, the {best.label.lower()}, leads or shares the lead on accuracy, F1 and PR AUC" in said
     assert "The leaders differ by metric" not in said
     assert "leads on accuracy, F1 and PR AUC alike" in text(answer_confusion(leading))
+
+
+def test_a_leader_other_than_the_recommended_model_is_said_to_lead_on_the_test_set_only(result):
+    best = result.best
+    other = next(m for m in result.models if m.name != best.name)
+    top = {metric: max(getattr(m.test, metric) for m in result.models) + 0.01
+           for metric in ("accuracy", "f1", "pr_auc")}
+    said = text(answer_confusion(with_metrics(result, other.name, **top)))
+    assert (f"the {other.label.lower()}, leads on accuracy, F1 and PR AUC alike on the test set; the recommended "
+            f"{best.label.lower()} was chosen by cross-validation before the test set was looked at") in said
+    assert "on the test set; the recommended" not in text(answer_confusion(with_metrics(result, best.name, **top)))
+
+
+def test_every_model_tied_for_the_lead_on_a_metric_is_named_where_the_leaders_differ(result):
+    """Orange juice: the ensemble and the support vector machine both got 168 of 214 right."""
+    best = result.best
+    first, second = [m for m in result.models if m.name != best.name][:2]
+    top = {metric: max(getattr(m.test, metric) for m in result.models) + 0.01
+           for metric in ("accuracy", "f1", "pr_auc")}
+    split = with_metrics(with_metrics(result, best.name, accuracy=top["accuracy"]), first.name, f1=top["f1"],
+                         pr_auc=top["pr_auc"])
+    tied = with_metrics(split, second.name, accuracy=top["accuracy"])
+    said = text(answer_confusion(tied))
+    assert (f"(the {best.label.lower()} and the {second.label.lower()} on accuracy ({top['accuracy']:.3f}), the "
+            f"{first.label.lower()} on F1") in said
+
+
+def test_the_logit_explains_and_is_not_used_to_pick_when_it_ranks_clearly_worse(stored_students_result):
+    from reportgen.narrative.questions import logit_use
+
+    result = stored_students_result
+    best = result.best
+    assert best.name != "logistic_regression"
+    logit = result.model("logistic_regression")
+    worse = dataclasses.replace(result, models=[
+        dataclasses.replace(m, test_ci={**m.test_ci, "pr_auc": [0.3, 0.4]}) if m.name == logit.name else
+        dataclasses.replace(m, test_ci={**m.test_ci, "pr_auc": [0.5, 0.7]}) if m.name == best.name else m
+        for m in result.models])
+    assert logit_use(worse, 3) == (
+        f"Use the logit's 3 significant terms to explain the direction and size of each effect to stakeholders, not "
+        f"to pick {result.dataset.unit}: it ranks {result.dataset.positive_noun} clearly less well than the "
+        f"{best.label.lower()} (test PR AUC {logit.test.pr_auc:.3f} against {best.test.pr_auc:.3f}).")
+    overlapping = dataclasses.replace(worse, models=[
+        dataclasses.replace(m, test_ci={**m.test_ci, "pr_auc": [0.3, 0.55]}) if m.name == logit.name else m
+        for m in worse.models])
+    assert logit_use(overlapping, 3) == ("Use the logit's 3 significant terms to explain the direction and size of "
+                                         "each effect to stakeholders.")

@@ -186,6 +186,11 @@ def metric_leader(result: ReportResult, metric: str) -> ModelResult:
     return next((m for m in tied if m.name == result.best_model), tied[0])
 
 
+def tied_leaders(result: ReportResult, metric: str) -> list[ModelResult]:
+    """The models tied for the lead on `metric` (as printed), the recommended one first when it is among them."""
+    return sorted(tied_at_top(result, metric), key=lambda m: m.name != result.best_model)
+
+
 def answer_confusion(result: ReportResult) -> Answer:
     d = result.dataset
     baseline = result.summary.baseline_accuracy
@@ -210,10 +215,15 @@ def answer_confusion(result: ReportResult) -> Answer:
     leaders = {metric: metric_leader(result, metric) for metric in ("accuracy", "f1", "pr_auc")}
     if len({m.name for m in leaders.values()}) == 1:
         shared = any(len(tied_at_top(result, metric)) > 1 for metric in leaders)
-        points.append(f"Here one model, the {in_sentence(leaders['accuracy'].label)}, "
-                      f"{'leads or shares the lead' if shared else 'leads'} on accuracy, F1 and PR AUC alike.")
+        leader = leaders["accuracy"]
+        chosen = ("" if leader.name == result.best_model else
+                  f" on the test set; the recommended {in_sentence(result.best.label)} was chosen by cross-validation "
+                  f"before the test set was looked at (question 7 says why)")
+        points.append(f"Here one model, the {in_sentence(leader.label)}, "
+                      f"{'leads or shares the lead' if shared else 'leads'} on accuracy, F1 and PR AUC alike{chosen}.")
     else:
-        listed = [f"the {in_sentence(m.label)} on {name} ({getattr(m.test, metric):.3f})"
+        listed = [f"{join_words([f'the {in_sentence(t.label)}' for t in tied_leaders(result, metric)])} on {name} "
+                  f"({getattr(m.test, metric):.3f})"
                   for (metric, m), name in zip(leaders.items(), ("accuracy", "F1", "PR AUC"))]
         points.append(f"The leaders differ by metric ({join_words(listed)}): ranking by accuracy alone would mislead.")
     if result.published is not None and result.published.brief:
@@ -250,10 +260,24 @@ def answer_use(result: ReportResult) -> Answer:
                       f"them changes the outcome: the models show association, not cause.")
     significant = significant_terms(result.logit)
     if significant and result.logit.separated_share is None:
-        points.append(f"Use the logit's {plural(len(significant), 'significant term')} to explain the direction and "
-                      f"size of each effect to stakeholders.")
+        points.append(logit_use(result, len(significant)))
     points.append("Re-run the report on each new extract to watch the rate, the drivers and the model quality.")
     return Answer(short, points)
+
+
+def logit_use(result: ReportResult, significant: int) -> str:
+    """What the logit's significant terms are for; when it ranks the positives clearly worse than the recommended
+    model (their test PR AUC intervals apart), that it explains and does not pick."""
+    explain = (f"Use the logit's {plural(significant, 'significant term')} to explain the direction and size of each "
+               f"effect to stakeholders")
+    logit, best = next((m for m in result.models if m.name == "logistic_regression"), None), result.best
+    if logit is None or logit.name == best.name:
+        return f"{explain}."
+    logit_range, best_range = logit.test_ci.get("pr_auc"), best.test_ci.get("pr_auc")
+    if not logit_range or not best_range or logit_range[1] >= best_range[0]:
+        return f"{explain}."
+    return (f"{explain}, not to pick {result.dataset.unit}: it ranks {result.dataset.positive_noun} clearly less well "
+            f"than the {in_sentence(best.label)} (test PR AUC {logit.test.pr_auc:.3f} against {best.test.pr_auc:.3f}).")
 
 
 def overfitted(result: ReportResult) -> list[ModelResult]:
