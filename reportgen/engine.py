@@ -127,7 +127,8 @@ def dataset_summary(config: DatasetConfig, rows_read: int, data: CleanData, colu
     )
 
 
-DROPPING_STEPS = (StepKind.MULTICOLLINEARITY, StepKind.CONSTANT, StepKind.EMPTY, StepKind.SCATTERED)
+DROPPING_STEPS = (StepKind.MULTICOLLINEARITY, StepKind.CONSTANT, StepKind.EMPTY, StepKind.RECODED,
+                  StepKind.SCATTERED)
 """Cleaning steps that drop features inference kept."""
 
 

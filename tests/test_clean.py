@@ -196,6 +196,35 @@ def test_constant_columns_are_dropped_with_a_warning(make_config):
     assert [(n.kind, n.columns) for n in cleaned.notices] == [(NoticeKind.CONSTANT, ["same", "label"])]
 
 
+def test_a_one_to_one_recoding_of_an_earlier_column_is_dropped_with_a_note(make_config):
+    """Orange juice's STORE is StoreID with store 7 written 0; a flag and its complement group rows alike too."""
+    rng = np.random.default_rng(4)
+    store = rng.choice([1, 2, 3, 4, 7], size=60)
+    plan = rng.choice(["basic", "plus"], size=60)
+    frame = frame_with_outcome(store=store, code=np.where(store == 7, 0, store), plan=plan,
+                               no_plus=(plan == "basic").astype(int), bucket=np.where(store > 2, "high", "low"))
+    config = make_config(frame, categorical=["plan"])
+    cleaned = clean(load(config), config)
+    step = next(s for s in cleaned.steps if s.kind == StepKind.RECODED)
+    assert step.repeats == {"code": "store", "no_plus": "plan"}
+    assert "code" not in cleaned.features and "no_plus" not in cleaned.features
+    assert {"store", "plan", "bucket", "a", "b"} <= set(cleaned.features)
+    assert (NoticeKind.RECODED, ["code", "no_plus"], ["store", "plan"]) in [
+        (n.kind, n.columns, n.values) for n in cleaned.notices]
+
+
+def test_columns_with_a_distinct_value_in_most_rows_are_not_taken_for_recodings():
+    from reportgen.clean.columns import recoded_columns
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"x": rng.normal(size=40), "z": rng.normal(size=40), "lever": rng.integers(0, 3, 40)})
+    frame["twice"] = frame["lever"] * 2
+    assert recoded_columns(frame, ["x", "z"]) == {}
+    assert recoded_columns(frame, ["lever", "twice"]) == {"twice": "lever"}
+    assert recoded_columns(frame, ["twice", "lever"], keep=["lever"]) == {}
+    assert recoded_columns(frame, ["lever", "twice"], keep=["twice"]) == {}
+
+
 def test_too_few_positives_for_cross_validation(make_config):
     frame = frame_with_outcome(rows=60)
     frame["y"] = 0

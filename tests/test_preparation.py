@@ -162,6 +162,25 @@ def test_warnings_are_worded_from_their_facts(result):
                                            "--positive to count the other).")
 
 
+def test_a_recoded_column_is_said_to_repeat_the_column_it_recodes(result):
+    assert notice_text(Notice(NoticeKind.RECODED, columns=["STORE", "charge"], values=["StoreID", "minutes"]),
+                       result) == ("Dropped STORE (it recodes StoreID one-to-one) and charge (it recodes minutes "
+                                   "one-to-one): the kept column says the same.")
+    step = PreprocessingStep(StepKind.RECODED, 100, 100, ["STORE"], repeats={"STORE": "StoreID"})
+    assert step_description(step, result, []) == (
+        "Dropped STORE (a recoding of StoreID): each of its values stands for exactly one value of the column it "
+        "recodes and the reverse, so it groups the rows alike and adds nothing.")
+    kept = next(d for d in result.preprocessing.columns if d.use == "feature")
+    dropped = dataclasses.replace(kept, dropped_by=StepKind.RECODED, inferred=False)
+    step = PreprocessingStep(StepKind.RECODED, 100, 100, [kept.column], repeats={kept.column: "plan_id"})
+    changed = dataclasses.replace(result, preprocessing=dataclasses.replace(
+        result.preprocessing, columns=[dropped], steps=[*result.preprocessing.steps, step]))
+    worded = with_preparation(changed).preprocessing.columns[0]
+    assert worded.use == "dropped (recoded columns)"
+    assert worded.reason == ("each of its values stands for exactly one value of plan_id and the reverse: plan_id "
+                             "says the same")
+
+
 def test_twins_and_leakage_warnings_read_the_findings(result):
     pre = result.preprocessing
     found = dataclasses.replace(result, preprocessing=dataclasses.replace(

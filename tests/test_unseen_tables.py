@@ -39,7 +39,11 @@ def test_telecom_churn_columns_read_for_what_they_are(unseen_runs):
     assert columns["rownames"]["kind"] == "identifier"
     assert (columns["state"]["kind"], columns["area_code"]["kind"]) == ("categorical", "categorical")
     assert unseen_runs["mlc_churn"]["results"]["dataset"]["positive_label"] == "yes"  # no --positive needed
-    for period in ("day", "eve", "night", "intl"):
+    for period in ("day", "intl"):  # charged per minute to the cent: each charge stands for one number of minutes
+        minutes, charge = (columns[f"total_{period}_{what}"] for what in ("minutes", "charge"))
+        assert minutes["use"] == "feature" and charge["use"] == "dropped (recoded columns)", period
+        assert f"exactly one value of total_{period}_minutes" in charge["reason"], period
+    for period in ("eve", "night"):  # rounded to the cent at lower rates: several minutes share a charge
         pair = [columns[f"total_{period}_{what}"] for what in ("minutes", "charge")]
         assert all(c["use"] == "feature" for c in pair), period
         assert sorted("left out of the logistic regression only" in c["reason"] for c in pair) == [False, True], period
@@ -47,26 +51,27 @@ def test_telecom_churn_columns_read_for_what_they_are(unseen_runs):
     assert all("reproduce it (almost) exactly" in c["reason"] or "VIF" in c["reason"] for c in screened)
 
 
-def test_orange_juice_store_codes_are_categories(unseen_runs):
+def test_orange_juice_store_codes_are_categories_and_a_second_coding_is_dropped(unseen_runs):
+    """STORE is StoreID with store 7 written 0: the same grouping of the purchases, dropped before every model."""
     columns = unseen_runs["orange_juice"]["columns"]
     assert columns["rownames"]["kind"] == "identifier"
-    for store in ("StoreID", "STORE"):
-        assert (columns[store]["kind"], columns[store]["use"]) == ("categorical", "feature")
-        assert "codes" in columns[store]["reason"]
+    assert (columns["StoreID"]["kind"], columns["StoreID"]["use"]) == ("categorical", "feature")
+    assert "codes" in columns["StoreID"]["reason"]
+    assert columns["STORE"]["use"] == "dropped (recoded columns)" and "StoreID" in columns["STORE"]["reason"]
+    assert "Dropped STORE (it recodes StoreID one-to-one)" in unseen_runs["orange_juice"]["pdf"]
 
 
-def test_orange_juice_logit_leaves_out_the_store_codings_that_repeat_each_other(unseen_runs):
-    """StoreID, STORE and Store7 code one store three ways: the logit keeps one coding, names the others and
-    estimates every term it keeps."""
+def test_orange_juice_logit_leaves_out_the_store_coding_that_repeats_the_others(unseen_runs):
+    """Store7 flags one of StoreID's stores: the logit keeps StoreID's terms, names the repeat and estimates every
+    term it keeps."""
     run = unseen_runs["orange_juice"]
     logit = run["results"]["logit"]
     assert logit["converged"] and logit["equation"]
     assert all(c["pvalue"] is not None for c in logit["coefficients"])
     left_out = {t["feature"]: t["repeats"] for t in logit["redundant"]}
-    assert {f"STORE = {code}" for code in (1, 2, 3, 4)} <= set(left_out)
-    assert all(repeats for repeats in left_out.values())
-    assert "left out of the logistic regression" in run["columns"]["STORE"]["reason"]
-    assert "Left out of the logit because they repeat other terms" in run["pdf"]
+    assert set(left_out) == {"Store7 = Yes"} and all(repeats for repeats in left_out.values())
+    assert "left out of the logistic regression" in run["columns"]["Store7"]["reason"]
+    assert "Left out of the logit because it repeats other terms" in run["pdf"]
 
 
 @pytest.mark.parametrize("name", list(TABLES))

@@ -26,6 +26,7 @@ from reportgen.clean.columns import (
     features_as_declared,
     known_after,
     no_feature_message,
+    recoded_columns,
     scattered_columns,
     split_by_type,
     uninformative,
@@ -142,6 +143,13 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
             notices.append(Notice(notice, columns=dropped))
     numeric = [c for c in numeric if c not in empty + constant]
     categorical = [c for c in categorical if c not in empty + constant]
+    recoded = recoded_columns(features, [c for c in features.columns if c in numeric or c in categorical],
+                              keep=config.levers)
+    if recoded:
+        steps.append(PreprocessingStep(StepKind.RECODED, n_rows, n_rows, list(recoded), repeats=recoded))
+        notices.append(Notice(NoticeKind.RECODED, columns=list(recoded), values=list(recoded.values())))
+        numeric = [c for c in numeric if c not in recoded]
+        categorical = [c for c in categorical if c not in recoded]
     for column in categorical:
         features[column] = as_categories(features[column])
     scattered = scattered_columns(features, categorical, config)
@@ -170,7 +178,8 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
         numeric = [c for c in numeric if c not in collinear]
 
     if not numeric and not categorical:
-        raise ReportInputError(no_feature_message(config, left_out, empty + constant + scattered, collinear))
+        raise ReportInputError(no_feature_message(config, left_out, empty + constant + [*recoded] + scattered,
+                                                     collinear))
 
     ordered = [c for c in features.columns if c in numeric or c in categorical]
     missing_counts = features[ordered].isna().sum()

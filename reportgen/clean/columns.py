@@ -74,6 +74,35 @@ def uninformative(features: pd.DataFrame, columns: list[str], numeric: list[str]
     return empty, constant
 
 
+RECODING_VALUES = 0.5
+"""Columns are compared for a one-to-one recoding only when they hold at most this share of the rows as distinct
+values (each value in two rows on average): two columns with a distinct value in (nearly) every row map one-to-one
+without saying the same thing, while columns whose values repeat do so only when one recodes the other."""
+
+
+def recoded_columns(features: pd.DataFrame, columns: list[str], keep: list[str] = ()) -> dict[str, str]:
+    """Each column whose values map one-to-one onto an earlier column's, to that column: the two group the rows
+    alike (orange juice's STORE is StoreID with 7 written 0; a plan's code beside its name). Missing counts as a
+    value. A column in `keep` (a declared lever) is never the one dropped."""
+    most = max(2, int(RECODING_VALUES * len(features)))
+    codes = {}
+    for column in columns:
+        code, uniques = pd.factorize(features[column], use_na_sentinel=False)
+        if 2 <= len(uniques) <= most:
+            codes[column] = (code.astype(np.int64), len(uniques))
+    repeats: dict[str, str] = {}
+    kept: list[str] = []
+    for column in (c for c in columns if c in codes):
+        code, count = codes[column]
+        match = None if column in keep else next(
+            (e for e in kept if codes[e][1] == count and np.unique(codes[e][0] * count + code).size == count), None)
+        if match is None:
+            kept.append(column)
+        else:
+            repeats[column] = match
+    return repeats
+
+
 def features_as_declared(frame: pd.DataFrame, columns: list[str],
                          config: DatasetConfig) -> tuple[pd.DataFrame, list[PreprocessingStep], list[Notice]]:
     """The feature columns with the config's declarations applied: its `missing.fill` values in place, and the

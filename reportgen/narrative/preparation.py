@@ -32,6 +32,7 @@ STEP_NAMES = {
     StepKind.INFINITE: "Infinite values",
     StepKind.EMPTY: "Empty columns",
     StepKind.CONSTANT: "Constant columns",
+    StepKind.RECODED: "Recoded columns",
     StepKind.SCATTERED: "Scattered categories",
     StepKind.INCOMPLETE_ROWS: "Incomplete rows",
     StepKind.OUTLIER_RULE: "Outlier rule",
@@ -196,14 +197,28 @@ def column_as_used(decision: ColumnDecision, result: ReportResult, in_logit: dic
     """A decision with its use and reason: the step that dropped a feature later speaks for it, and a
     feature with terms the logit left out says so."""
     if decision.dropped_by is not None:
-        reason = (vif_reason(decision.vif, result.preprocessing.vif_threshold)
-                  if decision.dropped_by == StepKind.MULTICOLLINEARITY else DROPPED_REASONS[decision.dropped_by])
+        if decision.dropped_by == StepKind.MULTICOLLINEARITY:
+            reason = vif_reason(decision.vif, result.preprocessing.vif_threshold)
+        elif decision.dropped_by == StepKind.RECODED:
+            reason = recoding_text(decision.column, recodings(result)[decision.column])
+        else:
+            reason = DROPPED_REASONS[decision.dropped_by]
         return dataclasses.replace(decision, use=f"dropped ({STEP_NAMES[decision.dropped_by].lower()})",
                                    reason=reason)
     reason = reading_text(decision)
     if decision.column in in_logit:
         reason += f"; {in_logit[decision.column]}"
     return dataclasses.replace(decision, reason=reason)
+
+
+def recodings(result: ReportResult) -> dict[str, str]:
+    """Each column dropped as a one-to-one recoding, to the kept column it recodes."""
+    return {c: kept for step in result.preprocessing.steps if step.kind == StepKind.RECODED
+            for c, kept in step.repeats.items()}
+
+
+def recoding_text(column: str, kept: str) -> str:
+    return f"each of its values stands for exactly one value of {kept} and the reverse: {kept} says the same"
 
 
 def derived_text(feature: DerivedColumn) -> str:
@@ -318,6 +333,13 @@ def step_description(step: PreprocessingStep, result: ReportResult, encoding: li
         return "Columns missing in every row carry no information and were dropped."
     if kind == StepKind.CONSTANT:
         return "Columns with a single value carry no information and were dropped."
+    if kind == StepKind.RECODED:
+        pairs = join_words([f"{column} (a recoding of {kept})" for column, kept in step.repeats.items()])
+        if len(step.repeats) == 1:
+            return (f"Dropped {pairs}: each of its values stands for exactly one value of the column it recodes and "
+                    f"the reverse, so it groups the rows alike and adds nothing.")
+        return (f"Dropped {pairs}: each of their values stands for exactly one value of the column they recode and "
+                f"the reverse, so they group the rows alike and add nothing.")
     if kind == StepKind.SCATTERED:
         return (f"No category of these columns holds {share:.0%} of the rows, so one-hot encoding would group nearly "
                 f"all of them as 'other': left out.")
@@ -388,6 +410,10 @@ def notice_text(notice: Notice, result: ReportResult) -> str:
                 f"export computed them.")
     if kind in (NoticeKind.EMPTY, NoticeKind.CONSTANT):
         return f"Dropped {kind.value} column(s): {', '.join(columns)}."
+    if kind == NoticeKind.RECODED:
+        pairs = join_words([f"{dropped} (it recodes {kept} one-to-one)"
+                            for dropped, kept in zip(columns, notice.values)])
+        return f"Dropped {pairs}: the kept column says the same."
     if kind == NoticeKind.SCATTERED:
         share = 2 * result.settings["encoding"]["min_frequency"]
         return f"Left out {', '.join(columns)}: no category holds {share:.0%} of the rows."

@@ -18,6 +18,8 @@ class StepKind(str, Enum):
     INFINITE = "infinite"
     EMPTY = "empty"
     CONSTANT = "constant"
+    RECODED = "recoded"
+    """Columns that map one-to-one onto an earlier column's values: the same grouping of the rows, dropped."""
     SCATTERED = "scattered"
     INCOMPLETE_ROWS = "incomplete_rows"
     OUTLIER_RULE = "outlier_rule"
@@ -65,6 +67,8 @@ class PreprocessingStep:
     """An outlier rule's limits (outlier rule)."""
     limit_high: float | None = None
     derived: list[DerivedColumn] = field(default_factory=list)
+    repeats: dict[str, str] = field(default_factory=dict)
+    """Each dropped column and the kept column it recodes one-to-one (recoded)."""
     train_positive_rate: float | None = None
     """The training and test rows' positive shares (split)."""
     test_positive_rate: float | None = None
@@ -191,7 +195,8 @@ class ColumnDecision:
     """True when reportgen decided from the data; False when the config declared it."""
     reading: ColumnReading | None = None
     dropped_by: StepKind | None = None
-    """The cleaning step that dropped a feature inference kept (empty, constant, scattered, multicollinearity)."""
+    """The cleaning step that dropped a feature inference kept (empty, constant, recoded, scattered,
+    multicollinearity)."""
     vif: float | None = None
     """Its VIF, when multicollinearity dropped it."""
 
@@ -213,6 +218,8 @@ class NoticeKind(str, Enum):
     INFINITE = "infinite"
     EMPTY = "empty"
     CONSTANT = "constant"
+    RECODED = "recoded"
+    """`columns` recode `values` (the kept columns, in the same order) one-to-one."""
     SCATTERED = "scattered"
     TWINS = "twins"
     LEAKAGE = "leakage"
@@ -226,7 +233,7 @@ class NoticeKind(str, Enum):
 
 READING_NOTES = frozenset({NoticeKind.DELIMITER, NoticeKind.POSITIVE_SPELLED, NoticeKind.IDENTIFIER,
                            NoticeKind.DROPPED, NoticeKind.NUMBERS_AS_TEXT, NoticeKind.KNOWN_AFTER, NoticeKind.EMPTY,
-                           NoticeKind.CONSTANT, NoticeKind.SCATTERED})
+                           NoticeKind.CONSTANT, NoticeKind.RECODED, NoticeKind.SCATTERED})
 
 
 @dataclass
