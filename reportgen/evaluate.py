@@ -28,6 +28,7 @@ from reportgen.config import DatasetConfig
 from reportgen.logit import readable_term
 from reportgen.model import FittedModel, stratified_positions
 from reportgen.model.search import TIE_DECIMALS
+from reportgen.names import rules_in_words
 from reportgen.result import (
     Baseline,
     Contrast,
@@ -254,9 +255,9 @@ def tree_summary(fitted: FittedModel, clean: CleanData, config: DatasetConfig) -
                        importance=round(float(importances[names.index(n)]), 6))
             for n in split_features
         ],
-        rules=export_text(tree, feature_names=[readable_term(n, clean.categorical, clean.numeric) for n in names],
-                          class_names=[config.target.negative_name, config.target.positive_name],
-                          max_depth=3, decimals=2),
+        rules=rules_in_words(export_text(
+            tree, feature_names=[readable_term(n, clean.categorical, clean.numeric) for n in names],
+            class_names=[config.target.negative_name, config.target.positive_name], max_depth=3, decimals=2)),
         node_rows=rows,
         node_rates=rates,
     )

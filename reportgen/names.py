@@ -43,3 +43,26 @@ def readable_name(name: str) -> str:
     if not words:
         return str(name)
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+ONE_HOT_SPLIT = re.compile(r"(?P<term>.+ = .+?) (?P<side><=|>) +0\.50*")
+"""A tree's split on a one-hot column ('Plan = yes <= 0.50'): its values are 0 and 1, so the split asks whether the
+row is in that category."""
+
+
+def split_words(text: str) -> str:
+    """A tree's split as read: 'Plan = yes <= 0.50' (not in that category) as 'Plan ≠ yes', 'Plan = yes > 0.50'
+    as 'Plan = yes'; a split on a number as it is."""
+    found = ONE_HOT_SPLIT.fullmatch(text)
+    if found is None:
+        return text
+    return found["term"].replace(" = ", " ≠ ", 1) if found["side"] == "<=" else found["term"]
+
+
+def rules_in_words(rules: str) -> str:
+    """scikit-learn's `export_text` rules with each one-hot split read as `split_words` does."""
+    lines = []
+    for line in rules.splitlines():
+        branch, marker, split = line.rpartition("|--- ")
+        lines.append(f"{branch}{marker}{split_words(split)}" if marker else line)
+    return "\n".join(lines) + ("\n" if rules.endswith("\n") else "")

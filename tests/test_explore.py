@@ -106,6 +106,17 @@ def test_correlation_sentence_names_the_strongest_pair(result):
                        "between minutes and days.")
 
 
+def test_pairs_tied_for_the_strongest_correlation_are_all_named(result):
+    """Churn's four minutes-and-charge pairs all read +1.00: naming one as the strongest singles it out wrongly."""
+    pairs = {("a", "b"): 0.99999, ("c", "d"): 0.9996, ("a", "c"): 0.3, ("b", "d"): -0.6}
+    names = ["a", "b", "c", "d"]
+    matrix = {x: {y: 1.0 if x == y else pairs.get((x, y), pairs.get((y, x), 0.0)) for y in names} for x in names}
+    said = correlation_observations(dataclasses.replace(
+        result, preprocessing=dataclasses.replace(result.preprocessing, correlation=matrix)))
+    assert said[0].startswith("The strongest correlations, alike to two decimals, are those between a and b (+1.00) "
+                              "and between c and d (+1.00); 3 pairs of features correlate at 0.5 or more")
+
+
 def test_separation_sentence_follows_the_best_feature(result):
     rows = result.explore.by_class
     first = separation_observations(result)

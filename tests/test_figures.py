@@ -142,7 +142,8 @@ def test_the_tree_highlights_its_deciding_splits_and_nothing_else(analysis, repo
                          and job.tree_names[job.tree.tree_.feature[node]] == "days"]
     assert minor_on_deciding and {f"tree-node-{node}" for node in minor_on_deciding} <= {box.get_gid() for box in boxes}
     first_lines = {box.get_text().split("\n")[0] for box in boxes}
-    assert {"Minutes", "Days", "Country = IN"} <= first_lines and not {"minutes", "days"} & first_lines
+    assert {"Minutes", "Days", "Country ≠ IN"} <= first_lines and not {"minutes", "days"} & first_lines
+    assert not any(box.get_text().startswith("Country = IN\n<=") for box in boxes)  # a category asks in or not
     assert "orange: a deciding split" in fig.axes[0].get_title()
 
 

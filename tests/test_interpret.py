@@ -31,7 +31,7 @@ from reportgen.narrative.questions import (
     answer_use,
 )
 from reportgen.narrative.summary import caveats
-from reportgen.narrative.words import change_text
+from reportgen.narrative.words import change_text, label_of
 from reportgen.result import (
     Comparison,
     DriverChange,
@@ -611,3 +611,15 @@ def test_the_logit_explains_and_is_not_used_to_pick_when_it_ranks_clearly_worse(
         for m in worse.models])
     assert logit_use(overlapping, 3) == ("Use the logit's 3 significant terms to explain the direction and size of "
                                          "each effect to stakeholders.")
+
+
+def test_the_trees_first_split_reads_as_a_question_on_its_column(result):
+    """A split on a one-hot column asks whether the row is in that category, not whether 'Plan = yes' is at most
+    0.5."""
+    numeric = dataclasses.replace(result.tree, root_feature="minutes", root_threshold=246.65)
+    category = dataclasses.replace(result.tree, root_feature="country = US", root_threshold=0.5)
+    first = [p for p in answer_tree(dataclasses.replace(result, tree=numeric)).points if "first split" in p]
+    assert first == [f"Its first split asks whether {label_of(result, 'minutes')} is at most 246.7; that one "
+                     f"question separates the classes best."]
+    said = text(answer_tree(dataclasses.replace(result, tree=category)))
+    assert "Its first split asks whether Country is US; that one question" in said and "at most 0.5" not in said

@@ -24,3 +24,15 @@ def test_name_words_read_every_naming_style_alike():
 
 def test_a_code_in_capitals_and_digits_stays_one_word():
     assert name_words("MINK123M") == ["mink123m"] and name_words("Top10Items") == ["top10", "items"]
+
+
+def test_a_split_on_a_one_hot_column_reads_as_in_or_not_in_its_category():
+    from reportgen.names import rules_in_words, split_words
+
+    assert split_words("international_plan = yes <= 0.50") == "international_plan ≠ yes"
+    assert split_words("Voice mail plan = yes > 0.5") == "Voice mail plan = yes"
+    assert split_words("total_day_minutes <= 246.65") == "total_day_minutes <= 246.65"
+    rules = ("|--- plan = yes <= 0.50\n|   |--- class: Stayed\n|--- plan = yes >  0.50\n"
+             "|   |--- minutes <= 0.50\n")
+    assert rules_in_words(rules) == ("|--- plan ≠ yes\n|   |--- class: Stayed\n|--- plan = yes\n"
+                                     "|   |--- minutes <= 0.50\n")

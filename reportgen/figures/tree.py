@@ -9,6 +9,7 @@ from sklearn.tree import plot_tree
 
 from reportgen.evaluate import DECIDING_SHARE
 from reportgen.figures.style import LANDSCAPE_WIDTH, MUTED, palette, short
+from reportgen.names import split_words
 from reportgen.narrative.words import pct, term_label
 from reportgen.result import ReportResult
 
@@ -56,7 +57,7 @@ def node_text(result: ReportResult, tree, node: int, drawn: str) -> str:
     mix = f"{reach}\n{d.positive_name}: {whole_percent(rates[node])}"
     if tree.tree_.children_left[node] < 0:
         return mix
-    return drawn.split("\n", 1)[0].replace(" <= ", "\n<= ", 1) + "\n" + mix
+    return split_words(drawn.split("\n", 1)[0]).replace(" <= ", "\n<= ", 1) + "\n" + mix
 
 
 def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:

@@ -14,6 +14,8 @@ from reportgen.narrative.words import (
 from reportgen.result import BoxStats, ReportResult
 
 STRONG_CORRELATION = 0.5
+TIED_NAMED = 4
+"""Pairs tied for the strongest correlation named at most; the others are counted."""
 
 
 def correlation_observations(result: ReportResult) -> list[str]:
@@ -29,9 +31,17 @@ def correlation_observations(result: ReportResult) -> list[str]:
     if strong == 0:
         return [(f"No two numeric features correlate strongly: the largest correlation is {r:+.2f}, between "
                  f"{in_sentence(label_of(result, a))} and {in_sentence(label_of(result, b))}.")]
-    return [(f"The strongest correlation is {r:+.2f}, between {in_sentence(label_of(result, a))} and "
-             f"{in_sentence(label_of(result, b))}; {plural(strong, 'pair')} of features correlate at "
-             f"{STRONG_CORRELATION:g} or more, which the multicollinearity check (appendix) takes into account.")]
+    tied = [pair for pair in pairs if f"{pair[0]:.2f}" == f"{pairs[0][0]:.2f}"]
+    if len(tied) == 1:
+        strongest = (f"The strongest correlation is {r:+.2f}, between {in_sentence(label_of(result, a))} and "
+                     f"{in_sentence(label_of(result, b))}")
+    else:
+        named = [f"between {in_sentence(label_of(result, x))} and {in_sentence(label_of(result, y))} ({value:+.2f})"
+                 for _, value, x, y in tied[:TIED_NAMED]]
+        more = f", and {plural(len(tied) - TIED_NAMED, 'more pair')}" if len(tied) > TIED_NAMED else ""
+        strongest = f"The strongest correlations, alike to two decimals, are those {join_words(named)}{more}"
+    return [(f"{strongest}; {plural(strong, 'pair')} of features correlate at {STRONG_CORRELATION:g} or more, which "
+             f"the multicollinearity check (appendix) takes into account.")]
 
 
 def separation_observations(result: ReportResult) -> list[str]:

@@ -160,9 +160,10 @@ def answer_tree(result: ReportResult) -> Answer:
     points = [f"Shares are each feature's part of the tree's impurity reduction. The tuned tree "
               f"({params or 'default settings'}) has depth {tree.depth} and {tree.leaves} leaves."]
     if tree.root_feature:
-        points.append(f"Its first split asks whether {term_label(result, tree.root_feature)} is at most "
-                      f"{tree.root_threshold:,.4g}; that "
-                      f"one question separates the classes best.")
+        root = term_label(result, tree.root_feature)
+        question = (root.replace(" = ", " is ", 1) if " = " in tree.root_feature else
+                    f"{root} is at most {tree.root_threshold:,.4g}")
+        points.append(f"Its first split asks whether {question}; that one question separates the classes best.")
     if minor:
         points.append("Minor splits: " + join_words([f"{term_label(result, s.feature)} ({pct(s.importance)})"
                                                      for s in minor]) + ".")
