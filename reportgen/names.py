@@ -45,9 +45,9 @@ def readable_name(name: str) -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-ONE_HOT_SPLIT = re.compile(r"(?P<term>.+ = .+?) (?P<side><=|>) +0\.50*")
-"""A tree's split on a one-hot column ('Plan = yes <= 0.50'): its values are 0 and 1, so the split asks whether the
-row is in that category."""
+ONE_HOT_SPLIT = re.compile(r"(?P<term>.+ =\s.+?) (?P<side><=|>) +0\.50*", re.DOTALL)
+"""A tree's split on a one-hot column ('Plan = yes <= 0.50', its label perhaps wrapped after the '='): its values
+are 0 and 1, so the split asks whether the row is in that category."""
 
 
 def split_words(text: str) -> str:
@@ -56,7 +56,7 @@ def split_words(text: str) -> str:
     found = ONE_HOT_SPLIT.fullmatch(text)
     if found is None:
         return text
-    return found["term"].replace(" = ", " ≠ ", 1) if found["side"] == "<=" else found["term"]
+    return found["term"].replace(" =", " ≠", 1) if found["side"] == "<=" else found["term"]
 
 
 def rules_in_words(rules: str) -> str:

@@ -208,3 +208,19 @@ def test_the_trees_boxes_give_the_share_of_rows_and_of_positives_the_result_coun
         shown = "<1%" if 0 < rate < 0.005 else f"{rate:.0%}"
         assert box.get_text().endswith(f"{reach}\n{d.positive_name}: {shown}")
         assert "value" not in box.get_text() and "class" not in box.get_text()
+
+
+def test_a_tree_box_keeps_its_whole_wrapped_label_and_its_cut(stored_synthetic_result):
+    """Labels longer than a box are wrapped over two lines: the box read only the first ('Number of customer')
+    and dropped the rest of the question."""
+    from types import SimpleNamespace
+
+    from reportgen.figures.tree import node_text
+
+    tree = SimpleNamespace(tree_=SimpleNamespace(children_left=np.array([1, -1, -1])))
+    drawn = "Number of customer\nservice calls <= 3.5\nsamples = 100.0%\nvalue = [0.9, 0.1]\nclass = Stayed"
+    assert node_text(stored_synthetic_result, tree, 0, drawn).startswith(
+        "Number of customer\nservice calls\n<= 3.5\nall ")
+    wrapped_category = "International plan =\nno <= 0.5\nsamples = 100.0%\nvalue = [0.9, 0.1]\nclass = Stayed"
+    assert node_text(stored_synthetic_result, tree, 0, wrapped_category).startswith(
+        "International plan ≠\nno\nall ")

@@ -49,7 +49,8 @@ def whole_percent(share: float) -> str:
 
 
 def node_text(result: ReportResult, tree, node: int, drawn: str) -> str:
-    """A box's text: its split on two lines (so that boxes stay apart), then the share of the training rows
+    """A box's text: its split (the label as `short` wrapped it, then the cut on a line of its own, so that boxes
+    stay apart; a category as in or not in it), then the share of the training rows
     that reach it and the share of those with the positive outcome, counted as they are
     (`TreeSummary.node_rates`), not plot_tree's mix weighted by the class weights the tree was trained with."""
     counts, rates, d = result.tree.node_rows, result.tree.node_rates, result.dataset
@@ -57,7 +58,9 @@ def node_text(result: ReportResult, tree, node: int, drawn: str) -> str:
     mix = f"{reach}\n{d.positive_name}: {whole_percent(rates[node])}"
     if tree.tree_.children_left[node] < 0:
         return mix
-    return split_words(drawn.split("\n", 1)[0]).replace(" <= ", "\n<= ", 1) + "\n" + mix
+    lines = drawn.split("\n")
+    asked = next((i for i, line in enumerate(lines) if " <= " in line), 0)
+    return split_words("\n".join(lines[:asked + 1])).replace(" <= ", "\n<= ", 1) + "\n" + mix
 
 
 def decision_tree(result: ReportResult, tree, names: list[str]) -> Figure:
