@@ -87,9 +87,13 @@ def silhouette_curve(scaled: np.ndarray, config: DatasetConfig, rng: np.random.G
 
 
 def most_distinct(profiles: list[SegmentProfile], columns: list[str]) -> list[str]:
-    """The features whose deviation is largest in some segment, at most `SHOWN_FEATURES`, in table order."""
+    """The features high or low in some segment (a deviation of `DISTINCT_SHARE` or more), those with the largest
+    deviation first, at most `SHOWN_FEATURES`, in table order; the single most distinct one when none is. Columns
+    on which every segment sits near the rest (churn's minutes, beside two segments that differ in voicemail
+    messages only) would say the segments differ where they do not."""
     spread = {c: max(abs(p.deviation[c]) for p in profiles) for c in columns}
-    kept = set(sorted(columns, key=lambda c: -spread[c])[:SHOWN_FEATURES])
+    ranked = sorted(columns, key=lambda c: -spread[c])
+    kept = set([c for c in ranked if spread[c] >= DISTINCT_SHARE][:SHOWN_FEATURES] or ranked[:1])
     return [c for c in columns if c in kept]
 
 

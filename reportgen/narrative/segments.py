@@ -87,8 +87,12 @@ def named_segments(segments: Segments | None, labels: dict[str, str]) -> Segment
 
 def table_note(segments: Segments, d: DatasetSummary) -> str:
     """What the profile table shows."""
-    fewer = (f" (the {len(segments.shown)} of {len(segments.features)} features that set the segments apart most)"
-             if len(segments.shown) < len(segments.features) else "")
+    if len(segments.shown) == len(segments.features):
+        fewer = ""
+    elif len(segments.shown) == 1:
+        fewer = f" (the one of {len(segments.features)} features that sets the segments apart)"
+    else:
+        fewer = f" (the {len(segments.shown)} of {len(segments.features)} features that set the segments apart most)"
     return (f"\"{capitalised(d.positive_noun)}\": the share of the segment's {d.unit} who "
             f"{d.predicate}. "
             f"Feature columns{fewer}: the segment's median; bold where the segment sits well above the rest, italic "
