@@ -126,7 +126,7 @@ def unlisted_drivers_point(result: ReportResult) -> list[str]:
 
 def correlation_text(value: float) -> str:
     """Two decimals, cut rather than rounded, so that 0.999 does not read as a perfect 1.00."""
-    return f"{math.floor(value * 100) / 100:.2f}"
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
 
 
 def group_parts(group: DriverGroup) -> tuple[str, str, str, str]:
@@ -135,7 +135,7 @@ def group_parts(group: DriverGroup) -> tuple[str, str, str, str]:
     low, high = correlation_text(group.correlation_low), correlation_text(group.correlation_high)
     together = f"correlation {low}" if low == high else f"correlations {low} to {high}"
     interval = f"95% interval {drop_text(group.importance_low)} to {drop_text(group.importance_high)}"
-    return members, together, f"{drop_text(group.importance)}", interval
+    return members, together, drop_text(group.importance), interval
 
 
 def groups_texts(groups: list[DriverGroup]) -> list[str]:
