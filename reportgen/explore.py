@@ -120,6 +120,13 @@ def missing_overview(table: pd.DataFrame, config: DatasetConfig) -> list[Missing
             for c, n in counts.sort_values(ascending=False, kind="stable").items() if n > 0]
 
 
+def missing_together(table: pd.DataFrame) -> bool:
+    """Whether the columns with missing values (two or more) miss the very same rows."""
+    missing = table.isna()
+    missing = missing.loc[:, missing.any()]
+    return missing.shape[1] > 1 and bool(missing.eq(missing.iloc[:, 0], axis=0).all().all())
+
+
 def explore(features: pd.DataFrame, outcome: pd.Series, table: pd.DataFrame, data: CleanData,
             config: DatasetConfig) -> Exploration:
     """Key metrics by outcome and by group, and missing values. `features` and `outcome` are the kept
@@ -135,4 +142,5 @@ def explore(features: pd.DataFrame, outcome: pd.Series, table: pd.DataFrame, dat
         labels, order = group_labels(source, config.explore.groups)
         groups, by_group_boxes = by_group(features, outcome, labels, order, key[:GROUP_FEATURES], config)
     return Exploration(rows=len(features), by_class=by_class, group_column=column, groups=groups,
-                       by_group=by_group_boxes, missing=missing_overview(table, config), rows_read=len(table))
+                       by_group=by_group_boxes, missing=missing_overview(table, config), rows_read=len(table),
+                       missing_together=missing_together(table))

@@ -120,13 +120,23 @@ def test_pairs_tied_for_the_strongest_correlation_are_all_named(result):
 def test_separation_sentence_follows_the_best_feature(result):
     rows = result.explore.by_class
     first = separation_observations(result)
-    assert first[0].startswith(f"{rows[0].label} separates buyers from non-buyers best on its own (ROC AUC "
+    among = f" of the {len(rows)} key metrics" if len(rows) > 2 else ""
+    assert first[0].startswith(f"{rows[0].label} separates buyers from non-buyers best{among} on its own (ROC AUC "
                                f"{rows[0].separation:.2f})")
     swapped = with_explore(result, by_class=[rows[-1], rows[0]])
     second = separation_observations(swapped)
     assert second[0].startswith(f"{rows[-1].label} separates buyers")
     assert second[1] == (f"{rows[0].label} separates them least (ROC AUC {rows[0].separation:.2f}; "
                          "0.5 is no separation).")
+
+
+def test_the_best_and_the_least_separating_metrics_are_told_apart_when_two_decimals_tie(result):
+    """TikTok's views (0.675) and comments (0.669) both read 0.67, side by side."""
+    rows = result.explore.by_class
+    close = with_explore(result, by_class=[dataclasses.replace(rows[0], separation=0.6749),
+                                           dataclasses.replace(rows[-1], separation=0.669)])
+    said = separation_observations(close)
+    assert "(ROC AUC 0.675)" in said[0] and said[1].endswith("(ROC AUC 0.669; 0.5 is no separation).")
 
 
 def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(result):
@@ -141,8 +151,9 @@ def test_tied_medians_are_said_with_the_means_and_the_side_that_differs(result):
                                 boxes=boxes((0, 0, 0, 0, 0, 0.1), (0, 0, 0, 0, 0, 0.3)))
     spread = dataclasses.replace(rows[0], label="Minutes", boxes=boxes((1, 3, 5, 7, 9, 5.2), (1, 3, 5, 7, 9, 5.9)))
     tied = with_explore(result, by_class=[at_the_top, zeros, spread])
-    assert separation_observations(tied)[0] == ("Review score separates buyers from non-buyers best on its own "
-                                                f"(ROC AUC {at_the_top.separation:.2f}): the median is 10 in both "
+    assert separation_observations(tied)[0] == ("Review score separates buyers from non-buyers best of the 3 key "
+                                                f"metrics on its own (ROC AUC {at_the_top.separation:.3f}): the "
+                                                "median is 10 in both "
                                                 "classes, but the mean is 8.98 for buyers against 8.89 for "
                                                 "non-buyers.")
     said = box_observations(tied)
@@ -192,11 +203,26 @@ def test_the_note_on_clipped_bars_follows_the_sentences_on_each_metric(result):
                                                                            for r in rows]))["by_class"]
 
 
+def test_columns_missing_the_very_same_rows_are_found_so():
+    from reportgen.explore import missing_together
+
+    table = pd.DataFrame({"a": [1, None, 3, None], "b": ["x", None, "y", None], "c": [1, 2, 3, 4]})
+    assert missing_together(table)
+    table.loc[0, "b"] = None
+    assert not missing_together(table)
+    assert not missing_together(table[["a", "c"]])
+
+
 def test_missing_sentence_follows_the_counts(result):
     assert missing_observations(result) == ["No column has a missing value in the 400 rows read."]
     some = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075), MissingRow("city", "City", 2, 0.005)])
     assert missing_observations(some)[0].startswith("2 columns of the table have missing values, most of all age "
                                                     "(30 rows, 7.5%)")
+    alike = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075), MissingRow("city", "City", 30, 0.075)])
+    assert missing_observations(alike)[0].startswith("2 columns of the table each miss 30 rows (7.5%). Missing")
+    together = dataclasses.replace(alike, explore=dataclasses.replace(alike.explore, missing_together=True))
+    assert missing_observations(together)[0].startswith("2 columns of the table each miss 30 rows (7.5%), the same "
+                                                        "rows in all of them. Missing")
     one = with_explore(result, missing=[MissingRow("age", "Age", 30, 0.075)])
     assert missing_observations(one)[0].startswith("Only age has missing values (30 rows, 7.5%). Missing feature")
     filled = dataclasses.replace(some, models=[dataclasses.replace(m, missing_as_is=False) for m in some.models])

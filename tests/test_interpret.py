@@ -623,3 +623,39 @@ def test_the_trees_first_split_reads_as_a_question_on_its_column(result):
                      f"question separates the classes best."]
     said = text(answer_tree(dataclasses.replace(result, tree=category)))
     assert "Its first split asks whether Country is US; that one question" in said and "at most 0.5" not in said
+
+
+def test_an_odds_ratio_near_one_is_given_to_the_digits_that_tell_it_from_one():
+    from reportgen.narrative.logit import odds_change
+
+    assert odds_change(1.0003, 4) == "raises the odds by 0.03% (odds ratio 1.0003)"
+    assert odds_change(0.99996, 4) == "lowers the odds by 0.004% (odds ratio 0.99996)"
+
+
+def test_a_tiny_p_value_is_said_as_it_is():
+    from reportgen.narrative.words import pvalue_text
+
+    assert pvalue_text(8.53e-139) == "8.5e-139, below 0.001" and pvalue_text(0.0) == "0 to machine precision"
+    assert pvalue_text(0.0123) == "0.012"
+
+
+def test_question_7_names_every_listed_driver_beyond_its_first_three(stored_students_result):
+    result = stored_students_result
+    listed = result.listed_drivers
+    assert len(listed) > 3
+    also = [p for p in answer_rely(result).points if p.startswith("Also drivers")]
+    assert also == [f"Also drivers, each lowering it by less when shuffled: "
+                    f"{', '.join(x.label.lower() + f' ({x.importance:.3f})' for x in listed[3:])}."]
+
+
+def test_the_tree_rules_say_how_the_tree_flags_beside_its_class_labels(stored_students_result):
+    from reportgen.narrative.models import rules_note
+
+    result = stored_students_result
+    tree = result.model("decision_tree")
+    note = rules_note(result)
+    assert f"reaches its decision threshold, {tree.threshold:.3f}, so a leaf marked 'Did not purchase' can" in note
+    assert result.tree.rules_note == note
+    halves = dataclasses.replace(result, models=[dataclasses.replace(m, threshold=0.5) if m.name == tree.name else m
+                                                 for m in result.models])
+    assert rules_note(halves) == ""

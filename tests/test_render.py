@@ -195,7 +195,7 @@ def test_a_laid_out_pdf_embeds_the_jpeg_its_file_holds_when_written(tmp_path):
 def test_the_recommended_row_of_the_targeting_table_is_marked_and_kept_on_one_line(stored_students_result):
     row = next(r for r in stored_students_result.targeting if r.recommended)
     html = render_html(stored_students_result)
-    marked = f'<tr class="recommended"><td>{row.top_fraction:.0%}&nbsp;★</td><td class="num">{row.contacted:,}</td>'
+    marked = f'<tr class="recommended"><td>{row.top_fraction:.1%}&nbsp;★</td><td class="num">{row.contacted:,}</td>'
     assert html.count('<tr class="recommended">') == 1 and marked in html
 
 

@@ -60,12 +60,15 @@ def separation_observations(result: ReportResult) -> list[str]:
     else:
         high, low = numbers(positive.median, negative.median)
         contrast = f"a median of {high} for {d.positive_noun} against {low} for {d.negative_noun}"
-    found = [(f"{best.label} separates {d.positive_noun} from {d.negative_noun} best on its own (ROC AUC "
-              f"{best.separation:.2f}): {contrast}.")]
+    digits = 2 if len(rows) < 2 or f"{best.separation:.2f}" != f"{worst.separation:.2f}" else 3
+    among = f" of the {len(rows)} key metrics" if len(rows) > 2 else ""
+    found = [(f"{best.label} separates {d.positive_noun} from {d.negative_noun} best{among} on its own (ROC AUC "
+              f"{best.separation:.{digits}f}): {contrast}.")]
     if best.feature in result.settings.get("not_actionable", []):
         found.append(f"{best.label} is marked as not a lever: {d.notes.get(best.feature, 'see the configuration')}.")
     if len(rows) > 1:
-        found.append(f"{worst.label} separates them least (ROC AUC {worst.separation:.2f}; 0.5 is no separation).")
+        found.append(f"{worst.label} separates them least (ROC AUC {worst.separation:.{digits}f}; 0.5 is no "
+                     f"separation).")
     return found
 
 
@@ -143,10 +146,15 @@ def missing_observations(result: ReportResult) -> list[str]:
     worst = explore.missing[0]
     kept = missing_kept_by(result)
     except_in = f", except in {kept}, which takes them as they are" if kept else ""
-    which = (f"Only {in_sentence(worst.label)} has missing values" if len(explore.missing) == 1 else
-             f"{len(explore.missing)} columns of the table have missing values, most of all "
-             f"{in_sentence(worst.label)}")
-    return [(f"{which} ({worst.missing:,} rows, {pct(worst.share)}). Missing feature values are "
+    if len(explore.missing) == 1:
+        which = f"Only {in_sentence(worst.label)} has missing values ({worst.missing:,} rows, {pct(worst.share)})"
+    elif all(row.missing == worst.missing for row in explore.missing):
+        which = (f"{len(explore.missing)} columns of the table each miss {worst.missing:,} rows ({pct(worst.share)})"
+                 f"{', the same rows in all of them' if explore.missing_together else ''}")
+    else:
+        which = (f"{len(explore.missing)} columns of the table have missing values, most of all "
+                 f"{in_sentence(worst.label)} ({worst.missing:,} rows, {pct(worst.share)})")
+    return [(f"{which}. Missing feature values are "
              f"imputed inside the model pipeline{except_in} (see the preprocessing log).")]
 
 

@@ -64,11 +64,13 @@ percentage that no reader pictures ('by 15309%')."""
 
 
 def odds_change(odds_ratio: float, digits: int) -> str:
+    """The change in words, with the odds ratio given to the digits that tell it from 1 (1.0003, not 1)."""
     change = odds_ratio - 1
     if odds_ratio >= MULTIPLIED_FROM:
         return f"multiplies the odds by {odds_ratio:.3g}"
     verb = "raises" if change > 0 else "lowers"
-    return f"{verb} the odds by {change_text(change)} (odds ratio {odds_ratio:.{digits}g})"
+    shown = max(digits, math.floor(-math.log10(abs(change))) + 2) if change else digits
+    return f"{verb} the odds by {change_text(change)} (odds ratio {odds_ratio:.{shown}g})"
 
 
 def reading_step(spread: float) -> float:

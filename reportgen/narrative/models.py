@@ -94,10 +94,25 @@ def worded_model(model: ModelResult, folds: int) -> ModelResult:
                                tuned_settings=tuned_settings(model.params))
 
 
+def rules_note(result: ReportResult) -> str:
+    """Why the tree's rules can mark every leaf with the commoner outcome yet the tree flags rows: it flags at its
+    own decision threshold, not at the majority; nothing when the threshold is one half."""
+    model = next((m for m in result.models if m.name == "decision_tree"), None)
+    if result.tree is None or model is None or model.threshold == 0.5:
+        return ""
+    d = result.dataset
+    weighed = model.strategy != "none"
+    return (f"'class' names the outcome most of a leaf's training {d.unit} have"
+            f"{' as the tree weighed them in training' if weighed else ''}. The tree flags the {d.unit} of a leaf "
+            f"whose share of {d.positive_noun}{' (so weighed)' if weighed else ''} reaches its decision threshold, "
+            f"{model.threshold:.3f}, so a leaf marked '{d.negative_name}' can flag them.")
+
+
 def with_model_words(result: ReportResult) -> ReportResult:
     folds = result.settings["search"]["cv"]
     threshold, rec = result.threshold, result.recommendation
+    tree = dataclasses.replace(result.tree, rules_note=rules_note(result)) if result.tree else None
     return dataclasses.replace(
-        result, models=[worded_model(m, folds) for m in result.models], columns_seen=columns_seen(result),
+        result, tree=tree, models=[worded_model(m, folds) for m in result.models], columns_seen=columns_seen(result),
         threshold=dataclasses.replace(threshold, method=threshold_method(threshold)) if threshold else None,
         recommendation=dataclasses.replace(rec, rule=recommendation_rule(rec, result)) if rec else None)

@@ -11,6 +11,7 @@ from reportgen.narrative.drivers import (
     driver_notes,
     driver_tag,
     drivers_clause,
+    drop_text,
     first_lever,
     importance_interval,
     no_lever_reason,
@@ -404,6 +405,10 @@ def answer_rely(result: ReportResult) -> Answer:
         points.append(f"{x.label}: {x.direction} (shuffling it lowers the model's test PR AUC from "
                       f"{best.test.pr_auc:.3f} by {x.importance:.3f}{', ' + interval if interval else ''}"
                       f"{driver_tag(x)}).")
+    smaller = result.listed_drivers[len(top):]
+    if smaller:
+        weights = join_words([f"{in_sentence(x.label)} ({drop_text(x.importance)})" for x in smaller])
+        points.append(f"Also drivers, each lowering it by less when shuffled: {weights}.")
     points += unlisted_drivers_point(result) + driver_notes(result)
     return Answer(short, points)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from reportgen.clean import VIF_EXACT
@@ -36,9 +37,9 @@ def pct(value: float, digits: int = 1) -> str:
 
 def pvalue_text(p: float) -> str:
     if p == 0:
-        return "0 to machine precision (printed 0.000)"
+        return "0 to machine precision"
     if p < 0.001:
-        return f"{p:.1e}, below 0.001 (printed 0.000)"
+        return f"{p:.1e}, below 0.001"
     return f"{p:.3f}"
 
 
@@ -95,10 +96,12 @@ def capitalised(text: str) -> str:
 
 
 def change_text(change: float) -> str:
-    """+512%, +1.2%, -6.1%: enough digits to be read, no more; a fall short of 100% keeps the digits that show it
-    (99.8%, not 100%: the odds never fall to zero)."""
+    """+512%, +1.2%, -6.1%, 0.004%: enough digits to be read, no more; a fall short of 100% keeps the digits that
+    show it (99.8%, not 100%: the odds never fall to zero)."""
     magnitude = abs(change)
     digits = 0 if magnitude >= 0.1 else 1 if magnitude >= 0.01 else 2
+    if 0 < magnitude < 0.0001:  # one significant digit, not '0.00%'
+        digits = -math.floor(math.log10(magnitude * 100))
     while magnitude < 1 and round(magnitude * 100, digits) >= 100 and digits < 2:
         digits += 1
     if magnitude < 1 and round(magnitude * 100, digits) >= 100:

@@ -77,5 +77,7 @@ class Exploration:
     """Columns of the table as read with at least one missing value."""
     rows_read: int = 0
     """Rows the missing-value overview counts: every row read with an outcome."""
+    missing_together: bool = False
+    """The columns in `missing` (two or more) miss the very same rows."""
     observations: dict[str, list[str]] = field(default_factory=dict)
     """Sentences under each figure, by figure name; written by interpret."""

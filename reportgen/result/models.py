@@ -223,3 +223,5 @@ class TreeSummary:
     node_rates: list[float] = field(default_factory=list)
     """The share of those rows with the positive outcome. The tree's own class mix is weighted when it was
     trained with class weights or resampled rows, and would call the rarer class the majority."""
+    rules_note: str = ""
+    """How to read the rules' 'class' beside the tree's own threshold; written by the narrative."""
