@@ -324,8 +324,10 @@ def contrast(column: str, clean: CleanData, config: DatasetConfig) -> Contrast:
         cut = step_cut(x, y, smallest_group, any_count=statistic == "mean")
         if cut is not None:
             above = x >= cut
+            below = x < cut
             return Contrast(ContrastKind.STEP, cut=float(cut), lowest=float(x.min()), top_rate=float(y[above].mean()),
-                            bottom_rate=float(y[x < cut].mean()), **missing)
+                            bottom_rate=float(y[below].mean()), top_rows=int(above.sum()), bottom_rows=int(below.sum()),
+                            **missing)
         return Contrast(ContrastKind(statistic), positive=finite(pos), negative=finite(neg), **missing)
     rates = y.groupby(x.astype(str)).agg(["mean", "size"])
     rates = rates[rates["size"] >= smallest_group]
@@ -333,7 +335,8 @@ def contrast(column: str, clean: CleanData, config: DatasetConfig) -> Contrast:
         return Contrast(ContrastKind.FLAT)
     top, bottom = rates["mean"].idxmax(), rates["mean"].idxmin()
     return Contrast(ContrastKind.RATES, top=str(top), top_rate=float(rates.loc[top, "mean"]), bottom=str(bottom),
-                    bottom_rate=float(rates.loc[bottom, "mean"]))
+                    bottom_rate=float(rates.loc[bottom, "mean"]), top_rows=int(rates.loc[top, "size"]),
+                    bottom_rows=int(rates.loc[bottom, "size"]))
 
 
 def flag_rates(x: pd.Series, y: pd.Series, smallest_group: float) -> Contrast | None:
@@ -349,7 +352,9 @@ def flag_rates(x: pd.Series, y: pd.Series, smallest_group: float) -> Contrast | 
     outcome = y[known.index].to_numpy()
     rates = {"1": float(outcome[held].mean()), "0": float(outcome[~held].mean())}
     top, bottom = ("1", "0") if rates["1"] >= rates["0"] else ("0", "1")
-    return Contrast(ContrastKind.RATES, top=top, top_rate=rates[top], bottom=bottom, bottom_rate=rates[bottom])
+    sizes = {"1": int(held.sum()), "0": int((~held).sum())}
+    return Contrast(ContrastKind.RATES, top=top, top_rate=rates[top], bottom=bottom, bottom_rate=rates[bottom],
+                    top_rows=sizes[top], bottom_rows=sizes[bottom])
 
 
 def step_cut(x: pd.Series, y: pd.Series, smallest_group: float, any_count: bool = False) -> float | None:

@@ -40,6 +40,9 @@ def test_a_yes_no_driver_reads_with_and_without(stored_synthetic_result):
         plan, top="False", top_rate=0.167, bottom="True", bottom_rate=0.087))
     assert direction_text(mail, d) == (
         f"16.7% of {d.unit} without voice mail plan {d.predicate} vs 8.7% of those with it")
+    sized = dataclasses.replace(with_plan, contrast=dataclasses.replace(plan, top_rows=473, bottom_rows=4527))
+    assert direction_text(sized, d) == (
+        f"42.1% of the 473 {d.unit} with international plan {d.predicate} vs 11.2% of those without")
 
 
 def test_a_categorical_driver_reads_its_highest_and_lowest_category(stored_synthetic_result):
@@ -64,6 +67,10 @@ def test_a_count_driver_reads_the_shares_on_either_side_of_its_step(stored_synth
     d = stored_synthetic_result.dataset
     calls = driver(Contrast(ContrastKind.STEP, cut=4.0, lowest=0.0, top_rate=0.504, bottom_rate=0.11))
     assert direction_text(calls, d) == f"50.4% of {d.unit} with 4 or more {d.predicate} vs 11.0% with up to 3"
+    sized = driver(dataclasses.replace(calls.contrast, top_rows=399, bottom_rows=4601))
+    assert direction_text(sized, d) == f"50.4% of the 399 {d.unit} with 4 or more {d.predicate} vs 11.0% with up to 3"
+    lower_first = driver(dataclasses.replace(calls.contrast, top_rate=0.05, top_rows=399, bottom_rows=4601))
+    assert direction_text(lower_first, d).startswith(f"11.0% of the 4,601 {d.unit} with up to 3")
     requests = driver(Contrast(ContrastKind.STEP, cut=1.0, lowest=0.0, top_rate=0.087, bottom_rate=0.167,
                                missing_positive=0.2, missing_negative=0.1))
     assert direction_text(requests, d) == (

@@ -68,6 +68,7 @@ def test_a_count_with_few_values_contrasts_the_shares_on_either_side_of_its_stro
     assert found.kind == ContrastKind.STEP and found.cut == max(statistics, key=statistics.get) == 4
     assert found.top_rate == pytest.approx(left[calls >= 4].mean())
     assert found.bottom_rate == pytest.approx(left[calls < 4].mean())
+    assert (found.top_rows, found.bottom_rows) == ((calls >= 4).sum(), (calls < 4).sum())
     assert found.lowest == 0
     minutes = calls + rng.random(3000)
     assert contrast("minutes", split_frame("minutes", minutes, left), CONFIG).kind == ContrastKind.MEDIAN
@@ -85,6 +86,7 @@ def test_a_zero_one_column_reads_as_a_flag_with_the_share_on_each_side():
     assert (found.kind, found.top, found.bottom) == (ContrastKind.RATES, "0", "1")
     assert found.top_rate == pytest.approx(bought[special == 0].mean())
     assert found.bottom_rate == pytest.approx(bought[special == 1].mean())
+    assert (found.top_rows, found.bottom_rows) == ((special == 0).sum(), (special == 1).sum())
     few = pd.Series(np.r_[np.ones(10), np.zeros(1990)])
     assert contrast("few", split_frame("few", few, bought), CONFIG).kind == ContrastKind.MEAN
     two_values = special + 1

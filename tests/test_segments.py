@@ -227,6 +227,7 @@ def test_the_table_note_and_the_method_follow_the_segments(stored_synthetic_resu
     assert "normal scores of its ranks" in ranked and "fitted on 100 of the 400" in ranked
     assert "a random sample" in ranked
     assert "centred and scaled to unit variance" in scaled and "a random sample" not in scaled
+    assert f"fitted on all 400 {d.unit} kept after cleaning (training and test together); silhouette" in scaled
 
 
 def test_the_profile_table_prints_enough_decimals_to_read_its_medians():

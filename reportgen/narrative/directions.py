@@ -23,10 +23,11 @@ def direction_text(driver: Driver, d: DatasetSummary) -> str:
     if c.kind == ContrastKind.RATES:
         name = in_sentence(driver.label)
         held = yes_first(c.top, c.bottom)
+        units = counted(c.top_rows, d)
         if held is not None:
             first, second = ("with", "of those without") if held else ("without", "of those with it")
-            return f"{c.top_rate:.1%} of {d.unit} {first} {name} {d.predicate} vs {c.bottom_rate:.1%} {second}"
-        return (f"{c.top_rate:.1%} of {d.unit} with {name} {c.top} {d.predicate} vs {c.bottom_rate:.1%} with {name} "
+            return f"{c.top_rate:.1%} of {units} {first} {name} {d.predicate} vs {c.bottom_rate:.1%} {second}"
+        return (f"{c.top_rate:.1%} of {units} with {name} {c.top} {d.predicate} vs {c.bottom_rate:.1%} with {name} "
                 f"{c.bottom}")
     if c.kind == ContrastKind.STEP:
         return step_text(c, d) + missing_clause(c, d)
@@ -37,14 +38,20 @@ def direction_text(driver: Driver, d: DatasetSummary) -> str:
 
 
 def step_text(c: Contrast, d: DatasetSummary) -> str:
-    """'50.4% of customers with 4 or more left vs 11.0% with up to 3': the side with the higher share first. The
+    """'50.4% of the 399 customers with 4 or more left vs 11.0% with up to 3': the side with the higher share first. The
     drivers' table and the questions put the behaviour's name just before it."""
     above = f"with {readable_number(c.cut)} or more"
     below = (f"with {readable_number(c.lowest)}" if c.lowest == c.cut - 1
              else f"with up to {readable_number(c.cut - 1)}")
     if c.top_rate >= c.bottom_rate:
-        return f"{c.top_rate:.1%} of {d.unit} {above} {d.predicate} vs {c.bottom_rate:.1%} {below}"
-    return f"{c.bottom_rate:.1%} of {d.unit} {below} {d.predicate} vs {c.top_rate:.1%} {above}"
+        return f"{c.top_rate:.1%} of {counted(c.top_rows, d)} {above} {d.predicate} vs {c.bottom_rate:.1%} {below}"
+    return f"{c.bottom_rate:.1%} of {counted(c.bottom_rows, d)} {below} {d.predicate} vs {c.top_rate:.1%} {above}"
+
+
+def counted(rows: int | None, d: DatasetSummary) -> str:
+    """'the 399 customers': how many the first group of a contrast holds, so that a share can be sized; the unit
+    alone in results from before it was counted."""
+    return d.unit if rows is None else f"the {rows:,} {d.unit}"
 
 
 def yes_no(value: str) -> bool | None:

@@ -106,10 +106,14 @@ def method_text(segments: Segments, d: DatasetSummary) -> str:
                 ", ".join(in_sentence(d.feature_labels.get(f, f)) for f in segments.features))
     scaling = ("each replaced by normal scores of its ranks so a few heavy users do not decide the segments"
                if segments.scaling == "rank" else "each centred and scaled to unit variance")
-    sample = ", a random sample" if segments.fit_rows < segments.rows else ""
-    return (f"k-means on {features}, {scaling}; fitted on {segments.fit_rows:,} of the {segments.rows:,} {d.unit} "
-            f"kept after cleaning (training and test together{sample}), with every {d.unit_singular} then assigned "
-            f"to its nearest segment; silhouette scores on {segments.silhouette_rows:,} of them. The segments "
+    if segments.fit_rows < segments.rows:
+        fitted = (f"fitted on {segments.fit_rows:,} of the {segments.rows:,} {d.unit} kept after cleaning (training "
+                  f"and test together, a random sample), with every {d.unit_singular} then assigned to its nearest "
+                  f"segment")
+    else:
+        fitted = f"fitted on all {segments.rows:,} {d.unit} kept after cleaning (training and test together)"
+    return (f"k-means on {features}, {scaling}; {fitted}; silhouette scores on {segments.silhouette_rows:,} of "
+            f"them. The segments "
             f"describe the data: the outcome plays no part in forming them, and they play no part in the models.")
 
 

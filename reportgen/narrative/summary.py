@@ -269,12 +269,15 @@ def dependence_caveat(result: ReportResult) -> str:
     if holds_up(x):
         return (f"The recommended model weighs {label} most ({weight}), yet refitted without it with the same "
                 f"settings it still finds {side_by_side}: the other features carry most of what it does.")
+    headline = bool(leaning_clause(result))  # the headline already says when to plan on the figure without it
     if x.hinted_after:
+        plan = "." if headline else f": unless {label} is known before the outcome, that is the figure to plan on."
         return (f"The recommended model leans on {label}: {weight}, and its name suggests it is measured after or "
-                f"up to the outcome. Refitted without it with the same settings, the model finds {side_by_side}: "
-                f"unless {label} is known before the outcome, that is the figure to plan on.")
+                f"up to the outcome. Refitted without it with the same settings, the model finds {side_by_side}"
+                f"{plan}")
+    plan = "." if headline else f": if {label} is only known after the outcome, that is the figure to plan on."
     return (f"The recommended model leans on {label}: {weight}. Refitted without it with the same settings, the "
-            f"model finds {side_by_side}: if {label} is only known after the outcome, that is the figure to plan on.")
+            f"model finds {side_by_side}{plan}")
 
 
 def weak_strength(result: ReportResult) -> Strength | None:

@@ -39,6 +39,10 @@ class Contrast:
     """A step's cut: `top_rate` is the positive share at or above it, `bottom_rate` below it."""
     lowest: float | None = None
     """A step's smallest value, all the group below the cut holds when the cut is one above it."""
+    top_rows: int | None = None
+    """Rows in the top category, or at or above a step's cut (rates, step); None in older results."""
+    bottom_rows: int | None = None
+    """Rows in the bottom category, or below the cut."""
     missing_positive: float = 0.0
     """The share of positives and of negatives without a value (numeric): a model that reads blanks as such
     (gradient boosting) can lean on the difference."""
