@@ -200,7 +200,7 @@ def column_as_used(decision: ColumnDecision, result: ReportResult, in_logit: dic
         if decision.dropped_by == StepKind.MULTICOLLINEARITY:
             reason = vif_reason(decision.vif, result.preprocessing.vif_threshold)
         elif decision.dropped_by == StepKind.RECODED:
-            reason = recoding_text(decision.column, recodings(result)[decision.column])
+            reason = recoding_text(recodings(result)[decision.column])
         else:
             reason = DROPPED_REASONS[decision.dropped_by]
         return dataclasses.replace(decision, use=f"dropped ({STEP_NAMES[decision.dropped_by].lower()})",
@@ -217,7 +217,8 @@ def recodings(result: ReportResult) -> dict[str, str]:
             for c, kept in step.repeats.items()}
 
 
-def recoding_text(column: str, kept: str) -> str:
+def recoding_text(kept: str) -> str:
+    """Why a column dropped as a one-to-one recoding of `kept` adds nothing."""
     return f"each of its values stands for exactly one value of {kept} and the reverse: {kept} says the same"
 
 
