@@ -97,10 +97,12 @@ def group_column(config: DatasetConfig, categorical: list[str], table: pd.DataFr
 
 
 def group_labels(values: pd.Series, groups: int) -> tuple[pd.Series, list[str]]:
-    """Each row's group as text: the `groups` most frequent kept, the rest pooled as 'Other'."""
+    """Each row's group as text: the `groups` most frequent kept (and any as frequent as the last of them, so that
+    a tie at the cut does not leave one out unsaid), the rest pooled as 'Other'."""
     text = values.astype("string").fillna(MISSING_GROUP).astype(str)
     counts = text.value_counts(sort=True)
-    top = list(counts.index[:groups]) if len(counts) > groups + 1 else list(counts.index)
+    kept = int((counts >= counts.iloc[groups - 1]).sum()) if len(counts) >= groups else len(counts)
+    top = list(counts.index[:kept]) if len(counts) > kept + 1 else list(counts.index)
     pooled = text.where(text.isin(top), OTHER)
     return pooled, top + ([OTHER] if len(top) < len(counts) else [])
 

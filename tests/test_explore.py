@@ -57,6 +57,13 @@ def test_rare_groups_are_pooled_as_other():
     assert everything == ["US", "IN", "GB", "DE", "FR", "(missing)"]  # pooling one group would hide nothing
 
 
+def test_groups_tied_at_the_cut_are_all_kept():
+    """Churn's Ohio and Texas both hold 116 customers at the sixth place: neither is left out unsaid."""
+    values = pd.Series(["US"] * 5 + ["IN"] * 3 + ["GB"] * 3 + ["DE"] * 2 + ["FR", "NL"])
+    labels, order = group_labels(values, 2)
+    assert order == ["US", "IN", "GB", "Other"] and (labels == "Other").sum() == 4
+
+
 def test_missing_values_are_counted_per_column(make_config):
     table = pd.DataFrame({"a": [1, None, 3, None], "b": ["x", "y", None, "z"], "y": [0, 1, 0, 1]})
     rows = missing_overview(table, make_config(table, labels={"a": "Alpha"}))
