@@ -593,6 +593,12 @@ class DatasetConfig(Spec):
             return self.trends.column
         return next((column for column, kind in self.types.items() if kind == "date"), None)
 
+    def columns_named(self) -> list[str]:
+        """The columns the config gives a part in the analysis (levers, no levers, outlier rules, segment features):
+        cleaning keeps them where it would drop one as a recoding of another."""
+        return [*self.levers, *self.not_actionable, *(rule.column for rule in self.outliers),
+                *(self.segments.features or [])]
+
     def column_units(self) -> dict[str, str]:
         """What one unit of a column is: the config's `units`, plus characters, words and days for derived
         features it does not name."""

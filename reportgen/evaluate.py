@@ -10,6 +10,7 @@ from itertools import islice
 
 import numpy as np
 import pandas as pd
+from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2_contingency
 from sklearn.metrics import (
     accuracy_score,
@@ -472,17 +473,14 @@ other when one alone is shuffled (orange juice's price difference, sale price an
 
 def correlated_groups(features: list[str], correlation: dict[str, dict[str, float]],
                       at: float = GROUPED_AT) -> list[list[str]]:
-    """The features linked, directly or through each other, by an absolute correlation of at least `at`: groups of
-    two or more, each in the order of `features`."""
-    group_of = {f: {f} for f in features}
-    for i, first in enumerate(features):
-        for second in features[i + 1:]:
-            if abs(correlation.get(first, {}).get(second, 0.0)) >= at and group_of[first] is not group_of[second]:
-                merged = group_of[first] | group_of[second]
-                for member in merged:
-                    group_of[member] = merged
-    groups = {id(g): g for g in group_of.values() if len(g) > 1}.values()
-    return sorted(([f for f in features if f in g] for g in groups), key=lambda g: features.index(g[0]))
+    """The features linked, directly or through each other, by an absolute correlation of at least `at` (the
+    connected components of that graph): groups of two or more, each in the order of `features`."""
+    if not features:
+        return []
+    linked = np.array([[abs(correlation.get(a, {}).get(b, 0.0)) >= at for b in features] for a in features])
+    count, component = connected_components(linked, directed=False)
+    groups = [[f for f, c in zip(features, component) if c == label] for label in range(count)]
+    return sorted((g for g in groups if len(g) > 1), key=lambda g: features.index(g[0]))
 
 
 def driver_groups(fitted: FittedModel, clean: CleanData, config: DatasetConfig,

@@ -213,6 +213,17 @@ def test_a_one_to_one_recoding_of_an_earlier_column_is_dropped_with_a_note(make_
         (n.kind, n.columns, n.values) for n in cleaned.notices]
 
 
+def test_a_recoding_the_config_names_is_kept_not_dropped(make_config):
+    """An outlier rule on a column that recodes another would otherwise fail as if the column were not numeric."""
+    rng = np.random.default_rng(4)
+    store = rng.choice([1, 2, 3, 4, 7], size=60)
+    frame = frame_with_outcome(store=store, code=np.where(store == 7, 0, store))
+    config = make_config(frame, outliers=[{"column": "code", "max": 10}])
+    cleaned = clean(load(config), config)
+    assert "code" in cleaned.features and not any(s.kind == StepKind.RECODED for s in cleaned.steps)
+    assert "code" in config.columns_named()
+
+
 def test_columns_with_a_distinct_value_in_most_rows_are_not_taken_for_recodings():
     from reportgen.clean.columns import recoded_columns
 

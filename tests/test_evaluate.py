@@ -300,6 +300,7 @@ def test_correlated_groups_link_features_directly_or_through_each_other():
     assert correlated_groups(["c", "d", "a", "b", "e"], correlation) == [["c", "a", "b"]]
     assert correlated_groups(["d", "e"], correlation, at=0.6) == [["d", "e"]]
     assert correlated_groups(["a", "d"], correlation) == []
+    assert correlated_groups([], correlation) == []
 
 
 class SumScorer:

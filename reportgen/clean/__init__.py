@@ -144,7 +144,7 @@ def clean(data: LoadedData, config: DatasetConfig) -> CleanData:
     numeric = [c for c in numeric if c not in empty + constant]
     categorical = [c for c in categorical if c not in empty + constant]
     recoded = recoded_columns(features, [c for c in features.columns if c in numeric or c in categorical],
-                              keep=config.levers)
+                              keep=config.columns_named())
     if recoded:
         steps.append(PreprocessingStep(StepKind.RECODED, n_rows, n_rows, list(recoded), repeats=recoded))
         notices.append(Notice(NoticeKind.RECODED, columns=list(recoded), values=list(recoded.values())))

@@ -83,7 +83,7 @@ without saying the same thing, while columns whose values repeat do so only when
 def recoded_columns(features: pd.DataFrame, columns: list[str], keep: list[str] = ()) -> dict[str, str]:
     """Each column whose values map one-to-one onto an earlier column's, to that column: the two group the rows
     alike (orange juice's STORE is StoreID with 7 written 0; a plan's code beside its name). Missing counts as a
-    value. A column in `keep` (a declared lever) is never the one dropped."""
+    value. A column in `keep` (one the config names: a lever, an outlier rule's column) is never the one dropped."""
     most = max(2, int(RECODING_VALUES * len(features)))
     codes = {}
     for column in columns:
