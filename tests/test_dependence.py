@@ -163,6 +163,8 @@ def test_read_with_care_sets_the_model_without_the_feature_beside_it(result):
     assert headline.endswith("It leans on days on platform: if that is only known after the outcome, it finds 43%.")
     assert caveat_of(clear, a_dependence()).endswith("(9% of them; PR AUC 0.400 instead of 0.860).")
     assert caveat_of(clear, a_dependence(label="Call duration", hinted_after=True)).endswith("instead of 0.860).")
+    shouted = interpret(dataclasses.replace(clear, dependence=a_dependence(label="STORE"))).summary.headline
+    assert shouted.endswith("It leans on STORE: if that is only known after the outcome, it finds 43%.")  # not sTORE
     holds = caveat_of(result, a_dependence(share=0.3, lift_share=0.55, carries_most=False, pr_auc_without=0.84,
                                            found_without=0.78))
     assert holds.startswith("The recommended model weighs days on platform most (shuffling it alone takes away 55% "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reportgen.narrative.words import in_sentence, join_words, metric_name, pct
+from reportgen.narrative.words import capitalised, in_sentence, join_words, metric_name, pct
 from reportgen.result import (
     Metrics,
     Published,
@@ -76,7 +76,7 @@ def published_comparison(result: ReportResult, published: Published, rows: list[
     balanced = (f" on a test set with as many {d.positive_noun} as {d.negative_noun}" if published.balanced_test
                 else "")
     method = f" ({published.method})" if published.method else ""
-    text = (f"{published.source[:1].upper()}{published.source[1:]} reported {figures_text(shared, 'published')}"
+    text = (f"{capitalised(published.source)} reported {figures_text(shared, 'published')}"
             f"{balanced}{method}. Here the test set keeps the true {pct(d.positive_rate)} share of {d.positive_noun} "
             f"and none of its {d.test_rows:,} {d.unit} was used for training or tuning.")
     for name in dict.fromkeys(r.model for r in rows):
@@ -114,7 +114,7 @@ def published_brief(result: ReportResult, published: Published, rows: list[Publi
     else:
         here = f"the {in_sentence(best.label)} (recommended) scores {figures_text(own, 'here')} on this run's test set"
         footing = ""
-    return (f"{published.source[:1].upper()}{published.source[1:]} reported {figures_text(own, 'published')}"
+    return (f"{capitalised(published.source)} reported {figures_text(own, 'published')}"
             f"{footing}; {here}. '{COMPARISON_HEADING}' says on which footing the two compare.")
 
 

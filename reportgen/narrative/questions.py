@@ -335,7 +335,7 @@ def improvement_actions(result: ReportResult) -> list[str]:
                        f"re-run; the figures here are too good to hold on new {d.unit}.")
     x = result.dependence
     if x is not None and not x.refit_failure and not leaks:
-        label = x.label[:1].lower() + x.label[1:]
+        label = in_sentence(x.label)
         actions.append(f"Find out whether {label} is known before the outcome. If it is not, leave it out (the "
                        f"analyst marks it known_before_outcome: false in the configuration) and plan on the model "
                        f"without it, which finds {pct(x.found_without, 0)} of {d.positive_noun} rather than "

@@ -52,7 +52,7 @@ def leaning_clause(result: ReportResult) -> str:
     x = result.dependence
     if x is None or x.refit_failure or holds_up(x) or weak_strength(result) is not None:
         return ""
-    label = x.label[:1].lower() + x.label[1:]
+    label = in_sentence(x.label)
     return f"It leans on {label}: if that is only known after the outcome, it finds {pct(x.found_without, 0)}."
 
 
@@ -254,7 +254,7 @@ positives it found and of its PR AUC above the base rate."""
 def dependence_caveat(result: ReportResult) -> str:
     """The recommended model with and without the one feature it leans on, side by side."""
     x, d = result.dependence, result.dataset
-    label = x.label[:1].lower() + x.label[1:]
+    label = in_sentence(x.label)
     weight = (f"it carries {pct(x.share, 0)} of the summed weight of the behaviours that weigh anything"
               if x.carries_most else
               f"shuffling it alone takes away {pct(min(x.lift_share, 1.0), 0)} of the model's gain in PR AUC over a "
